@@ -1,0 +1,1 @@
+"""noteapp: offline progress notes for mental-health clinicians, kept in an encrypted vault."""

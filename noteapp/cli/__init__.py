@@ -1,0 +1,1 @@
+"""The noteapp command-line front end (see docs/cli.md)."""

@@ -1,0 +1,201 @@
+"""The only importer of `cryptography`: KDF, AEAD, MAC, Ed25519 and randomness.
+
+Everything here takes and returns plain bytes; no library object escapes this module, so the
+rest of noteapp can be read without knowing the crypto library's API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+SALT_BYTES = 16
+
+# OWASP's minimum for Argon2id; anything asked for explicitly below this is refused.
+ARGON2_MIN_MEMORY_KIB = 19 * 1024
+ARGON2_MIN_ITERATIONS = 2
+# The defaults never go below these, whatever calibration measures.
+ARGON2_FLOOR_MEMORY_KIB = 64 * 1024
+ARGON2_FLOOR_ITERATIONS = 3
+ARGON2_DEFAULT_LANES = 4
+# Values read from disk are bounded, so an edited header cannot make unlocking hang.
+ARGON2_MAX_MEMORY_KIB = 4 * 1024 * 1024
+ARGON2_MAX_ITERATIONS = 20
+ARGON2_MAX_LANES = 16
+# Calibration never asks for more than this, so a vault made on a big desktop still opens
+# on a small laptop.
+_CALIBRATION_MAX_MEMORY_KIB = 1024 * 1024
+
+
+class DecryptionError(Exception):
+    """Authentication failed: wrong key, or the data was altered."""
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    memory_kib: int
+    iterations: int
+    lanes: int
+
+    def check_explicit(self) -> None:
+        """Refuse values below OWASP's minimum (a user asked for these explicitly)."""
+        if self.memory_kib < ARGON2_MIN_MEMORY_KIB or self.iterations < ARGON2_MIN_ITERATIONS:
+            raise ValueError(
+                "Key-derivation settings below OWASP's minimum (19 MiB, 2 iterations) are refused."
+            )
+        if self.lanes < 1:
+            raise ValueError("Key derivation needs at least one lane.")
+        self.check_bounds()
+
+    def check_bounds(self) -> None:
+        """Refuse values a genuine vault never has (raised before any work is done)."""
+        if not (1 <= self.memory_kib <= ARGON2_MAX_MEMORY_KIB):
+            raise ValueError("memory")
+        if not (1 <= self.iterations <= ARGON2_MAX_ITERATIONS):
+            raise ValueError("iterations")
+        if not (1 <= self.lanes <= ARGON2_MAX_LANES):
+            raise ValueError("lanes")
+        if self.memory_kib < 8 * self.lanes:
+            raise ValueError("memory")
+
+
+def random_bytes(n: int) -> bytes:
+    return secrets.token_bytes(n)
+
+
+def derive_passphrase_key(passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
+    """Argon2id over the UTF-8 passphrase."""
+    params.check_bounds()
+    kdf = Argon2id(
+        salt=salt,
+        length=KEY_BYTES,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def calibrate_argon2(target_seconds: float = 1.0) -> Argon2Params:
+    """Parameters that take about `target_seconds` here, never below the default floor."""
+    lanes = ARGON2_DEFAULT_LANES
+    probe = Argon2Params(ARGON2_FLOOR_MEMORY_KIB, ARGON2_FLOOR_ITERATIONS, lanes)
+    start = time.perf_counter()
+    derive_passphrase_key("calibration", b"\0" * SALT_BYTES, probe)
+    elapsed = max(time.perf_counter() - start, 1e-3)
+    # Argon2's cost grows roughly linearly with memory; spend the budget on memory first
+    # (what makes GPU guessing expensive), then on iterations.
+    scale = target_seconds / elapsed
+    memory = int(probe.memory_kib * scale) // 1024 * 1024
+    memory = max(ARGON2_FLOOR_MEMORY_KIB, min(memory, _CALIBRATION_MAX_MEMORY_KIB))
+    iterations = ARGON2_FLOOR_ITERATIONS
+    if memory == _CALIBRATION_MAX_MEMORY_KIB:
+        per_pass = elapsed * (memory / probe.memory_kib) / probe.iterations
+        iterations = int(target_seconds / max(per_pass, 1e-3))
+        iterations = max(ARGON2_FLOOR_ITERATIONS, min(iterations, 10))
+    return Argon2Params(memory, iterations, lanes)
+
+
+def hkdf(key: bytes | bytearray, info: bytes, length: int = KEY_BYTES) -> bytes:
+    """Derive an independent subkey for one purpose."""
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(bytes(key))
+
+
+def aead_encrypt(key: bytes | bytearray, plaintext: bytes, associated_data: bytes) -> bytes:
+    """AES-256-GCM with a fresh random nonce; returns nonce ‖ ciphertext ‖ tag."""
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(bytes(key)).encrypt(nonce, plaintext, associated_data)
+
+
+def aead_decrypt(key: bytes | bytearray, blob: bytes, associated_data: bytes) -> bytes:
+    if len(blob) < NONCE_BYTES + 16:
+        raise DecryptionError("too short")
+    try:
+        return AESGCM(bytes(key)).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated_data)
+    except InvalidTag as exc:
+        raise DecryptionError("authentication failed") from exc
+
+
+class Aead:
+    """A reusable AES-256-GCM cipher for one key (bulk record encryption without re-keying)."""
+
+    def __init__(self, key: bytes | bytearray) -> None:
+        self._aead = AESGCM(bytes(key))
+
+    def encrypt(self, plaintext: bytes, associated_data: bytes) -> bytes:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, plaintext, associated_data)
+
+    def decrypt(self, blob: bytes, associated_data: bytes) -> bytes:
+        if len(blob) < NONCE_BYTES + 16:
+            raise DecryptionError("too short")
+        try:
+            return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated_data)
+        except InvalidTag as exc:
+            raise DecryptionError("authentication failed") from exc
+
+
+def hmac_sha256(key: bytes | bytearray, data: bytes) -> bytes:
+    return hmac.new(bytes(key), data, hashlib.sha256).digest()
+
+
+def constant_time_equal(a: bytes, b: bytes) -> bool:
+    return hmac.compare_digest(a, b)
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+# --- Ed25519 -------------------------------------------------------------------------------
+
+
+def generate_signing_keypair() -> tuple[bytes, bytes]:
+    """A new Ed25519 key pair as (private 32 bytes, public 32 bytes)."""
+    private = Ed25519PrivateKey.generate()
+    return (
+        private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        ),
+        private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        ),
+    )
+
+
+def sign(private_key: bytes | bytearray, message: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(bytes(private_key)).sign(message)
+
+
+def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def key_fingerprint(public_key: bytes) -> str:
+    """A short fingerprint to compare by phone: 16 hex digits in groups of four."""
+    digest = hashlib.sha256(b"noteapp-ed25519-fingerprint\0" + public_key).hexdigest()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4)).upper()
+
+
+def wipe(buffer: bytearray) -> None:
+    """Overwrite a key buffer (best effort: Python may hold other copies)."""
+    for i in range(len(buffer)):
+        buffer[i] = 0

@@ -1,0 +1,102 @@
+"""Typed errors of the core.
+
+Messages are plain sentences for a clinician and never contain client data: the CLI and the
+UI show them as they are. Each error class maps to one CLI exit code (see docs/cli.md).
+"""
+
+from __future__ import annotations
+
+
+class NoteappError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    exit_code = 2
+
+
+class InvalidInputError(NoteappError):
+    """Bad usage or input; nothing was changed."""
+
+    exit_code = 2
+
+
+class RefusedError(NoteappError):
+    """An operation the rules do not allow (e.g. editing a signed note); nothing was changed."""
+
+    exit_code = 2
+
+
+class NotFoundError(NoteappError):
+    """No such client, note or other record."""
+
+    exit_code = 2
+
+
+class CheckFailedError(NoteappError):
+    """A check failed: verification, documentation checklist, audit chain."""
+
+    exit_code = 1
+
+
+class WrongSecretError(NoteappError):
+    """Wrong passphrase or recovery key."""
+
+    exit_code = 3
+
+
+class VaultError(NoteappError):
+    """The vault cannot be used: missing, corrupt, locked by another instance, too new."""
+
+    exit_code = 4
+
+
+class VaultMissingError(VaultError):
+    """There is no vault at the given place."""
+
+
+class VaultExistsError(NoteappError):
+    """Refused to create a vault over an existing one."""
+
+    exit_code = 2
+
+
+class VaultCorruptError(VaultError):
+    """The vault file is damaged or not a noteapp vault."""
+
+
+class VaultHeaderTamperedError(VaultCorruptError):
+    """The header failed authentication: altered or damaged."""
+
+
+class KdfParametersError(VaultCorruptError):
+    """The header asks for key-derivation settings outside safe bounds."""
+
+
+class VaultInUseError(VaultError):
+    """Another running noteapp has this vault open."""
+
+
+class UnsupportedVersionError(VaultError):
+    """The vault was written by a newer noteapp."""
+
+
+class VaultLockedError(NoteappError):
+    """The vault is locked (auto-lock or lock now); unlock it first."""
+
+    exit_code = 2
+
+
+class RecordIntegrityError(NoteappError):
+    """A stored record failed to decrypt or authenticate. It is reported, never shown as empty."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, kind: str, record_id: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
+
+
+class KeychainUnavailableError(NoteappError):
+    """No safe OS keychain is available on this machine."""
+
+    exit_code = 2

@@ -1,0 +1,1 @@
+"""Word export with python-docx (next issues)."""

@@ -1,0 +1,1 @@
+"""Outcome measures as data, and scoring (next issues)."""

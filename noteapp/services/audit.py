@@ -1,0 +1,29 @@
+"""The audit log as the UI and CLI see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from noteapp.vault.audit import AuditEntry, AuditLog, AuditVerification
+from noteapp.vault.store import Vault
+
+
+class AuditService:
+    def __init__(self, vault: Vault) -> None:
+        self._log = AuditLog(vault)
+
+    def record(
+        self,
+        action: str,
+        *,
+        kind: str = "",
+        record_id: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        return self._log.append(action, kind=kind, record_id=record_id, detail=detail)
+
+    def entries(self) -> list[AuditEntry]:
+        return self._log.entries()
+
+    def verify(self) -> AuditVerification:
+        return self._log.verify()

@@ -1,0 +1,190 @@
+"""Clients: add, edit, discharge, delete (with confirmation and a backup first), list.
+
+Clients are decrypted once after unlock and kept in memory; lists and filters never touch
+the disk, and nothing about them is ever written anywhere in clear.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from noteapp.domain.clients import (
+    Client,
+    ClientStatus,
+    Contact,
+    Diagnosis,
+    EmergencyContact,
+    client_from_dict,
+    client_to_dict,
+    validate_client_code,
+    validate_name,
+)
+from noteapp.domain.clock import Clock
+from noteapp.domain.errors import InvalidInputError, NotFoundError, RecordIntegrityError
+from noteapp.domain.ids import ClientId, new_id
+from noteapp.services.audit import AuditService
+from noteapp.services.backups import BackupService
+from noteapp.vault.store import Vault
+
+KIND = "client"
+_TEXT_FIELDS = ("preferred_name", "pronouns")
+
+
+class ClientService:
+    def __init__(
+        self, *, vault: Vault, audit: AuditService, backups: BackupService, clock: Clock
+    ) -> None:
+        self._vault = vault
+        self._audit = audit
+        self._backups = backups
+        self._clock = clock
+        self._clients: dict[str, Client] = {}
+        self.problems: list[RecordIntegrityError] = []
+        self.reload()
+
+    def reload(self) -> None:
+        result = self._vault.load_kind(KIND)
+        self._clients = {r.id: client_from_dict(r.data) for r in result.records}
+        self.problems = result.failures
+
+    # --- reading -----------------------------------------------------------------------
+
+    def list(self, *, status: ClientStatus | None = None, text: str = "") -> builtins.list[Client]:
+        """Sorted by name; `text` filters on name, preferred name and code."""
+        needle = text.casefold().strip()
+        out = [
+            c
+            for c in self._clients.values()
+            if (status is None or c.status == status)
+            and (
+                not needle
+                or needle in c.name.casefold()
+                or needle in c.code.casefold()
+                or needle in c.preferred_name.casefold()
+            )
+        ]
+        return sorted(out, key=lambda c: (c.name.casefold(), c.code))
+
+    def get(self, client_id: str) -> Client:
+        client = self._clients.get(client_id)
+        if client is None:
+            matches = [
+                c for c in self._clients.values() if c.code.casefold() == client_id.casefold()
+            ]
+            if len(matches) == 1:
+                return matches[0]
+            raise NotFoundError(f"No client with id or code '{client_id[:32]}'.")
+        return client
+
+    # --- writing -----------------------------------------------------------------------
+
+    def _next_code(self) -> str:
+        taken = {c.code.casefold() for c in self._clients.values()}
+        n = len(self._clients) + 1
+        while f"c{n:04d}" in taken:
+            n += 1
+        return f"C{n:04d}"
+
+    def _check_code_free(self, code: str, client_id: str | None) -> None:
+        for c in self._clients.values():
+            if c.code.casefold() == code.casefold() and c.id != client_id:
+                raise InvalidInputError(f"The client code '{code}' is already used.")
+
+    def add(
+        self,
+        *,
+        name: str,
+        dob: date | None = None,
+        code: str = "",
+        preferred_name: str = "",
+        pronouns: str = "",
+        contact: Contact | None = None,
+        emergency_contact: EmergencyContact | None = None,
+        diagnoses: tuple[Diagnosis, ...] | builtins.list[Diagnosis] = (),
+        admitted_on: date | None = None,
+    ) -> Client:
+        code = validate_client_code(code) if code else self._next_code()
+        self._check_code_free(code, None)
+        if dob and dob > self._clock.now().date():
+            raise InvalidInputError("The date of birth is in the future.")
+        client = Client(
+            id=ClientId(new_id()),
+            name=validate_name(name),
+            code=code,
+            preferred_name=preferred_name.strip(),
+            dob=dob,
+            pronouns=pronouns.strip(),
+            contact=contact or Contact(),
+            emergency_contact=emergency_contact or EmergencyContact(),
+            diagnoses=tuple(diagnoses),
+            admitted_on=admitted_on or self._clock.now().date(),
+        )
+        with self._vault.transaction():
+            self._vault.put(KIND, client.id, client_to_dict(client))
+            self._audit.record("create", kind=KIND, record_id=client.id)
+        self._clients[client.id] = client
+        return client
+
+    def update(self, client_id: str, **changes: Any) -> Client:
+        current = self.get(client_id)
+        if "name" in changes:
+            changes["name"] = validate_name(changes["name"])
+        if "code" in changes:
+            changes["code"] = validate_client_code(changes["code"])
+            self._check_code_free(changes["code"], current.id)
+        if "diagnoses" in changes:
+            changes["diagnoses"] = tuple(changes["diagnoses"])
+        for key in _TEXT_FIELDS:
+            if key in changes:
+                changes[key] = str(changes[key]).strip()
+        if changes.get("dob") and changes["dob"] > self._clock.now().date():
+            raise InvalidInputError("The date of birth is in the future.")
+        if {"id", "status"} & set(changes):
+            raise InvalidInputError("Use discharge or reactivate to change a client's status.")
+        updated = replace(current, **changes)
+        with self._vault.transaction():
+            self._vault.put(KIND, current.id, client_to_dict(updated))
+            self._audit.record("edit", kind=KIND, record_id=current.id)
+        self._clients[current.id] = updated
+        return updated
+
+    def discharge(self, client_id: str, *, on: date | None = None, reason: str = "") -> Client:
+        current = self.get(client_id)
+        when = on or self._clock.now().date()
+        if current.admitted_on and when < current.admitted_on:
+            raise InvalidInputError("The discharge date is before the client was admitted.")
+        updated = current.discharged(on=when, reason=reason.strip())
+        with self._vault.transaction():
+            self._vault.put(KIND, current.id, client_to_dict(updated))
+            self._audit.record("discharge", kind=KIND, record_id=current.id)
+        self._clients[current.id] = updated
+        return updated
+
+    def reactivate(self, client_id: str) -> Client:
+        current = self.get(client_id)
+        updated = current.reactivated()
+        with self._vault.transaction():
+            self._vault.put(KIND, current.id, client_to_dict(updated))
+            self._audit.record("reactivate", kind=KIND, record_id=current.id)
+        self._clients[current.id] = updated
+        return updated
+
+    def delete(self, client_id: str, *, confirm_code: str) -> None:
+        """Delete a client and every version of their record, after a backup.
+
+        `confirm_code` must repeat the client's code: deletion is never one slip away.
+        """
+        current = self.get(client_id)
+        if confirm_code.strip().casefold() != current.code.casefold():
+            raise InvalidInputError("Type the client's code to confirm the deletion.")
+        self._backups.backup_now(reason="before-delete")
+        with self._vault.transaction():
+            self._vault.delete(KIND, current.id)
+            self._audit.record("delete", kind=KIND, record_id=current.id)
+        del self._clients[current.id]
+
+    def history(self, client_id: str) -> builtins.list[Client]:
+        return [client_from_dict(r.data) for r in self._vault.history(KIND, client_id)]

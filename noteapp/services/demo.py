@@ -1,0 +1,80 @@
+"""Synthetic demo data: invented clients (and, as later issues land, notes, plans, measures).
+
+Every name, date and detail here is made up. Deterministic for a given seed, so benchmark
+vaults are reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
+from noteapp.services.workspace import Workspace
+
+_FIRST = ["Jordan", "Avery", "Riley", "Morgan", "Casey", "Quinn", "Skyler", "Rowan", "Emerson",
+          "Harper", "Sage", "Reese", "Dakota", "Finley", "Marlow", "Tatum", "Ellis", "Kendall",
+          "Lennon", "Arden", "Blair", "Corin", "Devon", "Hollis", "Jules", "Kai", "Linden",
+          "Maren", "Noor", "Oakley", "Perrin", "Remy", "Shiloh", "Tobin", "Wren", "Yael"]
+_LAST = ["Avery", "Bellweather", "Calloway", "Delacroix", "Ellery", "Fairbanks", "Galloway",
+         "Hartwell", "Iverson", "Jessup", "Kingsley", "Lockhart", "Merriweather", "Northcott",
+         "Oakhurst", "Pennington", "Quimby", "Ravenscroft", "Sterling", "Thornbury", "Underhill",
+         "Vantreese", "Whitlock", "Yardley", "Zeller", "Ashgrove", "Brightwater", "Coldwell"]
+_PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they", ""]
+_DIAGNOSES = [
+    ("F32.1", "Major depressive disorder, single episode, moderate"),
+    ("F33.1", "Major depressive disorder, recurrent, moderate"),
+    ("F41.1", "Generalized anxiety disorder"),
+    ("F43.10", "Post-traumatic stress disorder, unspecified"),
+    ("F43.23", "Adjustment disorder with mixed anxiety and depressed mood"),
+    ("F40.10", "Social phobia, unspecified"),
+    ("F10.20", "Alcohol dependence, uncomplicated"),
+    ("F42.2", "Mixed obsessional thoughts and acts"),
+    ("F90.0", "Attention-deficit hyperactivity disorder, predominantly inattentive type"),
+]
+_RELATIONS = ["spouse", "partner", "parent", "sibling", "friend", "adult child"]
+
+
+def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[str]:
+    """Add `count` synthetic clients; returns their ids. One transaction."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    today = ws.clock.now().date()
+    ids: list[str] = []
+    with ws.vault.transaction():
+        for i in range(count):
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            dob = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
+            dx = rng.sample(_DIAGNOSES, k=rng.choice([1, 1, 2]))
+            client = ws.clients.add(
+                name=f"{first} {last}",
+                preferred_name=rng.choice(["", "", "", first[:3] + "i"]) if i % 5 == 0 else "",
+                dob=dob,
+                pronouns=rng.choice(_PRONOUNS),
+                contact=Contact(
+                    phone=f"555-01{rng.randint(0, 99):02d}",
+                    email=f"{first.lower()}.{last.lower()}@example.org",
+                    address=f"{rng.randint(10, 999)} Demo Street, Exampleton",
+                ),
+                emergency_contact=EmergencyContact(
+                    name=f"{rng.choice(_FIRST)} {last}",
+                    relationship=rng.choice(_RELATIONS),
+                    phone=f"555-01{rng.randint(0, 99):02d}",
+                ),
+                diagnoses=[Diagnosis(code, text) for code, text in dx],
+                admitted_on=today - timedelta(days=rng.randint(14, 400)),
+            )
+            if i % 7 == 6:
+                ws.clients.discharge(client.id, on=today - timedelta(days=rng.randint(1, 10)),
+                                     reason="Treatment goals met; client agreed to discharge.")
+            ids.append(client.id)
+    return ids
+
+
+def ensure_demo_profile(ws: Workspace) -> None:
+    if ws.profile.get() is None:
+        ws.profile.set(
+            name="Dana Whitfield", credentials="LCSW", license_number="LCSW-000000 (demo)",
+            agency_name="Riverbend Counseling (demo)",
+            agency_address="100 Example Avenue, Suite 2, Exampleton",
+            agency_phone="555-0100",
+        )

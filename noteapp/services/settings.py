@@ -1,0 +1,51 @@
+"""Practice settings kept inside the vault (they travel with it and are encrypted too)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.vault.store import Vault
+
+KIND = "settings"
+RECORD_ID = "settings"
+
+
+@dataclass(frozen=True)
+class Settings:
+    auto_lock_minutes: int = 10
+    backup_dir: str = ""  # empty: the platform's data folder
+    backup_keep: int = 10
+    auto_backup: bool = True
+    confirm_passphrase_to_sign: bool = True
+    checklist_severities: dict[str, str] | None = None
+
+    def validated(self) -> Settings:
+        if not (0 <= self.auto_lock_minutes <= 240):
+            raise InvalidInputError("Auto-lock must be between 0 (off) and 240 minutes.")
+        if not (1 <= self.backup_keep <= 365):
+            raise InvalidInputError("Keep between 1 and 365 backups.")
+        return self
+
+
+class SettingsService:
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+        self._cached: Settings | None = None
+
+    def get(self) -> Settings:
+        if self._cached is None:
+            try:
+                data = self._vault.get(KIND, RECORD_ID).data
+            except NotFoundError:
+                data = {}
+            known = {f.name for f in fields(Settings)}
+            self._cached = Settings(**{k: v for k, v in data.items() if k in known})
+        return self._cached
+
+    def update(self, **changes: Any) -> Settings:
+        new = replace(self.get(), **changes).validated()
+        self._vault.put(KIND, RECORD_ID, asdict(new))
+        self._cached = new
+        return new

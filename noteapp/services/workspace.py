@@ -1,0 +1,224 @@
+"""The unlocked workspace: an open vault plus every service, built in one place.
+
+The CLI and the UI create vaults, open and unlock them here, and reach every use case
+through the `Workspace` they get back. Locking drops the keys and every decrypted cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from noteapp import crypto
+from noteapp.crypto import Argon2Params
+from noteapp.domain.clock import Clock
+from noteapp.domain.errors import InvalidInputError, KeychainUnavailableError, WrongSecretError
+from noteapp.services.audit import AuditService
+from noteapp.services.backups import BackupService
+from noteapp.services.clients import ClientService
+from noteapp.services.paths import AppPaths, default_paths
+from noteapp.services.profile import ProfileService
+from noteapp.services.settings import SettingsService
+from noteapp.vault import keychain
+from noteapp.vault.store import Vault
+
+MIN_PASSPHRASE_LENGTH = 8
+
+
+def kdf_params(
+    *, memory_mib: int | None = None, iterations: int | None = None, lanes: int | None = None
+) -> Argon2Params:
+    """Explicit values (checked against OWASP's minimum), or calibrated to ~1 s here."""
+    if memory_mib is None and iterations is None and lanes is None:
+        return crypto.calibrate_argon2()
+    params = Argon2Params(
+        memory_kib=(memory_mib if memory_mib is not None else 64) * 1024,
+        iterations=iterations if iterations is not None else crypto.ARGON2_FLOOR_ITERATIONS,
+        lanes=lanes if lanes is not None else crypto.ARGON2_DEFAULT_LANES,
+    )
+    try:
+        params.check_explicit()
+    except ValueError as exc:
+        msg = str(exc) if " " in str(exc) else "Key-derivation settings out of range."
+        raise InvalidInputError(msg) from exc
+    return params
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise InvalidInputError(
+            f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters."
+        )
+
+
+@dataclass
+class Workspace:
+    vault: Vault
+    clock: Clock
+    paths: AppPaths
+    audit: AuditService
+    settings: SettingsService
+    backups: BackupService
+    profile: ProfileService
+    clients: ClientService
+
+    @classmethod
+    def build(
+        cls, vault: Vault, *, paths: AppPaths | None = None, clock: Clock | None = None
+    ) -> Workspace:
+        """Compose the services around an unlocked vault."""
+        clock = clock or vault.clock
+        paths = paths or default_paths()
+        audit = AuditService(vault)
+        settings = SettingsService(vault)
+        backups = BackupService(
+            vault=vault,
+            audit=audit,
+            settings=settings,
+            clock=clock,
+            default_dir=paths.default_backup_dir,
+        )
+        return cls(
+            vault=vault,
+            clock=clock,
+            paths=paths,
+            audit=audit,
+            settings=settings,
+            backups=backups,
+            profile=ProfileService(vault, audit),
+            clients=ClientService(vault=vault, audit=audit, backups=backups, clock=clock),
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        params: Argon2Params | None = None,
+        clock: Clock | None = None,
+        paths: AppPaths | None = None,
+    ) -> tuple[Workspace, str]:
+        """A new vault; returns the workspace and the recovery key to show once."""
+        check_new_passphrase(passphrase)
+        vault, recovery = Vault.create(
+            Path(path), passphrase, params=params or crypto.calibrate_argon2(), clock=clock
+        )
+        ws = cls.build(vault, paths=paths, clock=clock)
+        ws.audit.record("vault-create")
+        return ws, recovery
+
+    @classmethod
+    def unlock(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        clock: Clock | None = None,
+        paths: AppPaths | None = None,
+    ) -> Workspace:
+        vault = Vault.open(Path(path), clock=clock)
+        try:
+            vault.unlock_with_passphrase(passphrase)
+        except BaseException:
+            vault.close()
+            raise
+        return cls._after_unlock(vault, "passphrase", paths, clock)
+
+    @classmethod
+    def unlock_with_recovery_key(
+        cls,
+        path: Path,
+        recovery_key: str,
+        *,
+        clock: Clock | None = None,
+        paths: AppPaths | None = None,
+    ) -> Workspace:
+        vault = Vault.open(Path(path), clock=clock)
+        try:
+            vault.unlock_with_recovery_key(recovery_key)
+        except BaseException:
+            vault.close()
+            raise
+        return cls._after_unlock(vault, "recovery-key", paths, clock)
+
+    @classmethod
+    def unlock_with_keychain(
+        cls, path: Path, *, clock: Clock | None = None, paths: AppPaths | None = None
+    ) -> Workspace:
+        vault = Vault.open(Path(path), clock=clock)
+        try:
+            device_key = keychain.load_device_key(vault.vault_id)
+            if device_key is None:
+                raise WrongSecretError("This vault is not remembered on this device.")
+            vault.unlock_with_device_key(device_key)
+        except BaseException:
+            vault.close()
+            raise
+        return cls._after_unlock(vault, "keychain", paths, clock)
+
+    @classmethod
+    def _after_unlock(
+        cls, vault: Vault, method: str, paths: AppPaths | None, clock: Clock | None
+    ) -> Workspace:
+        ws = cls.build(vault, paths=paths, clock=clock)
+        failed = vault.failed_unlocks_before_this_one
+        with vault.transaction():
+            if failed:
+                ws.audit.record("unlock-failed", detail={"attempts": failed})
+            ws.audit.record("unlock", detail={"method": method})
+        return ws
+
+    def close(self) -> None:
+        """Back up if anything changed, drop the keys and release the vault."""
+        try:
+            if self.vault.is_unlocked:
+                self.backups.auto_backup_if_changed()
+        finally:
+            self.vault.close()
+
+    # --- secrets -----------------------------------------------------------------------
+
+    def change_passphrase(
+        self, *, current: str, new: str, params: Argon2Params | None = None
+    ) -> None:
+        """Re-wraps the data key; the current passphrase is checked first."""
+        check_new_passphrase(new)
+        probe = self.vault.header.slot("passphrase")
+        if probe is None:
+            raise WrongSecretError("This vault has no passphrase slot.")
+        from noteapp.vault import keyslots
+
+        keyslots.open_passphrase_slot(probe, self.vault.vault_id, current)
+        self.set_passphrase(new, params=params or probe.kdf)
+
+    def set_passphrase(self, new: str, *, params: Argon2Params | None = None) -> None:
+        """Used after unlocking with the recovery key."""
+        check_new_passphrase(new)
+        with self.vault.transaction():
+            self.vault.change_passphrase(new, params=params or crypto.calibrate_argon2())
+            self.audit.record("passphrase-change")
+
+    def keychain_status(self) -> keychain.KeychainStatus:
+        return keychain.status()
+
+    def remember_on_device(self) -> None:
+        if not keychain.status().available:
+            raise KeychainUnavailableError(
+                "This computer has no secure keychain that noteapp can use."
+            )
+        device_key = crypto.random_bytes(crypto.KEY_BYTES)
+        keychain.store_device_key(self.vault.vault_id, device_key)
+        self.vault.set_device_key(device_key)
+        self.audit.record("keychain-remember")
+
+    def forget_on_device(self) -> None:
+        keychain.delete_device_key(self.vault.vault_id)
+        self.vault.set_device_key(None)
+        self.audit.record("keychain-forget")
+
+    @property
+    def remembered_on_device(self) -> bool:
+        return self.vault.header.slot("keychain") is not None

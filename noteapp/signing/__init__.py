@@ -1,0 +1,1 @@
+"""Signing: canonical payloads, sign / verify, lock and addendum rules (next issues)."""

@@ -1,0 +1,1 @@
+"""The encrypted vault: SQLite container, key slots, records, audit log, backups."""

@@ -1,0 +1,164 @@
+"""The audit log: append-only, encrypted, hash-chained entries in the vault.
+
+Each entry carries the hash of the one before; an encrypted head (count and last hash) is
+updated in the same transaction, so edits, deletions, reordering and a cut-off tail are all
+found by `verify`. Entries are encrypted like records: they say what happened to which
+record id, and may hold nothing identifying in clear.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from noteapp import crypto
+from noteapp.crypto import DecryptionError
+from noteapp.vault.format import audit_ad, audit_head_ad
+from noteapp.vault.store import Vault
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    time: str
+    action: str
+    kind: str
+    record_id: str
+    detail: dict[str, Any]
+    prev: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    ok: bool
+    entries: int
+    first_broken: int | None
+    message: str
+
+
+def _entry_hash(body: dict[str, Any]) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return crypto.sha256(b"noteapp audit v1\0" + canonical.encode()).hex()
+
+
+class AuditLog:
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+
+    def _cipher(self) -> crypto.Aead:
+        return crypto.Aead(self._vault.subkey("audit"))
+
+    def _head(self, cipher: crypto.Aead) -> tuple[int, str]:
+        row = self._vault.connection.execute(
+            "SELECT value FROM meta WHERE key='audit_head'"
+        ).fetchone()
+        if row is None:
+            return 0, GENESIS
+        data = json.loads(cipher.decrypt(row[0], audit_head_ad(self._vault.vault_id)))
+        return int(data["count"]), str(data["hash"])
+
+    def append(
+        self,
+        action: str,
+        *,
+        kind: str = "",
+        record_id: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Add an entry; joins the caller's transaction if there is one."""
+        cipher = self._cipher()
+        vault_id = self._vault.vault_id
+        with self._vault.transaction() as conn:
+            count, prev = self._head(cipher)
+            seq = count + 1
+            body = {
+                "seq": seq,
+                "time": self._vault.clock.now().isoformat(timespec="seconds"),
+                "action": action,
+                "kind": kind,
+                "record_id": record_id,
+                "detail": detail or {},
+                "prev": prev,
+            }
+            digest = _entry_hash(body)
+            blob = cipher.encrypt(
+                json.dumps({**body, "hash": digest}, ensure_ascii=False).encode(),
+                audit_ad(vault_id, seq),
+            )
+            conn.execute("INSERT INTO audit(seq, blob) VALUES(?, ?)", (seq, blob))
+            head = json.dumps({"count": seq, "hash": digest}).encode()
+            conn.execute(
+                "INSERT INTO meta VALUES('audit_head', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (cipher.encrypt(head, audit_head_ad(vault_id)),),
+            )
+        return AuditEntry(
+            seq, str(body["time"]), action, kind, record_id, detail or {}, prev, digest
+        )
+
+    def entries(self) -> list[AuditEntry]:
+        """All readable entries, oldest first (use verify() to know the chain is whole)."""
+        cipher = self._cipher()
+        out = []
+        for seq, blob in self._vault.connection.execute("SELECT seq, blob FROM audit ORDER BY seq"):
+            try:
+                d = json.loads(cipher.decrypt(blob, audit_ad(self._vault.vault_id, seq)))
+            except (DecryptionError, ValueError):
+                continue
+            out.append(
+                AuditEntry(
+                    d["seq"],
+                    d["time"],
+                    d["action"],
+                    d["kind"],
+                    d["record_id"],
+                    d["detail"],
+                    d["prev"],
+                    d["hash"],
+                )
+            )
+        return out
+
+    def verify(self) -> AuditVerification:
+        """Walk the chain; report the first broken link."""
+        cipher = self._cipher()
+        vault_id = self._vault.vault_id
+        prev = GENESIS
+        expected_seq = 1
+        for seq, blob in self._vault.connection.execute("SELECT seq, blob FROM audit ORDER BY seq"):
+            if seq != expected_seq:
+                return AuditVerification(
+                    False, expected_seq - 1, expected_seq, f"Entry {expected_seq} is missing."
+                )
+            try:
+                d = json.loads(cipher.decrypt(blob, audit_ad(vault_id, seq)))
+            except (DecryptionError, ValueError):
+                return AuditVerification(
+                    False, seq - 1, seq, f"Entry {seq} was altered or damaged."
+                )
+            body = {
+                k: d[k] for k in ("seq", "time", "action", "kind", "record_id", "detail", "prev")
+            }
+            if d["prev"] != prev or _entry_hash(body) != d["hash"] or d["seq"] != seq:
+                return AuditVerification(
+                    False, seq - 1, seq, f"Entry {seq} does not follow from entry {seq - 1}."
+                )
+            prev = d["hash"]
+            expected_seq += 1
+        count = expected_seq - 1
+        try:
+            head_count, head_hash = self._head(cipher)
+        except (DecryptionError, ValueError, KeyError):
+            return AuditVerification(False, count, count + 1, "The log's head was altered.")
+        if head_count != count or head_hash != prev:
+            return AuditVerification(
+                False,
+                count,
+                count + 1,
+                f"Entries after {count} are missing (the log should have {head_count}).",
+            )
+        return AuditVerification(True, count, None, f"All {count} entries are intact.")

@@ -1,0 +1,154 @@
+"""Encrypted snapshots with SQLite's backup API, rotation, verification and restore.
+
+A snapshot is the vault database as it is: every record is already encrypted, and the
+header holds the key slots of that moment. Restore verifies a snapshot completely (header,
+every record version, the audit chain) before it replaces anything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from noteapp.domain.errors import CheckFailedError, InvalidInputError, VaultCorruptError
+from noteapp.vault.audit import AuditLog
+from noteapp.vault.lockfile import VaultLock
+from noteapp.vault.store import Vault
+
+_AUTO_RE = re.compile(r"^noteapp-backup-\d{8}-\d{6}(-\d+)?\.noteapp$")
+
+
+@dataclass(frozen=True)
+class SnapshotReport:
+    records: int
+    audit_entries: int
+
+
+def _fsync_dir(directory: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_snapshot(source: sqlite3.Connection, dest: Path) -> None:
+    """Copy a live database consistently into `dest`, atomically, owner-only."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = dest.with_name(f".{dest.name}.partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def auto_backup_name(now: datetime) -> str:
+    # A time stamp only: backup file names never carry anything about clients.
+    return f"noteapp-backup-{now.strftime('%Y%m%d-%H%M%S')}.noteapp"
+
+
+def rotate(directory: Path, keep: int) -> list[Path]:
+    """Delete the oldest automatic snapshots beyond `keep`; returns what was removed."""
+    if keep < 1:
+        raise InvalidInputError("Keep at least one backup.")
+    snaps = sorted(
+        (p for p in Path(directory).glob("noteapp-backup-*.noteapp") if _AUTO_RE.match(p.name)),
+        key=_age_key,
+    )
+    removed = snaps[:-keep] if len(snaps) > keep else []
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed
+
+
+def list_snapshots(directory: Path) -> list[Path]:
+    if not Path(directory).is_dir():
+        return []
+    return sorted(
+        (p for p in Path(directory).glob("*.noteapp") if _AUTO_RE.match(p.name)),
+        key=_age_key,
+        reverse=True,
+    )
+
+
+def _age_key(p: Path) -> tuple[str, int]:
+    # Names hold the second; a suffix -N orders snapshots taken within the same second.
+    m = re.search(r"(\d{8}-\d{6})(?:-(\d+))?\.noteapp$", p.name)
+    return (m.group(1), int(m.group(2) or 0)) if m else ("", 0)
+
+
+def verify_open_snapshot(vault: Vault) -> SnapshotReport:
+    """Every record version decrypts and the audit chain holds (vault already unlocked)."""
+    failures = vault.verify_all()
+    if failures:
+        raise CheckFailedError(
+            f"The backup is damaged: {len(failures)} record(s) cannot be decrypted. "
+            "Nothing was restored."
+        )
+    result = AuditLog(vault).verify()
+    if not result.ok:
+        raise CheckFailedError(
+            f"The backup's audit log is broken: {result.message} Nothing was restored."
+        )
+    total = int(vault.connection.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+    return SnapshotReport(records=total, audit_entries=result.entries)
+
+
+def install_snapshot(snapshot: Vault, target: Path) -> Path | None:
+    """Atomically put a verified, open snapshot at `target`.
+
+    If a vault is already there it is first saved beside it (never lost); returns that path.
+    The caller holds no lock on `target`; we take it so no running instance is overwritten.
+    """
+    target = Path(target)
+    lock = VaultLock(target)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock.acquire()
+    try:
+        previous = None
+        if target.exists():
+            previous = target.with_name(
+                f"{target.stem}.before-restore-{snapshot.clock.now().strftime('%Y%m%d-%H%M%S')}"
+                f"{target.suffix}"
+            )
+            try:
+                old = sqlite3.connect(target)
+                try:
+                    write_snapshot(old, previous)
+                finally:
+                    old.close()
+            except sqlite3.DatabaseError:
+                # An unreadable vault is kept byte for byte instead.
+                os.replace(target, previous)
+            for suffix in ("-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+        write_snapshot(snapshot.connection, target)
+        try:
+            conn = sqlite3.connect(target)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise VaultCorruptError("The restored vault could not be opened.") from exc
+        return previous
+    finally:
+        lock.release()
