@@ -136,7 +136,7 @@ def document_lines(doc: Document) -> list[str]:
 
 
 def document_plain_text(doc: Document) -> str:
-    """Return the visible text of ``doc`` deterministically: :func:`document_lines` joined by ``\\n``.
+    """Return the visible text of ``doc``: :func:`document_lines` joined by ``\\n``.
 
     No markup characters are added (no bullets, no ``#``), so the text is what a reader
     sees; it is stable for equal documents and is used to check that an export still

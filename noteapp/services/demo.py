@@ -8,18 +8,82 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
+from noteapp.crypto import Argon2Params
 from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
+from noteapp.domain.clock import Clock
+from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 
-_FIRST = ["Jordan", "Avery", "Riley", "Morgan", "Casey", "Quinn", "Skyler", "Rowan", "Emerson",
-          "Harper", "Sage", "Reese", "Dakota", "Finley", "Marlow", "Tatum", "Ellis", "Kendall",
-          "Lennon", "Arden", "Blair", "Corin", "Devon", "Hollis", "Jules", "Kai", "Linden",
-          "Maren", "Noor", "Oakley", "Perrin", "Remy", "Shiloh", "Tobin", "Wren", "Yael"]
-_LAST = ["Avery", "Bellweather", "Calloway", "Delacroix", "Ellery", "Fairbanks", "Galloway",
-         "Hartwell", "Iverson", "Jessup", "Kingsley", "Lockhart", "Merriweather", "Northcott",
-         "Oakhurst", "Pennington", "Quimby", "Ravenscroft", "Sterling", "Thornbury", "Underhill",
-         "Vantreese", "Whitlock", "Yardley", "Zeller", "Ashgrove", "Brightwater", "Coldwell"]
+_FIRST = [
+    "Jordan",
+    "Avery",
+    "Riley",
+    "Morgan",
+    "Casey",
+    "Quinn",
+    "Skyler",
+    "Rowan",
+    "Emerson",
+    "Harper",
+    "Sage",
+    "Reese",
+    "Dakota",
+    "Finley",
+    "Marlow",
+    "Tatum",
+    "Ellis",
+    "Kendall",
+    "Lennon",
+    "Arden",
+    "Blair",
+    "Corin",
+    "Devon",
+    "Hollis",
+    "Jules",
+    "Kai",
+    "Linden",
+    "Maren",
+    "Noor",
+    "Oakley",
+    "Perrin",
+    "Remy",
+    "Shiloh",
+    "Tobin",
+    "Wren",
+    "Yael",
+]
+_LAST = [
+    "Avery",
+    "Bellweather",
+    "Calloway",
+    "Delacroix",
+    "Ellery",
+    "Fairbanks",
+    "Galloway",
+    "Hartwell",
+    "Iverson",
+    "Jessup",
+    "Kingsley",
+    "Lockhart",
+    "Merriweather",
+    "Northcott",
+    "Oakhurst",
+    "Pennington",
+    "Quimby",
+    "Ravenscroft",
+    "Sterling",
+    "Thornbury",
+    "Underhill",
+    "Vantreese",
+    "Whitlock",
+    "Yardley",
+    "Zeller",
+    "Ashgrove",
+    "Brightwater",
+    "Coldwell",
+]
 _PRONOUNS = ["she/her", "he/him", "they/them", "she/they", "he/they", ""]
 _DIAGNOSES = [
     ("F32.1", "Major depressive disorder, single episode, moderate"),
@@ -64,8 +128,11 @@ def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[s
                 admitted_on=today - timedelta(days=rng.randint(14, 400)),
             )
             if i % 7 == 6:
-                ws.clients.discharge(client.id, on=today - timedelta(days=rng.randint(1, 10)),
-                                     reason="Treatment goals met; client agreed to discharge.")
+                ws.clients.discharge(
+                    client.id,
+                    on=today - timedelta(days=rng.randint(1, 10)),
+                    reason="Treatment goals met; client agreed to discharge.",
+                )
             ids.append(client.id)
     return ids
 
@@ -73,8 +140,34 @@ def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[s
 def ensure_demo_profile(ws: Workspace) -> None:
     if ws.profile.get() is None:
         ws.profile.set(
-            name="Dana Whitfield", credentials="LCSW", license_number="LCSW-000000 (demo)",
+            name="Dana Whitfield",
+            credentials="LCSW",
+            license_number="LCSW-000000 (demo)",
             agency_name="Riverbend Counseling (demo)",
             agency_address="100 Example Avenue, Suite 2, Exampleton",
             agency_phone="555-0100",
         )
+
+
+# The demo vault holds only invented data, so its passphrase can be printed on screen.
+DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 - synthetic demo vault only
+
+
+def create_demo_vault(
+    path: Path,
+    *,
+    clients: int = 12,
+    paths: AppPaths | None = None,
+    clock: Clock | None = None,
+    params: Argon2Params | None = None,
+) -> Workspace:
+    """A new vault full of synthetic data, unlocked, with DEMO_PASSPHRASE."""
+    ws, _recovery = Workspace.create(path, DEMO_PASSPHRASE, params=params, clock=clock, paths=paths)
+    fill_demo(ws, clients=clients)
+    return ws
+
+
+def fill_demo(ws: Workspace, *, clients: int = 12) -> list[str]:
+    """Everything `noteapp demo` adds: profile (if none) and clients (later: notes, plans)."""
+    ensure_demo_profile(ws)
+    return add_demo_clients(ws, count=clients)

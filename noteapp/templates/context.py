@@ -1,4 +1,4 @@
-"""The render context: plain dicts, lists and strings built from keyword arguments, with defaults."""
+"""The render context: plain dicts, lists and strings from keyword arguments, with defaults."""
 
 from __future__ import annotations
 

@@ -100,7 +100,7 @@ class TemplateRegistry:
         if self.builtin_dir is None:
             builtins = list(builtin_template_files())
         else:
-            builtins = sorted(self.builtin_dir.glob("*.toml"))
+            builtins = list(sorted(self.builtin_dir.glob("*.toml")))
         for item in builtins:
             self._add(item, user=False)
         if self.user_dir is not None and self.user_dir.is_dir():

@@ -40,11 +40,12 @@ _FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.Extends: "extends",
 }
 _SAFE_FILTERS = (
-    "abs capitalize count d default dictsort e escape first float groupby int items "
-    "last length list lower map max min reject rejectattr reverse round select selectattr "
-    "slice sort string striptags sum title tojson trim truncate unique upper wordcount "
-    "wordwrap batch attr safe"
-).split()
+    "abs", "attr", "batch", "capitalize", "count", "d", "default", "dictsort", "e", "escape",
+    "first", "float", "groupby", "int", "items", "last", "length", "list", "lower", "map", "max",
+    "min", "reject", "rejectattr", "reverse", "round", "safe", "select", "selectattr", "slice",
+    "sort", "string", "striptags", "sum", "title", "tojson", "trim", "truncate", "unique",
+    "upper", "wordcount", "wordwrap",
+)  # fmt: skip
 # str methods that can build huge strings from a short call; the filters cover real needs.
 _DENIED_STR_METHODS = frozenset(
     {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map", "join",
@@ -159,23 +160,24 @@ class _NoteEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _budget()._tick(0)
         numbers = isinstance(left, int) and isinstance(right, int)
-        if operator == "**" and numbers and right > 0:
-            if max(left.bit_length(), 1) * right > MAX_INT_BITS:
-                raise _LimitExceeded("the template computes a number that is too large")
-        elif operator == "*" and numbers:
-            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise _LimitExceeded("the template computes a number that is too large")
+        if numbers and operator == "**" and right > 0:
+            too_big = max(left.bit_length(), 1) * right > MAX_INT_BITS
+        elif numbers and operator == "*":
+            too_big = left.bit_length() + right.bit_length() > MAX_INT_BITS
         elif operator == "*":
             seq, times = (left, right) if isinstance(right, int) else (right, left)
-            if isinstance(seq, str | list | tuple) and isinstance(times, int):
-                if len(seq) * max(times, 0) > MAX_VALUE_CHARS:
-                    raise _LimitExceeded("the template builds a value that is too large")
-        elif operator == "+" and isinstance(left, str | list | tuple):
-            if isinstance(right, str | list | tuple) and len(left) + len(right) > MAX_VALUE_CHARS:
-                raise _LimitExceeded("the template builds a value that is too large")
+            sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+            too_big = sized and len(seq) * max(times, 0) > MAX_VALUE_CHARS
+        elif operator == "+":
+            sized = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+            too_big = sized and len(left) + len(right) > MAX_VALUE_CHARS
+        else:
+            too_big = False
+        if too_big:
+            raise _LimitExceeded("the template builds a value or number that is too large")
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(getattr(__obj, "__self__", None), str) and (
             getattr(__obj, "__name__", "") in _DENIED_STR_METHODS
         ):
@@ -224,9 +226,9 @@ class _Guard(NodeTransformer):
         for kind, what in _FORBIDDEN_NODES.items():
             if isinstance(node, kind):
                 self.problems.append((node.lineno, f"{what} are not allowed in note templates"))
-        return super().generic_visit(node, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().generic_visit(node, *args, **kwargs)
 
-    def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802
+    def visit_For(self, node: nodes.For) -> nodes.Node:
         node = self.generic_visit(node)  # type: ignore[assignment]
         if node.recursive:
             self.problems.append((node.lineno, "recursive loops are not allowed"))
@@ -236,7 +238,7 @@ class _Guard(NodeTransformer):
         )  # fmt: skip
         return node
 
-    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         node = self.generic_visit(node)  # type: ignore[assignment]
         return nodes.Call(
             nodes.Name(_CONCAT, "load", lineno=node.lineno), list(node.nodes), [], None, None,

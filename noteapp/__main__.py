@@ -1,0 +1,5 @@
+"""python -m noteapp."""
+
+from noteapp.launcher import main
+
+raise SystemExit(main())
