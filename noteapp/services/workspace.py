@@ -16,9 +16,12 @@ from noteapp.domain.errors import InvalidInputError, KeychainUnavailableError, W
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.profile import ProfileService
+from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
+from noteapp.services.templates import TemplateCatalog
 from noteapp.vault import keychain
 from noteapp.vault.store import Vault
 
@@ -61,6 +64,9 @@ class Workspace:
     backups: BackupService
     profile: ProfileService
     clients: ClientService
+    templates: TemplateCatalog
+    reference: ReferenceService
+    notes: NoteService
 
     @classmethod
     def build(
@@ -78,6 +84,18 @@ class Workspace:
             clock=clock,
             default_dir=paths.default_backup_dir,
         )
+        clients = ClientService(vault=vault, audit=audit, backups=backups, clock=clock)
+        templates = TemplateCatalog(user_dir=paths.user_templates_dir, vault=vault)
+        reference = ReferenceService(vault, audit)
+        notes = NoteService(
+            vault=vault,
+            audit=audit,
+            clients=clients,
+            templates=templates,
+            reference=reference,
+            settings=settings,
+            clock=clock,
+        )
         return cls(
             vault=vault,
             clock=clock,
@@ -86,7 +104,10 @@ class Workspace:
             settings=settings,
             backups=backups,
             profile=ProfileService(vault, audit),
-            clients=ClientService(vault=vault, audit=audit, backups=backups, clock=clock),
+            clients=clients,
+            templates=templates,
+            reference=reference,
+            notes=notes,
         )
 
     # --- lifecycle ---------------------------------------------------------------------
