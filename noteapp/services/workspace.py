@@ -21,6 +21,7 @@ from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
+from noteapp.services.spelling import Speller
 from noteapp.services.templates import TemplateCatalog
 from noteapp.vault import keychain
 from noteapp.vault.store import Vault
@@ -67,6 +68,7 @@ class Workspace:
     templates: TemplateCatalog
     reference: ReferenceService
     notes: NoteService
+    speller: Speller
 
     @classmethod
     def build(
