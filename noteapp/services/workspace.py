@@ -110,6 +110,7 @@ class Workspace:
             templates=templates,
             reference=reference,
             notes=notes,
+            speller=Speller(vault),
         )
 
     # --- lifecycle ---------------------------------------------------------------------
