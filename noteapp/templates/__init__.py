@@ -26,11 +26,8 @@ from noteapp.templates.render import (
     TIME_LIMIT_SECONDS,
     render_note,
 )
-from noteapp.templates.source import (
-    load_template_source,
-    parse_template_source,
-    template_to_source,
-)
+from noteapp.templates.serialize import template_to_source
+from noteapp.templates.source import load_template_source, parse_template_source
 
 __all__ = [
     "MAX_ITERATIONS",

@@ -97,7 +97,8 @@ class _Builder:
             value = _strip_outside(value)
             if value.endswith("|"):  # allow a closing "| Key | value |" style
                 value = _strip_outside(value[:-1])
-            self.rows.append((decode(_strip_outside(key)), decode(value)))
+            if decode(value).strip():  # rows without a value are left out, by design
+                self.rows.append((decode(_strip_outside(key)), decode(value)))
             return
         self.flush(keep="paragraph")
         self.paragraph.append(decode(line))
@@ -107,7 +108,8 @@ def parse_markup(lines: Iterable[str], default_title: str) -> Document:
     """Build a :class:`Document` from rendered markup lines.
 
     ``# `` heading 1 (``## ``, ``### `` smaller), ``- `` bullet item, ``| Key | value``
-    key-value row, blank line ends a paragraph, other lines are paragraph text. A first
+    key-value row (left out when the value is empty, so optional session details need no
+    ``if``), blank line ends a paragraph, other lines are paragraph text. A first
     level-1 heading becomes the document title; otherwise ``default_title`` is used.
     """
     builder = _Builder()

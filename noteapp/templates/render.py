@@ -167,7 +167,8 @@ class _NoteEnvironment(ImmutableSandboxedEnvironment):
         elif operator == "*":
             seq, times = (left, right) if isinstance(right, int) else (right, left)
             sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
-            too_big = sized and len(seq) * max(times, 0) > MAX_VALUE_CHARS
+            limit = MAX_VALUE_CHARS if isinstance(seq, str) else MAX_ITERATIONS
+            too_big = sized and len(seq) * max(times, 0) > limit
         elif operator == "+":
             sized = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
             too_big = sized and len(left) + len(right) > MAX_VALUE_CHARS
@@ -177,11 +178,16 @@ class _NoteEnvironment(ImmutableSandboxedEnvironment):
             raise _LimitExceeded("the template builds a value or number that is too large")
         return super().call_binop(context, operator, left, right)
 
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in _DENIED_STR_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        # str.format and format_map are refused outright (see is_safe_attribute).
+        return None
+
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(getattr(__obj, "__self__", None), str) and (
-            getattr(__obj, "__name__", "") in _DENIED_STR_METHODS
-        ):
-            raise SecurityError(f"the string method {__obj.__name__!r} is not available")
         _budget()._tick(0)
         result = super().call(__context, __obj, *args, **kwargs)
         _check_size(result)
