@@ -167,7 +167,12 @@ def create_demo_vault(
     return ws
 
 
-def fill_demo(ws: Workspace, *, clients: int = 12) -> list[str]:
-    """Everything `noteapp demo` adds: profile (if none) and clients (later: notes, plans)."""
+def fill_demo(ws: Workspace, *, clients: int = 12, notes: int | None = None) -> list[str]:
+    """Everything `noteapp demo` adds: the profile (if none), clients, and notes in every
+    template (by default about six per client). Returns the new client ids."""
+    from noteapp.services.demo_notes import add_demo_notes
+
     ensure_demo_profile(ws)
-    return add_demo_clients(ws, count=clients)
+    ids = add_demo_clients(ws, count=clients)
+    add_demo_notes(ws, count=6 * clients if notes is None else notes, client_ids=ids)
+    return ids
