@@ -42,13 +42,13 @@ _SYMPTOMS = [
 _SKILLS = [
     "thought records",
     "paced breathing",
-    "the activity schedule",
+    "activity scheduling",
     "5-4-3-2-1 grounding",
     "opposite action",
     "urge surfing",
-    "worry time",
-    "a sleep window",
-    "values-based goals",
+    "scheduled worry time",
+    "a consistent sleep window",
+    "values-based goal setting",
 ]
 _INTERVENTIONS = [
     "Cognitive behavioral therapy (CBT)",
@@ -93,11 +93,11 @@ def _fields(template_id: str, c: Client, rng: random.Random) -> dict[str, FieldV
     )
     response = (
         f"{n} engaged well and was able to {_p(rng, 'name', 'identify', 'challenge')} "
-        f"two unhelpful thoughts about {stress}. Reports {progress} toward the goal of "
-        f"reducing {symptom}."
+        f"two unhelpful thoughts about {stress}. Reports {progress} on the treatment goal "
+        f"addressing {symptom}."
     )
     intervention = (
-        f"Reviewed the week and the {skill} log. Used "
+        f"Reviewed the week and {n}'s practice of {skill}. Used "
         f"{_p(rng, 'cognitive restructuring', 'Socratic questioning', 'behavioral activation planning', 'motivational interviewing')}"
         f" to address {stress}; practised {skill} in session with coaching."
     )
