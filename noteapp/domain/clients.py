@@ -12,7 +12,7 @@ from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.ids import ClientId
 
 # ICD-10-CM: a letter, two characters, then optionally a dot and up to four more.
-_ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
+_ICD10_RE = re.compile(r"^[A-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
 # Client codes end up in file names, so keep them to characters every file system accepts.
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
 

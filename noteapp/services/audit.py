@@ -25,5 +25,9 @@ class AuditService:
     def entries(self) -> list[AuditEntry]:
         return self._log.entries()
 
+    def read(self) -> tuple[list[AuditEntry], list[int]]:
+        """Entries, and the sequence numbers of any that could not be read (reported)."""
+        return self._log.read()
+
     def verify(self) -> AuditVerification:
         return self._log.verify()

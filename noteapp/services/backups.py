@@ -38,6 +38,10 @@ class BackupService:
         self._default_dir = default_dir
         self._changes_at_last_backup = vault.connection.total_changes
 
+    def mark_clean(self) -> None:
+        """Nothing to back up as of now (e.g. only the unlock was recorded)."""
+        self._changes_at_last_backup = self._vault.connection.total_changes
+
     @property
     def directory(self) -> Path:
         chosen = self._settings.get().backup_dir

@@ -22,6 +22,20 @@ class Settings:
     checklist_severities: dict[str, str] | None = None
 
     def validated(self) -> Settings:
+        for name in ("auto_lock_minutes", "backup_keep"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise InvalidInputError(f"The setting '{name}' must be a whole number.")
+        for name in ("auto_backup", "confirm_passphrase_to_sign"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidInputError(f"The setting '{name}' must be on or off.")
+        if not isinstance(self.backup_dir, str):
+            raise InvalidInputError("The backup folder must be a path.")
+        if self.checklist_severities is not None and not (
+            isinstance(self.checklist_severities, dict)
+            and all(v in ("block", "warn", "off") for v in self.checklist_severities.values())
+        ):
+            raise InvalidInputError("Checklist severities are 'block', 'warn' or 'off'.")
         if not (0 <= self.auto_lock_minutes <= 240):
             raise InvalidInputError("Auto-lock must be between 0 (off) and 240 minutes.")
         if not (1 <= self.backup_keep <= 365):
@@ -45,6 +59,10 @@ class SettingsService:
         return self._cached
 
     def update(self, **changes: Any) -> Settings:
+        known = {f.name for f in fields(Settings)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise InvalidInputError(f"Unknown setting '{unknown[0]}'.")
         new = replace(self.get(), **changes).validated()
         self._vault.put(KIND, RECORD_ID, asdict(new))
         self._cached = new

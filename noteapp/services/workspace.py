@@ -130,8 +130,12 @@ class Workspace:
         vault, recovery = Vault.create(
             Path(path), passphrase, params=params or crypto.calibrate_argon2(), clock=clock
         )
-        ws = cls.build(vault, paths=paths, clock=clock)
-        ws.audit.record("vault-create")
+        try:
+            ws = cls.build(vault, paths=paths, clock=clock)
+            ws.audit.record("vault-create")
+        except BaseException:
+            vault.close()
+            raise
         return ws, recovery
 
     @classmethod
@@ -187,12 +191,19 @@ class Workspace:
     def _after_unlock(
         cls, vault: Vault, method: str, paths: AppPaths | None, clock: Clock | None
     ) -> Workspace:
-        ws = cls.build(vault, paths=paths, clock=clock)
-        failed = vault.failed_unlocks_before_this_one
-        with vault.transaction():
-            if failed:
-                ws.audit.record("unlock-failed", detail={"attempts": failed})
-            ws.audit.record("unlock", detail={"method": method})
+        try:
+            ws = cls.build(vault, paths=paths, clock=clock)
+            failed = vault.failed_unlocks_before_this_one
+            with vault.transaction():
+                if failed:
+                    ws.audit.record("unlock-failed", detail={"attempts": failed})
+                ws.audit.record("unlock", detail={"method": method})
+            # An unlock alone is no reason for a backup at the next lock; rotation would
+            # otherwise push good snapshots out after a few read-only commands.
+            ws.backups.mark_clean()
+        except BaseException:
+            vault.close()
+            raise
         return ws
 
     def close(self) -> None:

@@ -102,12 +102,20 @@ class AuditLog:
 
     def entries(self) -> list[AuditEntry]:
         """All readable entries, oldest first (use verify() to know the chain is whole)."""
+        return self.read()[0]
+
+    def read(self) -> tuple[list[AuditEntry], list[int]]:
+        """Readable entries, and the sequence numbers of entries that failed to decrypt."""
         cipher = self._cipher()
         out = []
-        for seq, blob in self._vault.connection.execute("SELECT seq, blob FROM audit ORDER BY seq"):
+        unreadable: list[int] = []
+        for seq, blob in self._vault.connection.execute(
+            "SELECT seq, CAST(blob AS BLOB) FROM audit ORDER BY seq"
+        ):
             try:
                 d = json.loads(cipher.decrypt(blob, audit_ad(self._vault.vault_id, seq)))
             except (DecryptionError, ValueError):
+                unreadable.append(seq)
                 continue
             out.append(
                 AuditEntry(
@@ -121,7 +129,7 @@ class AuditLog:
                     d["hash"],
                 )
             )
-        return out
+        return out, unreadable
 
     def verify(self) -> AuditVerification:
         """Walk the chain; report the first broken link."""
@@ -129,7 +137,9 @@ class AuditLog:
         vault_id = self._vault.vault_id
         prev = GENESIS
         expected_seq = 1
-        for seq, blob in self._vault.connection.execute("SELECT seq, blob FROM audit ORDER BY seq"):
+        for seq, blob in self._vault.connection.execute(
+            "SELECT seq, CAST(blob AS BLOB) FROM audit ORDER BY seq"
+        ):
             if seq != expected_seq:
                 return AuditVerification(
                     False, expected_seq - 1, expected_seq, f"Entry {expected_seq} is missing."

@@ -127,10 +127,14 @@ def install_snapshot(snapshot: Vault, target: Path) -> Path | None:
     try:
         previous = None
         if target.exists():
-            previous = target.with_name(
-                f"{target.stem}.before-restore-{snapshot.clock.now().strftime('%Y%m%d-%H%M%S')}"
-                f"{target.suffix}"
-            )
+            stamp = snapshot.clock.now().strftime("%Y%m%d-%H%M%S")
+            previous = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
+            n = 1
+            while previous.exists():  # never overwrite an earlier kept copy
+                previous = target.with_name(
+                    f"{target.stem}.before-restore-{stamp}-{n}{target.suffix}"
+                )
+                n += 1
             try:
                 old = sqlite3.connect(target)
                 try:

@@ -76,9 +76,18 @@ def _check_kind(kind: str) -> None:
         raise InvalidInputError("Invalid record kind.")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, *, new: bool = False) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        if not new:
+            # Look before writing anything: an empty file or someone else's database must be
+            # left exactly as it was (no WAL conversion, no new pages).
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                conn.close()
+                raise VaultCorruptError(
+                    "This file is not a noteapp vault, or it is damaged. Restore it from a backup."
+                )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         if sys.platform == "darwin":
@@ -153,7 +162,7 @@ class Vault:
         lock = VaultLock(path)
         lock.acquire()
         try:
-            conn = _connect(path)
+            conn = _connect(path, new=True)
             vault_id = new_id()
             data_key = bytearray(crypto.random_bytes(crypto.KEY_BYTES))
             recovery = keyslots.new_recovery_key()
@@ -400,6 +409,13 @@ class Vault:
         return version
 
     def _decrypt(self, kind: str, record_id: str, version: int, blob: bytes) -> StoredRecord:
+        if not isinstance(blob, bytes):  # a hostile edit can store TEXT or numbers in the cell
+            raise RecordIntegrityError(
+                f"Record {kind}/{record_id[:8]} (version {version}) is damaged and cannot be "
+                "decrypted. It was not loaded; restore the vault from a backup.",
+                kind=kind,
+                record_id=record_id,
+            )
         try:
             plaintext = self._cipher(kind).decrypt(
                 blob, record_ad(self.vault_id, kind, record_id, version)
@@ -443,7 +459,7 @@ class Vault:
         """The latest version; NotFoundError if none; RecordIntegrityError if damaged."""
         self._key()
         row = self._conn.execute(
-            "SELECT version, blob FROM records WHERE kind=? AND id=? AND latest=1",
+            "SELECT version, CAST(blob AS BLOB) FROM records WHERE kind=? AND id=? AND latest=1",
             (kind, record_id),
         ).fetchone()
         if row is None:
@@ -460,7 +476,7 @@ class Vault:
         """Every version, oldest first. Damaged versions raise (history must be complete)."""
         self._key()
         rows = self._conn.execute(
-            "SELECT version, blob FROM records WHERE kind=? AND id=? ORDER BY version",
+            "SELECT version, CAST(blob AS BLOB) FROM records WHERE kind=? AND id=? ORDER BY version",
             (kind, record_id),
         ).fetchall()
         return [self._decrypt(kind, record_id, v, b) for v, b in rows]
@@ -471,7 +487,8 @@ class Vault:
         records: list[StoredRecord] = []
         failures: list[RecordIntegrityError] = []
         cursor = self._conn.execute(
-            "SELECT id, version, blob FROM records WHERE latest=1 AND kind=? ORDER BY seq", (kind,)
+            "SELECT id, version, CAST(blob AS BLOB) FROM records WHERE latest=1 AND kind=? ORDER BY seq",
+            (kind,),
         )
         for record_id, version, blob in cursor:
             try:
@@ -506,7 +523,7 @@ class Vault:
         self._key()
         failures = []
         for kind, record_id, version, blob in self._conn.execute(
-            "SELECT kind, id, version, blob FROM records ORDER BY seq"
+            "SELECT kind, id, version, CAST(blob AS BLOB) FROM records ORDER BY seq"
         ).fetchall():
             try:
                 self._decrypt(kind, record_id, version, blob)

@@ -1,0 +1,68 @@
+"""The demo command: fill a vault with synthetic (invented) clients for trying the app."""
+
+from __future__ import annotations
+
+import argparse
+
+from noteapp.cli import common, vault_cmds
+from noteapp.cli.common import CommandSpec
+from noteapp.domain.errors import InvalidInputError
+from noteapp.services.demo import fill_demo
+from noteapp.services.workspace import Workspace
+
+DEMO_EPILOG = """\
+Every name, date and detail is invented. If the vault exists it is unlocked with
+$NOTEAPP_PASSPHRASE (or a prompt) and the demo data is added to it; otherwise a new vault
+is created exactly as 'noteapp init' does (new passphrase from $NOTEAPP_NEW_PASSPHRASE or a
+prompt, recovery key shown once). Use a separate vault for demo data, e.g.:
+
+  NOTEAPP_NEW_PASSPHRASE=... noteapp --vault /tmp/demo.noteapp demo --clients 50
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = common.add_command(
+        subparsers,
+        CommandSpec(
+            "demo",
+            "fill a vault with synthetic clients (and demo profile)",
+            run_demo,
+            epilog=DEMO_EPILOG,
+        ),
+    )
+    demo.add_argument(
+        "--clients", type=int, default=12, metavar="N", help="how many clients (default: 12)"
+    )
+    demo.add_argument(
+        "--notes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notes per client (accepted now; notes are added once notes are supported)",
+    )
+    vault_cmds.add_recovery_key_file_option(demo)
+    common.add_kdf_options(demo, what="a new vault")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    if not 0 <= args.clients <= 10_000:
+        raise InvalidInputError("--clients must be between 0 and 10000.")
+    if args.notes is not None and not 0 <= args.notes <= 10_000:
+        raise InvalidInputError("--notes must be between 0 and 10000.")
+    path = common.vault_path(args)
+    if path.exists():
+        common.kdf_from_args(args)  # still refuse bad values, even if unused
+        ws = Workspace.unlock(path, common.read_passphrase())
+        common.report_problems(ws)
+    else:
+        ws, path = vault_cmds.create_vault(args)
+    with common.close_after(ws):
+        had_profile = ws.profile.get() is not None
+        ids = fill_demo(ws, clients=args.clients)
+    profile = "" if had_profile else " and a demo clinician profile"
+    common.info(f"Added {len(ids)} synthetic clients{profile} to {path}.")
+    if args.notes:
+        common.info(
+            f"noteapp: --notes {args.notes} noted; notes will be added when notes are supported."
+        )
+    return 0
