@@ -476,7 +476,8 @@ class Vault:
         """Every version, oldest first. Damaged versions raise (history must be complete)."""
         self._key()
         rows = self._conn.execute(
-            "SELECT version, CAST(blob AS BLOB) FROM records WHERE kind=? AND id=? ORDER BY version",
+            "SELECT version, CAST(blob AS BLOB) FROM records "
+            "WHERE kind=? AND id=? ORDER BY version",
             (kind, record_id),
         ).fetchall()
         return [self._decrypt(kind, record_id, v, b) for v, b in rows]
@@ -487,7 +488,8 @@ class Vault:
         records: list[StoredRecord] = []
         failures: list[RecordIntegrityError] = []
         cursor = self._conn.execute(
-            "SELECT id, version, CAST(blob AS BLOB) FROM records WHERE latest=1 AND kind=? ORDER BY seq",
+            "SELECT id, version, CAST(blob AS BLOB) FROM records "
+            "WHERE latest=1 AND kind=? ORDER BY seq",
             (kind,),
         )
         for record_id, version, blob in cursor:
