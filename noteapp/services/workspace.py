@@ -16,6 +16,7 @@ from noteapp.domain.errors import InvalidInputError, KeychainUnavailableError, W
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.finder import SearchService
 from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.profile import ProfileService
@@ -69,6 +70,7 @@ class Workspace:
     reference: ReferenceService
     notes: NoteService
     speller: Speller
+    search: SearchService
 
     @classmethod
     def build(
@@ -111,6 +113,7 @@ class Workspace:
             reference=reference,
             notes=notes,
             speller=Speller(vault),
+            search=SearchService(clients=clients, notes=notes),
         )
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -212,6 +215,7 @@ class Workspace:
             if self.vault.is_unlocked:
                 self.backups.auto_backup_if_changed()
         finally:
+            self.search.clear()
             self.vault.close()
 
     # --- secrets -----------------------------------------------------------------------
