@@ -1,0 +1,381 @@
+"""Composition root of the desktop app: builds the window, the services after unlock, and
+hands each view only what it needs. No global app object.
+
+Flow: first run (welcome → create → recovery key → profile) or the lock screen → the main
+view. Locking (Ctrl+L, idle, quit) backs up if anything changed, closes the workspace and
+destroys every widget that held client data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
+
+from noteapp.domain.clock import Clock, SystemClock
+from noteapp.domain.errors import NoteappError
+from noteapp.services.autolock import IdleTimer
+from noteapp.services.backups import restore_snapshot
+from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault
+from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
+from noteapp.services.workspace import Workspace
+from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
+from noteapp.ui.errors import install_excepthook, message_for
+from noteapp.ui.idle import IdleWatcher
+from noteapp.ui.main_builder import build_main_view
+from noteapp.ui.prefs import DevicePrefs
+from noteapp.ui.resources import icon
+from noteapp.ui.views.create_vault_view import CreateVaultView
+from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.profile_setup_view import ProfileSetupView
+from noteapp.ui.views.recovery_key_view import RecoveryKeyView
+from noteapp.ui.views.shell_window import LOCKED_TITLE, ShellWindow
+from noteapp.ui.views.unlock_view import UnlockView
+from noteapp.ui.views.welcome_view import WelcomeView
+from noteapp.ui.workers import run_in_background
+
+
+def app_icon() -> QIcon:
+    return icon("noteapp")
+
+
+class AppController(QObject):
+    """Owns the window, the (at most one) open workspace, and the lock lifecycle."""
+
+    def __init__(
+        self,
+        *,
+        paths: AppPaths,
+        vault_path: Path | None = None,
+        clock: Clock | None = None,
+        kdf_params: Any = None,
+        idle_poll_ms: int = 5000,
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.clock: Clock = clock or SystemClock()
+        self.kdf_params = kdf_params  # None: calibrated to ~1 s; tests inject fast ones
+        self.idle_poll_ms = idle_poll_ms
+        self.prefs = DevicePrefs(paths.recent_vaults_file)
+        last = self.prefs.last_vault
+        self.vault_path = vault_path or (
+            last if last is not None and last.is_file() else paths.default_vault
+        )
+        self.ws: Workspace | None = None
+        self.main_view: MainView | None = None
+        self.idle_watcher: IdleWatcher | None = None
+        self.window = ShellWindow(on_close=self.shutdown)
+        self.window.setWindowIcon(app_icon())
+        self.dialog: QDialog | None = None
+
+    # --- start and first run -------------------------------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return self.vault_path == self.paths.default_demo_vault
+
+    def start(self) -> None:
+        if self.vault_path.is_file():
+            self.show_unlock()
+        else:
+            self.show_welcome()
+        self.window.show()
+
+    def page(self) -> QWidget | None:
+        return self.window.page()
+
+    def show_welcome(self) -> None:
+        view = WelcomeView()
+        view.create_requested.connect(self.show_create)
+        view.demo_requested.connect(self.open_demo)
+        view.open_requested.connect(self.choose_existing)
+        self.window.set_page(view, title="noteapp")
+        view.create_button.setFocus()
+
+    def show_create(self) -> None:
+        default = self.vault_path if not self.vault_path.exists() else self.paths.default_vault
+        if self.is_demo:
+            default = self.paths.default_vault
+        view = CreateVaultView(default)
+        view.back_requested.connect(self.show_welcome)
+        view.create_requested.connect(lambda path, pp: self._create(view, path, pp))
+        self.window.set_page(view, title="noteapp — New vault")
+        view.focus_first()
+
+    def _create(self, view: CreateVaultView, path: Path, passphrase: str) -> None:
+        view.set_busy(True)
+        clock, paths, params = self.clock, self.paths, self.kdf_params
+
+        def work() -> tuple[Workspace, str]:
+            return Workspace.create(path, passphrase, params=params, clock=clock, paths=paths)
+
+        def done(result: tuple[Workspace, str]) -> None:
+            ws, recovery = result
+            self.ws = ws
+            self.vault_path = path
+            self.prefs.set_last_vault(path)
+            self._note_keychain(ws)
+            self.show_recovery_key(recovery)
+
+        run_in_background(
+            work,
+            on_done=done,
+            on_error=lambda exc: view.show_failure(message_for(exc)),
+            parent=view,
+        )
+
+    def show_recovery_key(self, recovery_key: str) -> None:
+        view = RecoveryKeyView(recovery_key)
+        view.continue_requested.connect(self._after_workspace_ready)
+        self.window.set_page(view, title="noteapp — Recovery key")
+
+    def show_profile_setup(self) -> None:
+        assert self.ws is not None
+        view = ProfileSetupView(self.ws.profile)
+        view.done.connect(self.enter_main)
+        self.window.set_page(view, title="noteapp — Your profile")
+        view.form.name.setFocus()
+
+    def open_demo(self) -> None:
+        page = self.page()
+        if isinstance(page, WelcomeView):
+            page.set_busy("Opening the demo vault…")
+        demo = self.paths.default_demo_vault
+        clock, paths, params = self.clock, self.paths, self.kdf_params
+
+        def work() -> Workspace:
+            if demo.is_file():
+                return Workspace.unlock(demo, DEMO_PASSPHRASE, clock=clock, paths=paths)
+            return create_demo_vault(demo, paths=paths, clock=clock, params=params)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(page, WelcomeView):
+                page.set_busy("")
+                page.busy.setText(message_for(exc))
+
+        def done(ws: Workspace) -> None:
+            self.vault_path = demo
+            self._unlocked(ws)
+
+        run_in_background(work, on_done=done, on_error=failed, parent=page)
+
+    def choose_existing(self) -> None:
+        file, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Open a vault",
+            str(self.vault_path.parent),
+            "noteapp vaults (*.noteapp);;All files (*)",
+        )
+        if file:
+            self.vault_path = Path(file)
+            self.show_unlock()
+
+    # --- unlock --------------------------------------------------------------------------
+
+    def show_unlock(self, message: str = "") -> None:
+        remembered = self.prefs.is_remembered(self.vault_path)
+        view = UnlockView(
+            self.vault_path,
+            offer_remember=self.prefs.keychain_available is True and not remembered,
+            offer_keychain=remembered,
+            demo_passphrase=DEMO_PASSPHRASE if self.is_demo else "",
+            message=message,
+        )
+        view.unlock_requested.connect(lambda pp, remember: self._unlock(view, pp, remember))
+        view.keychain_unlock_requested.connect(lambda: self._unlock_keychain(view))
+        view.recovery_requested.connect(self.open_recovery)
+        view.switch_requested.connect(self.switch_vault)
+        self.window.set_page(view, title=LOCKED_TITLE)
+        view.focus_first()
+
+    def _unlock(self, view: UnlockView, passphrase: str, remember: bool) -> None:
+        view.set_busy(True)
+        path, clock, paths = self.vault_path, self.clock, self.paths
+
+        def work() -> tuple[Workspace, str]:
+            ws = Workspace.unlock(path, passphrase, clock=clock, paths=paths)
+            note = ""
+            if remember:
+                try:
+                    ws.remember_on_device()
+                except NoteappError as exc:
+                    note = str(exc)
+            return ws, note
+
+        def done(result: tuple[Workspace, str]) -> None:
+            ws, _note = result
+            if remember and not _note:
+                self.prefs.set_remembered(path, True)
+            self._unlocked(ws)
+
+        run_in_background(
+            work,
+            on_done=done,
+            on_error=lambda exc: view.show_failure(message_for(exc)),
+            parent=view,
+        )
+
+    def _unlock_keychain(self, view: UnlockView) -> None:
+        view.set_busy(True)
+        path, clock, paths = self.vault_path, self.clock, self.paths
+        run_in_background(
+            lambda: Workspace.unlock_with_keychain(path, clock=clock, paths=paths),
+            on_done=self._unlocked,
+            on_error=lambda exc: view.show_failure(message_for(exc)),
+            parent=view,
+        )
+
+    def open_recovery(self) -> None:
+        path, clock, paths, params = self.vault_path, self.clock, self.paths, self.kdf_params
+
+        def reset(key: str, new: str) -> Workspace:
+            ws = Workspace.unlock_with_recovery_key(path, key, clock=clock, paths=paths)
+            try:
+                ws.set_passphrase(new, params=params)
+            except BaseException:
+                ws.close()
+                raise
+            return ws
+
+        self.dialog = RecoveryUnlockDialog(reset, self.window)
+        self.dialog.unlocked.connect(self._unlocked)
+        self.dialog.open()
+
+    def switch_vault(self) -> None:
+        self.choose_existing()
+
+    def _note_keychain(self, ws: Workspace) -> None:
+        try:
+            self.prefs.set_keychain_available(ws.keychain_status().available)
+        except Exception:  # a keychain probe must never stop the user from working
+            self.prefs.set_keychain_available(False)
+
+    def _unlocked(self, ws: Workspace) -> None:
+        self.ws = ws
+        if not self.is_demo:
+            self.prefs.set_last_vault(self.vault_path)
+        self._note_keychain(ws)
+        self.prefs.set_remembered(self.vault_path, ws.remembered_on_device)
+        self._after_workspace_ready()
+
+    def _after_workspace_ready(self) -> None:
+        assert self.ws is not None
+        if self.ws.profile.get() is None:
+            self.show_profile_setup()
+        else:
+            self.enter_main()
+
+    # --- unlocked ------------------------------------------------------------------------
+
+    def enter_main(self) -> None:
+        ws = self.ws
+        assert ws is not None
+        view = build_main_view(
+            ws,
+            is_demo=self.is_demo,
+            kdf_params=self.kdf_params,
+            on_lock=self.lock,
+            on_restore=self.restore,
+            on_auto_lock_changed=self._set_auto_lock,
+            prefs=self.prefs,
+        )
+        self.main_view = view
+        self.window.set_page(view, title="noteapp — Demo vault" if self.is_demo else "noteapp")
+        minutes = ws.settings.get().auto_lock_minutes
+        self.idle_watcher = IdleWatcher(
+            IdleTimer(self.clock, minutes), self._auto_lock, poll_ms=self.idle_poll_ms, parent=self
+        )
+        app = QApplication.instance()
+        if app is not None:
+            self.idle_watcher.start(app)
+
+    def _set_auto_lock(self, minutes: int) -> None:
+        if self.idle_watcher is not None:
+            self.idle_watcher.idle.set_minutes(minutes)
+
+    def _auto_lock(self) -> None:
+        self.lock(message="noteapp locked itself after a period without activity.")
+
+    def _close_workspace(self) -> str:
+        """Stop auto-lock, drop every client widget, back up if changed, close the vault."""
+        if self.idle_watcher is not None:
+            self.idle_watcher.stop()
+            self.idle_watcher.deleteLater()
+            self.idle_watcher = None
+        for w in QApplication.topLevelWidgets():
+            if w is not self.window and isinstance(w, QDialog) and w.isVisible():
+                w.reject()
+        self.main_view = None
+        problem = ""
+        ws, self.ws = self.ws, None
+        if ws is not None:
+            try:
+                ws.close()
+            except (NoteappError, OSError) as exc:
+                problem = f"The automatic backup could not be made: {message_for(exc)}"
+        return problem
+
+    def lock(self, message: str = "") -> None:
+        if self.ws is None:
+            return
+        self.window.set_page(QWidget(), title=LOCKED_TITLE)  # client widgets gone at once
+        problem = self._close_workspace()
+        self.show_unlock(" ".join(m for m in (message, problem) if m))
+
+    def restore(self, snapshot: Path, passphrase: str) -> None:
+        if self.ws is None:
+            return
+        self.window.set_page(QWidget(), title=LOCKED_TITLE)
+        self._close_workspace()
+        self.show_unlock("Restoring the backup…")
+        view = self.page()
+        if isinstance(view, UnlockView):
+            view.set_busy(True)
+        target, clock = self.vault_path, self.clock
+
+        def done(result: Any) -> None:
+            kept = result.previous_saved_as
+            where = f" Your previous vault was kept as {kept}." if kept else ""
+            self.show_unlock(
+                f"The backup was restored ({result.records} records checked).{where} "
+                "Unlock with the passphrase the backup had."
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.show_unlock(f"The backup was not restored: {message_for(exc)} Nothing changed.")
+
+        run_in_background(
+            lambda: restore_snapshot(
+                snapshot=snapshot, target=target, passphrase=passphrase, clock=clock
+            ),
+            on_done=done,
+            on_error=failed,
+            parent=self,
+        )
+
+    def shutdown(self) -> None:
+        """The window is closing: lock (backup if changed) and release the vault."""
+        if self.ws is not None:
+            self._close_workspace()
+
+
+def main(vault: str | None = None) -> int:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("noteapp")
+    app.setDesktopFileName("noteapp")
+    app.setWindowIcon(app_icon())
+    install_excepthook()
+    paths = default_paths()
+    explicit = vault or os.environ.get("NOTEAPP_VAULT")
+    controller = AppController(
+        paths=paths, vault_path=resolve_vault_path(explicit) if explicit else None
+    )
+    controller.start()
+    return app.exec()

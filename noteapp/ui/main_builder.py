@@ -1,0 +1,144 @@
+"""Part of the composition root: the unlocked main view, each page given only what it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from noteapp.services.workspace import Workspace
+from noteapp.ui.prefs import DevicePrefs
+from noteapp.ui.views.clients_view import ClientsView
+from noteapp.ui.views.dashboard_view import DashboardView
+from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.review_view import ReviewView
+from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
+from noteapp.ui.views.settings_profile_page import SettingsProfilePage
+from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSecurityPage
+from noteapp.ui.views.settings_view import SettingsView
+from noteapp.ui.widgets.banner import Banner
+
+DEMO_BANNER = (
+    "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
+    "touches your own vault."
+)
+
+
+def integrity_text(count: int) -> str:
+    records = "record" if count == 1 else "records"
+    verb = "was" if count == 1 else "were"
+    return (
+        f"{count} {records} could not be read: {('it is' if count == 1 else 'they are')} "
+        f"damaged or {verb} altered outside noteapp, so {('it is' if count == 1 else 'they are')} "
+        "not shown and nothing was changed. Restore from a backup (Settings → Backups)."
+    )
+
+
+def _keychain_controls(ws: Workspace, prefs: DevicePrefs) -> KeychainControls:
+    try:
+        status = ws.keychain_status()
+        available, reason = status.available, status.reason
+    except Exception:  # any keychain failure means: do not offer it
+        available, reason = False, "No keychain could be reached on this computer."
+    path = ws.vault.path
+
+    def remember() -> None:
+        ws.remember_on_device()
+        prefs.set_remembered(path, True)
+
+    def forget() -> None:
+        ws.forget_on_device()
+        prefs.set_remembered(path, False)
+
+    return KeychainControls(available, reason, ws.remembered_on_device, remember, forget)
+
+
+def build_main_view(
+    ws: Workspace,
+    *,
+    is_demo: bool,
+    kdf_params: Any,
+    on_lock: Callable[[], None],
+    on_restore: Callable[[Path, str], None],
+    on_auto_lock_changed: Callable[[int], None],
+    prefs: DevicePrefs,
+) -> MainView:
+    profile = ws.profile.get()
+    today = ws.clock.now().astimezone().date()
+    first_name = profile.name.split()[0] if profile and profile.name.split() else ""
+    clients = ClientsView(ws.clients, today=today)
+    dashboard = DashboardView(ws.clients, first_name=first_name, now=ws.clock.now())
+
+    def change_passphrase(current: str, new: str) -> None:
+        ws.change_passphrase(current=current, new=new, params=kdf_params)
+
+    profile_page = SettingsProfilePage(ws.profile)
+    settings = SettingsView(
+        [
+            ("Profile", profile_page),
+            (
+                "Security",
+                SettingsSecurityPage(
+                    ws.settings,
+                    change_passphrase=change_passphrase,
+                    keychain=_keychain_controls(ws, prefs),
+                    on_auto_lock_changed=on_auto_lock_changed,
+                ),
+            ),
+            (
+                "Backups",
+                SettingsBackupsPage(
+                    ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
+                ),
+            ),
+        ]
+    )
+    banners: list[Banner] = []
+    if is_demo:
+        banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
+    problems = len(ws.clients.problems)
+    if problems:
+        banners.append(
+            Banner(
+                integrity_text(problems),
+                object_name="integrityBanner",
+                warning=True,
+                button_text="I have read this",
+            )
+        )
+
+    def header_text() -> str:
+        p = ws.profile.get()
+        if p is None:
+            return "noteapp"
+        return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
+
+    view = MainView(
+        [
+            ("dashboard", "Dashboard", dashboard),
+            ("clients", "Clients", clients),
+            ("review", "Review", ReviewView()),
+            ("settings", "Settings", settings),
+        ],
+        banners=banners,
+        header_text=header_text(),
+    )
+    profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
+    view.lock_requested.connect(on_lock)
+
+    def new_client() -> None:
+        view.show_page("clients")
+        clients.add_client()
+
+    def find_client() -> None:
+        view.show_page("clients")
+        clients.focus_filter()
+
+    view.add_shortcut("Ctrl+N", new_client, "newClientShortcut")
+    view.add_shortcut("Ctrl+F", find_client, "findClientShortcut")
+    view.add_shortcut("Ctrl+L", on_lock, "lockShortcut")
+    view.add_shortcut("Ctrl+,", lambda: view.show_page("settings"), "settingsShortcut")
+    view.clients = clients  # type: ignore[attr-defined]
+    view.dashboard = dashboard  # type: ignore[attr-defined]
+    view.settings = settings  # type: ignore[attr-defined]
+    return view

@@ -1,0 +1,67 @@
+"""Device preferences of the shell (paths and flags only — never client data).
+
+Kept as a small JSON file in the config folder the services chose
+(`AppPaths.recent_vaults_file`): which vault to offer at start-up, and which vaults the user
+asked this device to remember in the OS keychain (so the unlock screen can offer it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+
+class DevicePrefs:
+    def __init__(self, file: Path) -> None:
+        self._file = file
+        self._data: dict[str, object] = {}
+        try:
+            loaded = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self._data = loaded
+        except (OSError, ValueError):
+            self._data = {}
+
+    def _save(self) -> None:
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self._data, indent=2), encoding="utf-8")
+            os.replace(tmp, self._file)
+        except OSError:
+            pass  # a preference that cannot be saved is not worth interrupting the user
+
+    @property
+    def last_vault(self) -> Path | None:
+        value = self._data.get("last_vault")
+        return Path(value) if isinstance(value, str) and value else None
+
+    def set_last_vault(self, path: Path) -> None:
+        self._data["last_vault"] = str(path)
+        self._save()
+
+    def _remembered(self) -> list[str]:
+        value = self._data.get("remembered", [])
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    def is_remembered(self, path: Path) -> bool:
+        return str(path) in self._remembered()
+
+    def set_remembered(self, path: Path, remembered: bool) -> None:
+        items = [p for p in self._remembered() if p != str(path)]
+        if remembered:
+            items.append(str(path))
+        self._data["remembered"] = items
+        self._save()
+
+    @property
+    def keychain_available(self) -> bool | None:
+        """What the last unlocked workspace said about the keychain (None: not known yet)."""
+        value = self._data.get("keychain_available")
+        return value if isinstance(value, bool) else None
+
+    def set_keychain_available(self, available: bool) -> None:
+        if self._data.get("keychain_available") != available:
+            self._data["keychain_available"] = available
+            self._save()

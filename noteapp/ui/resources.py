@@ -1,0 +1,15 @@
+"""Where the shell's plain-file resources (SVG icons) are, and loading them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def icon(name: str) -> QIcon:
+    """An SVG from resources/icons, or an empty icon if the file is missing (never an error)."""
+    path = RESOURCES / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()

@@ -1,0 +1,25 @@
+"""What a chart tab may use: the narrow services it needs, and today's date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from noteapp.services.clients import ClientService
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    clients: ClientService
+    today: date
+
+
+def age_on(dob: date | None, today: date) -> int | None:
+    if dob is None:
+        return None
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+def long_date(value: date | None) -> str:
+    """'12 Mar 1987' — unambiguous across US and European readers."""
+    return f"{value.day} {value.strftime('%b %Y')}" if value else ""

@@ -1,0 +1,118 @@
+"""The unlocked window content: banners, a header with Lock, navigation and the pages.
+
+Everything holding client data lives under this widget, so locking destroys it in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noteapp.ui.resources import icon
+from noteapp.ui.widgets.banner import Banner
+
+
+class MainView(QWidget):
+    lock_requested = Signal()
+
+    def __init__(
+        self,
+        pages: list[tuple[str, str, QWidget]],
+        *,
+        banners: list[Banner],
+        header_text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`pages` are (key, title, widget); keys: dashboard, clients, review, settings."""
+        super().__init__(parent)
+        self.setObjectName("mainView")
+        self.page_keys = [key for key, _t, _w in pages]
+        self.pages = {key: widget for key, _t, widget in pages}
+
+        header = QFrame(self)
+        header.setObjectName("mainHeader")
+        header.setFrameShape(QFrame.Shape.NoFrame)
+        h = QHBoxLayout(header)
+        h.setContentsMargins(16, 8, 12, 8)
+        self.header_label = QLabel(header_text, header)
+        self.header_label.setObjectName("mainHeaderLabel")
+        self.header_label.setTextFormat(Qt.TextFormat.PlainText)
+        h.addWidget(self.header_label, 1)
+        self.lock_button = QPushButton("Lock", header)
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setAccessibleName("Lock now (Ctrl+L)")
+        self.lock_button.setToolTip("Lock now (Ctrl+L)")
+        self.lock_button.setIcon(icon("lock"))
+        self.lock_button.clicked.connect(self.lock_requested)
+        h.addWidget(self.lock_button)
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("mainNavigation")
+        self.nav.setAccessibleName("Sections")
+        self.nav.setFixedWidth(170)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        # Layout only (no colours), so the palette keeps light and dark themes right.
+        self.nav.setStyleSheet("QListWidget::item { padding-left: 14px; }")
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("mainStack")
+        for _key, title, widget in pages:
+            item = QListWidgetItem(title)
+            item.setSizeHint(QSize(150, 36))
+            self.nav.addItem(item)
+            self.stack.addWidget(widget)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        body.addWidget(line)
+        body.addWidget(self.stack, 1)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        for banner in banners:
+            banner.setParent(self)
+            lay.addWidget(banner)
+        lay.addWidget(header)
+        sep = QFrame(self)
+        sep.setFrameShape(QFrame.Shape.HLine)
+        sep.setFrameShadow(QFrame.Shadow.Sunken)
+        lay.addWidget(sep)
+        lay.addLayout(body, 1)
+        self.nav.setCurrentRow(0)
+        self.setTabOrder(self.nav, self.stack)
+
+    def show_page(self, key: str) -> None:
+        if key in self.page_keys:
+            self.nav.setCurrentRow(self.page_keys.index(key))
+
+    def current_page(self) -> str:
+        return self.page_keys[self.nav.currentRow()]
+
+    def add_shortcut(self, keys: str, handler: Callable[[], None], name: str) -> QShortcut:
+        """Window-wide, and gone with this view when the vault locks."""
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setObjectName(name)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(handler)
+        return shortcut

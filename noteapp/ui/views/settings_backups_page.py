@@ -1,0 +1,162 @@
+"""Settings → Backups: where, how many, back up now, and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noteapp.domain.errors import NoteappError
+from noteapp.services.backups import BackupService
+from noteapp.services.settings import SettingsService
+from noteapp.ui.dialogs.restore_dialog import RestoreDialog
+from noteapp.ui.errors import message_for
+from noteapp.ui.widgets.layout import body_label, show_text, status_label
+
+
+class SettingsBackupsPage(QWidget):
+    def __init__(
+        self,
+        backups: BackupService,
+        settings: SettingsService,
+        *,
+        vault_path: Path,
+        on_restore: Callable[[Path, str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsBackupsPage")
+        self._backups = backups
+        self._settings = settings
+        self._vault_path = vault_path
+        self._on_restore = on_restore
+        current = settings.get()
+
+        where = QGroupBox("Where and how many", self)
+        form = QFormLayout(where)
+        folder_row = QHBoxLayout()
+        self.folder = QLineEdit(str(backups.directory), where)
+        self.folder.setObjectName("backupFolderEdit")
+        self.folder.setAccessibleName("Backup folder")
+        self.folder.setReadOnly(True)
+        self.choose = QPushButton("Choose…", where)
+        self.choose.setObjectName("chooseBackupFolderButton")
+        self.choose.setAccessibleName("Choose the backup folder")
+        self.choose.clicked.connect(self._choose_folder)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.choose)
+        form.addRow("Folder", folder_row)
+        self.keep = QSpinBox(where)
+        self.keep.setObjectName("backupKeepSpin")
+        self.keep.setAccessibleName("Number of automatic backups to keep")
+        self.keep.setRange(1, 365)
+        self.keep.setValue(current.backup_keep)
+        self.keep.setSuffix(" backups")
+        self.keep.setMaximumWidth(160)
+        self.keep.valueChanged.connect(self._save_keep)
+        form.addRow("Keep the latest", self.keep)
+        self.auto = QCheckBox("Back up automatically when I lock or quit, if anything changed")
+        self.auto.setObjectName("autoBackupCheck")
+        self.auto.setAccessibleName("Back up automatically")
+        self.auto.setChecked(current.auto_backup)
+        self.auto.toggled.connect(self._save_auto)
+        form.addRow(self.auto)
+        form.addRow(
+            body_label(
+                "Backups are encrypted like the vault and open with the passphrase it had "
+                "then. A folder on an external drive or a synced folder protects you from a "
+                "lost laptop.",
+                where,
+            )
+        )
+
+        now = QGroupBox("Back up and restore", self)
+        now_lay = QVBoxLayout(now)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton("Back up now", now)
+        self.backup_button.setObjectName("backupNowButton")
+        self.backup_button.setAccessibleName("Back up now")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton("Restore…", now)
+        self.restore_button.setObjectName("restoreButton")
+        self.restore_button.setAccessibleName("Restore from a backup")
+        self.restore_button.clicked.connect(self.open_restore)
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        now_lay.addLayout(buttons)
+        self.status = status_label(now, "backupStatus")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        now_lay.addWidget(self.status)
+
+        lay = QVBoxLayout(self)
+        lay.setSpacing(16)
+        lay.addWidget(where)
+        lay.addWidget(now)
+        lay.addStretch(1)
+        self.dialog: RestoreDialog | None = None
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Backup folder", self.folder.text())
+        if folder:
+            self.set_folder(Path(folder))
+
+    def set_folder(self, folder: Path) -> None:
+        try:
+            self._settings.update(backup_dir=str(folder))
+        except NoteappError as exc:
+            show_text(self.status, message_for(exc))
+            return
+        self.folder.setText(str(self._backups.directory))
+
+    def _save_keep(self, value: int) -> None:
+        try:
+            self._settings.update(backup_keep=value)
+        except NoteappError as exc:
+            show_text(self.status, message_for(exc))
+
+    def _save_auto(self, on: bool) -> None:
+        try:
+            self._settings.update(auto_backup=on)
+        except NoteappError as exc:
+            show_text(self.status, message_for(exc))
+
+    def backup_now(self) -> Path | None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            path = self._backups.backup_now()
+        except (NoteappError, OSError) as exc:
+            show_text(self.status, message_for(exc))
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        show_text(self.status, f"Backup saved to {path}")
+        return path
+
+    def open_restore(self) -> None:
+        try:
+            snapshots = self._backups.snapshots()
+        except OSError:
+            snapshots = []
+        self.dialog = RestoreDialog(
+            snapshots,
+            backup_dir=self._backups.directory,
+            vault_path=self._vault_path,
+            parent=self,
+        )
+        self.dialog.restore_requested.connect(self._on_restore)
+        self.dialog.open()

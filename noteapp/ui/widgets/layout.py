@@ -1,0 +1,97 @@
+"""Layout helpers shared by the full-window pages (welcome, unlock, first run)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+
+def centered_card(page: QWidget, card: QWidget, width: int = 560) -> None:
+    """Put `card` in the middle of `page`, at a readable width, whatever the window size."""
+    card.setMaximumWidth(width)
+    card.setMinimumWidth(min(width, 420))
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(card, 10)
+    row.addStretch(1)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(24, 24, 24, 24)
+    outer.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(2)
+
+
+def title_label(text: str, parent: QWidget, *, size_delta: int = 6) -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # titles may hold client names: never markup
+    font = QFont(label.font())
+    font.setPointSize(font.pointSize() + size_delta)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def body_label(text: str, parent: QWidget, name: str = "", *, rich: bool = False) -> QLabel:
+    """Plain text unless `rich`: text with client data must never be read as markup."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def error_label(parent: QWidget, name: str) -> QLabel:
+    """An inline message (not a popup) for errors, hidden while empty."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAccessibleName("Error message")
+    label.setProperty("role", "error")
+    # No palette role means "error": derive a red that keeps its contrast in light and dark.
+    pal = label.palette()
+    dark = pal.color(QPalette.ColorRole.Window).lightness() < 128
+    pal.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#b3261e"))
+    label.setPalette(pal)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    """Set an inline message; the label takes no space while empty."""
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+show_text = show_error
+
+
+def status_label(parent: QWidget, name: str) -> QLabel:
+    """A status sentence (e.g. "Saved."), hidden while empty."""
+    label = body_label("", parent, name)
+    label.hide()
+    return label
+
+
+def icon_label(parent: QWidget, icon: QIcon, size: int = 40) -> QLabel:
+    label = QLabel(parent)
+    label.setPixmap(icon.pixmap(size, size))
+    label.setFixedSize(size, size)
+    return label
+
+
+def busy_bar(parent: QWidget, name: str) -> QProgressBar:
+    """An indeterminate progress bar shown while a worker runs."""
+    bar = QProgressBar(parent)
+    bar.setObjectName(name)
+    bar.setAccessibleName("Working")
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(6)
+    bar.hide()
+    return bar

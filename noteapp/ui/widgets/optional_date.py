@@ -1,0 +1,45 @@
+"""A date field that can be left empty ("not set"), e.g. a date of birth not yet known."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QWidget
+
+_NOT_SET = QDate(1900, 1, 1)
+
+
+class OptionalDateEdit(QDateEdit):
+    """Shows "not set" at its minimum; typing or picking a date sets it, Delete clears it."""
+
+    def __init__(self, parent: QWidget | None = None, *, default_year: int = 1985) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(_NOT_SET)
+        self.setSpecialValueText("not set")
+        self._default = QDate(default_year, 1, 1)
+        self.setDate(_NOT_SET)
+
+    def value(self) -> date | None:
+        d = self.date()
+        if d == _NOT_SET:
+            return None
+        return date(d.year(), d.month(), d.day())
+
+    def set_value(self, value: date | None) -> None:
+        if value is None:
+            self.setDate(_NOT_SET)
+        else:
+            self.setDate(QDate(value.year, value.month, value.day))
+
+    def clear_value(self) -> None:
+        self.setDate(_NOT_SET)
+
+    def stepBy(self, steps: int) -> None:
+        # Stepping up from "not set" should land on a plausible date, not 1900.
+        if self.date() == _NOT_SET and steps > 0:
+            self.setDate(self._default)
+            return
+        super().stepBy(steps)
