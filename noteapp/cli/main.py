@@ -17,7 +17,10 @@ from noteapp.cli import (
     client_cmds,
     common,
     demo_cmds,
+    note_cmds,
     profile_cmds,
+    search_cmds,
+    template_cmds,
     vault_cmds,
 )
 from noteapp.domain.errors import NoteappError
@@ -29,6 +32,9 @@ COMMAND_MODULES: list[ModuleType] = [
     client_cmds,
     backup_cmds,
     audit_cmds,
+    note_cmds,
+    search_cmds,
+    template_cmds,
     demo_cmds,
 ]
 

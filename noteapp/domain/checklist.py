@@ -133,6 +133,9 @@ def _extended(
     n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
 ) -> list[tuple[str, str]]:
     minutes = n.session.duration_minutes
+    code = r.service_code(n.session.service_code)
+    if code is not None and (code.group or code.family):
+        return []  # the 52-minute rule is about individual psychotherapy codes
     if minutes is not None and minutes > 52 and not n.session.extended_reason.strip():
         return [(f"The session ran {minutes} minutes: say why it needed more than 52.", "")]
     return []

@@ -167,7 +167,16 @@ class NoteService:
 
     def default_session(self, client: Client, *, on: date | None = None) -> SessionInfo:
         """Pre-filled from the chart and the client's last note (product.md, daily loop)."""
-        last = self.previous_note(client.id)
+        # Group sessions have their own code and participants: never carry those into an
+        # individual note.
+        last = next(
+            (
+                n
+                for n in self.list(client_id=client.id, include_psychotherapy=False)
+                if not n.group_id
+            ),
+            None,
+        )
         base = SessionInfo(date=on or self._clock.now().date(), diagnoses=client.diagnoses)
         if last is None:
             return base
@@ -206,7 +215,8 @@ class NoteService:
                     "Psychotherapy notes and progress notes cannot be copied into each other."
                 )
             wanted = set(carry_sections) if carry_sections is not None else set(source.fields)
-            start_fields = {k: v for k, v in source.fields.items() if k in wanted}
+            own = {sec.field_id for sec in template.sections}
+            start_fields = {k: v for k, v in source.fields.items() if k in wanted & own}
             copied_from = source.id
         start_fields.update(self._validated_fields(template, fields or {}))
         now = self._clock.now()

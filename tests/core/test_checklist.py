@@ -92,7 +92,10 @@ def session(**changes: object) -> Note:
 @pytest.mark.parametrize(
     ("note", "rule"),
     [
-        (replace(good_note(), fields={**good_note().fields, "behavior": "  "}), "required_sections"),
+        (
+            replace(good_note(), fields={**good_note().fields, "behavior": "  "}),
+            "required_sections",
+        ),
         (session(date=date(2026, 3, 11)), "date_of_service"),
         (session(start=None), "start_stop_time"),
         (session(end=time(14, 0)), "start_stop_time"),
@@ -127,7 +130,9 @@ def test_telehealth_with_video_passes() -> None:
 
 
 def test_positive_screen_with_assessment_passes() -> None:
-    risk = RiskScreen(ScreenResult.PRESENT, ScreenResult.DENIED, "Passive SI, no plan; safety plan.")
+    risk = RiskScreen(
+        ScreenResult.PRESENT, ScreenResult.DENIED, "Passive SI, no plan; safety plan."
+    )
     assert "risk_assessment" not in rules_fired(session(risk=risk))
 
 
@@ -169,3 +174,12 @@ def test_rule_settings_lists_every_rule_with_current_severity() -> None:
     settings = rule_settings({"diagnosis": "warn"})
     assert [s.id for s in settings] == list(RULE_IDS)
     assert next(s for s in settings if s.id == "diagnosis").current == Severity.WARN
+
+
+def test_group_sessions_need_no_52_minute_reason() -> None:
+    reference = replace(
+        REFERENCE,
+        service_codes=(*REFERENCE.service_codes, ServiceCode("90853", "Group", group=True)),
+    )
+    note = session(service_code="90853", end=time(15, 30))
+    assert check_note(note, BIRP, reference, FACTS).items == ()

@@ -36,8 +36,12 @@ def test_new_note_defaults_from_the_chart(ws: Workspace, client_id: str) -> None
     assert [d.code for d in note.session.diagnoses] == ["F41.1"]
     later = ws.notes.save(
         note.id,
-        session=replace(note.session, service_code="90834", place_of_service="10",
-                        interventions=("Mindfulness",)),
+        session=replace(
+            note.session,
+            service_code="90834",
+            place_of_service="10",
+            interventions=("Mindfulness",),
+        ),
     )
     second = ws.notes.new(client_id=client_id, template_id="dap")
     assert second.session.service_code == later.session.service_code == "90834"
@@ -186,11 +190,21 @@ def test_checklist_through_the_service_uses_settings(ws: Workspace, client_id: s
     assert not ws.notes.check(note).can_sign
     filled = ws.notes.save(
         note.id,
-        fields={"behavior": "Calm.", "intervention": "CBT.", "response": "Engaged.",
-                "plan": "Weekly."},
-        session=replace(note.session, date=date(2026, 1, 5), start=time(9), end=time(9, 50),
-                        service_code="90834", place_of_service="11",
-                        risk=RiskScreen(ScreenResult.DENIED, ScreenResult.DENIED)),
+        fields={
+            "behavior": "Calm.",
+            "intervention": "CBT.",
+            "response": "Engaged.",
+            "plan": "Weekly.",
+        },
+        session=replace(
+            note.session,
+            date=date(2026, 1, 5),
+            start=time(9),
+            end=time(9, 50),
+            service_code="90834",
+            place_of_service="11",
+            risk=RiskScreen(ScreenResult.DENIED, ScreenResult.DENIED),
+        ),
     )
     assert ws.notes.check(filled).can_sign
     ws.settings.update(checklist_severities={"diagnosis": "block"})
@@ -213,3 +227,27 @@ def test_demo_writes_notes_that_pass_the_checklist(ws: Workspace) -> None:
     assert len(notes) == 30
     assert {n.template_id for n in notes} >= {t.id for t in ws.templates.list()}
     assert all(ws.notes.check(n).can_sign for n in notes)
+
+
+def test_group_defaults_do_not_carry_into_individual_notes(ws: Workspace, client_id: str) -> None:
+    single = ws.notes.new(client_id=client_id, template_id="soap")
+    ws.notes.save(single.id, session=replace(single.session, service_code="90834"))
+    session = ws.notes.default_session(ws.clients.get(client_id))
+    ws.notes.new_group(
+        member_ids=[client_id],
+        session=replace(session, service_code="90853", participants=("Group members",)),
+        shared_fields={"group_topic": "Sleep"},
+    )
+    after = ws.notes.default_session(ws.clients.get(client_id))
+    assert after.service_code == "90834"
+    assert after.participants == ()
+
+
+def test_copy_forward_keeps_only_fields_the_new_template_has(ws: Workspace, client_id: str) -> None:
+    dap = ws.notes.new(
+        client_id=client_id,
+        template_id="dap",
+        fields={"data": "Reported poor sleep.", "plan": "Sleep diary."},
+    )
+    soap = ws.notes.new(client_id=client_id, template_id="soap", copy_from=dap.id)
+    assert soap.fields == {"plan": "Sleep diary."}

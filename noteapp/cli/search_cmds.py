@@ -1,0 +1,71 @@
+"""`noteapp search TEXT`: clients and notes, in memory after unlock."""
+
+from __future__ import annotations
+
+import argparse
+
+from noteapp.cli import common
+from noteapp.cli.common import CommandSpec
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = common.add_command(
+        subparsers,
+        CommandSpec(
+            "search", "search clients and notes (every word, as a word prefix)", run_search
+        ),
+    )
+    p.add_argument("text", metavar="TEXT", help='words to find; "quotes" for a phrase')
+    p.add_argument("--client", metavar="ID", help="only this client")
+    p.add_argument("--template", metavar="T", help="only notes of this template")
+    p.add_argument("--status", choices=["draft", "signed", "active", "discharged"])
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="from this date")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="up to this date")
+    p.add_argument(
+        "--include-psychotherapy",
+        action="store_true",
+        help="also search psychotherapy (process) notes",
+    )
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    common.add_json_flag(p)
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        client_id = ws.clients.get(args.client).id if args.client else None
+        results = ws.search.search(
+            args.text,
+            client_id=client_id,
+            template=args.template,
+            status=args.status,
+            date_from=common.parse_date(args.date_from, "--from date"),
+            date_to=common.parse_date(args.date_to, "--to date"),
+            include_psychotherapy=args.include_psychotherapy,
+            limit=max(1, args.limit),
+        )
+    if args.json:
+        common.emit_json(
+            [
+                {
+                    "id": h.key,
+                    "kind": h.kind,
+                    "client": h.client_id,
+                    "title": h.title,
+                    "date": h.date.isoformat() if h.date else None,
+                    "field": h.field,
+                    "snippet": h.snippet,
+                }
+                for h in results.hits
+            ]
+        )
+        return 0
+    for h in results.hits:
+        when = h.date.isoformat() if h.date else ""
+        common.out(f"{h.kind:<8} {when:<10} {h.title}  [{h.key}]")
+        if h.snippet:
+            common.out(f"         {h.field}: {common.one_line(h.snippet)}")
+    common.info(
+        f"{results.total} match(es)"
+        + (f", showing {len(results.hits)}" if results.total > len(results.hits) else "")
+    )
+    return 0
