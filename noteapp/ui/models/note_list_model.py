@@ -1,0 +1,105 @@
+"""A client's notes as a Qt table model: date, template, status, service code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+NoteIdRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """What the list shows of a note (plain values, no Qt)."""
+
+    note_id: str
+    date: date
+    template_name: str
+    signed: bool
+    service_code: str
+    psychotherapy: bool = False
+    updated_at: datetime | None = None
+
+    @property
+    def status_text(self) -> str:
+        return "Signed" if self.signed else "Draft"
+
+
+def note_row(note: Any, template_name: str) -> NoteRow:
+    return NoteRow(
+        note_id=note.id,
+        date=note.session.date,
+        template_name=template_name,
+        signed=note.is_signed,
+        service_code="" if note.psychotherapy else note.session.service_code,
+        psychotherapy=note.psychotherapy,
+        updated_at=note.updated_at,
+    )
+
+
+class NoteListModel(QAbstractTableModel):
+    """Columns: date of service, template, status, service code. Sort through a proxy with
+    `SortRole` (dates sort as dates, not as text)."""
+
+    HEADERS = ("Date of service", "Template", "Status", "Service code")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[NoteRow] = []
+
+    def set_rows(self, rows: list[NoteRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> NoteRow:
+        return self._rows[row]
+
+    def row_of(self, note_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.note_id == note_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == NoteIdRole:
+            return r.note_id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                r.date.isoformat(),
+                r.template_name + ("  (private)" if r.psychotherapy else ""),
+                r.status_text,
+                r.service_code or "—",
+            )[col]
+        if role == SortRole:
+            updated = r.updated_at.isoformat() if r.updated_at else ""
+            return (
+                f"{r.date.isoformat()} {updated}",
+                r.template_name.casefold(),
+                f"{int(r.signed)} {r.date.isoformat()}",
+                r.service_code,
+            )[col]
+        if role == Qt.ItemDataRole.ToolTipRole and r.psychotherapy:
+            return "Psychotherapy notes: kept apart from the record, excluded from exports"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{r.date.isoformat()}, {r.template_name}, {r.status_text}"
+        return None

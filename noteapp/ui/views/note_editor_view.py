@@ -1,0 +1,484 @@
+"""The note editor: session details, the template's sections, the checklist and a live
+preview, with autosave that never loses more than a couple of seconds of typing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noteapp.domain.notes import FieldValue, Note
+from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
+from noteapp.ui.errors import message_for
+from noteapp.ui.widgets.banner import Banner
+from noteapp.ui.widgets.checklist_panel import ChecklistPanel
+from noteapp.ui.widgets.metadata_panel import MetadataPanel
+from noteapp.ui.widgets.note_preview import NotePreview
+from noteapp.ui.widgets.quick_phrase_popup import QuickPhrasePopup
+from noteapp.ui.widgets.section_editor import SectionEditor
+from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
+
+SIGNED_TEXT = (
+    "Signed — read only. A signed note stays as it was signed; corrections and new "
+    "information are added as dated addenda once signing is available in noteapp."
+)
+PSYCHOTHERAPY_TEXT = (
+    "Psychotherapy notes are kept apart from the record and excluded from search and "
+    "exports unless you include them."
+)
+COPIED_TEXT = (
+    "Some sections were copied forward from an earlier note. Edit them so they describe "
+    "today's session: auditors look for cloned notes."
+)
+
+
+def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
+    b = QPushButton(text, parent)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    if tip:
+        b.setToolTip(tip)
+    return b
+
+
+def _scroll(inner: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+class NoteEditorView(QWidget):
+    """Edit one note. `saved(Note)` fires after each successful save (e.g. to refresh lists).
+
+    Call `flush()` before locking or quitting; hiding or closing the view flushes too.
+    """
+
+    saved = Signal(object)
+
+    SAVE_DELAY_MS = 1000  # after the last keystroke
+    MAX_WAIT_MS = 2000  # while typing without pause: killing the app loses ≤ 2 s
+    RETRY_MS = 3000
+    PREVIEW_DELAY_MS = 300
+
+    def __init__(self, ws: Any, note_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("note_editor")
+        self.ws = ws
+        self.note: Note = ws.notes.get(note_id)
+        self.template = ws.notes.template_for(self.note)
+        self.client = ws.clients.get(self.note.client_id)
+        self.read_only = self.note.is_signed
+        self.psychotherapy = self.note.psychotherapy
+        self.dirty = False
+        self.last_error = ""
+        self._last_edit: SpellTextEdit | None = None
+        self.phrase_popup: QuickPhrasePopup | None = None
+        self.history_dialog: DraftHistoryDialog | None = None
+        self._ignored: set[str] = set()
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 8)
+        lay.setSpacing(6)
+        lay.addLayout(self._build_header())
+        self._build_banners(lay)
+        lay.addWidget(self._build_body(), 1)
+        self._build_timers()
+        self._build_shortcuts()
+        self._load(self.note)
+        if self.read_only:
+            self._set_read_only()
+        self.refresh_preview()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        title = QLabel(self.client.name, self)
+        title.setObjectName("editor_client_name")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        sub = QLabel(f"· {self.template.name}", self)
+        sub.setObjectName("editor_template_name")
+        sub.setTextFormat(Qt.TextFormat.PlainText)
+        signed = self.note.is_signed
+        self.status_chip = QLabel("Signed" if signed else "Draft", self)
+        self.status_chip.setObjectName("status_chip")
+        self.status_chip.setStyleSheet(
+            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
+            + (
+                "background: #dcefe1; color: #1e6b34; }"
+                if signed
+                else "background: #e6ecf3; color: #2f4a66; }"
+            )
+        )
+        self.autosave_label = QLabel("", self)
+        self.autosave_label.setObjectName("autosave_label")
+        self.autosave_label.setAccessibleName("Save status")
+        self.autosave_label.setStyleSheet("color: palette(placeholder-text);")
+        self.word_count_label = QLabel("", self)
+        self.word_count_label.setObjectName("word_count")
+        self.word_count_label.setStyleSheet("color: palette(placeholder-text);")
+        for w in (title, sub, self.status_chip):
+            row.addWidget(w)
+        row.addSpacing(12)
+        row.addWidget(self.autosave_label)
+        row.addWidget(self.word_count_label)
+        row.addStretch(1)
+        self.undo_button = _button("Undo", "undo_button", self, "Undo in the field (Ctrl+Z)")
+        self.redo_button = _button("Redo", "redo_button", self, "Redo (Ctrl+Shift+Z)")
+        self.phrase_button = _button(
+            "Quick phrase…", "quick_phrase_button", self, "Insert a quick phrase (Ctrl+J)"
+        )
+        self.history_button = _button("History…", "history_button", self, "Earlier versions")
+        self.preview_toggle = QToolButton(self)
+        self.preview_toggle.setObjectName("preview_toggle")
+        self.preview_toggle.setText("Preview")
+        self.preview_toggle.setAccessibleName("Show preview")
+        self.preview_toggle.setCheckable(True)
+        self.preview_toggle.setChecked(True)
+        self.preview_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
+        self.phrase_button.clicked.connect(self.open_quick_phrases)
+        self.history_button.clicked.connect(self.open_history)
+        self.preview_toggle.toggled.connect(self._toggle_preview)
+        for b in (self.undo_button, self.redo_button, self.phrase_button, self.history_button):
+            row.addWidget(b)
+        row.addWidget(self.preview_toggle)
+        return row
+
+    def _build_banners(self, lay: QVBoxLayout) -> None:
+        self.save_error = QLabel(self)
+        self.save_error.setObjectName("save_error_banner")
+        self.save_error.setWordWrap(True)
+        self.save_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_error.setStyleSheet(
+            "QLabel { background: #fde7e9; color: #8c1d18; border: 1px solid #e3a3a8; "
+            "border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
+        )
+        self.save_error.hide()
+        lay.addWidget(self.save_error)
+        self.signed_banner: Banner | None = None
+        if self.read_only:
+            self.signed_banner = Banner(SIGNED_TEXT, object_name="signed_banner", parent=self)
+            lay.addWidget(self.signed_banner)
+        if self.psychotherapy:
+            lay.addWidget(
+                Banner(
+                    PSYCHOTHERAPY_TEXT,
+                    object_name="psychotherapy_banner",
+                    warning=True,
+                    parent=self,
+                )
+            )
+        if self.note.copied_from and not self.read_only:
+            lay.addWidget(
+                Banner(COPIED_TEXT, object_name="copied_banner", button_text="Got it", parent=self)
+            )
+
+    def _build_body(self) -> QSplitter:
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("editor_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        meta_box = QWidget()
+        meta_lay = QVBoxLayout(meta_box)
+        meta_lay.setContentsMargins(0, 0, 8, 0)
+        head = QLabel("Session details", meta_box)
+        bold = QFont(head.font())
+        bold.setBold(True)
+        head.setFont(bold)
+        meta_lay.addWidget(head)
+        self.metadata = MetadataPanel(
+            self.ws.reference.get(),
+            self.client.diagnoses,
+            self.ws.speller,
+            meta_box,
+            psychotherapy=self.psychotherapy,
+        )
+        meta_lay.addWidget(self.metadata)
+        meta_lay.addStretch(1)
+        self.meta_scroll = _scroll(meta_box, "metadata_scroll")
+        self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.meta_scroll.setMinimumWidth(260)
+
+        sections_box = QWidget()
+        sections_box.setObjectName("sections_box")
+        s_lay = QVBoxLayout(sections_box)
+        s_lay.setContentsMargins(8, 0, 12, 0)
+        self.sections: dict[str, SectionEditor] = {}
+        for section in self.template.sections:
+            editor = SectionEditor(
+                section, self.ws.speller, sections_box, ignored_words=self._ignored
+            )
+            self.sections[section.field_id] = editor
+            s_lay.addWidget(editor)
+            if editor.text_edit is not None:
+                self._watch_edit(editor.text_edit)
+        s_lay.addStretch(1)
+        if not self.psychotherapy:
+            self._watch_edit(self.metadata.risk_detail)
+        self.sections_scroll = _scroll(sections_box, "sections_scroll")
+        self.sections_scroll.setMinimumWidth(340)
+
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setObjectName("side_splitter")
+        self.checklist = ChecklistPanel(psychotherapy=self.psychotherapy)
+        self.checklist.go_to.connect(self.go_to)
+        self.preview = NotePreview()
+        self.side.addWidget(self.checklist)
+        self.side.addWidget(self.preview)
+        self.side.setStretchFactor(0, 1)
+        self.side.setStretchFactor(1, 3)
+        self.side.setSizes([230, 440])
+        if self.read_only:
+            self.checklist.hide()  # the checklist is about signing; this note is signed
+
+        for w in (self.meta_scroll, self.sections_scroll, self.side):
+            self.splitter.addWidget(w)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([300, 560, 440] if not self.psychotherapy else [220, 640, 440])
+        return self.splitter
+
+    def _watch_edit(self, edit: SpellTextEdit) -> None:
+        edit.installEventFilter(self)
+        edit.dictionaryChanged.connect(self._dictionary_changed)
+        if self._last_edit is None:
+            self._last_edit = edit
+
+    def _build_timers(self) -> None:
+        def timer(ms: int, slot: Any) -> QTimer:
+            t = QTimer(self)
+            t.setSingleShot(True)
+            t.setInterval(ms)
+            t.timeout.connect(slot)
+            return t
+
+        self._debounce = timer(self.SAVE_DELAY_MS, self.flush)
+        self._max_wait = timer(self.MAX_WAIT_MS, self.flush)
+        self._retry = timer(self.RETRY_MS, self.flush)
+        self._preview_timer = timer(self.PREVIEW_DELAY_MS, self.refresh_preview)
+        for section in self.sections.values():
+            section.changed.connect(self._on_changed)
+        self.metadata.changed.connect(self._on_changed)
+
+    def _build_shortcuts(self) -> None:
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (("Ctrl+J", self.open_quick_phrases), ("Ctrl+S", self.flush)):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(ctx)
+            sc.activated.connect(slot)
+
+    # --- loading -----------------------------------------------------------------------
+
+    def _load(self, note: Note) -> None:
+        self.note = note
+        for field_id, editor in self.sections.items():
+            editor.set_value(note.fields.get(field_id, [] if editor.checks else ""))
+        self.metadata.set_session(note.session)
+        if not self.read_only:
+            self._show_saved(note)
+
+    def reload(self) -> None:
+        """Show the stored note again (after a version was restored)."""
+        self._stop_timers()
+        self.dirty = False
+        self._load(self.ws.notes.get(self.note.id))
+        self.refresh_preview()
+
+    def _set_read_only(self) -> None:
+        for editor in self.sections.values():
+            editor.set_read_only(True)
+        self.metadata.set_read_only(True)
+        for b in (self.undo_button, self.redo_button, self.phrase_button):
+            b.setEnabled(False)
+        self.autosave_label.setText("Read only")
+
+    # --- values ------------------------------------------------------------------------
+
+    def field_values(self) -> dict[str, FieldValue]:
+        return {fid: editor.value() for fid, editor in self.sections.items()}
+
+    def draft(self) -> Note:
+        """The note as it stands on screen (saved or not)."""
+        return replace(
+            self.note,
+            fields={**self.note.fields, **self.field_values()},
+            session=self.metadata.session(),
+        )
+
+    def word_count(self) -> int:
+        return sum(len(v.split()) for v in self.field_values().values() if isinstance(v, str))
+
+    # --- autosave ----------------------------------------------------------------------
+
+    def _on_changed(self) -> None:
+        if self.read_only:
+            return
+        self.dirty = True
+        if not self.last_error:
+            self.autosave_label.setText("Saving…")
+        self._debounce.start()
+        if not self._max_wait.isActive():
+            self._max_wait.start()
+        self._preview_timer.start()
+
+    def _stop_timers(self) -> None:
+        for t in (self._debounce, self._max_wait, self._retry):
+            t.stop()
+
+    def flush(self) -> bool:
+        """Save now if anything changed. False (and a red banner, and a retry) on failure."""
+        if self.read_only or not self.dirty:
+            return True
+        self._stop_timers()
+        try:
+            note = self.ws.notes.save(
+                self.note.id,
+                fields=self.field_values(),
+                session=self.metadata.session(),
+                autosave=True,
+            )
+        except Exception as exc:  # any failure: keep the text on screen and keep trying
+            self.last_error = message_for(exc)
+            self.save_error.setText(f"Not saved: {self.last_error} Retrying…")
+            self.save_error.show()
+            self.autosave_label.setText("Not saved")
+            self._retry.start()
+            return False
+        self.note = note
+        self.dirty = False
+        self.last_error = ""
+        self.save_error.hide()
+        self._show_saved(note)
+        self.saved.emit(note)
+        return True
+
+    def _show_saved(self, note: Note) -> None:
+        when = note.updated_at or self.ws.clock.now()
+        self.autosave_label.setText(f"All changes saved · {when.astimezone():%H:%M}")
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.flush()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        super().closeEvent(event)
+
+    # --- preview and checklist ---------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        # Rendering a note takes about a millisecond and reads the in-memory caches the
+        # saves also use, so it stays on the GUI thread (debounced) rather than a worker.
+        draft = self.draft()
+        if self.preview_toggle.isChecked():
+            try:
+                self.preview.show_document(self.ws.notes.render(draft))
+            except Exception as exc:  # a broken custom template must not stop the typing
+                self.preview.show_message(f"The preview cannot be shown: {message_for(exc)}")
+        if self.psychotherapy:
+            self.checklist.set_warnings(self.ws.notes.psychotherapy_warnings(draft))
+        else:
+            self.checklist.set_result(self.ws.notes.check(draft))
+        words = self.word_count()
+        self.word_count_label.setText(f"· {words} word{'s' if words != 1 else ''}")
+
+    def _toggle_preview(self, on: bool) -> None:
+        self.preview.setVisible(on)
+        if on:
+            self.refresh_preview()
+
+    def go_to(self, field_id: str, rule: str = "") -> None:
+        """Focus the input that fixes a checklist item."""
+        editor = self.sections.get(field_id)
+        if editor is not None:
+            self.sections_scroll.ensureWidgetVisible(editor, 0, 40)
+            editor.focus_input()
+            return
+        target = self.metadata.focus_for_rule(rule)
+        self.meta_scroll.ensureWidgetVisible(target, 0, 40)
+
+    # --- editing helpers ---------------------------------------------------------------
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(obj, SpellTextEdit):
+            self._last_edit = obj
+        return super().eventFilter(obj, event)
+
+    def _dictionary_changed(self) -> None:
+        edits = [e.text_edit for e in self.sections.values() if e.text_edit is not None]
+        if not self.psychotherapy:
+            edits.append(self.metadata.risk_detail)
+        for edit in edits:
+            edit.highlighter.dictionary_changed()
+
+    def undo(self) -> None:
+        """Undo in the text field last focused (each field has its own history)."""
+        if self._last_edit is not None:
+            self._last_edit.undo()
+            self._last_edit.setFocus()
+
+    def redo(self) -> None:
+        if self._last_edit is not None:
+            self._last_edit.redo()
+            self._last_edit.setFocus()
+
+    def phrase_values(self) -> dict[str, str]:
+        profile = self.ws.profile.get()
+        return {
+            "first_name": self.client.first_name,
+            "name": self.client.name,
+            "date": self.metadata.session().date.isoformat(),
+            "clinician": profile.signature_name if profile else "",
+        }
+
+    def open_quick_phrases(self) -> None:
+        if self.read_only:
+            return
+        target = self._last_edit
+        if target is None:
+            return
+        popup = QuickPhrasePopup(self.ws.reference.phrases(), self.phrase_values(), self)
+        popup.chosen.connect(lambda text: self.insert_text(target, text))
+        self.phrase_popup = popup
+        rect = target.cursorRect()
+        popup.popup_at(target.viewport().mapToGlobal(rect.bottomLeft()))
+
+    @staticmethod
+    def insert_text(edit: SpellTextEdit, text: str) -> None:
+        cursor = edit.textCursor()
+        before = edit.document().characterAt(cursor.position() - 1)
+        if cursor.position() > 0 and before and not before.isspace():
+            text = " " + text
+        cursor.insertText(text)
+        edit.setTextCursor(cursor)
+        edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_history(self) -> None:
+        self.flush()
+        dialog = DraftHistoryDialog(self.ws, self.note.id, self)
+        dialog.restored.connect(lambda _note: self.reload())
+        self.history_dialog = dialog
+        dialog.open()
