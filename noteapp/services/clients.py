@@ -7,6 +7,7 @@ the disk, and nothing about them is ever written anywhere in clear.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -43,6 +44,8 @@ class ClientService:
         self._clock = clock
         self._clients: dict[str, Client] = {}
         self.problems: list[RecordIntegrityError] = []
+        # Called with the client after every change, or with its id after deletion.
+        self.listeners: list[Callable[[Client | str], None]] = []
         self.reload()
 
     def reload(self) -> None:
@@ -126,6 +129,7 @@ class ClientService:
             self._vault.put(KIND, client.id, client_to_dict(client))
             self._audit.record("create", kind=KIND, record_id=client.id)
         self._clients[client.id] = client
+        self._notify(client)
         return client
 
     def update(self, client_id: str, **changes: Any) -> Client:
@@ -149,6 +153,7 @@ class ClientService:
             self._vault.put(KIND, current.id, client_to_dict(updated))
             self._audit.record("edit", kind=KIND, record_id=current.id)
         self._clients[current.id] = updated
+        self._notify(updated)
         return updated
 
     def discharge(self, client_id: str, *, on: date | None = None, reason: str = "") -> Client:
@@ -161,6 +166,7 @@ class ClientService:
             self._vault.put(KIND, current.id, client_to_dict(updated))
             self._audit.record("discharge", kind=KIND, record_id=current.id)
         self._clients[current.id] = updated
+        self._notify(updated)
         return updated
 
     def reactivate(self, client_id: str) -> Client:
@@ -170,6 +176,7 @@ class ClientService:
             self._vault.put(KIND, current.id, client_to_dict(updated))
             self._audit.record("reactivate", kind=KIND, record_id=current.id)
         self._clients[current.id] = updated
+        self._notify(updated)
         return updated
 
     def delete(self, client_id: str, *, confirm_code: str) -> None:
@@ -185,6 +192,11 @@ class ClientService:
             self._vault.delete(KIND, current.id)
             self._audit.record("delete", kind=KIND, record_id=current.id)
         del self._clients[current.id]
+        self._notify(current.id)
+
+    def _notify(self, changed: Client | str) -> None:
+        for listener in self.listeners:
+            listener(changed)
 
     def history(self, client_id: str) -> builtins.list[Client]:
         return [client_from_dict(r.data) for r in self._vault.history(KIND, client_id)]

@@ -22,6 +22,7 @@ class SearchService:
         self._notes = notes
         self._index: SearchIndex | None = None
         notes.listeners.append(self._note_changed)
+        clients.listeners.append(self._client_changed)
 
     def _template_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self._notes.templates.list()}
@@ -81,9 +82,13 @@ class SearchService:
         if self._index is not None:
             self._index.add(self._note_doc(note, self._template_names()))
 
-    def client_changed(self, client: Client) -> None:
-        if self._index is not None:
-            self._index.add(self._client_doc(client))
+    def _client_changed(self, changed: Client | str) -> None:
+        if self._index is None:
+            return
+        if isinstance(changed, str):
+            self._index.remove(changed)
+        else:
+            self._index.add(self._client_doc(changed))
 
     def forget(self, key: str) -> None:
         if self._index is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -260,25 +260,27 @@ class SearchIndex:
         if not found:
             return heapq.nlargest(limit, cands, key=rank.__getitem__)
         in_title: Counter[int] = Counter()
-        in_fields: Counter[int] = Counter()
+        score: Counter[int] = Counter()  # (word, field) matches; title words weigh 2**16 each
         for slots in found:
             if slots[0]:
                 in_title.update(slots[0] & cands)
             for slot in slots[1:]:
                 if slot:
-                    in_fields.update(slot & cands)
-        levels: defaultdict[int, list[int]] = defaultdict(list)
+                    score.update(slot & cands)
         for doc_id, count in in_title.items():
-            levels[count << 16 | in_fields[doc_id]].append(doc_id)
-        for doc_id, count in in_fields.items():
-            if doc_id not in in_title:
-                levels[count].append(doc_id)
-        top: list[int] = []
-        for level in sorted(levels, reverse=True):
-            top += heapq.nlargest(limit - len(top), levels[level], key=rank.__getitem__)
-            if len(top) >= limit:
+            score[doc_id] += count << 16
+        # Find the lowest score that still makes the cut by counting docs per score, so
+        # only one pass over the candidates runs in Python.
+        cutoff, room = 0, limit
+        for level, docs in sorted(Counter(score.values()).items(), reverse=True):
+            cutoff = level
+            if docs >= room:
                 break
-        return top
+            room -= docs
+        above = [i for i, level in score.items() if level > cutoff]
+        above.sort(key=lambda i: (score[i], rank[i]), reverse=True)
+        tied = [i for i, level in score.items() if level == cutoff]
+        return above + heapq.nlargest(limit - len(above), tied, key=rank.__getitem__)
 
 
 def _texts(doc: SearchDoc) -> list[str]:

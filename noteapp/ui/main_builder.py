@@ -6,15 +6,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from noteapp.domain.clients import Client
 from noteapp.services.workspace import Workspace
+from noteapp.ui.dialogs.note_window import NoteWindow
+from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.clients_view import ClientsView
 from noteapp.ui.views.dashboard_view import DashboardView
 from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
+from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
+from noteapp.ui.views.settings_phrases_page import QuickPhrasesSettingsPage
 from noteapp.ui.views.settings_profile_page import SettingsProfilePage
+from noteapp.ui.views.settings_reference_page import ReferenceDataSettingsPage
 from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSecurityPage
+from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
 
@@ -66,7 +77,23 @@ def build_main_view(
     profile = ws.profile.get()
     today = ws.clock.now().astimezone().date()
     first_name = profile.name.split()[0] if profile and profile.name.split() else ""
-    clients = ClientsView(ws.clients, today=today)
+    note_windows: dict[str, NoteWindow] = {}
+    parent_holder: list[QWidget] = []
+
+    def open_note(note_id: str) -> None:
+        window = note_windows.get(note_id)
+        if window is None or not window.isVisible():
+            window = NoteWindow(ws, note_id, parent_holder[0] if parent_holder else None)
+            note_windows[note_id] = window
+            window.finished.connect(lambda _r, i=note_id: note_windows.pop(i, None))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def notes_tab(client: Client) -> NotesTab:
+        return NotesTab(ws, client.id, open_note)
+
+    clients = ClientsView(ws.clients, today=today, chart_tabs=(("Notes", notes_tab),))
     dashboard = DashboardView(ws.clients, first_name=first_name, now=ws.clock.now())
 
     def change_passphrase(current: str, new: str) -> None:
@@ -91,12 +118,16 @@ def build_main_view(
                     ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
                 ),
             ),
+            ("Templates", TemplatesSettingsPage(ws.templates)),
+            ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
+            ("Checklist", ChecklistSettingsPage(ws.settings)),
+            ("Reference data", ReferenceDataSettingsPage(ws.reference)),
         ]
     )
     banners: list[Banner] = []
     if is_demo:
         banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
-    problems = len(ws.clients.problems)
+    problems = len(ws.clients.problems) + len(ws.notes.problems)
     if problems:
         banners.append(
             Banner(
@@ -138,6 +169,31 @@ def build_main_view(
     view.add_shortcut("Ctrl+F", find_client, "findClientShortcut")
     view.add_shortcut("Ctrl+L", on_lock, "lockShortcut")
     view.add_shortcut("Ctrl+,", lambda: view.show_page("settings"), "settingsShortcut")
+    parent_holder.append(view)
+
+    def open_hit(hit: Any) -> None:
+        if hit.kind == "client":
+            view.show_page("clients")
+            clients.refresh(select_id=hit.key)
+        else:
+            view.show_page("clients")
+            clients.refresh(select_id=hit.client_id)
+            open_note(hit.key)
+
+    def search() -> None:
+        dialog = SearchDialog(
+            ws.search.search,
+            [(c.id, c.name, c.code) for c in ws.clients.list()],
+            [(t.id, t.name) for t in ws.templates.list()],
+            open_hit,
+            view,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    view.add_shortcut("Ctrl+K", search, "searchShortcut")
+    view.open_note = open_note  # type: ignore[attr-defined]
+    view.open_search = search  # type: ignore[attr-defined]
     view.clients = clients  # type: ignore[attr-defined]
     view.dashboard = dashboard  # type: ignore[attr-defined]
     view.settings = settings  # type: ignore[attr-defined]

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from noteapp.domain.clients import Client
 from noteapp.services.clients import ClientService
+
+# (title, factory(client) -> QWidget) for tabs the composition root adds (Notes, ...).
+ExtraTab = tuple[str, Callable[[Client], Any]]
 
 
 @dataclass(frozen=True)
 class ChartContext:
     clients: ClientService
     today: date
+    extra_tabs: tuple[ExtraTab, ...] = ()
 
 
 def age_on(dob: date | None, today: date) -> int | None:

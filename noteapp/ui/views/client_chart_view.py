@@ -71,4 +71,6 @@ class ClientChartView(QWidget):
         self.tabs.setDocumentMode(True)
         for title, factory in CHART_TABS:
             self.tabs.addTab(factory(client, ctx), title)
+        for title, extra in ctx.extra_tabs:
+            self.tabs.addTab(extra(client), title)
         lay.addWidget(self.tabs, 1)

@@ -34,7 +34,7 @@ from noteapp.ui.models.client_list_model import (
     ClientRole,
     StatusFilter,
 )
-from noteapp.ui.views.chart_context import ChartContext
+from noteapp.ui.views.chart_context import ChartContext, ExtraTab
 from noteapp.ui.views.client_chart_view import ClientChartView
 from noteapp.ui.widgets.layout import body_label
 
@@ -47,11 +47,19 @@ def _button(text: str, name: str, accessible: str, parent: QWidget) -> QPushButt
 
 
 class ClientsView(QWidget):
-    def __init__(self, clients: ClientService, *, today: date, parent: QWidget | None = None):
+    def __init__(
+        self,
+        clients: ClientService,
+        *,
+        today: date,
+        chart_tabs: tuple[ExtraTab, ...] = (),
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("clientsView")
         self._clients = clients
         self._today = today
+        self._chart_tabs = chart_tabs
         self.active_dialog: QDialog | None = None
 
         self.filter = QLineEdit(self)
@@ -208,7 +216,9 @@ class ClientsView(QWidget):
         if client is None:
             self.chart_stack.setCurrentWidget(self.no_chart)
             return
-        self.chart = ClientChartView(client, ChartContext(self._clients, self._today), self)
+        self.chart = ClientChartView(
+            client, ChartContext(self._clients, self._today, self._chart_tabs), self
+        )
         self.chart_stack.addWidget(self.chart)
         self.chart_stack.setCurrentWidget(self.chart)
 

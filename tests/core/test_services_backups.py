@@ -1,0 +1,162 @@
+"""BackupService: on-demand and automatic snapshots, rotation, and verified restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from noteapp.domain.clock import FakeClock
+from noteapp.domain.errors import InvalidInputError, VaultExistsError, WrongSecretError
+from noteapp.services.backups import restore_snapshot
+from noteapp.services.paths import AppPaths
+from noteapp.services.workspace import Workspace
+from noteapp.vault.store import Vault
+
+PASSPHRASE = "correct horse battery staple"  # the workspace fixture's (tests/conftest.py)
+
+
+def _client_names(snapshot: Path) -> list[str]:
+    v = Vault.open(snapshot, read_only=True)
+    try:
+        v.unlock_with_passphrase(PASSPHRASE)
+        return sorted(r.data["name"] for r in v.load_kind("client").records)
+    finally:
+        v.close()
+
+
+def test_backup_now_to_a_path(workspace: Any, tmp_path: Path) -> None:
+    ws: Workspace = workspace
+    ws.clients.add(name="Avery Quimby")
+    dest = tmp_path / "elsewhere" / "copy.noteapp"
+    assert ws.backups.backup_now(dest) == dest
+    assert dest.is_file()
+    assert dest.stat().st_mode & 0o077 == 0  # owner-only
+    assert _client_names(dest) == ["Avery Quimby"]
+    assert ws.audit.entries()[-1].action == "backup"
+    assert ws.backups.snapshots() == []  # an explicit path is not an automatic snapshot
+
+
+def test_backup_refuses_to_overwrite(workspace: Any, tmp_path: Path) -> None:
+    ws: Workspace = workspace
+    dest = tmp_path / "copy.noteapp"
+    dest.write_bytes(b"precious")
+    with pytest.raises(VaultExistsError):
+        ws.backups.backup_now(dest)
+    assert dest.read_bytes() == b"precious"
+    with pytest.raises(InvalidInputError):
+        ws.backups.backup_now(ws.vault.path)
+    # The same file under another spelling is still the vault.
+    with pytest.raises(InvalidInputError):
+        ws.backups.backup_now(ws.vault.path.parent / "." / ws.vault.path.name)
+
+
+def test_automatic_snapshots_rotate(workspace: Any, clock: FakeClock) -> None:
+    ws: Workspace = workspace
+    ws.settings.update(backup_keep=3)
+    made = []
+    for _ in range(5):
+        made.append(ws.backups.backup_now())
+        clock.advance(61)
+    made.append(ws.backups.backup_now())  # same second as nothing else: plain name
+    made.append(ws.backups.backup_now())  # same second as the previous one: -1 suffix
+    snaps = ws.backups.snapshots()
+    assert snaps == list(reversed(made[-3:]))  # newest first
+    assert all(p.parent == ws.paths.default_backup_dir for p in snaps)
+    assert not any(p.exists() for p in made[:-3])
+    assert made[-1].name.endswith("-1.noteapp")
+
+
+def test_backup_dir_setting(workspace: Any, tmp_path: Path) -> None:
+    ws: Workspace = workspace
+    ws.settings.update(backup_dir=str(tmp_path / "my-backups"))
+    p = ws.backups.backup_now()
+    assert p.parent == tmp_path / "my-backups"
+    assert ws.backups.snapshots() == [p]
+
+
+def test_auto_backup_if_changed(workspace: Any) -> None:
+    ws: Workspace = workspace
+    ws.backups.backup_now()
+    assert ws.backups.auto_backup_if_changed() is None  # nothing changed since
+    ws.clients.add(name="Avery Quimby")
+    p = ws.backups.auto_backup_if_changed()
+    assert p is not None and _client_names(p) == ["Avery Quimby"]
+    assert ws.backups.auto_backup_if_changed() is None
+    ws.settings.update(auto_backup=False)
+    ws.clients.add(name="Blair Zeller")
+    assert ws.backups.auto_backup_if_changed() is None
+
+
+def test_close_backs_up_changes(workspace: Any) -> None:
+    ws: Workspace = workspace
+    ws.clients.add(name="Avery Quimby")
+    ws.close()
+    snaps = ws.backups.snapshots()
+    assert len(snaps) == 1 and _client_names(snaps[0]) == ["Avery Quimby"]
+
+
+def test_unlock_without_changes_makes_no_snapshot(
+    workspace: Any, clock: FakeClock, paths: AppPaths
+) -> None:
+    ws: Workspace = workspace
+    path = ws.vault.path
+    ws.close()
+    before = ws.backups.snapshots()
+    clock.advance(60)
+    ws2 = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
+    ws2.close()
+    assert ws2.backups.snapshots() == before
+
+
+def test_restore_snapshot_end_to_end(
+    workspace: Any, clock: FakeClock, paths: AppPaths, tmp_path: Path
+) -> None:
+    ws: Workspace = workspace
+    ws.clients.add(name="Avery Quimby")
+    snap = ws.backups.backup_now(tmp_path / "snap.noteapp")
+    ws.clients.add(name="Blair Zeller")
+    path = ws.vault.path
+    ws.close()
+    clock.advance(3600)
+
+    result = restore_snapshot(snapshot=snap, target=path, passphrase=PASSPHRASE, clock=clock)
+    assert result.target == path
+    assert result.previous_saved_as is not None and result.previous_saved_as.is_file()
+    assert _client_names(result.previous_saved_as) == ["Avery Quimby", "Blair Zeller"]
+    assert result.records >= 1 and result.audit_entries >= 1
+
+    ws2 = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
+    try:
+        assert [c.name for c in ws2.clients.list()] == ["Avery Quimby"]
+        actions = [e for e in ws2.audit.entries() if e.action == "restore"]
+        assert len(actions) == 1 and actions[0].detail == {"snapshot": "snap.noteapp"}
+        assert ws2.audit.verify().ok
+    finally:
+        ws2.close()
+
+
+def test_restore_to_a_new_place(workspace: Any, tmp_path: Path) -> None:
+    ws: Workspace = workspace
+    ws.clients.add(name="Avery Quimby")
+    snap = ws.backups.backup_now(tmp_path / "snap.noteapp")
+    target = tmp_path / "restored" / "vault.noteapp"
+    result = restore_snapshot(snapshot=snap, target=target, passphrase=PASSPHRASE)
+    assert result.previous_saved_as is None
+    assert _client_names(target) == ["Avery Quimby"]
+
+
+def test_restore_with_wrong_passphrase_changes_nothing(
+    workspace: Any, clock: FakeClock, tmp_path: Path
+) -> None:
+    ws: Workspace = workspace
+    snap = ws.backups.backup_now(tmp_path / "snap.noteapp")
+    ws.clients.add(name="Blair Zeller")
+    path = ws.vault.path
+    ws.close()
+    before = path.read_bytes()
+    with pytest.raises(WrongSecretError):
+        restore_snapshot(snapshot=snap, target=path, passphrase="not the passphrase")
+    assert path.read_bytes() == before
+    assert list(path.parent.glob("*before-restore*")) == []
