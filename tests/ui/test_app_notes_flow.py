@@ -1,0 +1,65 @@
+"""The whole app: demo vault → a client's Notes tab → a note window → type → lock saves
+the draft → unlock → the text is there; Ctrl+K finds it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTabWidget
+
+from noteapp.services.demo import DEMO_PASSPHRASE
+from noteapp.ui.dialogs.note_window import NoteWindow
+from noteapp.ui.dialogs.search_dialog import SearchDialog
+from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.notes_tab import NotesTab
+from noteapp.ui.views.unlock_view import UnlockView
+
+
+def open_demo(qtbot, controller) -> MainView:
+    controller.start()
+    qtbot.mouseClick(controller.page().demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=20000)
+    return controller.page()
+
+
+def test_notes_tab_note_window_lock_and_search(qtbot, controller) -> None:
+    main = open_demo(qtbot, controller)
+    ws = controller.ws
+    client = ws.clients.list()[0]
+    main.show_page("clients")
+    main.clients.refresh(select_id=client.id)
+    tabs = main.clients.chart.findChild(QTabWidget, "chartTabs")
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles[:2] == ["Overview", "Notes"]
+    notes_tab = tabs.widget(1)
+    assert isinstance(notes_tab, NotesTab)
+
+    note = ws.notes.new(client_id=client.id, template_id="soap")
+    main.open_note(note.id)
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NoteWindow))
+    assert client.name not in window.windowTitle()
+    editor = window.editor
+    field = editor.findChild(object, "section_subjective")
+    editor_widget = getattr(field, "editor", field)
+    editor_widget.setFocus()
+    qtbot.keyClicks(editor_widget, "Slept better after the breathing practice")
+
+    controller.lock()  # closes the window, which saves the draft before the vault closes
+    assert isinstance(controller.page(), UnlockView)
+    assert not any(
+        isinstance(w, NoteWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
+
+    unlock = controller.page()
+    unlock.passphrase.setText(DEMO_PASSPHRASE)
+    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=20000)
+    ws = controller.ws
+    assert "breathing practice" in ws.notes.get(note.id).text("subjective")
+
+    main = controller.page()
+    main.open_search()
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, SearchDialog) and w.isVisible()
+    )
+    assert ws.search.search("breathing practice").total >= 1
+    dialog.close()
