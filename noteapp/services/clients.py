@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
@@ -134,6 +134,10 @@ class ClientService:
 
     def update(self, client_id: str, **changes: Any) -> Client:
         current = self.get(client_id)
+        editable = {f.name for f in fields(Client)} - {"id", "status"}
+        unknown = sorted(set(changes) - editable - {"id", "status"})
+        if unknown:
+            raise InvalidInputError(f"Unknown client field '{unknown[0][:40]}'.")
         if "name" in changes:
             changes["name"] = validate_name(changes["name"])
         if "code" in changes:

@@ -145,7 +145,7 @@ def test_list_text_columns_and_json(vault: Path, capsys: pytest.CaptureFixture[s
 def test_bad_icd10_and_bad_date_exit_2(vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (
         ["--diagnosis", "XYZ"],
-        ["--diagnosis", "F41.1", "U07"],
+        ["--diagnosis", "F41.1", "F4"],
         ["--dob", "1990-13-01"],
         ["--dob", "12/04/1990"],
         ["--dob", "2999-01-01"],

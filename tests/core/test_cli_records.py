@@ -213,7 +213,7 @@ def test_demo_creates_a_vault(
     monkeypatch.setenv("NOTEAPP_NEW_PASSPHRASE", PASS)
     r = run(capsys, "demo", "--clients", "4", "--notes", "3", *KDF)
     assert r.code == 0, r.err
-    assert "notes will be added" in r.err
+    assert "notes in all" in r.err
     monkeypatch.setenv("NOTEAPP_PASSPHRASE", PASS)
     assert len(json_of(capsys, "client", "list")) == 4
     assert json_of(capsys, "profile", "show")["name"]

@@ -177,7 +177,7 @@ def test_notes_survive_reopening_and_never_appear_in_clear(
     ws.close()
     for f in path.parent.glob(path.name + "*"):
         assert b"Xylophone" not in f.read_bytes()
-        assert "Jordan".encode() not in f.read_bytes()
+        assert b"Jordan" not in f.read_bytes()
     again = Workspace.unlock(path, PASSPHRASE, paths=paths)
     try:
         assert again.notes.get(note.id).text("subjective") == marker

@@ -318,12 +318,6 @@ def test_damaged_client_is_reported_and_the_rest_load(
         ws2.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG: ClientService.update passes unknown names to dataclasses.replace, which "
-    "raises TypeError instead of InvalidInputError (noteapp/services/clients.py, update).",
-)
 def test_update_unknown_field_is_invalid_input(workspace: Any) -> None:
     ws: Workspace = workspace
     c = ws.clients.add(name="Avery Quimby")

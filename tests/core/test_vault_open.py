@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import FAST_KDF, PASSPHRASE
 
 from noteapp import crypto
 from noteapp.crypto import Argon2Params
@@ -37,6 +36,7 @@ from noteapp.services.workspace import Workspace
 from noteapp.vault import keyslots
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 REPO = Path(__file__).resolve().parents[2]
 WRONG = "not the passphrase at all"
@@ -561,23 +561,14 @@ def test_not_a_vault_is_corrupt(tmp_path: Path, name: str) -> None:
         Vault.open(path)
 
 
-_MODIFIES = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="store.py Vault.open -> _connect sets PRAGMA journal_mode=WAL before checking "
-    "that the file is a noteapp vault, so it rewrites an empty file into a database and "
-    "converts someone else's SQLite file to WAL mode",
-)
-
-
 @pytest.mark.parametrize(
     "name",
     [
         "text",
         "random",
         "sqlite-magic-then-garbage",
-        pytest.param("empty", marks=_MODIFIES),
-        pytest.param("plain-sqlite", marks=_MODIFIES),
+        "empty",
+        "plain-sqlite",
     ],
 )
 def test_not_a_vault_is_left_byte_identical(tmp_path: Path, name: str) -> None:
@@ -589,13 +580,6 @@ def test_not_a_vault_is_left_byte_identical(tmp_path: Path, name: str) -> None:
     assert path.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, sqlite3.OperationalError),
-    reason="store.py get/history/load_kind/verify_all: a records.blob cell stored as TEXT "
-    "escapes as TypeError/sqlite3.OperationalError instead of RecordIntegrityError "
-    "(select CAST(blob AS BLOB), or check isinstance(blob, bytes) in _decrypt)",
-)
 @pytest.mark.parametrize("text_blob", ["x" * 64, "invalid utf-8"], ids=["text", "bad-utf8"])
 def test_hostile_text_blob_is_a_record_integrity_error(
     closed_vault: tuple[Path, str], text_blob: str

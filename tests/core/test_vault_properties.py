@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import FAST_KDF, PASSPHRASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from noteapp.domain.clock import FakeClock
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 # Text as clinicians paste it: any code point except lone surrogates (which no UTF-8 file,
 # keyboard or clipboard produces), plus hand-picked hard cases.

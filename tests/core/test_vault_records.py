@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import FAST_KDF, PASSPHRASE
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
@@ -24,6 +23,7 @@ from noteapp.domain.errors import (
 )
 from noteapp.vault.format import record_ad
 from noteapp.vault.store import Vault
+from tests.conftest import FAST_KDF, PASSPHRASE
 
 
 @pytest.fixture

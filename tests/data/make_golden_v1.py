@@ -137,9 +137,7 @@ def main() -> int:
 
     # One bit in the middle of NOTE_2's ciphertext (its only version).
     blob = blob_of(valid, "session_note", NOTE_2)
-    (HERE / "flipped_bit_record_v1.noteapp").write_bytes(
-        flip_bit_at(raw, blob, len(blob) // 2, 3)
-    )
+    (HERE / "flipped_bit_record_v1.noteapp").write_bytes(flip_bit_at(raw, blob, len(blob) // 2, 3))
 
     # One bit of the header's creation date: "2026-01-05T09..." becomes "2026-01-04T09...".
     created = b'"created":"2026-01-05T09:00:00+00:00"'
