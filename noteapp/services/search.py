@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
-from noteapp.services.search_index import MAX_WORD, Aligned, WordIndex, normalize, words
+from noteapp.services.search_index import (
+    MAX_WORD,
+    Aligned,
+    WordIndex,
+    bitmap_ids,
+    count_into,
+    equal_groups,
+    normalize,
+    to_bitmap,
+    words,
+)
 
 CLIENT = "client"
 NOTE = "note"
@@ -29,8 +40,12 @@ _WORD_SNAP = 20  # how far a snippet edge may move to avoid cutting a word in ha
 _SNIPPET_SCAN = 100_000  # only the start of a huge pasted field is scanned for a snippet
 _BODY_SLOTS = 15  # fields past the fifteenth share the last slot (this only affects ranking)
 _ELLIPSIS = "…"
-_DATE_SHIFT = 40  # rank key = date ordinal << 40 | id: newest first, then latest added
-_QUOTED = re.compile(r'"([^"]*)"?')  # an unterminated quote runs to the end (as you type)
+_RANKED_TERMS = 16  # words past this still filter but no longer add to the ranking
+_DATE_SHIFT = 40  # rank = date ordinal << 40 | add sequence: newest first, then latest added
+# Straight or typographic quotes (macOS substitutes them); an unterminated quote runs to the
+# end, as the user is still typing the phrase.
+_WORD_RUN = re.compile(r"\w*")
+_QUOTED = re.compile(r'["“”]([^"“”]*)["“”]?')
 # Control and bidi-override characters could scramble a one-line snippet in the UI; each
 # becomes one space so highlight offsets stay valid.
 _BIDI = (0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -79,7 +94,7 @@ class _Query:
     phrases: tuple[tuple[str, ...], ...]
     long_words: tuple[re.Pattern[str], ...]  # past MAX_WORD, confirmed against the text
     terms: tuple[str, ...]
-    highlight: re.Pattern[str] | None
+    highlight: re.Pattern[str] | None  # matches anywhere; _matches keeps the word starts
     short_only: bool  # only one-letter words: nothing to search for
 
 
@@ -119,7 +134,7 @@ def parse_query(text: str) -> _Query:
         phrases=tuple(phrases),
         long_words=tuple(re.compile(r"(?<!\w)" + re.escape(w)) for w in terms if len(w) > MAX_WORD),
         terms=terms,
-        highlight=re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")") if terms else None,
+        highlight=re.compile("|".join(alternatives)) if terms else None,
         short_only=not lookups and bool(every),
     )
 
@@ -131,14 +146,12 @@ class SearchIndex:
         self._words = WordIndex(1 + _BODY_SLOTS)
         self._ids: dict[str, int] = {}
         self._docs: dict[int, SearchDoc] = {}
-        self._rank: dict[int, int] = {}
-        self._facets: dict[str, dict[str, set[int]]] = {
-            "client": {},
-            "template": {},
-            "status": {},
-            "kind": {},
-        }
-        self._next_id = 0
+        self._rank: dict[int, int] = {}  # date ordinal << 40 | add sequence: newest first
+        self._facets: dict[tuple[str, str], set[int]] = {}
+        self._facet_bits: dict[tuple[str, str], int] = {}  # bitmaps, built when first asked
+        self._free: list[int] = []  # ids are recycled so bitmaps stay as short as the index
+        self._size = 0  # every id is below this
+        self._added = 0
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -146,15 +159,17 @@ class SearchIndex:
     def add(self, doc: SearchDoc) -> None:
         """Index doc, replacing any doc with the same key."""
         self.remove(doc.key)
-        doc_id = self._next_id
-        self._next_id += 1
+        doc_id = self._free.pop() if self._free else self._size
+        self._size = max(self._size, doc_id + 1)
         self._words.add(doc_id, _texts(doc))
         self._ids[doc.key] = doc_id
         self._docs[doc_id] = doc
-        day = doc.date.toordinal() if doc.date else 0
-        self._rank[doc_id] = day << _DATE_SHIFT | doc_id
-        for facet, value in _facet_values(doc):
-            self._facets[facet].setdefault(value, set()).add(doc_id)
+        self._added += 1
+        self._rank[doc_id] = (doc.date.toordinal() if doc.date else 0) << _DATE_SHIFT | self._added
+        for facet in _facets(doc):
+            self._facets.setdefault(facet, set()).add(doc_id)
+            if facet in self._facet_bits:
+                self._facet_bits[facet] |= 1 << doc_id
 
     def remove(self, key: str) -> None:
         """Forget the doc with this key (no error if there is none)."""
@@ -164,11 +179,15 @@ class SearchIndex:
         doc = self._docs.pop(doc_id)
         self._words.remove(doc_id, _texts(doc))
         del self._rank[doc_id]
-        for facet, value in _facet_values(doc):
-            ids = self._facets[facet][value]
+        self._free.append(doc_id)
+        for facet in _facets(doc):
+            ids = self._facets[facet]
             ids.discard(doc_id)
+            if facet in self._facet_bits:
+                self._facet_bits[facet] &= ~(1 << doc_id)
             if not ids:
-                del self._facets[facet][value]
+                del self._facets[facet]
+                self._facet_bits.pop(facet, None)
 
     def clear(self) -> None:
         """Drop everything (on lock)."""
@@ -176,8 +195,10 @@ class SearchIndex:
         self._ids.clear()
         self._docs.clear()
         self._rank.clear()
-        for values in self._facets.values():
-            values.clear()
+        self._facets.clear()
+        self._facet_bits.clear()
+        self._free.clear()
+        self._size = 0
 
     def search(
         self,
@@ -199,88 +220,86 @@ class SearchIndex:
         """
         query = parse_query(text)
         empty = SearchResults(hits=(), total=0, query_terms=query.terms)
-        if query.short_only:
-            return empty
-        filters: list[set[int]] = []
-        for facet, value in (("client", client_id), ("template", template), ("status", status)):
-            if value is not None:
-                ids = self._facets[facet].get(value)
-                if not ids:
-                    return empty
-                filters.append(ids)
         tests = [self._words.phrase_test(phrase) for phrase in query.phrases]
-        if None in tests:
+        if query.short_only or None in tests:
             return empty
-        found = [self._words.lookup(t, prefix=p) for t, p in query.lookups]
-        sets = [set().union(*slots) for slots in found] + filters
-        if sets:
-            sets.sort(key=len)
-            cands = sets[0].intersection(*sets[1:])
-        else:
-            cands = set(self._docs)
-        cands = self._filter_kinds(cands, kinds, include_psychotherapy)
-        if date_from is not None or date_to is not None:
-            low = (date_from.toordinal() if date_from else 1) << _DATE_SHIFT
-            high = (date_to.toordinal() + 1) << _DATE_SHIFT if date_to else 1 << 80
-            rank = self._rank
-            cands = {i for i in cands if low <= rank[i] < high}
-        codes = self._words.codes
-        for test in tests:
-            if test is not None:
-                cands = {i for i in cands if test(codes[i])}
-        if query.long_words:
-            cands = {i for i in cands if _has_all(self._docs[i], query.long_words)}
+        found = [self._words.lookup(t, prefix=p, size=self._size) for t, p in query.lookups]
+        cands = self._bits(("all", ""))
+        for slots in found:
+            cands &= reduce(or_, slots)
+        for facet in (("client", client_id), ("template", template), ("status", status)):
+            if facet[1] is not None:
+                cands &= self._bits(facet)
+        if kinds is not None:
+            cands &= reduce(or_, (self._bits(("kind", k)) for k in kinds), 0)
+        if not include_psychotherapy:
+            cands &= ~self._bits(("kind", PSYCHOTHERAPY_NOTE))
+        if date_from or date_to or tests or query.long_words:
+            cands = self._confirm(cands, query, tests, date_from, date_to)
         top = self._top(cands, found, max(limit, 0))
         return SearchResults(
             hits=tuple(_hit(self._docs[i], query) for i in top),
-            total=len(cands),
+            total=cands.bit_count(),
             query_terms=query.terms,
         )
 
-    def _filter_kinds(
-        self, cands: set[int], kinds: Collection[str] | None, include_psychotherapy: bool
-    ) -> set[int]:
-        present = self._facets["kind"]
-        allowed = set(present) if kinds is None else set(kinds) & set(present)
-        if not include_psychotherapy:
-            allowed.discard(PSYCHOTHERAPY_NOTE)
-        excluded = set(present) - allowed
-        if not excluded:
-            return cands
-        if len(excluded) == 1:
-            return cands - present[next(iter(excluded))]
-        keep: set[int] = set().union(*(present[k] for k in allowed))
-        return cands & keep
+    def _bits(self, facet: tuple[str, str | None]) -> int:
+        """The bitmap of docs with this facet value (("all", "") for every doc)."""
+        key = (facet[0], facet[1] or "")
+        bits = self._facet_bits.get(key)
+        if bits is None:
+            ids = self._facets.get(key)
+            if not ids:
+                return 0
+            bits = self._facet_bits[key] = to_bitmap(ids, self._size)
+        return bits
 
-    def _top(self, cands: set[int], found: list[list[set[int]]], limit: int) -> list[int]:
-        """Rank: more query words in the title, then more (word, field) matches, then newer."""
+    def _confirm(
+        self,
+        cands: int,
+        query: _Query,
+        tests: Sequence[Callable[[str], object] | None],
+        date_from: date | None,
+        date_to: date | None,
+    ) -> int:
+        """Keep the candidates in the date range whose words hold the phrases."""
+        ids = bitmap_ids(cands)
+        if date_from or date_to:
+            low = (date_from.toordinal() if date_from else 1) << _DATE_SHIFT
+            high = (date_to.toordinal() + 1) << _DATE_SHIFT if date_to else 1 << 80
+            rank = self._rank
+            ids = [i for i in ids if low <= rank[i] < high]
+        codes = self._words.codes
+        for test in tests:
+            if test is not None:
+                ids = [i for i in ids if test(codes[i])]
+        if query.long_words:
+            ids = [i for i in ids if _has_all(self._docs[i], query.long_words)]
+        return to_bitmap(ids, self._size)
+
+    def _top(self, cands: int, found: list[list[int]], limit: int) -> list[int]:
+        """Rank: more query words in the title, then more (word, field) matches, then newer.
+
+        Match counts are kept bit-sliced (plane k holds bit k of every doc's count), so
+        counting and grouping by count are a few big-integer operations, not a loop.
+        """
         rank = self._rank
         if not limit or not cands:
             return []
-        if not found:
-            return heapq.nlargest(limit, cands, key=rank.__getitem__)
-        in_title: Counter[int] = Counter()
-        score: Counter[int] = Counter()  # (word, field) matches; title words weigh 2**16 each
-        for slots in found:
-            if slots[0]:
-                in_title.update(slots[0] & cands)
-            for slot in slots[1:]:
-                if slot:
-                    score.update(slot & cands)
-        for doc_id, count in in_title.items():
-            score[doc_id] += count << 16
-        # Find the lowest score that still makes the cut by counting docs per score, so
-        # only one pass over the candidates runs in Python.
-        cutoff, room = 0, limit
-        for level, docs in sorted(Counter(score.values()).items(), reverse=True):
-            cutoff = level
-            if docs >= room:
-                break
-            room -= docs
-        above = [i for i, level in score.items() if level > cutoff]
-        above.sort(key=lambda i: (score[i], rank[i]), reverse=True)
-        tied = [i for i, level in score.items() if level == cutoff]
-        return above + heapq.nlargest(limit - len(above), tied, key=rank.__getitem__)
+        fields: list[int] = []
+        title: list[int] = []
+        for slots in found[:_RANKED_TERMS]:
+            count_into(title, slots[0] & cands)
+            for bits in slots[1:]:
+                count_into(fields, bits & cands)
+        planes = fields + title  # the title count is the more significant part
+        top: list[int] = []
+        for group in equal_groups(cands, planes, len(planes) - 1):
+            room = limit - len(top)
+            if group.bit_count() >= room:
+                return top + heapq.nlargest(room, bitmap_ids(group), key=rank.__getitem__)
+            top += sorted(bitmap_ids(group), key=rank.__getitem__, reverse=True)
+        return top
 
 
 def _texts(doc: SearchDoc) -> list[str]:
@@ -292,13 +311,31 @@ def _has_all(doc: SearchDoc, patterns: Sequence[re.Pattern[str]]) -> bool:
     return all(any(p.search(t) for t in texts) for p in patterns)
 
 
-def _facet_values(doc: SearchDoc) -> tuple[tuple[str, str], ...]:
+def _facets(doc: SearchDoc) -> tuple[tuple[str, str], ...]:
     return (
+        ("all", ""),
         ("client", doc.client_id),
         ("template", doc.template),
         ("status", doc.status),
         ("kind", doc.kind),
     )
+
+
+def _matches(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    """Matches that start a word. (A leading look-behind in the pattern would stop the
+    regex engine from skipping ahead to its first letters, making it several times slower.)
+    """
+    found: list[re.Match[str]] = []
+    pos = 0
+    while pattern is not None and (match := pattern.search(text, pos)):
+        start = match.start()
+        before = text[start - 1] if start else " "
+        if before.isalnum() or before == "_":  # mid-word: skip the rest of this word
+            pos = _WORD_RUN.match(text, start).end()  # type: ignore[union-attr]
+        else:
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def _hit(doc: SearchDoc, query: _Query) -> Hit:
@@ -308,7 +345,7 @@ def _hit(doc: SearchDoc, query: _Query) -> Hit:
             continue
         scanned = text[:_SNIPPET_SCAN]
         aligned = Aligned(scanned)
-        matches = [] if query.highlight is None else list(query.highlight.finditer(aligned.text))
+        matches = _matches(query.highlight, aligned.text)
         score = len({m.group() for m in matches})
         if best is None or score > best[0]:
             spans = [aligned.span(*m.span()) for m in matches]
@@ -319,7 +356,7 @@ def _hit(doc: SearchDoc, query: _Query) -> Hit:
         _, field, text, spans, cut = best
         snippet, highlights = _snippet(text, spans, cut=cut)
     title = Aligned(doc.title)
-    title_spans = [] if query.highlight is None else list(query.highlight.finditer(title.text))
+    title_spans = _matches(query.highlight, title.text)
     return Hit(
         key=doc.key,
         kind=doc.kind,

@@ -12,7 +12,12 @@ from pathlib import Path
 from noteapp import crypto
 from noteapp.crypto import Argon2Params
 from noteapp.domain.clock import Clock
-from noteapp.domain.errors import InvalidInputError, KeychainUnavailableError, WrongSecretError
+from noteapp.domain.errors import (
+    InvalidInputError,
+    KeychainUnavailableError,
+    NoteappError,
+    WrongSecretError,
+)
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
@@ -47,6 +52,25 @@ def kdf_params(
         msg = str(exc) if " " in str(exc) else "Key-derivation settings out of range."
         raise InvalidInputError(msg) from exc
     return params
+
+
+def keychain_status() -> keychain.KeychainStatus:
+    """Whether "remember on this device" may be offered here (before any vault is unlocked)."""
+    return keychain.status()
+
+
+def remembered_on_device(path: Path) -> bool:
+    """This vault has a keychain slot and this computer's keychain holds its key."""
+    try:
+        vault = Vault.open(Path(path), read_only=True)
+    except NoteappError:
+        return False
+    try:
+        if vault.header.slot("keychain") is None or not keychain.status().available:
+            return False
+        return keychain.load_device_key(vault.vault_id) is not None
+    finally:
+        vault.close()
 
 
 def check_new_passphrase(passphrase: str) -> None:

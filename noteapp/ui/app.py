@@ -23,7 +23,7 @@ from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
-from noteapp.services.workspace import Workspace
+from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
 from noteapp.ui.errors import install_excepthook, message_for
 from noteapp.ui.idle import IdleWatcher
@@ -119,7 +119,6 @@ class AppController(QObject):
             self.ws = ws
             self.vault_path = path
             self.prefs.set_last_vault(path)
-            self._note_keychain(ws)
             self.show_recovery_key(recovery)
 
         run_in_background(
@@ -178,10 +177,15 @@ class AppController(QObject):
     # --- unlock --------------------------------------------------------------------------
 
     def show_unlock(self, message: str = "") -> None:
-        remembered = self.prefs.is_remembered(self.vault_path)
+        # Ask the keychain itself (never a cached guess): offered only where it is safe.
+        try:
+            available = keychain_status().available
+        except Exception:  # any keychain failure means: do not offer it
+            available = False
+        remembered = available and remembered_on_device(self.vault_path)
         view = UnlockView(
             self.vault_path,
-            offer_remember=self.prefs.keychain_available is True and not remembered,
+            offer_remember=available and not remembered,
             offer_keychain=remembered,
             demo_passphrase=DEMO_PASSPHRASE if self.is_demo else "",
             message=message,
@@ -209,8 +213,6 @@ class AppController(QObject):
 
         def done(result: tuple[Workspace, str]) -> None:
             ws, _note = result
-            if remember and not _note:
-                self.prefs.set_remembered(path, True)
             self._unlocked(ws)
 
         run_in_background(
@@ -249,18 +251,10 @@ class AppController(QObject):
     def switch_vault(self) -> None:
         self.choose_existing()
 
-    def _note_keychain(self, ws: Workspace) -> None:
-        try:
-            self.prefs.set_keychain_available(ws.keychain_status().available)
-        except Exception:  # a keychain probe must never stop the user from working
-            self.prefs.set_keychain_available(False)
-
     def _unlocked(self, ws: Workspace) -> None:
         self.ws = ws
         if not self.is_demo:
             self.prefs.set_last_vault(self.vault_path)
-        self._note_keychain(ws)
-        self.prefs.set_remembered(self.vault_path, ws.remembered_on_device)
         self._after_workspace_ready()
 
     def _after_workspace_ready(self) -> None:

@@ -51,15 +51,12 @@ def _keychain_controls(ws: Workspace, prefs: DevicePrefs) -> KeychainControls:
         available, reason = status.available, status.reason
     except Exception:  # any keychain failure means: do not offer it
         available, reason = False, "No keychain could be reached on this computer."
-    path = ws.vault.path
 
     def remember() -> None:
         ws.remember_on_device()
-        prefs.set_remembered(path, True)
 
     def forget() -> None:
         ws.forget_on_device()
-        prefs.set_remembered(path, False)
 
     return KeychainControls(available, reason, ws.remembered_on_device, remember, forget)
 

@@ -40,28 +40,3 @@ class DevicePrefs:
     def set_last_vault(self, path: Path) -> None:
         self._data["last_vault"] = str(path)
         self._save()
-
-    def _remembered(self) -> list[str]:
-        value = self._data.get("remembered", [])
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-    def is_remembered(self, path: Path) -> bool:
-        return str(path) in self._remembered()
-
-    def set_remembered(self, path: Path, remembered: bool) -> None:
-        items = [p for p in self._remembered() if p != str(path)]
-        if remembered:
-            items.append(str(path))
-        self._data["remembered"] = items
-        self._save()
-
-    @property
-    def keychain_available(self) -> bool | None:
-        """What the last unlocked workspace said about the keychain (None: not known yet)."""
-        value = self._data.get("keychain_available")
-        return value if isinstance(value, bool) else None
-
-    def set_keychain_available(self, available: bool) -> None:
-        if self._data.get("keychain_available") != available:
-            self._data["keychain_available"] = available
-            self._save()

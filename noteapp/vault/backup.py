@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from noteapp.domain.errors import CheckFailedError, InvalidInputError, VaultCorruptError
+from noteapp.domain.errors import (
+    CheckFailedError,
+    InvalidInputError,
+    RefusedError,
+    VaultCorruptError,
+)
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.lockfile import VaultLock
 from noteapp.vault.store import Vault
@@ -40,6 +45,9 @@ def _fsync_dir(directory: Path) -> None:
 
 def write_snapshot(source: sqlite3.Connection, dest: Path) -> None:
     """Copy a live database consistently into `dest`, atomically, owner-only."""
+    if source.in_transaction:
+        # SQLite's backup of a connection with an open write transaction waits forever.
+        raise RefusedError("A backup cannot be taken in the middle of a save; try again.")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = dest.with_name(f".{dest.name}.partial")

@@ -205,10 +205,13 @@ class Vault:
         lock = VaultLock(path)
         if not read_only:
             lock.acquire()
+        conn: sqlite3.Connection | None = None
         try:
             conn = _connect_read_only(path) if read_only else _connect(path)
             header, mac = _read_header(conn)
         except BaseException:
+            if conn is not None:
+                conn.close()  # no -wal/-shm left beside a file we refused
             lock.release()
             raise
         return cls(path, conn, lock, header, mac, clock or SystemClock())
@@ -387,7 +390,12 @@ class Vault:
         """
         _check_kind(kind)
         cipher = self._cipher(kind)
-        plaintext = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            plaintext = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        except (UnicodeEncodeError, TypeError, ValueError) as exc:
+            raise InvalidInputError(
+                "The text contains characters that cannot be stored (e.g. a broken emoji)."
+            ) from exc
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT version FROM records WHERE kind=? AND id=? AND latest=1", (kind, record_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+import unicodedata
 from datetime import date
 
 import pytest
@@ -95,6 +97,7 @@ def test_quoted_phrase_matches_consecutive_words(index: SearchIndex) -> None:
     assert found(index, '"panic attack"') == {"n3"}
     assert found(index, '"attack of panic"') == {"n4"}
     assert found(index, '"panic att') == {"n3"}  # unterminated quote while typing
+    assert found(index, "“panic attack”") == {"n3"}  # typographic quotes
     assert found(index, '"attack panic"') == set()
     assert found(index, '"panic attack" train') == {"n3"}
     assert found(index, "panic attack") == {"n3", "n4"}
@@ -284,6 +287,15 @@ def test_odd_characters_do_not_break_anything() -> None:
     assert found(idx, "y" * 201) == set()
 
 
+def typed_words(text: str) -> list[str]:
+    """Words as a user would type them: runs of word characters and combining marks."""
+    return "".join(map(_typed_shape, text)).split()
+
+
+def _typed_shape(char: str) -> str:
+    return char if char.isalnum() or char == "_" or unicodedata.combining(char) else " "
+
+
 noise = st.text(max_size=60)
 plain_word = st.from_regex(r"[a-z]{2,12}", fullmatch=True)
 
@@ -311,9 +323,9 @@ def test_any_text_is_findable_by_each_of_its_words(body: str, title: str) -> Non
             assert keys(results) == ["doc"], word
             for hit in results.hits:
                 check_highlights(hit, results.query_terms, strict=False)
-    for word in re.findall(r"\w{2,}", body):
+    for word in typed_words(body):
         if len(words(word)) == 1 and len(words(word)[0]) >= 2:
-            assert idx.search(word).total == 1, word  # as typed, not pre-normalised
+            assert idx.search(word).total == 1, word
 
 
 @settings(max_examples=300, deadline=None)
@@ -326,3 +338,50 @@ def test_normalisation_is_per_character_and_idempotent(text: str) -> None:
     for match in re.finditer(r"\w+", aligned.text):
         start, end = aligned.span(*match.span())
         assert re.search(r"(?<!\w)" + re.escape(match.group()), normalize(text[start:end]))
+
+
+def test_index_agrees_with_brute_force_through_edits() -> None:
+    """Random adds, replacements and removals (recycled ids, cached bitmaps of frequent
+    words) never make the index disagree with a plain scan."""
+    rng = random.Random(11)
+    vocab = ["sleep", "sleeping", "slept", "anxiety", "anxious", "panic", "plan", "mood"]
+    vocab += [f"rare{n}" for n in range(40)]
+    weights = [10] * 8 + [1] * 40
+    live: dict[str, SearchDoc] = {}
+    idx = SearchIndex()
+
+    def random_doc(key: str) -> SearchDoc:
+        fields = {
+            label: " ".join(rng.choices(vocab, weights, k=rng.randint(0, 8)))
+            for label in ("S", "O", "P")
+        }
+        day = date(2026, 1, 1 + rng.randrange(28))
+        kind = rng.choice(["note", "note", "client", "psychotherapy_note"])
+        return note(key, fields=fields, title=rng.choice(vocab), day=day, kind=kind)
+
+    def brute(terms: list[str], client: str | None) -> set[str]:
+        hits = set()
+        for key, doc in live.items():
+            tokens = words(" ".join([doc.title, *doc.fields.values()]))
+            if doc.kind == "psychotherapy_note" or (client and doc.client_id != client):
+                continue
+            if all(any(tok.startswith(t) for tok in tokens) for t in terms):
+                hits.add(key)
+        return hits
+
+    for round_ in range(12):
+        for _ in range(120):
+            key = f"k{rng.randrange(150)}"
+            if rng.random() < 0.2:
+                idx.remove(key)
+                live.pop(key, None)
+            else:
+                live[key] = random_doc(key)
+                idx.add(live[key])
+        assert len(idx) == len(live)
+        for terms in (["sle"], ["sleep"], ["anx", "pl"], ["rare1"], ["panic", "mood"], []):
+            results = idx.search(" ".join(terms), limit=1000)
+            assert set(keys(results)) == brute(terms, None), (round_, terms)
+            assert results.total == len(results.hits)
+        assert found(idx, "slee", client_id="c1", limit=1000) == brute(["slee"], "c1")
+    assert any(idx._words._bitmaps), "frequent words should have been cached as bitmaps"

@@ -540,7 +540,7 @@ def _plain_sqlite(path: Path) -> None:
     conn.close()
 
 
-NOT_VAULTS: dict[str, Callable[[Path], None]] = {
+NOT_VAULTS: dict[str, Callable[[Path], object]] = {
     "text": lambda p: p.write_text("Dear diary, this is not a database.\n" * 20),
     "random": lambda p: p.write_bytes(os.urandom(8192)),
     "sqlite-magic-then-garbage": lambda p: p.write_bytes(b"SQLite format 3\0" + os.urandom(8176)),

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def vault(vault_path: Path, clock: FakeClock) -> Iterator[Vault]:
     v.close()
 
 
-def rows(path: Path, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+def rows(path: Path, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
     """Read the file with a separate plain connection (what is really on disk)."""
     conn = sqlite3.connect(path)
     try:
@@ -260,7 +261,7 @@ def test_damaged_record_is_reported_not_shown_empty(vault: Vault) -> None:
     vault.put("contact", "c1", {"v": 2})
     vault.put("contact", "c2", {"v": 1})
     (blob,) = rows(vault.path, "SELECT blob FROM records WHERE id='c1' AND version=1")[0]
-    damaged = bytearray(blob)  # type: ignore[arg-type]
+    damaged = bytearray(blob)
     damaged[20] ^= 0x01
     vault.connection.execute(
         "UPDATE records SET blob=? WHERE id='c1' AND version=1", (bytes(damaged),)
