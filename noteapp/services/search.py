@@ -147,8 +147,9 @@ class SearchIndex:
         self._ids: dict[str, int] = {}
         self._docs: dict[int, SearchDoc] = {}
         self._rank: dict[int, int] = {}  # date ordinal << 40 | add sequence: newest first
-        self._facets: dict[tuple[str, str], set[int]] = {}
-        self._facet_bits: dict[tuple[str, str], int] = {}  # bitmaps, built when first asked
+        # (facet, value) → bitmap of its docs, built by a scan when first asked for and
+        # kept current from then on (cheaper in memory than a set per value).
+        self._facet_bits: dict[tuple[str, str], int] = {}
         self._free: list[int] = []  # ids are recycled so bitmaps stay as short as the index
         self._size = 0  # every id is below this
         self._added = 0
@@ -167,7 +168,6 @@ class SearchIndex:
         self._added += 1
         self._rank[doc_id] = (doc.date.toordinal() if doc.date else 0) << _DATE_SHIFT | self._added
         for facet in _facets(doc):
-            self._facets.setdefault(facet, set()).add(doc_id)
             if facet in self._facet_bits:
                 self._facet_bits[facet] |= 1 << doc_id
 
@@ -181,13 +181,8 @@ class SearchIndex:
         del self._rank[doc_id]
         self._free.append(doc_id)
         for facet in _facets(doc):
-            ids = self._facets[facet]
-            ids.discard(doc_id)
             if facet in self._facet_bits:
                 self._facet_bits[facet] &= ~(1 << doc_id)
-            if not ids:
-                del self._facets[facet]
-                self._facet_bits.pop(facet, None)
 
     def clear(self) -> None:
         """Drop everything (on lock)."""
@@ -195,7 +190,6 @@ class SearchIndex:
         self._ids.clear()
         self._docs.clear()
         self._rank.clear()
-        self._facets.clear()
         self._facet_bits.clear()
         self._free.clear()
         self._size = 0
@@ -248,9 +242,7 @@ class SearchIndex:
         key = (facet[0], facet[1] or "")
         bits = self._facet_bits.get(key)
         if bits is None:
-            ids = self._facets.get(key)
-            if not ids:
-                return 0
+            ids = [i for i, doc in self._docs.items() if key in _facets(doc)]
             bits = self._facet_bits[key] = to_bitmap(ids, self._size)
         return bits
 

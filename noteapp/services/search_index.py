@@ -212,7 +212,12 @@ class WordIndex:
         for n, text in enumerate(texts):
             keys = [w[:MAX_WORD] for w in WORD_RE.findall(normalize(text))]
             slot_keys[min(n, self.slots - 1)].update(keys)
-            lines.append("".join(map(chr, map(self._code, keys))))
+            codes = list(map(self._code_of.get, keys))
+            if None in codes:  # new words get the next free codes
+                codes = [
+                    self._code(k) if c is None else c for c, k in zip(codes, keys, strict=True)
+                ]
+            lines.append("".join(map(chr, codes)))  # type: ignore[arg-type]
         self.codes[doc_id] = "\0".join(lines)
         masks, bit = self._slot_mask, 1 << doc_id
         for slot, unique in enumerate(slot_keys):

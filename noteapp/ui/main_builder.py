@@ -10,12 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
+from noteapp.domain.errors import NoteappError
+from noteapp.domain.notes import NoteStatus
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.clients_view import ClientsView
-from noteapp.ui.views.dashboard_view import DashboardView
+from noteapp.ui.views.dashboard_view import DashboardView, DraftRow
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.review_view import ReviewView
@@ -91,7 +93,26 @@ def build_main_view(
         return NotesTab(ws, client.id, open_note)
 
     clients = ClientsView(ws.clients, today=today, chart_tabs=(("Notes", notes_tab),))
-    dashboard = DashboardView(ws.clients, first_name=first_name, now=ws.clock.now())
+
+    def drafts() -> list[DraftRow]:
+        names = {t.id: t.name for t in ws.templates.list()}
+        rows = []
+        for n in ws.notes.list(status=NoteStatus.DRAFT, include_psychotherapy=False):
+            try:
+                who = ws.clients.get(n.client_id).name
+            except NoteappError:
+                continue
+            blocking = len(ws.notes.check(n).blocking)
+            rows.append(DraftRow(n.id, n.session.date, who, names.get(n.template_id, ""), blocking))
+        return rows
+
+    dashboard = DashboardView(
+        ws.clients,
+        first_name=first_name,
+        now=ws.clock.now(),
+        drafts=drafts,
+        open_note=lambda note_id: open_note(note_id),
+    )
 
     def change_passphrase(current: str, new: str) -> None:
         ws.change_passphrase(current=current, new=new, params=kdf_params)
@@ -189,6 +210,7 @@ def build_main_view(
         dialog.open()
 
     view.add_shortcut("Ctrl+K", search, "searchShortcut")
+    view.search_requested.connect(search)
     view.open_note = open_note  # type: ignore[attr-defined]
     view.open_search = search  # type: ignore[attr-defined]
     view.clients = clients  # type: ignore[attr-defined]

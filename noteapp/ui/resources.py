@@ -6,7 +6,12 @@ from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# A source checkout keeps resources/ at the top; an installed wheel carries a copy inside.
+RESOURCES = next(
+    (p for p in (_PACKAGE.parent / "resources", _PACKAGE / "_resources") if p.is_dir()),
+    _PACKAGE.parent / "resources",
+)
 
 
 def icon(name: str) -> QIcon:

@@ -63,3 +63,19 @@ def test_notes_tab_note_window_lock_and_search(qtbot, controller) -> None:
     )
     assert ws.search.search("breathing practice").total >= 1
     dialog.close()
+
+
+def test_dashboard_lists_drafts_and_opens_them(qtbot, controller) -> None:
+    main = open_demo(qtbot, controller)
+    ws = controller.ws
+    dashboard = main.dashboard
+    drafts = [n for n in ws.notes.list() if not n.psychotherapy]
+    assert dashboard.draft_list.count() == len(drafts)
+    assert dashboard.unsigned.number.text() == str(len(drafts))
+    item = dashboard.draft_list.item(0)
+    dashboard.draft_list.itemActivated.emit(item)
+    window = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, NoteWindow) and w.isVisible()
+    )
+    assert window.editor is not None
+    window.close()

@@ -27,6 +27,7 @@ from noteapp.ui.widgets.banner import Banner
 
 class MainView(QWidget):
     lock_requested = Signal()
+    search_requested = Signal()
 
     def __init__(
         self,
@@ -51,6 +52,13 @@ class MainView(QWidget):
         self.header_label.setObjectName("mainHeaderLabel")
         self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         h.addWidget(self.header_label, 1)
+        self.search_button = QPushButton("Search clients and notes…  Ctrl+K", header)
+        self.search_button.setObjectName("searchButton")
+        self.search_button.setAccessibleName("Search clients and notes (Ctrl+K)")
+        self.search_button.setMinimumWidth(280)
+        self.search_button.clicked.connect(self.search_requested)
+        h.addWidget(self.search_button)
+        h.addSpacing(8)
         self.lock_button = QPushButton("Lock", header)
         self.lock_button.setObjectName("lockButton")
         self.lock_button.setAccessibleName("Lock now (Ctrl+L)")
