@@ -35,8 +35,8 @@ ARGON2_MAX_MEMORY_KIB = 4 * 1024 * 1024
 ARGON2_MAX_ITERATIONS = 20
 ARGON2_MAX_LANES = 16
 # Calibration never asks for more than this, so a vault made on a big desktop still opens
-# on a small laptop.
-_CALIBRATION_MAX_MEMORY_KIB = 1024 * 1024
+# on a small laptop, and unlocking stays within a modest memory budget.
+_CALIBRATION_MAX_MEMORY_KIB = 256 * 1024
 
 
 class DecryptionError(Exception):
@@ -92,20 +92,23 @@ def calibrate_argon2(target_seconds: float = 1.0) -> Argon2Params:
     """Parameters that take about `target_seconds` here, never below the default floor."""
     lanes = ARGON2_DEFAULT_LANES
     probe = Argon2Params(ARGON2_FLOOR_MEMORY_KIB, ARGON2_FLOOR_ITERATIONS, lanes)
-    start = time.perf_counter()
-    derive_passphrase_key("calibration", b"\0" * SALT_BYTES, probe)
-    elapsed = max(time.perf_counter() - start, 1e-3)
+    elapsed = _time_kdf(probe)
     # Argon2's cost grows roughly linearly with memory; spend the budget on memory first
-    # (what makes GPU guessing expensive), then on iterations.
-    scale = target_seconds / elapsed
-    memory = int(probe.memory_kib * scale) // 1024 * 1024
+    # (what makes GPU guessing expensive) up to a laptop-friendly cap, then on iterations.
+    memory = int(probe.memory_kib * target_seconds / elapsed) // 1024 * 1024
     memory = max(ARGON2_FLOOR_MEMORY_KIB, min(memory, _CALIBRATION_MAX_MEMORY_KIB))
-    iterations = ARGON2_FLOOR_ITERATIONS
-    if memory == _CALIBRATION_MAX_MEMORY_KIB:
-        per_pass = elapsed * (memory / probe.memory_kib) / probe.iterations
-        iterations = int(target_seconds / max(per_pass, 1e-3))
-        iterations = max(ARGON2_FLOOR_ITERATIONS, min(iterations, 10))
+    chosen = Argon2Params(memory, ARGON2_FLOOR_ITERATIONS, lanes)
+    # Measure at the chosen size (scaling is not quite linear) and settle the iterations.
+    measured = _time_kdf(chosen)
+    iterations = round(chosen.iterations * target_seconds / measured)
+    iterations = max(ARGON2_FLOOR_ITERATIONS, min(iterations, 10))
     return Argon2Params(memory, iterations, lanes)
+
+
+def _time_kdf(params: Argon2Params) -> float:
+    start = time.perf_counter()
+    derive_passphrase_key("calibration", b"\0" * SALT_BYTES, params)
+    return max(time.perf_counter() - start, 1e-3)
 
 
 def hkdf(key: bytes | bytearray, info: bytes, length: int = KEY_BYTES) -> bytes:

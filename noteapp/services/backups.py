@@ -54,8 +54,9 @@ class BackupService:
         if dest is not None and Path(dest).exists():
             raise VaultExistsError("A file already exists there; choose another name.")
         target = Path(dest) if dest else self._unique_auto_path()
-        self._audit.record("backup", detail={"reason": reason})
         backup.write_snapshot(self._vault.connection, target)
+        # Recorded once the snapshot exists; that entry alone is no reason for another backup.
+        self._audit.record("backup", detail={"reason": reason})
         self._changes_at_last_backup = self._vault.connection.total_changes
         if dest is None:
             backup.rotate(self.directory, self._settings.get().backup_keep)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-from operator import or_
+from operator import attrgetter, or_
 
 from noteapp.services.search_index import (
     MAX_WORD,
@@ -40,6 +40,7 @@ _WORD_SNAP = 20  # how far a snippet edge may move to avoid cutting a word in ha
 _SNIPPET_SCAN = 100_000  # only the start of a huge pasted field is scanned for a snippet
 _BODY_SLOTS = 15  # fields past the fifteenth share the last slot (this only affects ranking)
 _ELLIPSIS = "…"
+_FACET_ATTRS = {"client": "client_id", "template": "template", "status": "status", "kind": "kind"}
 _RANKED_TERMS = 16  # words past this still filter but no longer add to the ranking
 _DATE_SHIFT = 40  # rank = date ordinal << 40 | add sequence: newest first, then latest added
 # Straight or typographic quotes (macOS substitutes them); an unterminated quote runs to the
@@ -242,7 +243,11 @@ class SearchIndex:
         key = (facet[0], facet[1] or "")
         bits = self._facet_bits.get(key)
         if bits is None:
-            ids = [i for i, doc in self._docs.items() if key in _facets(doc)]
+            if key[0] == "all":
+                ids: list[int] = list(self._docs)
+            else:
+                value_of = attrgetter(_FACET_ATTRS[key[0]])
+                ids = [i for i, doc in self._docs.items() if value_of(doc) == key[1]]
             bits = self._facet_bits[key] = to_bitmap(ids, self._size)
         return bits
 

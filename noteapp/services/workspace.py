@@ -254,7 +254,7 @@ class Workspace:
             raise WrongSecretError("This vault has no passphrase slot.")
         from noteapp.vault import keyslots
 
-        keyslots.open_passphrase_slot(probe, self.vault.vault_id, current)
+        crypto.wipe(keyslots.open_passphrase_slot(probe, self.vault.vault_id, current))
         self.set_passphrase(new, params=params or probe.kdf)
 
     def set_passphrase(self, new: str, *, params: Argon2Params | None = None) -> None:

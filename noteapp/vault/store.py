@@ -398,7 +398,7 @@ class Vault:
             ) from exc
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT version FROM records WHERE kind=? AND id=? AND latest=1", (kind, record_id)
+                "SELECT version FROM records WHERE kind=? AND id=? AND +latest=1", (kind, record_id)
             ).fetchone()
             current = row[0] if row else 0
             if expected_version is not None and expected_version != current:
@@ -407,7 +407,7 @@ class Vault:
             blob = cipher.encrypt(plaintext, record_ad(self.vault_id, kind, record_id, version))
             if row:
                 conn.execute(
-                    "UPDATE records SET latest=0 WHERE kind=? AND id=? AND latest=1",
+                    "UPDATE records SET latest=0 WHERE kind=? AND id=? AND +latest=1",
                     (kind, record_id),
                 )
             conn.execute(
@@ -467,7 +467,7 @@ class Vault:
         """The latest version; NotFoundError if none; RecordIntegrityError if damaged."""
         self._key()
         row = self._conn.execute(
-            "SELECT version, CAST(blob AS BLOB) FROM records WHERE kind=? AND id=? AND latest=1",
+            "SELECT version, CAST(blob AS BLOB) FROM records WHERE kind=? AND id=? AND +latest=1",
             (kind, record_id),
         ).fetchone()
         if row is None:

@@ -229,7 +229,7 @@ def test_calibration_floor_holds_on_a_very_fast_or_very_slow_machine(
 ) -> None:
     # Simulate the probe's measured duration; no real Argon2 work is done.
     for measured in (1e-9, 0.001, 5.0, 1000.0):
-        ticks = iter([0.0, measured])
+        ticks = iter([0.0, measured, 0.0, measured])  # the probe, then the chosen size
         monkeypatch.setattr(crypto, "time", SimpleNamespace(perf_counter=lambda t=ticks: next(t)))
         monkeypatch.setattr(crypto, "derive_passphrase_key", lambda *a: b"\0" * 32)
         params = crypto.calibrate_argon2(1.0)
