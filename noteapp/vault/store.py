@@ -49,6 +49,7 @@ from noteapp.vault.lockfile import VaultLock
 
 # Kinds whose records use their own key (HIPAA psychotherapy notes are kept apart).
 COMPARTMENT_PREFIXES = ("psychotherapy",)
+_DECODE_BATCH = 512
 _KIND_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -500,12 +501,55 @@ class Vault:
             "WHERE latest=1 AND kind=? ORDER BY seq",
             (kind,),
         )
+        cipher = self._cipher(kind)
+        batch: list[tuple[str, int, bytes]] = []
         for record_id, version, blob in cursor:
             try:
-                records.append(self._decrypt(kind, record_id, version, blob))
-            except RecordIntegrityError as err:
-                failures.append(err)
+                if not isinstance(blob, bytes):
+                    raise DecryptionError("not a blob")
+                plaintext = cipher.decrypt(blob, record_ad(self.vault_id, kind, record_id, version))
+            except DecryptionError:
+                failures.append(self._integrity_error(kind, record_id, version, blob))
+                continue
+            batch.append((record_id, version, plaintext))
+            if len(batch) >= _DECODE_BATCH:
+                self._decode_batch(kind, batch, records, failures)
+                batch = []
+        self._decode_batch(kind, batch, records, failures)
         return LoadResult(records, failures)
+
+    def _decode_batch(
+        self,
+        kind: str,
+        batch: list[tuple[str, int, bytes]],
+        records: list[StoredRecord],
+        failures: list[RecordIntegrityError],
+    ) -> None:
+        """Decode many records with one json.loads of an array: the decoder then shares one
+        string object per dict key across the batch (a large memory saving at 50k notes)."""
+        if not batch:
+            return
+        try:
+            values = json.loads(b"[" + b",".join(p for _i, _v, p in batch) + b"]")
+        except ValueError:
+            values = None
+        if isinstance(values, list) and len(values) == len(batch):
+            records.extend(
+                StoredRecord(kind, i, v, d) for (i, v, _p), d in zip(batch, values, strict=True)
+            )
+            return
+        for record_id, version, plaintext in batch:  # one bad record: find it, keep the rest
+            try:
+                records.append(StoredRecord(kind, record_id, version, json.loads(plaintext)))
+            except ValueError:
+                failures.append(
+                    RecordIntegrityError(
+                        f"Record {kind}/{record_id[:8]} (version {version}) is damaged and cannot be "
+                        "read. It was not loaded; restore the vault from a backup.",
+                        kind=kind,
+                        record_id=record_id,
+                    )
+                )
 
     def kinds(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT kind FROM records")]
