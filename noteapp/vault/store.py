@@ -544,8 +544,8 @@ class Vault:
             except ValueError:
                 failures.append(
                     RecordIntegrityError(
-                        f"Record {kind}/{record_id[:8]} (version {version}) is damaged and cannot be "
-                        "read. It was not loaded; restore the vault from a backup.",
+                        f"Record {kind}/{record_id[:8]} (version {version}) is damaged and "
+                        "cannot be read. It was not loaded; restore the vault from a backup.",
                         kind=kind,
                         record_id=record_id,
                     )
