@@ -193,9 +193,13 @@ def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> boo
 
 
 def key_fingerprint(public_key: bytes) -> str:
-    """A short fingerprint to compare by phone: 16 hex digits in groups of four."""
-    digest = hashlib.sha256(b"noteapp-ed25519-fingerprint\0" + public_key).hexdigest()[:16]
-    return " ".join(digest[i : i + 4] for i in range(0, 16, 4)).upper()
+    """A fingerprint to compare by phone: 128 bits as 32 hex digits in groups of four.
+
+    128 bits so that finding another key with the same fingerprint is out of reach; grouped
+    so it can be read aloud.
+    """
+    digest = hashlib.sha256(b"noteapp-ed25519-fingerprint\0" + public_key).hexdigest()[:32]
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4)).upper()
 
 
 def wipe(buffer: bytearray) -> None:

@@ -144,6 +144,19 @@ def _env(name: str) -> str | None:
     return value if value else None
 
 
+def read_export_password() -> str:
+    """NOTEAPP_EXPORT_PASSWORD, else a prompt (twice) on the terminal; never an argument."""
+    value = _env("NOTEAPP_EXPORT_PASSWORD")
+    if value is not None:
+        return value
+    if not stdin_is_tty():
+        raise InvalidInputError("no file password given: set NOTEAPP_EXPORT_PASSWORD")
+    first = getpass.getpass("File password: ")
+    if getpass.getpass("File password again: ") != first:
+        raise InvalidInputError("The two file passwords differ; nothing was written.")
+    return first
+
+
 def read_passphrase(prompt: str = "Passphrase: ") -> str:
     """NOTEAPP_PASSPHRASE, else a prompt on the terminal; never an argument."""
     value = _env(PASSPHRASE_ENV)
@@ -203,7 +216,10 @@ def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
     """The vault of this command, unlocked with the passphrase, closed afterwards."""
     path = vault_path(args)
     require_vault(path)
-    ws = Workspace.unlock(path, read_passphrase())
+    passphrase = read_passphrase()
+    ws = Workspace.unlock(path, passphrase)
+    # Signing re-checks the passphrase: the one just typed counts, not a second prompt.
+    args.unlock_passphrase = passphrase
     with close_after(ws):
         report_problems(ws)
         yield ws

@@ -53,13 +53,15 @@ def run_demo(args: argparse.Namespace) -> int:
     path = common.vault_path(args)
     if path.exists():
         common.kdf_from_args(args)  # still refuse bad values, even if unused
-        ws = Workspace.unlock(path, common.read_passphrase())
+        passphrase = common.read_passphrase()
+        ws = Workspace.unlock(path, passphrase)
         common.report_problems(ws)
     else:
         ws, path = vault_cmds.create_vault(args)
+        passphrase = args.unlock_passphrase
     with common.close_after(ws):
         had_profile = ws.profile.get() is not None
-        ids = fill_demo(ws, clients=args.clients, notes=args.notes)
+        ids = fill_demo(ws, clients=args.clients, notes=args.notes, passphrase=passphrase)
         notes = len(list(ws.notes.all()))
     profile = "" if had_profile else " and a demo clinician profile"
     common.info(f"Added {len(ids)} synthetic clients{profile} to {path} ({notes} notes in all).")

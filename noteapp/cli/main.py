@@ -20,6 +20,7 @@ from noteapp.cli import (
     note_cmds,
     profile_cmds,
     search_cmds,
+    sign_cmds,
     template_cmds,
     vault_cmds,
 )
@@ -35,6 +36,7 @@ COMMAND_MODULES: list[ModuleType] = [
     note_cmds,
     search_cmds,
     template_cmds,
+    sign_cmds,
     demo_cmds,
 ]
 

@@ -9,7 +9,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from noteapp.cli import common
+from noteapp.cli import common, sign_cmds
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.checklist import ChecklistResult
 from noteapp.domain.clients import Diagnosis
@@ -76,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     history.add_argument("id", metavar="ID")
     common.add_json_flag(history)
+    sign_cmds.register_note_commands(group)
 
 
 def _metadata_options(p: argparse.ArgumentParser) -> None:

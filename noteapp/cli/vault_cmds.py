@@ -97,6 +97,7 @@ def create_vault(args: argparse.Namespace) -> tuple[Workspace, Path]:
     if key_file is not None and not key_file.parent.is_dir():
         raise InvalidInputError(f"The folder {key_file.parent} does not exist.")
     passphrase = common.read_new_passphrase(for_new_vault=True)
+    args.unlock_passphrase = passphrase  # demo signs its older notes with it
     # Reserve the key file first: if it cannot be created, no vault is made without a key.
     if key_file is not None:
         common.write_private_file(key_file, "")

@@ -28,7 +28,7 @@ class SignatureLine:
     """'Electronically signed by NAME, CREDENTIALS (License L) on DATE TIME ZONE'."""
 
     statement: str
-    fingerprint: str  # signer's key, "XXXX XXXX XXXX XXXX"
+    fingerprint: str  # signer's key: 8 groups of 4 hex digits
     content_hash: str  # short hash of what was signed, for people to compare
 
 

@@ -1,1 +1,37 @@
-"""Word export with python-docx (next issues)."""
+"""Word export: write a signed note or chart as .docx, read it back, protect it with a password.
+
+The only importer of python-docx and msoffcrypto-tool; no object of theirs leaves this
+package. See docs/exports.md.
+"""
+
+from __future__ import annotations
+
+from noteapp.export.crypt import decrypt_docx, encrypt_docx, is_encrypted
+from noteapp.export.errors import (
+    ExportEncryptedError,
+    ExportPasswordError,
+    ExportReadError,
+    ExportWriteError,
+)
+from noteapp.export.expected import expected_body_lines, expected_header_lines
+from noteapp.export.names import default_file_name
+from noteapp.export.reader import ReadResult, read_docx
+from noteapp.export.text import clean_text
+from noteapp.export.writer import write_docx
+
+__all__ = [
+    "ExportEncryptedError",
+    "ExportPasswordError",
+    "ExportReadError",
+    "ExportWriteError",
+    "ReadResult",
+    "clean_text",
+    "decrypt_docx",
+    "default_file_name",
+    "encrypt_docx",
+    "expected_body_lines",
+    "expected_header_lines",
+    "is_encrypted",
+    "read_docx",
+    "write_docx",
+]

@@ -163,16 +163,29 @@ def create_demo_vault(
 ) -> Workspace:
     """A new vault full of synthetic data, unlocked, with DEMO_PASSPHRASE."""
     ws, _recovery = Workspace.create(path, DEMO_PASSPHRASE, params=params, clock=clock, paths=paths)
-    fill_demo(ws, clients=clients)
+    fill_demo(ws, clients=clients, passphrase=DEMO_PASSPHRASE)
     return ws
 
 
-def fill_demo(ws: Workspace, *, clients: int = 12, notes: int | None = None) -> list[str]:
+def fill_demo(
+    ws: Workspace, *, clients: int = 12, notes: int | None = None, passphrase: str | None = None
+) -> list[str]:
     """Everything `noteapp demo` adds: the profile (if none), clients, and notes in every
-    template (by default about six per client). Returns the new client ids."""
+    template (by default about six per client). With the vault's passphrase, notes older than
+    a week are signed, as a real caseload's would be. Returns the new client ids."""
     from noteapp.services.demo_notes import add_demo_notes
 
     ensure_demo_profile(ws)
     ids = add_demo_clients(ws, count=clients)
-    add_demo_notes(ws, count=6 * clients if notes is None else notes, client_ids=ids)
+    note_ids = add_demo_notes(ws, count=6 * clients if notes is None else notes, client_ids=ids)
+    if passphrase is not None:
+        week_ago = ws.clock.now().date().toordinal() - 7
+        ready = [
+            n.id
+            for n in (ws.notes.get(i) for i in note_ids)
+            if n.session.date.toordinal() < week_ago
+            and not n.psychotherapy
+            and ws.notes.check(n).can_sign
+        ]
+        ws.signing.sign_notes(ready, passphrase=passphrase)
     return ids

@@ -286,7 +286,7 @@ class NoteService:
             )
             # Autosaves are frequent; the audit log records the first save of a session of
             # typing and every explicit save, not every keystroke batch.
-            if action != "autosave" or self._last_audited != note.id:
+            if action and (action != "autosave" or self._last_audited != note.id):
                 self._audit.record(
                     action if action != "autosave" else "edit", kind=kind, record_id=note.id
                 )
@@ -303,7 +303,7 @@ class NoteService:
         """For the signing service (next issue): store the locked note."""
         if note.status != NoteStatus.SIGNED:
             raise InvalidInputError("Only a signed note is stored this way.")
-        return self._write(note, action="sign")
+        return self._write(note, action="")  # the signing service audits the signature
 
     def _validated_fields(
         self, template: Template, fields: dict[str, FieldValue]

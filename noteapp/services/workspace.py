@@ -21,12 +21,15 @@ from noteapp.domain.errors import (
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
 from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
+from noteapp.services.review import ReviewService
 from noteapp.services.settings import SettingsService
+from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
 from noteapp.services.templates import TemplateCatalog
 from noteapp.vault import keychain
@@ -73,6 +76,16 @@ def remembered_on_device(path: Path) -> bool:
         vault.close()
 
 
+def verify_passphrase(vault: Vault, passphrase: str) -> None:
+    """Raises WrongSecretError unless this is the vault's passphrase (signing re-checks it)."""
+    from noteapp.vault import keyslots
+
+    slot = vault.header.slot("passphrase")
+    if slot is None:
+        raise WrongSecretError("This vault has no passphrase slot.")
+    crypto.wipe(keyslots.open_passphrase_slot(slot, vault.vault_id, passphrase))
+
+
 def check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InvalidInputError(
@@ -95,6 +108,9 @@ class Workspace:
     notes: NoteService
     speller: Speller
     search: SearchService
+    signing: SigningService
+    exports: ExportService
+    review: ReviewService
 
     @classmethod
     def build(
@@ -113,6 +129,7 @@ class Workspace:
             default_dir=paths.default_backup_dir,
         )
         clients = ClientService(vault=vault, audit=audit, backups=backups, clock=clock)
+        profile = ProfileService(vault, audit)
         templates = TemplateCatalog(user_dir=paths.user_templates_dir, vault=vault)
         reference = ReferenceService(vault, audit)
         notes = NoteService(
@@ -124,6 +141,16 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        signing = SigningService(
+            vault=vault,
+            audit=audit,
+            notes=notes,
+            clients=clients,
+            profile=profile,
+            settings=settings,
+            clock=clock,
+            check_passphrase=lambda passphrase: verify_passphrase(vault, passphrase),
+        )
         return cls(
             vault=vault,
             clock=clock,
@@ -131,13 +158,23 @@ class Workspace:
             audit=audit,
             settings=settings,
             backups=backups,
-            profile=ProfileService(vault, audit),
+            profile=profile,
             clients=clients,
             templates=templates,
             reference=reference,
             notes=notes,
             speller=Speller(vault),
             search=SearchService(clients=clients, notes=notes),
+            signing=signing,
+            exports=ExportService(
+                notes=notes,
+                clients=clients,
+                signing=signing,
+                profile=profile,
+                audit=audit,
+                clock=clock,
+            ),
+            review=ReviewService(signing=signing, audit=audit),
         )
 
     # --- lifecycle ---------------------------------------------------------------------

@@ -12,17 +12,20 @@ from PySide6.QtWidgets import QWidget
 from noteapp.domain.clients import Client
 from noteapp.domain.errors import NoteappError
 from noteapp.domain.notes import NoteStatus
+from noteapp.domain.profile import Role
+from noteapp.domain.signatures import ItemType
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.clients_view import ClientsView
-from noteapp.ui.views.dashboard_view import DashboardView, DraftRow
+from noteapp.ui.views.dashboard_view import DashboardView, DraftRow, ReviewRow
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
+from noteapp.ui.views.settings_keys_page import SettingsKeysPage
 from noteapp.ui.views.settings_phrases_page import QuickPhrasesSettingsPage
 from noteapp.ui.views.settings_profile_page import SettingsProfilePage
 from noteapp.ui.views.settings_reference_page import ReferenceDataSettingsPage
@@ -106,12 +109,54 @@ def build_main_view(
             rows.append(DraftRow(n.id, n.session.date, who, names.get(n.template_id, ""), blocking))
         return rows
 
+    def signed_rows() -> list[tuple[Any, str, str]]:
+        names = {t.id: t.name for t in ws.templates.list()}
+        out = []
+        for n in ws.notes.list(status=NoteStatus.SIGNED, include_psychotherapy=False):
+            try:
+                who = ws.clients.get(n.client_id).name
+            except NoteappError:
+                continue
+            out.append((n, who, names.get(n.template_id, "")))
+        return out
+
+    def returned() -> list[ReviewRow]:
+        rows = []
+        for n, who, template in signed_rows():
+            reviews = ws.signing.reviews(n.id)
+            if not reviews or reviews[-1].type != ItemType.RETURN:
+                continue
+            last = reviews[-1]
+            corrected = any(c.signed_at > last.signed_at for c in ws.signing.corrections(n.id))
+            rows.append(
+                ReviewRow(
+                    n.id,
+                    n.session.date,
+                    who,
+                    template,
+                    comments=str(last.payload.get("comments", "")),
+                    reviewer=str(last.author.get("name", "")),
+                    corrected_since=corrected,
+                )
+            )
+        return rows
+
+    def awaiting() -> list[ReviewRow]:
+        return [
+            ReviewRow(n.id, n.session.date, who, template)
+            for n, who, template in signed_rows()
+            if not ws.signing.reviews(n.id)
+        ]
+
+    is_clinician = profile is None or profile.role == Role.CLINICIAN
     dashboard = DashboardView(
         ws.clients,
         first_name=first_name,
         now=ws.clock.now(),
         drafts=drafts,
         open_note=lambda note_id: open_note(note_id),
+        awaiting=awaiting if is_clinician else None,
+        returned=returned,
     )
 
     def change_passphrase(current: str, new: str) -> None:
@@ -139,6 +184,7 @@ def build_main_view(
             ("Templates", TemplatesSettingsPage(ws.templates)),
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
             ("Checklist", ChecklistSettingsPage(ws.settings)),
+            ("Signing keys", SettingsKeysPage(ws)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
         ]
     )
@@ -162,11 +208,12 @@ def build_main_view(
             return "noteapp"
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
+    review = ReviewView(ws)
     view = MainView(
         [
             ("dashboard", "Dashboard", dashboard),
             ("clients", "Clients", clients),
-            ("review", "Review", ReviewView()),
+            ("review", "Review", review),
             ("settings", "Settings", settings),
         ],
         banners=banners,
@@ -216,4 +263,5 @@ def build_main_view(
     view.clients = clients  # type: ignore[attr-defined]
     view.dashboard = dashboard  # type: ignore[attr-defined]
     view.settings = settings  # type: ignore[attr-defined]
+    view.review = review  # type: ignore[attr-defined]
     return view

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -144,6 +145,7 @@ class Vault:
         self._records: crypto.Aead | None = None
         self._compartment: crypto.Aead | None = None
         self._tx_depth = 0
+        self._thread_lock = threading.RLock()
         self.failed_unlocks_before_this_one = 0
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -355,20 +357,25 @@ class Vault:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All writes inside commit together, or not at all. Nests."""
-        if self._tx_depth == 0:
-            self._conn.execute("BEGIN IMMEDIATE")
-        self._tx_depth += 1
-        try:
-            yield self._conn
-        except BaseException:
+        """All writes inside commit together, or not at all. Nests.
+
+        One thread at a time: the desktop app signs and exports on worker threads, and two
+        threads' writes must never interleave inside one SQLite transaction.
+        """
+        with self._thread_lock:
+            if self._tx_depth == 0:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._tx_depth += 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._tx_depth -= 1
+                if self._tx_depth == 0:
+                    self._conn.execute("ROLLBACK")
+                raise
             self._tx_depth -= 1
             if self._tx_depth == 0:
-                self._conn.execute("ROLLBACK")
-            raise
-        self._tx_depth -= 1
-        if self._tx_depth == 0:
-            self._conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
 
     @property
     def connection(self) -> sqlite3.Connection:

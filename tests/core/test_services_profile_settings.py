@@ -16,7 +16,7 @@ from noteapp.services.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"  # the workspace fixture's (tests/conftest.py)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-FINGERPRINT_RE = re.compile(r"^[0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4} [0-9A-F]{4}$")
+FINGERPRINT_RE = re.compile(r"^[0-9A-F]{4}( [0-9A-F]{4}){7}$")
 
 
 def _reopen(ws: Workspace, clock: FakeClock, paths: AppPaths) -> Workspace:

@@ -1,4 +1,5 @@
-"""Dashboard: a calm overview of the caseload and the drafts still to finish."""
+"""Dashboard: a calm overview of the caseload, the drafts still to finish, and signed notes
+waiting on supervision (awaiting co-signature, returned for revision)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -32,6 +33,19 @@ class DraftRow:
     client: str
     template: str
     blocking: int  # checklist items that still block signing
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A signed note waiting on supervision; `comments` holds a return's comments."""
+
+    note_id: str
+    date: date
+    client: str
+    template: str
+    comments: str = ""
+    reviewer: str = ""
+    corrected_since: bool = False
 
 
 def greeting(now: datetime) -> str:
@@ -64,6 +78,8 @@ class DashboardView(QWidget):
         now: datetime,
         drafts: Callable[[], Sequence[DraftRow]] | None = None,
         open_note: Callable[[str], None] | None = None,
+        awaiting: Callable[[], Sequence[ReviewRow]] | None = None,
+        returned: Callable[[], Sequence[ReviewRow]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,6 +87,8 @@ class DashboardView(QWidget):
         self._clients = clients
         self._drafts = drafts
         self._open_note = open_note
+        self._awaiting = awaiting
+        self._returned = returned
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 28, 32, 28)
         lay.setSpacing(16)
@@ -86,11 +104,7 @@ class DashboardView(QWidget):
         stats.addWidget(self.unsigned, 0, 2)
         stats.setColumnStretch(3, 1)
         lay.addLayout(stats)
-        heading = QLabel("Drafts to finish", self)
-        font = QFont(heading.font())
-        font.setBold(True)
-        heading.setFont(font)
-        lay.addWidget(heading)
+        lay.addWidget(self._heading("Drafts to finish", "dashboardDraftHeading"))
         self.info = body_label("No drafts waiting — every note is finished.", self, "dashboardInfo")
         self.info.setAlignment(Qt.AlignmentFlag.AlignLeft)
         lay.addWidget(self.info)
@@ -101,7 +115,73 @@ class DashboardView(QWidget):
         self.draft_list.setSpacing(3)
         self.draft_list.itemActivated.connect(self._activated)
         lay.addWidget(self.draft_list, 1)
+        self.returned_heading = self._heading("Returned for revision", "dashboardReturnedHeading")
+        lay.addWidget(self.returned_heading)
+        self.returned_list = self._list(
+            "dashboardReturnedList", "Notes returned by a supervisor; press Enter to open"
+        )
+        lay.addWidget(self.returned_list)
+        self.awaiting_heading = self._heading("Awaiting co-signature", "dashboardAwaitingHeading")
+        lay.addWidget(self.awaiting_heading)
+        self.awaiting_list = self._list(
+            "dashboardAwaitingList", "Signed notes without a co-signature; press Enter to open"
+        )
+        lay.addWidget(self.awaiting_list)
         self.refresh()
+
+    def _heading(self, text: str, name: str) -> QLabel:
+        heading = QLabel(text, self)
+        heading.setObjectName(name)
+        font = QFont(heading.font())
+        font.setBold(True)
+        heading.setFont(font)
+        return heading
+
+    def _list(self, name: str, accessible: str) -> QListWidget:
+        widget = QListWidget(self)
+        widget.setObjectName(name)
+        widget.setAccessibleName(accessible)
+        widget.setAlternatingRowColors(True)
+        widget.setSpacing(3)
+        widget.setWordWrap(True)
+        widget.itemActivated.connect(self._activated)
+        widget.itemClicked.connect(self._activated)
+        return widget
+
+    @staticmethod
+    def _fit(widget: QListWidget, rows: int = 4) -> None:
+        """Modest: as tall as its first few rows, then it scrolls."""
+        shown = min(widget.count(), rows)
+        row_h = sum(widget.sizeHintForRow(i) + 2 * widget.spacing() for i in range(shown))
+        widget.setFixedHeight(row_h + 2 * widget.frameWidth() + 4)
+
+    def _refresh_reviews(self) -> None:
+        returned = list(self._returned()) if self._returned is not None else []
+        self.returned_list.clear()
+        for row in returned:
+            who = f" by {row.reviewer}" if row.reviewer else ""
+            done = "   ·   corrected since" if row.corrected_since else ""
+            item = QListWidgetItem(
+                f"{row.date.isoformat()}   {row.client}   ·   {row.template}{done}\n"
+                f"      Returned{who}: “{row.comments}”"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, row.note_id)
+            item.setForeground(QColor("#8c1d18") if not row.corrected_since else QColor("#57606a"))
+            self.returned_list.addItem(item)
+        self._fit(self.returned_list)
+        self.returned_heading.setText(f"Returned for revision ({len(returned)})")
+        self.returned_heading.setVisible(bool(returned))
+        self.returned_list.setVisible(bool(returned))
+        awaiting = list(self._awaiting()) if self._awaiting is not None else []
+        self.awaiting_list.clear()
+        for row in awaiting:
+            item = QListWidgetItem(f"{row.date.isoformat()}   {row.client}   ·   {row.template}")
+            item.setData(Qt.ItemDataRole.UserRole, row.note_id)
+            self.awaiting_list.addItem(item)
+        self._fit(self.awaiting_list)
+        self.awaiting_heading.setText(f"Awaiting co-signature ({len(awaiting)})")
+        self.awaiting_heading.setVisible(self._awaiting is not None and bool(awaiting))
+        self.awaiting_list.setVisible(bool(awaiting))
 
     def _activated(self, item: QListWidgetItem) -> None:
         note_id = item.data(Qt.ItemDataRole.UserRole)
@@ -125,6 +205,7 @@ class DashboardView(QWidget):
             self.draft_list.addItem(item)
         self.draft_list.setVisible(bool(rows))
         self.info.setVisible(not rows)
+        self._refresh_reviews()
         clients = self._clients.list()
         self.active.number.setText(str(sum(c.status == ClientStatus.ACTIVE for c in clients)))
         self.discharged.number.setText(

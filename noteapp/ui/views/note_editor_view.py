@@ -15,13 +15,18 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from noteapp.domain.notes import FieldValue, Note
+from noteapp.domain.signatures import ItemType
+from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
+from noteapp.ui.dialogs.export_dialog import ExportDialog
+from noteapp.ui.dialogs.sign_dialog import SignDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.checklist_panel import ChecklistPanel
@@ -29,11 +34,12 @@ from noteapp.ui.widgets.metadata_panel import MetadataPanel
 from noteapp.ui.widgets.note_preview import NotePreview
 from noteapp.ui.widgets.quick_phrase_popup import QuickPhrasePopup
 from noteapp.ui.widgets.section_editor import SectionEditor
+from noteapp.ui.widgets.signed_record import record_html
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 
 SIGNED_TEXT = (
-    "Signed — read only. A signed note stays as it was signed; corrections and new "
-    "information are added as dated addenda once signing is available in noteapp."
+    "Signed — read only. A signed note stays exactly as it was signed; new information, "
+    "corrections and late entries are added below it as dated, signed records."
 )
 PSYCHOTHERAPY_TEXT = (
     "Psychotherapy notes are kept apart from the record and excluded from search and "
@@ -90,12 +96,16 @@ class NoteEditorView(QWidget):
         self._last_edit: SpellTextEdit | None = None
         self.phrase_popup: QuickPhrasePopup | None = None
         self.history_dialog: DraftHistoryDialog | None = None
+        self.sign_dialog: SignDialog | None = None
+        self.correction_dialog: CorrectionDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self._ignored: set[str] = set()
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 8)
         lay.setSpacing(6)
         lay.addLayout(self._build_header())
+        lay.addLayout(self._build_actions())
         self._build_banners(lay)
         lay.addWidget(self._build_body(), 1)
         self._build_timers()
@@ -103,6 +113,7 @@ class NoteEditorView(QWidget):
         self._load(self.note)
         if self.read_only:
             self._set_read_only()
+        self._show_actions()
         self.refresh_preview()
 
     # --- building ----------------------------------------------------------------------
@@ -178,10 +189,9 @@ class NoteEditorView(QWidget):
         )
         self.save_error.hide()
         lay.addWidget(self.save_error)
-        self.signed_banner: Banner | None = None
-        if self.read_only:
-            self.signed_banner = Banner(SIGNED_TEXT, object_name="signed_banner", parent=self)
-            lay.addWidget(self.signed_banner)
+        self.signed_banner = Banner(SIGNED_TEXT, object_name="signed_banner", parent=self)
+        self.signed_banner.setVisible(self.read_only)
+        lay.addWidget(self.signed_banner)
         if self.psychotherapy:
             lay.addWidget(
                 Banner(
@@ -245,11 +255,20 @@ class NoteEditorView(QWidget):
         self.checklist = ChecklistPanel(psychotherapy=self.psychotherapy)
         self.checklist.go_to.connect(self.go_to)
         self.preview = NotePreview()
+        # The signature, corrections and reviews: shown under the note, never merged into it.
+        self.record = QTextBrowser()
+        self.record.setObjectName("signed_record")
+        self.record.setAccessibleName("Signature, corrections and reviews")
+        self.record.setOpenLinks(False)
+        self.record.setStyleSheet("QTextBrowser { background: #fbfbf8; color: #1f2328; }")
         self.side.addWidget(self.checklist)
         self.side.addWidget(self.preview)
+        self.side.addWidget(self.record)
         self.side.setStretchFactor(0, 1)
         self.side.setStretchFactor(1, 3)
-        self.side.setSizes([230, 440])
+        self.side.setStretchFactor(2, 2)
+        self.side.setSizes([230, 440, 260])
+        self.record.setVisible(self.read_only)
         if self.read_only:
             self.checklist.hide()  # the checklist is about signing; this note is signed
 
@@ -285,8 +304,13 @@ class NoteEditorView(QWidget):
 
     def _build_shortcuts(self) -> None:
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in (("Ctrl+J", self.open_quick_phrases), ("Ctrl+S", self.flush)):
+        for keys, slot, name in (
+            ("Ctrl+J", self.open_quick_phrases, "quickPhraseShortcut"),
+            ("Ctrl+S", self.flush, "saveShortcut"),
+            ("Ctrl+Shift+S", self.open_sign, "signShortcut"),
+        ):
             sc = QShortcut(QKeySequence(keys), self)
+            sc.setObjectName(name)
             sc.setContext(ctx)
             sc.activated.connect(slot)
 
@@ -314,6 +338,15 @@ class NoteEditorView(QWidget):
         for b in (self.undo_button, self.redo_button, self.phrase_button):
             b.setEnabled(False)
         self.autosave_label.setText("Read only")
+        self.checklist.hide()
+        self.signed_banner.show()
+        self.record.show()
+        self.status_chip.setText("Signed")
+        self.status_chip.setStyleSheet(
+            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
+            "background: #dcefe1; color: #1e6b34; }"
+        )
+        self.refresh_record()
 
     # --- values ------------------------------------------------------------------------
 
@@ -481,4 +514,98 @@ class NoteEditorView(QWidget):
         dialog = DraftHistoryDialog(self.ws, self.note.id, self)
         dialog.restored.connect(lambda _note: self.reload())
         self.history_dialog = dialog
+        dialog.open()
+
+    # --- signing, corrections and export -----------------------------------------------
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.sign_button = _button(
+            "Sign…", "sign_button", self, "Check, sign and lock this note (Ctrl+Shift+S)"
+        )
+        self.addendum_button = _button(
+            "Addendum…", "addendum_button", self, "Add new information, dated and signed"
+        )
+        self.amendment_button = _button(
+            "Amendment…", "amendment_button", self, "Correct an error, with the reason, signed"
+        )
+        self.late_entry_button = _button(
+            "Late entry…", "late_entry_button", self, "An entry written after the fact"
+        )
+        self.export_button = _button(
+            "Export…", "export_button", self, "Word, PDF or print; optionally password-protected"
+        )
+        self.sign_button.clicked.connect(self.open_sign)
+        self.addendum_button.clicked.connect(lambda: self.open_correction(ItemType.ADDENDUM))
+        self.amendment_button.clicked.connect(lambda: self.open_correction(ItemType.AMENDMENT))
+        self.late_entry_button.clicked.connect(lambda: self.open_correction(ItemType.LATE_ENTRY))
+        self.export_button.clicked.connect(self.open_export)
+        self.signature_label = QLabel("", self)
+        self.signature_label.setObjectName("signature_line")
+        self.signature_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.signature_label.setStyleSheet("color: #1e6b34;")
+        self.signature_label.setWordWrap(True)
+        row.addWidget(self.signature_label, 1)
+        for b in (
+            self.sign_button,
+            self.addendum_button,
+            self.amendment_button,
+            self.late_entry_button,
+            self.export_button,
+        ):
+            row.addWidget(b)
+        return row
+
+    def _show_actions(self) -> None:
+        self.sign_button.setVisible(not self.read_only)
+        for b in (self.addendum_button, self.amendment_button, self.late_entry_button):
+            b.setVisible(self.read_only)
+        self.export_button.setVisible(True)
+        item = self.ws.signing.note_item(self.note.id) if self.read_only else None
+        if item is not None:
+            when = item.payload.get("signed_at_display") or item.signed_at
+            self.signature_label.setText(
+                f"✓ Electronically signed by {item.author.get('name', '')}"
+                + (f", {item.author.get('credentials')}" if item.author.get("credentials") else "")
+                + f" on {when}"
+            )
+        self.signature_label.setVisible(item is not None)
+
+    def refresh_record(self) -> None:
+        """Show the signature, corrections and reviews kept with this note."""
+        self.record.setHtml(record_html(self.ws.signing.items(self.note.id)))
+
+    def open_sign(self) -> None:
+        if self.read_only:
+            return
+        if not self.flush():
+            return
+        dialog = SignDialog(self.ws, self.note.id, self)
+        dialog.signed.connect(self._on_signed)
+        self.sign_dialog = dialog
+        dialog.open()
+
+    def _on_signed(self, _item: object) -> None:
+        self._stop_timers()
+        self.note = self.ws.notes.get(self.note.id)
+        self.read_only = True
+        self.dirty = False
+        self._set_read_only()
+        self._show_actions()
+        self.refresh_preview()
+        self.saved.emit(self.note)
+
+    def open_correction(self, kind: ItemType | str) -> None:
+        if not self.read_only:
+            return
+        dialog = CorrectionDialog(self.ws, self.note.id, kind, self)
+        dialog.added.connect(lambda _item: self.refresh_record())
+        self.correction_dialog = dialog
+        dialog.open()
+
+    def open_export(self) -> None:
+        self.flush()
+        dialog = ExportDialog(self.ws, note_id=self.note.id, parent=self)
+        self.export_dialog = dialog
         dialog.open()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.group_note_dialog import GroupNoteDialog
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
 from noteapp.ui.errors import message_for
@@ -65,11 +66,15 @@ class NotesTab(QWidget):
             self,
             "Delete the selected draft (signed notes stay)",
         )
+        self.export_button = _button(
+            "E&xport chart…", "export_chart_button", self, "Signed notes in a date range"
+        )
+        self.export_button.clicked.connect(self.export_chart)
         self.new_button.clicked.connect(self.new_note)
         self.group_button.clicked.connect(self.group_note)
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        for b in (self.new_button, self.group_button, self.open_button):
+        for b in (self.new_button, self.group_button, self.open_button, self.export_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.delete_button)
@@ -162,6 +167,11 @@ class NotesTab(QWidget):
         note_id = self.selected_id()
         if note_id:
             self.open_note(note_id)
+
+    def export_chart(self) -> None:
+        dialog = ExportDialog(self.ws, client_id=self.client_id, parent=self)
+        self.active_dialog = dialog
+        dialog.open()
 
     def new_note(self) -> None:
         dialog = NewNoteDialog(self.ws, self.client_id, self)

@@ -1,0 +1,317 @@
+"""`noteapp note sign`, `note addendum`, `export`, `verify`, `keys …`, `review …`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from noteapp.cli import common
+from noteapp.cli.common import CommandSpec
+from noteapp.domain.errors import InvalidInputError
+from noteapp.services.paths import resolve_vault_path
+from noteapp.services.verification import VerificationReport, verify_docx
+
+CORRECTION_KINDS = ["addendum", "amendment", "late-entry"]
+
+
+def register_note_commands(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sign = common.add_command(
+        group,
+        CommandSpec("sign", "sign and lock a note; exit 1 if the checklist blocks it", run_sign),
+    )
+    sign.add_argument("id", metavar="ID")
+    sign.add_argument("--attestation", metavar="TEXT", help="the statement you sign with")
+    add = common.add_command(
+        group,
+        CommandSpec(
+            "addendum", "add a signed correction to a signed note; prints its id", run_addendum
+        ),
+    )
+    add.add_argument("id", metavar="ID")
+    add.add_argument("--kind", choices=CORRECTION_KINDS, default="addendum")
+    add.add_argument("--text", required=True, metavar="TEXT")
+    add.add_argument(
+        "--reason", default="", metavar="TEXT", help="required for an amendment or a late entry"
+    )
+    add.add_argument("--date-of-service", metavar="DATE", help="late entry: the date it covers")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = common.add_command(
+        subparsers,
+        CommandSpec("export", "export a signed note, or a client's chart, to Word", run_export),
+    )
+    export.add_argument("note", nargs="?", metavar="NOTE_ID")
+    export.add_argument("--client", metavar="ID", help="export this client's chart")
+    export.add_argument("--from", dest="date_from", metavar="DATE")
+    export.add_argument("--to", dest="date_to", metavar="DATE")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.docx")
+    export.add_argument("--draft", action="store_true", help="allow a draft (marked DRAFT)")
+    export.add_argument(
+        "--include-psychotherapy",
+        action="store_true",
+        help="include psychotherapy notes in this one export",
+    )
+    export.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="password-protect (password from $NOTEAPP_EXPORT_PASSWORD or a prompt)",
+    )
+    verify = common.add_command(
+        subparsers,
+        CommandSpec("verify", "verify a signed .docx; exit 1 if anything fails", run_verify),
+    )
+    verify.add_argument("file", type=Path, metavar="FILE.docx")
+    common.add_json_flag(verify)
+
+    keys = common.add_group(subparsers, "keys", "public keys for supervision")
+    kexp = common.add_command(
+        keys, CommandSpec("export", "write your public key to a file", run_keys_export)
+    )
+    kexp.add_argument("--out", required=True, type=Path, metavar="FILE")
+    ktrust = common.add_command(
+        keys, CommandSpec("trust", "trust a signer's public key file", run_keys_trust)
+    )
+    ktrust.add_argument("file", type=Path, metavar="FILE")
+    ktrust.add_argument("--name", default="", metavar="NAME")
+    klist = common.add_command(
+        keys, CommandSpec("list", "trusted keys (and your own)", run_keys_list)
+    )
+    common.add_json_flag(klist)
+
+    review = common.add_group(subparsers, "review", "the supervision round trip")
+    cos = common.add_command(review, CommandSpec("cosign", "co-sign an exported note", run_cosign))
+    cos.add_argument("file", type=Path, metavar="FILE.docx")
+    cos.add_argument("--out", required=True, type=Path, metavar="FILE2.docx")
+    cos.add_argument("--statement", default="", metavar="TEXT")
+    ret = common.add_command(
+        review, CommandSpec("return", "return a note with comments", run_return)
+    )
+    ret.add_argument("file", type=Path, metavar="FILE.docx")
+    ret.add_argument("--out", required=True, type=Path, metavar="FILE2.docx")
+    ret.add_argument("--comments", required=True, metavar="TEXT")
+    imp = common.add_command(
+        review, CommandSpec("import", "attach a co-signature or comments received back", run_import)
+    )
+    imp.add_argument("file", type=Path, metavar="FILE2.docx")
+
+
+def _passphrase(args: argparse.Namespace) -> str | None:
+    value = getattr(args, "unlock_passphrase", None)
+    return value if isinstance(value, str) else None
+
+
+def run_sign(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        note = ws.notes.get(args.id)
+        kwargs: dict[str, Any] = {"passphrase": _passphrase(args)}
+        if args.attestation is not None:
+            kwargs["attestation"] = args.attestation
+        item = ws.signing.sign_note(note.id, **kwargs)
+    common.info(f"Signed and locked. Note hash {item.hash[:16]}, key {item.fingerprint}.")
+    return 0
+
+
+def run_addendum(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        note = ws.notes.get(args.id)
+        item = ws.signing.add_correction(
+            note.id,
+            kind=args.kind,
+            text=args.text,
+            reason=args.reason,
+            date_of_service=common.parse_date(args.date_of_service, "date of service"),
+            passphrase=_passphrase(args),
+        )
+    common.out(item.id)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    if bool(args.note) == bool(args.client):
+        raise InvalidInputError("Name a note to export, or --client ID for a chart.")
+    if args.out.exists():
+        raise InvalidInputError(f"{args.out} exists already; choose another file name.")
+    password = common.read_export_password() if args.encrypt else None
+    with common.unlocked(args) as ws:
+        if args.note:
+            note = ws.notes.get(args.note)
+            ws.exports.export_note(
+                note.id,
+                args.out,
+                draft=args.draft,
+                include_psychotherapy=args.include_psychotherapy,
+                password=password,
+            )
+        else:
+            client = ws.clients.get(args.client)
+            ws.exports.export_chart(
+                client.id,
+                args.out,
+                date_from=common.parse_date(args.date_from, "--from date"),
+                date_to=common.parse_date(args.date_to, "--to date"),
+                include_psychotherapy=args.include_psychotherapy,
+                password=password,
+            )
+    common.info(f"Wrote {args.out}" + (" (password-protected)." if password else "."))
+    return 0
+
+
+def report_json(report: VerificationReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "status": report.status.value,
+        "summary": report.summary,
+        "problems": list(report.problems),
+        "notes": [
+            {
+                "note_id": n.note_id,
+                "title": n.title,
+                "client_code": n.client_code,
+                "date_of_service": n.date_of_service,
+                "signatures": [
+                    {
+                        "role": s.role,
+                        "signer": s.name,
+                        "credentials": s.credentials,
+                        "fingerprint": s.fingerprint,
+                        "signed_at": s.signed_at,
+                        "trusted": s.trusted,
+                        "valid": s.valid,
+                        "problems": list(s.problems),
+                    }
+                    for s in n.signers
+                ],
+            }
+            for n in report.notes
+        ],
+    }
+
+
+def print_report(report: VerificationReport) -> None:
+    common.out(report.summary)
+    for n in report.notes:
+        common.out(f"  {n.title or 'Note'} · client {n.client_code} · {n.date_of_service}")
+        for s in n.signers:
+            mark = "ok " if s.valid else "BAD"
+            trust = "trusted" if s.trusted else "not trusted"
+            common.out(
+                f"    [{mark}] {s.role}: {s.signer} · {s.signed_at} · key {s.fingerprint} ({trust})"
+            )
+            for p in s.problems:
+                common.out(f"          {p}")
+    for p in report.problems:
+        common.out(f"  ! {p}")
+
+
+def _trusted_from_optional_vault(args: argparse.Namespace) -> list[Any]:
+    """verify needs no vault; one given (and unlockable) supplies the trusted keys."""
+    explicit = getattr(args, "vault", None)
+    if not explicit and not os.environ.get("NOTEAPP_VAULT"):
+        return []
+    if not resolve_vault_path(explicit).exists():
+        return []
+    with common.unlocked(args) as ws:
+        return ws.review.trusted()
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise InvalidInputError(f"No file at {args.file}.")
+    trusted = _trusted_from_optional_vault(args)
+    password = None
+    from noteapp.services.verification import is_encrypted_file
+
+    if is_encrypted_file(args.file):
+        password = common.read_export_password()
+    report = verify_docx(args.file, trusted_keys=trusted, password=password)
+    if args.json:
+        common.emit_json(report_json(report))
+    else:
+        print_report(report)
+    return 0 if report.ok else 1
+
+
+def run_keys_export(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        ws.signing.export_public_key(args.out)
+        fp = ws.profile.get()
+    common.info(f"Wrote {args.out}. Fingerprint: {fp.fingerprint if fp else ''}")
+    return 0
+
+
+def run_keys_trust(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        key = ws.signing.trust_key_file(args.file, name=args.name)
+    common.info(
+        f"Trusted {key.name} ({key.credentials}) · fingerprint {key.fingerprint}. "
+        "Compare it with the signer, e.g. by phone."
+    )
+    return 0
+
+
+def run_keys_list(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        keys = ws.signing.trusted_keys()
+        own = ws.profile.get()
+    if args.json:
+        common.emit_json(
+            {
+                "own": {"name": own.name, "fingerprint": own.fingerprint} if own else None,
+                "trusted": [
+                    {
+                        "name": k.name,
+                        "credentials": k.credentials,
+                        "fingerprint": k.fingerprint,
+                        "added_on": k.added_on,
+                    }
+                    for k in keys
+                ],
+            }
+        )
+        return 0
+    if own:
+        common.out(f"Your key: {own.fingerprint}  ({own.name})")
+    rows = [(k.fingerprint, k.name, k.credentials, k.added_on) for k in keys]
+    common.out(common.table(("FINGERPRINT", "NAME", "CREDENTIALS", "ADDED"), rows))
+    return 0
+
+
+def _review_out(args: argparse.Namespace) -> None:
+    if args.out.exists():
+        raise InvalidInputError(f"{args.out} exists already; choose another file name.")
+
+
+def run_cosign(args: argparse.Namespace) -> int:
+    _review_out(args)
+    with common.unlocked(args) as ws:
+        report = ws.review.cosign(
+            args.file, args.out, statement=args.statement, passphrase=_passphrase(args)
+        )
+    common.info(f"Co-signed: wrote {args.out}. {report.summary}")
+    return 0
+
+
+def run_return(args: argparse.Namespace) -> int:
+    _review_out(args)
+    with common.unlocked(args) as ws:
+        report = ws.review.return_for_revision(
+            args.file, args.out, comments=args.comments, passphrase=_passphrase(args)
+        )
+    common.info(f"Returned with comments: wrote {args.out}. {report.summary}")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        result = ws.review.import_reviewed(args.file)
+    for item in result.attached:
+        when = item.payload.get("signed_at_display") or item.signed_at
+        common.out(f"{item.type.label}: {item.author.get('name', '')} · {when}")
+    common.info(
+        f"Imported {len(result.attached)} review(s)"
+        + (f"; {result.already_present} were already here." if result.already_present else ".")
+    )
+    return 0

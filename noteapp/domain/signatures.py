@@ -1,0 +1,77 @@
+"""Signatures, corrections (addendum / amendment / late entry), co-signatures and returns.
+
+Each is a signed item: a canonical payload (see noteapp.signing.canonical), its Ed25519
+signature, and the signer's public key. Items reference what they sign by hash, never by
+changing it: the original note is never altered (CMS correction rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class ItemType(StrEnum):
+    NOTE = "note"
+    ADDENDUM = "addendum"
+    AMENDMENT = "amendment"
+    LATE_ENTRY = "late-entry"
+    COSIGNATURE = "cosignature"
+    RETURN = "return"
+
+    @property
+    def is_correction(self) -> bool:
+        return self in (ItemType.ADDENDUM, ItemType.AMENDMENT, ItemType.LATE_ENTRY)
+
+    @property
+    def label(self) -> str:
+        return {
+            "note": "Note",
+            "addendum": "Addendum",
+            "amendment": "Amendment",
+            "late-entry": "Late entry",
+            "cosignature": "Co-signature",
+            "return": "Returned for revision",
+        }[self.value]
+
+
+CORRECTION_TYPES = (ItemType.ADDENDUM, ItemType.AMENDMENT, ItemType.LATE_ENTRY)
+
+
+@dataclass(frozen=True)
+class SignedItem:
+    """One signed statement. `payload` is plain JSON data; `hash` is of its canonical bytes."""
+
+    id: str
+    type: ItemType
+    note_id: str
+    payload: dict[str, Any]
+    hash: str  # sha256 hex of the canonical payload bytes
+    signature: bytes
+    public_key: bytes
+
+    def __repr__(self) -> str:  # payloads hold PHI
+        return f"SignedItem(type={self.type.value!r}, hash={self.hash[:12]!r})"
+
+    @property
+    def author(self) -> dict[str, Any]:
+        author = self.payload.get("author", {})
+        return author if isinstance(author, dict) else {}
+
+    @property
+    def fingerprint(self) -> str:
+        return str(self.author.get("fingerprint", ""))
+
+    @property
+    def signed_at(self) -> str:
+        return str(self.payload.get("signed_at", ""))
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    fingerprint: str
+    public_key: bytes
+    name: str
+    credentials: str = ""
+    added_on: str = ""

@@ -1,0 +1,132 @@
+"""Read a .docx back for verification: visible lines, header lines and the proof part."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from noteapp.export.crypt import CFB_MAGIC, decrypt_bytes
+from noteapp.export.errors import ExportEncryptedError, ExportReadError
+from noteapp.export.extract import W, block_lines
+from noteapp.export.proof import find_proof
+
+MAX_TOTAL_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 200  # repetitive WordprocessingML of a large chart reaches ~100:1; bombs are ~1000:1
+RATIO_FLOOR_BYTES = 1024 * 1024  # small members compress well and are harmless
+MAX_MEMBERS = 5000
+_RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What a reader sees in a .docx, in comparable form (see docs/exports.md)."""
+
+    body_lines: list[str] = field(default_factory=list)
+    header_lines: list[str] = field(default_factory=list)
+    proof: bytes | None = None
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8)
+    except OSError:
+        raise ExportReadError("The file could not be opened.") from None
+
+
+def check_package(source: Path | BinaryIO) -> None:
+    """Refuse what python-docx must not open: not a zip, encrypted, or a zip bomb."""
+    if isinstance(source, Path):
+        head = _head(source)
+    else:
+        head = source.read(8)
+        source.seek(0)
+    if head == CFB_MAGIC:
+        raise ExportEncryptedError(
+            "This document is password-protected; give its password to read it."
+        )
+    if not head.startswith(b"PK"):
+        raise ExportReadError("This file is not a Word document (.docx).")
+    try:
+        with zipfile.ZipFile(source) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ExportReadError("This file is not a Word document (.docx) or is damaged.") from None
+    if len(infos) > MAX_MEMBERS:
+        raise ExportReadError("This document has too many parts to be a note export.")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR_BYTES and (
+            info.compress_size == 0 or info.file_size / info.compress_size > MAX_RATIO
+        ):
+            raise ExportReadError(
+                "This document unpacks to far more than its size (a possible zip bomb); "
+                "it was not opened."
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise ExportReadError("This document unpacks to more than 50 MB; it was not opened.")
+
+
+def _load(source: Path | BinaryIO) -> Any:
+    import docx
+
+    if isinstance(source, Path):
+        source = io.BytesIO(source.read_bytes())
+    source.seek(0)
+    try:
+        return docx.Document(source)
+    except ExportReadError:
+        raise
+    except Exception:  # python-docx, lxml and zipfile raise many kinds
+        raise ExportReadError(
+            "This Word document is damaged or incomplete and could not be read."
+        ) from None
+
+
+def _default_header(doc: Any) -> Any:
+    body = doc.element.body
+    sect = body.find(f"{{{W}}}sectPr")
+    if sect is None:
+        return None
+    for ref in sect.iterfind(f"{{{W}}}headerReference"):
+        if ref.get(f"{{{W}}}type", "default") == "default":
+            rel = doc.part.rels.get(ref.get(f"{{{_R_NS}}}id"))
+            if rel is None or rel.is_external or rel.reltype != _RT_HEADER:
+                return None
+            return rel.target_part.element
+    return None
+
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def read_docx(path: Path, *, password: str | None = None) -> ReadResult:
+    """Read ``path``: body and header lines as a reader sees them, and the proof part.
+
+    A password-protected file is decrypted in memory when ``password`` is given (no plain
+    copy on disk), else :class:`ExportEncryptedError`; a wrong password raises
+    :class:`ExportPasswordError`. Anything that is not a readable, reasonable .docx raises
+    :class:`ExportReadError`.
+    """
+    path = Path(path)
+    source: Path | BinaryIO = path
+    if password is not None and _head(path) == CFB_MAGIC:
+        source = io.BytesIO(decrypt_bytes(path, password))
+    check_package(source)
+    doc = _load(source)
+    try:
+        body_lines = block_lines(doc.element.body)
+        header = _default_header(doc)
+        header_lines = block_lines(header) if header is not None else []
+        proof = find_proof(doc.part.package)
+    except ExportReadError:
+        raise
+    except Exception:  # a damaged part must still give a plain sentence
+        raise ExportReadError(
+            "This Word document is damaged or incomplete and could not be read."
+        ) from None
+    return ReadResult(body_lines=body_lines, header_lines=header_lines, proof=proof)

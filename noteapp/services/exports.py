@@ -1,0 +1,229 @@
+"""Word exports of notes and charts: signed notes carry their proof; drafts say DRAFT.
+
+Psychotherapy notes are excluded from every export unless the caller includes them
+explicitly for that one export. Default file names use the client code and dates only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from noteapp.domain.clock import Clock
+from noteapp.domain.errors import InvalidInputError, RefusedError
+from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
+from noteapp.domain.notes import Note, NoteStatus
+from noteapp.export import default_file_name, encrypt_docx, write_docx
+from noteapp.services.audit import AuditService
+from noteapp.services.clients import ClientService
+from noteapp.services.notes import NoteService
+from noteapp.services.profile import ProfileService
+from noteapp.services.signing import SigningService
+from noteapp.signing.presentation import job_from_proof
+from noteapp.signing.proof import Proof, proof_to_bytes
+
+MIN_EXPORT_PASSWORD = 8
+
+
+class ExportService:
+    def __init__(
+        self,
+        *,
+        notes: NoteService,
+        clients: ClientService,
+        signing: SigningService,
+        profile: ProfileService,
+        audit: AuditService,
+        clock: Clock,
+    ) -> None:
+        self._notes = notes
+        self._clients = clients
+        self._signing = signing
+        self._profile = profile
+        self._audit = audit
+        self._clock = clock
+
+    def _letterhead(self) -> Letterhead:
+        p = self._profile.get()
+        if p is None:
+            return Letterhead()
+        return Letterhead(p.agency_name, p.agency_address, p.agency_phone, p.logo_png)
+
+    def _client_block(self, client_id: str) -> ClientBlock:
+        c = self._clients.get(client_id)
+        return ClientBlock(c.name, c.dob.isoformat() if c.dob else "", c.code)
+
+    def _check_psychotherapy(self, notes: list[Note], include: bool) -> None:
+        if any(n.psychotherapy for n in notes) and not include:
+            raise RefusedError(
+                "Psychotherapy notes are kept out of exports; include them explicitly for "
+                "this export if you really mean to."
+            )
+
+    def note_job(
+        self, note_id: str, *, draft: bool = False, include_psychotherapy: bool = False
+    ) -> ExportJob:
+        note = self._notes.get(note_id)
+        self._check_psychotherapy([note], include_psychotherapy)
+        if note.status == NoteStatus.SIGNED:
+            proof = Proof((self._signing.proof(note.id),), logo_png=self._letterhead().logo_png)
+            job = job_from_proof(proof)
+            return ExportJob(job.letterhead, job.client, job.notes, proof=proof_to_bytes(proof))
+        if not draft:
+            raise RefusedError("This note is a draft: sign it first, or export it as a draft.")
+        return ExportJob(
+            letterhead=self._letterhead(),
+            client=self._client_block(note.client_id),
+            notes=(ExportedNote(document=self._notes.render(note), signature=None),),
+            draft=True,
+        )
+
+    def chart_job(
+        self,
+        client_id: str,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        include_psychotherapy: bool = False,
+    ) -> ExportJob:
+        """Signed notes of a client in a date range, oldest first, with their corrections."""
+        notes = self.chart_notes(
+            client_id,
+            date_from=date_from,
+            date_to=date_to,
+            include_psychotherapy=include_psychotherapy,
+        )
+        if not notes:
+            raise InvalidInputError("There are no signed notes for this client in that range.")
+        span = " to ".join(
+            x
+            for x in (
+                (date_from or notes[0].session.date).isoformat(),
+                (date_to or notes[-1].session.date).isoformat(),
+            )
+            if x
+        )
+        proof = Proof(
+            tuple(self._signing.proof(n.id) for n in notes),
+            chart_title=f"Clinical record, {span}",
+            logo_png=self._letterhead().logo_png,
+        )
+        job = job_from_proof(proof)
+        return ExportJob(
+            job.letterhead,
+            job.client,
+            job.notes,
+            chart_title=job.chart_title,
+            proof=proof_to_bytes(proof),
+        )
+
+    def chart_notes(
+        self,
+        client_id: str,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        include_psychotherapy: bool = False,
+    ) -> list[Note]:
+        client = self._clients.get(client_id)
+        return [
+            n
+            for n in reversed(self._notes.list(client_id=client.id))
+            if n.status == NoteStatus.SIGNED
+            and (date_from is None or n.session.date >= date_from)
+            and (date_to is None or n.session.date <= date_to)
+            and (include_psychotherapy or not n.psychotherapy)
+        ]
+
+    def default_name(
+        self,
+        *,
+        note_id: str | None = None,
+        client_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> str:
+        if note_id:
+            note = self._notes.get(note_id)
+            code = self._clients.get(note.client_id).code
+            return default_file_name(code, note.session.date.isoformat(), "note")
+        if client_id is None:
+            raise InvalidInputError("Name a note or a client.")
+        code = self._clients.get(client_id).code
+        today = self._clock.now().date().isoformat()
+        span = "_to_".join(d.isoformat() for d in (date_from, date_to) if d) or today
+        return default_file_name(code, span, "chart")
+
+    def write(
+        self,
+        job: ExportJob,
+        out: Path,
+        *,
+        password: str | None = None,
+        what: str,
+        record_ids: Sequence[str],
+    ) -> Path:
+        """Write (and optionally encrypt) an export; audited with ids only."""
+        out = Path(out)
+        if out.suffix.lower() != ".docx":
+            raise InvalidInputError("Export files end in .docx.")
+        if password is not None and len(password) < MIN_EXPORT_PASSWORD:
+            raise InvalidInputError(
+                f"Choose a file password of at least {MIN_EXPORT_PASSWORD} characters."
+            )
+        if password is None:
+            write_docx(job, out)
+        else:
+            encrypt_docx(job, out, password)
+        self._audit.record(
+            "export",
+            kind="note",
+            record_id=record_ids[0] if record_ids else "",
+            detail={
+                "what": what,
+                "notes": len(record_ids),
+                "encrypted": password is not None,
+                "draft": job.draft,
+            },
+        )
+        return out
+
+    def export_note(
+        self,
+        note_id: str,
+        out: Path,
+        *,
+        draft: bool = False,
+        include_psychotherapy: bool = False,
+        password: str | None = None,
+    ) -> Path:
+        job = self.note_job(note_id, draft=draft, include_psychotherapy=include_psychotherapy)
+        return self.write(job, out, password=password, what="note", record_ids=[note_id])
+
+    def export_chart(
+        self,
+        client_id: str,
+        out: Path,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        include_psychotherapy: bool = False,
+        password: str | None = None,
+    ) -> Path:
+        job = self.chart_job(
+            client_id,
+            date_from=date_from,
+            date_to=date_to,
+            include_psychotherapy=include_psychotherapy,
+        )
+        ids = [
+            n.id
+            for n in self.chart_notes(
+                client_id,
+                date_from=date_from,
+                date_to=date_to,
+                include_psychotherapy=include_psychotherapy,
+            )
+        ]
+        return self.write(job, out, password=password, what="chart", record_ids=ids)

@@ -1,0 +1,153 @@
+"""The supervision round trip: a supervisor co-signs or returns an exported note; the
+clinician imports the result, which is checked against the note in the vault."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from pathlib import Path
+
+from noteapp.domain.errors import CheckFailedError, InvalidInputError, RefusedError
+from noteapp.domain.export_model import ExportJob
+from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
+from noteapp.export import encrypt_docx, write_docx
+from noteapp.services.audit import AuditService
+from noteapp.services.signing import SigningService
+from noteapp.services.verification import VerificationReport, verify_docx
+from noteapp.signing.presentation import job_from_proof
+from noteapp.signing.proof import NoteProof, Proof, check_note_proof, proof_to_bytes
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    attached: tuple[SignedItem, ...]
+    already_present: int
+
+
+class ReviewService:
+    def __init__(self, *, signing: SigningService, audit: AuditService) -> None:
+        self._signing = signing
+        self._audit = audit
+
+    def trusted(self) -> builtins.list[TrustedKey]:
+        """Keys marked as trusted, plus this vault's own key."""
+        keys = self._signing.trusted_keys()
+        own = self._signing.own_key()
+        return [*keys, own] if own is not None else keys
+
+    def verify(self, path: Path, *, password: str | None = None) -> VerificationReport:
+        return verify_docx(path, trusted_keys=self.trusted(), password=password)
+
+    def _review(
+        self,
+        src: Path,
+        out: Path,
+        *,
+        item_type: ItemType,
+        text: str,
+        passphrase: str | None,
+        password: str | None,
+    ) -> VerificationReport:
+        report = self.verify(src, password=password)
+        if not report.ok or report.proof is None:
+            raise CheckFailedError(f"Not reviewed: {report.summary}")
+        if Path(out).resolve() == Path(src).resolve():
+            raise InvalidInputError("Write the reviewed note to a new file, not over the original.")
+        notes = []
+        for np in report.proof.notes:
+            item = self._signing.make_review_item(
+                np, item_type=item_type, text=text, passphrase=passphrase
+            )
+            notes.append(NoteProof((*np.items, item)))
+        proof = Proof(tuple(notes), report.proof.chart_title, report.proof.logo_png)
+        job = job_from_proof(proof)
+        reviewed = ExportJob(
+            job.letterhead,
+            job.client,
+            job.notes,
+            chart_title=job.chart_title,
+            proof=proof_to_bytes(proof),
+        )
+        # A protected file stays protected: the reviewed copy gets the same password.
+        if password is None:
+            write_docx(reviewed, Path(out))
+        else:
+            encrypt_docx(reviewed, Path(out), password)
+        for np in notes:  # recorded once the file exists
+            item = np.items[-1]
+            self._audit.record(
+                item.type.value, kind="note", record_id=item.note_id, detail={"item": item.id}
+            )
+        return self.verify(Path(out), password=password)
+
+    def cosign(
+        self,
+        src: Path,
+        out: Path,
+        *,
+        statement: str,
+        passphrase: str | None = None,
+        password: str | None = None,
+    ) -> VerificationReport:
+        statement = statement.strip() or (
+            "I have reviewed this note and agree with the documented assessment and plan."
+        )
+        return self._review(
+            src,
+            out,
+            item_type=ItemType.COSIGNATURE,
+            text=statement,
+            passphrase=passphrase,
+            password=password,
+        )
+
+    def return_for_revision(
+        self,
+        src: Path,
+        out: Path,
+        *,
+        comments: str,
+        passphrase: str | None = None,
+        password: str | None = None,
+    ) -> VerificationReport:
+        return self._review(
+            src,
+            out,
+            item_type=ItemType.RETURN,
+            text=comments,
+            passphrase=passphrase,
+            password=password,
+        )
+
+    def import_reviewed(self, path: Path, *, password: str | None = None) -> ImportResult:
+        """Attach co-signatures and returns from a reviewed file to the notes they cover."""
+        report = self.verify(path, password=password)
+        if not report.ok or report.proof is None:
+            raise CheckFailedError(f"Not imported: {report.summary}")
+        attached: list[SignedItem] = []
+        present = 0
+        for np in report.proof.notes:
+            ours = self._signing.items(np.note.note_id)
+            if not ours or ours[0].hash != np.note.hash:
+                raise RefusedError(
+                    "This file is not about a note signed in this vault (or about a different "
+                    "version of it); nothing was imported."
+                )
+            known = {i.id for i in ours}
+            for item in np.items[1:]:
+                if item.type not in (ItemType.COSIGNATURE, ItemType.RETURN):
+                    continue
+                if item.id in known:
+                    present += 1
+                    continue
+                # The review must cover this note and corrections that exist here.
+                check = check_note_proof(NoteProof((*ours, item)))[-1]
+                if not check.ok:
+                    raise RefusedError(
+                        "A review in this file does not cover the note and corrections kept in "
+                        "this vault; nothing was imported."
+                    )
+                attached.append(item)
+        for item in attached:
+            self._signing.attach_review(item)
+        return ImportResult(tuple(attached), present)

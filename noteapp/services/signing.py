@@ -1,0 +1,434 @@
+"""Signing notes, corrections (addendum / amendment / late entry), and the proofs and export
+models built from what was signed. Trusted public keys for supervision live here too.
+
+Signing runs the documentation checklist first (blocking items stop it), asks for the
+passphrase again when the setting says so, and locks the note for good.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from noteapp import crypto
+from noteapp.domain.clock import Clock
+from noteapp.domain.document import document_to_dict
+from noteapp.domain.errors import (
+    CheckFailedError,
+    InvalidInputError,
+    NotFoundError,
+    RecordIntegrityError,
+    RefusedError,
+)
+from noteapp.domain.ids import new_id
+from noteapp.domain.notes import Note, NoteStatus, session_to_dict
+from noteapp.domain.profile import ClinicianProfile
+from noteapp.domain.signatures import CORRECTION_TYPES, ItemType, SignedItem, TrustedKey
+from noteapp.services.audit import AuditService
+from noteapp.services.clients import ClientService
+from noteapp.services.notes import NoteService
+from noteapp.services.profile import ProfileService
+from noteapp.services.settings import SettingsService
+from noteapp.signing.canonical import FORMATS, chain_hash, sign_payload
+from noteapp.signing.proof import NoteProof, item_from_dict, item_to_dict
+from noteapp.vault.store import Vault
+
+ITEM_KIND = "signed_item"
+TRUSTED_KIND = "trusted_key"
+DEFAULT_ATTESTATION = (
+    "I attest that this note accurately documents the services I provided on the date of service."
+)
+PUBLIC_KEY_FORMAT = "noteapp-public-key/1"
+
+
+def author_block(profile: ClinicianProfile) -> dict[str, Any]:
+    return {
+        "name": profile.name,
+        "credentials": profile.credentials,
+        "license_number": profile.license_number,
+        "role": profile.role.value,
+        "fingerprint": profile.fingerprint,
+    }
+
+
+class SigningService:
+    def __init__(
+        self,
+        *,
+        vault: Vault,
+        audit: AuditService,
+        notes: NoteService,
+        clients: ClientService,
+        profile: ProfileService,
+        settings: SettingsService,
+        clock: Clock,
+        check_passphrase: Callable[[str], None],
+    ) -> None:
+        self._vault = vault
+        self._audit = audit
+        self._notes = notes
+        self._clients = clients
+        self._profile = profile
+        self._settings = settings
+        self._clock = clock
+        self._check_passphrase = check_passphrase
+        self._items: dict[str, list[SignedItem]] = {}
+        self.problems: list[RecordIntegrityError] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self._items = {}
+        result = self._vault.load_kind(ITEM_KIND)
+        self.problems = list(result.failures)
+        for r in result.records:
+            item = item_from_dict(r.data)
+            self._items.setdefault(item.note_id, []).append(item)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def items(self, note_id: str) -> builtins.list[SignedItem]:
+        """The note's signed items in the order they were made (note first)."""
+        return list(self._items.get(note_id, []))
+
+    def note_item(self, note_id: str) -> SignedItem | None:
+        return next((i for i in self._items.get(note_id, []) if i.type == ItemType.NOTE), None)
+
+    def corrections(self, note_id: str) -> builtins.list[SignedItem]:
+        return [i for i in self._items.get(note_id, []) if i.type.is_correction]
+
+    def reviews(self, note_id: str) -> builtins.list[SignedItem]:
+        return [
+            i
+            for i in self._items.get(note_id, [])
+            if i.type in (ItemType.COSIGNATURE, ItemType.RETURN)
+        ]
+
+    def proof(self, note_id: str) -> NoteProof:
+        items = self.items(note_id)
+        if not items or items[0].type != ItemType.NOTE:
+            raise RefusedError("This note is not signed yet.")
+        return NoteProof(tuple(items))
+
+    # --- signing -----------------------------------------------------------------------
+
+    def _signer(self) -> tuple[ClinicianProfile, bytearray]:
+        profile = self._profile.get()
+        if profile is None or not profile.name or not profile.credentials:
+            raise InvalidInputError(
+                "Set up your profile first (Settings → Profile): your name and credentials "
+                "appear in every signature."
+            )
+        return profile, self._profile.private_signing_key()
+
+    def _confirm(self, passphrase: str | None) -> None:
+        if not self._settings.get().confirm_passphrase_to_sign:
+            return
+        if passphrase is None:
+            raise InvalidInputError("Enter your passphrase to sign.")
+        self._check_passphrase(passphrase)
+
+    def _now(self) -> tuple[str, str]:
+        now = self._clock.now()
+        local = now.astimezone()
+        zone = local.tzname() or local.strftime("UTC%z")
+        return (now.isoformat(timespec="seconds"), f"{local.strftime('%Y-%m-%d %H:%M')} {zone}")
+
+    def _store(self, item: SignedItem, action: str) -> None:
+        self._vault.put(ITEM_KIND, item.id, item_to_dict(item))
+        self._audit.record(
+            action,
+            kind="note",
+            record_id=item.note_id,
+            detail={"item": item.id, "type": item.type.value},
+        )
+        self._items.setdefault(item.note_id, []).append(item)
+
+    def _make_item(
+        self, item_type: ItemType, note_id: str, payload: dict[str, Any], key: bytearray
+    ) -> SignedItem:
+        payload = {
+            "format": FORMATS[item_type.value],
+            "type": item_type.value,
+            "note_id": note_id,
+            **payload,
+        }
+        try:
+            digest, signature = sign_payload(payload, key)
+        finally:
+            crypto.wipe(key)
+        profile = self._profile.get()
+        assert profile is not None
+        return SignedItem(
+            id=new_id(),
+            type=item_type,
+            note_id=note_id,
+            payload=payload,
+            hash=digest,
+            signature=signature,
+            public_key=profile.public_key,
+        )
+
+    def note_payload(
+        self, note: Note, profile: ClinicianProfile, attestation: str
+    ) -> dict[str, Any]:
+        """Everything the note asserts, plus how it reads (the rendered document)."""
+        client = self._clients.get(note.client_id)
+        template = self._notes.template_for(note)
+        signed_at, display = self._now()
+        return {
+            "client": {
+                "id": client.id,
+                "code": client.code,
+                "name": client.name,
+                "dob": client.dob.isoformat() if client.dob else "",
+            },
+            "template": {"id": template.id, "version": template.version, "name": template.name},
+            "session": session_to_dict(note.session),
+            "fields": dict(note.fields),
+            "goal_progress": list(note.goal_progress),
+            "measures": list(note.measures),
+            "document": document_to_dict(self._notes.render(note)),
+            "author": author_block(profile),
+            "letterhead": {
+                "agency_name": profile.agency_name,
+                "agency_address": profile.agency_address,
+                "agency_phone": profile.agency_phone,
+            },
+            "attestation": attestation,
+            "signed_at": signed_at,
+            "signed_at_display": display,
+        }
+
+    def sign_note(
+        self, note_id: str, *, passphrase: str | None = None, attestation: str = DEFAULT_ATTESTATION
+    ) -> SignedItem:
+        """Check, sign and lock a draft. Raises CheckFailedError listing what blocks it."""
+        note = self._ready_to_sign(note_id)
+        self._confirm(passphrase)
+        return self._sign(note, attestation)
+
+    def sign_notes(
+        self,
+        note_ids: Sequence[str],
+        *,
+        passphrase: str | None = None,
+        attestation: str = DEFAULT_ATTESTATION,
+    ) -> builtins.list[SignedItem]:
+        """Sign several ready drafts with one passphrase confirmation; all or none."""
+        notes = [self._ready_to_sign(i) for i in note_ids]
+        self._confirm(passphrase)
+        with self._vault.transaction():
+            return [self._sign(n, attestation) for n in notes]
+
+    def _ready_to_sign(self, note_id: str) -> Note:
+        note = self._notes.get(note_id)
+        if note.is_signed:
+            raise RefusedError("This note is already signed.")
+        result = self._notes.check(note)
+        if not result.can_sign:
+            reasons = "; ".join(i.message for i in result.blocking)
+            raise CheckFailedError(f"The note cannot be signed yet: {reasons}")
+        return note
+
+    def _sign(self, note: Note, attestation: str) -> SignedItem:
+        profile, key = self._signer()
+        payload = self.note_payload(note, profile, attestation.strip())
+        item = self._make_item(ItemType.NOTE, note.id, payload, key)
+        with self._vault.transaction():
+            self._store(item, "sign")
+            self._notes.replace_signed(
+                replace(
+                    note, status=NoteStatus.SIGNED, signature_ids=(*note.signature_ids, item.id)
+                )
+            )
+        return item
+
+    def add_correction(
+        self,
+        note_id: str,
+        *,
+        kind: ItemType | str,
+        text: str,
+        reason: str = "",
+        date_of_service: date | None = None,
+        passphrase: str | None = None,
+    ) -> SignedItem:
+        """A signed addendum, amendment or late entry; the note itself never changes."""
+        try:
+            item_type = ItemType(kind)
+        except ValueError as exc:
+            raise InvalidInputError("The kind is addendum, amendment or late-entry.") from exc
+        if item_type not in CORRECTION_TYPES:
+            raise InvalidInputError("The kind is addendum, amendment or late-entry.")
+        note = self._notes.get(note_id)
+        signed = self.note_item(note.id)
+        if not note.is_signed or signed is None:
+            raise RefusedError("Corrections are added to signed notes; edit the draft instead.")
+        if not text.strip():
+            raise InvalidInputError("A correction needs its text.")
+        if item_type in (ItemType.AMENDMENT, ItemType.LATE_ENTRY) and not reason.strip():
+            raise InvalidInputError(f"An {item_type.label.lower()} needs a reason.")
+        self._confirm(passphrase)
+        profile, key = self._signer()
+        signed_at, display = self._now()
+        chain = [signed.hash, *(c.hash for c in self.corrections(note.id))]
+        payload = {
+            "amends": signed.hash,
+            "previous": chain[-1],
+            "text": text.strip(),
+            "reason": reason.strip(),
+            "date_of_service": (date_of_service or note.session.date).isoformat()
+            if item_type == ItemType.LATE_ENTRY
+            else "",
+            "author": author_block(profile),
+            "signed_at": signed_at,
+            "signed_at_display": display,
+        }
+        item = self._make_item(item_type, note.id, payload, key)
+        with self._vault.transaction():
+            self._store(item, item_type.value)
+        return item
+
+    def review_payload(
+        self,
+        np: NoteProof,
+        *,
+        item_type: ItemType,
+        text: str,
+        profile: ClinicianProfile,
+        upto: int | None = None,
+    ) -> dict[str, Any]:
+        chain = [np.note.hash, *(i.hash for i in np.items[1:] if i.type.is_correction)]
+        signed_at, display = self._now()
+        key = "statement" if item_type == ItemType.COSIGNATURE else "comments"
+        return {
+            "covers": chain_hash(chain if upto is None else chain[:upto]),
+            key: text.strip(),
+            "author": author_block(profile),
+            "signed_at": signed_at,
+            "signed_at_display": display,
+        }
+
+    def make_review_item(
+        self, np: NoteProof, *, item_type: ItemType, text: str, passphrase: str | None = None
+    ) -> SignedItem:
+        """A co-signature or a return, signed by this vault's profile (a supervisor)."""
+        if item_type not in (ItemType.COSIGNATURE, ItemType.RETURN):
+            raise InvalidInputError("A review is a co-signature or a return.")
+        if item_type == ItemType.RETURN and not text.strip():
+            raise InvalidInputError("Say what should be revised (the comments).")
+        self._confirm(passphrase)
+        profile, key = self._signer()
+        payload = self.review_payload(np, item_type=item_type, text=text, profile=profile)
+        return self._make_item(item_type, np.note.note_id, payload, key)
+
+    def attach_review(self, item: SignedItem) -> None:
+        """Store a co-signature or return received from a supervisor (checked by caller)."""
+        if any(i.id == item.id for i in self._items.get(item.note_id, [])):
+            raise RefusedError("This review was already imported.")
+        with self._vault.transaction():
+            self._store(item, f"{item.type.value}-import")
+
+    # --- trusted keys ------------------------------------------------------------------
+
+    def export_public_key(self, dest: Path) -> Path:
+        profile = self._profile.get()
+        if profile is None:
+            raise InvalidInputError("Set up your profile first: it creates your signing key.")
+        doc = {
+            "format": PUBLIC_KEY_FORMAT,
+            "name": profile.name,
+            "credentials": profile.credentials,
+            "license_number": profile.license_number,
+            "fingerprint": profile.fingerprint,
+            "public_key": profile.public_key.hex(),
+        }
+        dest = Path(dest)
+        if dest.exists():
+            raise InvalidInputError("A file already exists there; choose another name.")
+        dest.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return dest
+
+    def own_key(self) -> TrustedKey | None:
+        profile = self._profile.get()
+        if profile is None or not profile.public_key:
+            return None
+        return TrustedKey(
+            profile.fingerprint, profile.public_key, profile.name, profile.credentials
+        )
+
+    def trusted_keys(self) -> builtins.list[TrustedKey]:
+        out = []
+        for r in self._vault.load_kind(TRUSTED_KIND).records:
+            d = r.data
+            out.append(
+                TrustedKey(
+                    d["fingerprint"],
+                    bytes.fromhex(d["public_key"]),
+                    d["name"],
+                    d.get("credentials", ""),
+                    d.get("added_on", ""),
+                )
+            )
+        return sorted(out, key=lambda k: k.name.casefold())
+
+    def trust_key_file(self, path: Path, *, name: str = "") -> TrustedKey:
+        key = read_public_key_file(Path(path))
+        trusted = TrustedKey(
+            key.fingerprint,
+            key.public_key,
+            name.strip() or key.name,
+            key.credentials,
+            self._clock.now().date().isoformat(),
+        )
+        record_id = key.fingerprint.replace(" ", "").lower()
+        with self._vault.transaction():
+            self._vault.put(
+                TRUSTED_KIND,
+                record_id,
+                {
+                    "fingerprint": trusted.fingerprint,
+                    "public_key": trusted.public_key.hex(),
+                    "name": trusted.name,
+                    "credentials": trusted.credentials,
+                    "added_on": trusted.added_on,
+                },
+            )
+            self._audit.record("key-trust", kind=TRUSTED_KIND, record_id=record_id)
+        return trusted
+
+    def untrust(self, fingerprint: str) -> None:
+        record_id = fingerprint.replace(" ", "").lower()
+        if not self._vault.exists(TRUSTED_KIND, record_id):
+            raise NotFoundError("No trusted key with that fingerprint.")
+        with self._vault.transaction():
+            self._vault.delete(TRUSTED_KIND, record_id)
+            self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
+
+
+def read_public_key_file(path: Path) -> TrustedKey:
+    """A public-key file made by `noteapp keys export` (small JSON)."""
+    try:
+        raw = path.read_bytes()[:65537]
+    except OSError as exc:
+        raise InvalidInputError(f"Cannot read the key file {path.name}.") from exc
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+        if not isinstance(doc, dict) or doc.get("format") != PUBLIC_KEY_FORMAT:
+            raise ValueError
+        public = bytes.fromhex(doc["public_key"])
+        if len(public) != 32:
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError("That is not a noteapp public-key file.") from exc
+    fingerprint = crypto.key_fingerprint(public)
+    if doc.get("fingerprint") not in (None, fingerprint):
+        raise InvalidInputError("The key file's fingerprint does not match its key.")
+    return TrustedKey(
+        fingerprint, public, str(doc.get("name", "")), str(doc.get("credentials", ""))
+    )

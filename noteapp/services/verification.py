@@ -1,0 +1,185 @@
+"""Verify an exported .docx: every signature, every link between signed items, and that the
+visible text still matches what was signed. Needs no vault; trusted keys are optional."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from noteapp.domain.errors import NoteappError
+from noteapp.domain.signatures import ItemType, TrustedKey
+from noteapp.export import (
+    ExportReadError,
+    ReadResult,
+    expected_body_lines,
+    expected_header_lines,
+    is_encrypted,
+    read_docx,
+)
+from noteapp.signing.presentation import job_from_proof, signer_text
+from noteapp.signing.proof import Proof, ProofError, check_note_proof, proof_from_bytes
+
+
+class Status(StrEnum):
+    VALID_TRUSTED = "valid"
+    VALID_UNKNOWN_SIGNER = "valid-unknown-signer"
+    INVALID = "invalid"
+    UNSIGNED = "unsigned"
+
+
+@dataclass(frozen=True)
+class SignerReport:
+    role: str
+    signer: str  # "Dana Whitfield, LCSW (License …)"
+    name: str
+    credentials: str
+    fingerprint: str
+    signed_at: str
+    trusted: bool
+    valid: bool
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoteReport:
+    note_id: str
+    title: str
+    client_code: str
+    date_of_service: str
+    signers: tuple[SignerReport, ...]
+
+    @property
+    def valid(self) -> bool:
+        return all(s.valid for s in self.signers)
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    status: Status
+    summary: str
+    notes: tuple[NoteReport, ...] = ()
+    problems: tuple[str, ...] = ()
+    proof: Proof | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (Status.VALID_TRUSTED, Status.VALID_UNKNOWN_SIGNER)
+
+
+def _first_difference(expected: list[str], actual: list[str]) -> str:
+    for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
+        if e != a:
+            return f"line {i + 1} reads “{a[:60]}” but was signed as “{e[:60]}”"
+    if len(actual) > len(expected):
+        return f"text was added after line {len(expected)} (“{actual[len(expected)][:60]}”)"
+    return f"text was removed after line {len(actual)}"
+
+
+def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) -> VerificationReport:
+    """Verify what read_docx returned (the file's visible text and its proof part)."""
+    if read.proof is None:
+        return VerificationReport(
+            Status.UNSIGNED,
+            "This file carries no noteapp signature: it is a draft, was not exported signed, "
+            "or a word processor removed the signature part when it was re-saved. Ask the "
+            "sender for the original file.",
+        )
+    try:
+        proof = proof_from_bytes(read.proof)
+        job = job_from_proof(proof)
+    except ProofError as exc:
+        return VerificationReport(
+            Status.INVALID, f"The signature part is damaged: {exc}", problems=(str(exc),)
+        )
+    trusted = {k.fingerprint: k.public_key for k in trusted_keys}
+    notes: list[NoteReport] = []
+    problems: list[str] = []
+    for np in proof.notes:
+        signers = []
+        for check in check_note_proof(np):
+            item = check.item
+            author = item.author
+            role = "Author" if item.type == ItemType.NOTE else item.type.label
+            signers.append(
+                SignerReport(
+                    role=role,
+                    signer=signer_text(author),
+                    name=str(author.get("name", "")),
+                    credentials=str(author.get("credentials", "")),
+                    fingerprint=item.fingerprint,
+                    signed_at=str(item.payload.get("signed_at_display") or item.signed_at),
+                    trusted=trusted.get(item.fingerprint) == item.public_key,
+                    valid=check.ok,
+                    problems=check.problems,
+                )
+            )
+            problems.extend(f"{role} signature: {p}." for p in check.problems)
+        payload = np.note.payload
+        client = payload.get("client") if isinstance(payload.get("client"), dict) else {}
+        session = payload.get("session") if isinstance(payload.get("session"), dict) else {}
+        template = payload.get("template") if isinstance(payload.get("template"), dict) else {}
+        notes.append(
+            NoteReport(
+                note_id=np.note.note_id,
+                title=str((template or {}).get("name", "")),
+                client_code=str((client or {}).get("code", "")),
+                date_of_service=str((session or {}).get("date", "")),
+                signers=tuple(signers),
+            )
+        )
+    expected = expected_body_lines(job)
+    if read.body_lines != expected:
+        problems.append(
+            "The visible text does not match what was signed: "
+            + _first_difference(expected, read.body_lines)
+            + "."
+        )
+    if read.header_lines != expected_header_lines(job):
+        problems.append("The page header does not match the signed client details.")
+    if problems:
+        return VerificationReport(
+            Status.INVALID,
+            "Verification FAILED: " + problems[0],
+            tuple(notes),
+            tuple(problems),
+            proof,
+        )
+    everyone_trusted = all(s.trusted for n in notes for s in n.signers)
+    count = sum(len(n.signers) for n in notes)
+    if everyone_trusted:
+        return VerificationReport(
+            Status.VALID_TRUSTED,
+            f"Valid: {count} signature(s) check out, every signer is trusted, and the text "
+            "is unchanged since signing.",
+            tuple(notes),
+            (),
+            proof,
+        )
+    return VerificationReport(
+        Status.VALID_UNKNOWN_SIGNER,
+        f"Valid, but from a signer you have not marked as trusted: {count} signature(s) "
+        "check out and the text is unchanged. Compare the key fingerprint with the signer "
+        "(e.g. by phone) and trust their key.",
+        tuple(notes),
+        (),
+        proof,
+    )
+
+
+def is_encrypted_file(path: Path) -> bool:
+    """A password-protected (Office-encrypted) file: verifying it needs the password."""
+    return is_encrypted(Path(path))
+
+
+def verify_docx(
+    path: Path, *, trusted_keys: Iterable[TrustedKey] = (), password: str | None = None
+) -> VerificationReport:
+    try:
+        read = read_docx(Path(path), password=password)
+    except ExportReadError as exc:
+        return VerificationReport(Status.INVALID, str(exc), problems=(str(exc),))
+    except NoteappError as exc:
+        return VerificationReport(Status.INVALID, str(exc), problems=(str(exc),))
+    return verify_read(read, trusted_keys=trusted_keys)

@@ -1,0 +1,174 @@
+"""Sign a draft: the checklist state, the attestation, the passphrase (when the setting asks
+for it), then "Sign and lock" on a worker thread (the passphrase check runs Argon2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noteapp.domain.signatures import SignedItem
+from noteapp.services.signing import DEFAULT_ATTESTATION
+from noteapp.ui.errors import message_for
+from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
+from noteapp.ui.workers import run_in_background
+
+
+class SignDialog(QDialog):
+    """`signed(SignedItem)` fires once the note is signed and locked."""
+
+    signed = Signal(object)
+
+    def __init__(self, ws: Any, note_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signDialog")
+        self.setWindowTitle("Sign and lock")
+        self.ws = ws
+        self.note_id = note_id
+        note = ws.notes.get(note_id)
+        result = ws.notes.check(note)
+        self.blocking = list(result.blocking)
+        self.needs_passphrase = bool(ws.settings.get().confirm_passphrase_to_sign)
+        profile = ws.profile.get()
+
+        lay = QVBoxLayout(self)
+        lay.setSpacing(10)
+        lay.addWidget(
+            body_label(
+                "Signing locks this note for good. Later changes are added as dated, signed "
+                "addenda, amendments or late entries; the note itself never changes.",
+                self,
+            )
+        )
+        self.check_label = QLabel(self)
+        self.check_label.setObjectName("signCheckLabel")
+        self.check_label.setWordWrap(True)
+        bold = QFont(self.check_label.font())
+        bold.setBold(True)
+        self.check_label.setFont(bold)
+        self.blocking_list = QListWidget(self)
+        self.blocking_list.setObjectName("signBlockingList")
+        self.blocking_list.setAccessibleName("What still blocks signing")
+        for item in self.blocking:
+            row = QListWidgetItem("✗  " + item.message)
+            row.setForeground(Qt.GlobalColor.darkRed)
+            self.blocking_list.addItem(row)
+        warnings = list(result.warnings)
+        for item in warnings:
+            self.blocking_list.addItem(QListWidgetItem("!  " + item.message + " (warning)"))
+        if self.blocking:
+            n = len(self.blocking)
+            self.check_label.setText(
+                f"✗ {n} checklist item{'s' if n != 1 else ''} must be fixed before this note "
+                "can be signed:"
+            )
+            self.check_label.setStyleSheet("color: #b3261e;")
+        elif warnings:
+            self.check_label.setText(
+                "✓ Nothing blocks signing. Warnings you may still want to look at:"
+            )
+            self.check_label.setStyleSheet("color: #1e6b34;")
+        else:
+            self.check_label.setText("✓ The documentation checklist is complete.")
+            self.check_label.setStyleSheet("color: #1e6b34;")
+        self.blocking_list.setVisible(bool(self.blocking or warnings))
+        self.blocking_list.setMaximumHeight(140)
+        lay.addWidget(self.check_label)
+        lay.addWidget(self.blocking_list)
+
+        form = QFormLayout()
+        self.signer_label = QLabel(profile.signature_name if profile else "—", self)
+        self.signer_label.setObjectName("signSignerLabel")
+        self.signer_label.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("Signed by", self.signer_label)
+        self.attestation = QPlainTextEdit(DEFAULT_ATTESTATION, self)
+        self.attestation.setObjectName("signAttestationEdit")
+        self.attestation.setAccessibleName("Attestation statement")
+        self.attestation.setTabChangesFocus(True)
+        self.attestation.setMaximumHeight(80)
+        form.addRow("&Attestation", self.attestation)
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("signPassphraseEdit")
+        self.passphrase.setAccessibleName("Your passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("Your vault passphrase, to confirm it is you")
+        if self.needs_passphrase:
+            form.addRow("&Passphrase", self.passphrase)
+        else:
+            self.passphrase.hide()
+        lay.addLayout(form)
+        self.error = error_label(self, "signError")
+        lay.addWidget(self.error)
+        self.busy = busy_bar(self, "signBusy")
+        lay.addWidget(self.busy)
+
+        self.buttons = QDialogButtonBox(self)
+        self.sign_button = QPushButton("Sign and lock", self)
+        self.sign_button.setObjectName("signAndLockButton")
+        self.sign_button.setAccessibleName("Sign and lock")
+        self.sign_button.setDefault(True)
+        self.sign_button.setEnabled(not self.blocking)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("signCancelButton")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.sign_button.clicked.connect(self.submit)
+        self.cancel_button.clicked.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.resize(600, self.sizeHint().height())
+        if self.needs_passphrase and not self.blocking:
+            self.passphrase.setFocus()
+
+    def submit(self) -> None:
+        if self.blocking:
+            return
+        attestation = self.attestation.toPlainText().strip()
+        if not attestation:
+            show_error(self.error, "Write the attestation you sign (or keep the default).")
+            return
+        passphrase: str | None = self.passphrase.text() if self.needs_passphrase else None
+        if self.needs_passphrase and not passphrase:
+            show_error(self.error, "Type your passphrase to sign.")
+            return
+        show_error(self.error, "")
+        self._set_busy(True)
+        ws, note_id = self.ws, self.note_id
+        run_in_background(
+            lambda: ws.signing.sign_note(note_id, passphrase=passphrase, attestation=attestation),
+            on_done=self._done,
+            on_error=self._failed,
+            parent=self,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        for w in (self.sign_button, self.cancel_button, self.attestation, self.passphrase):
+            w.setEnabled(not busy)
+
+    def _done(self, item: SignedItem) -> None:
+        self._set_busy(False)
+        self.passphrase.clear()
+        self.signed.emit(item)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.passphrase.clear()
+        show_error(self.error, message_for(exc))
+        if self.needs_passphrase:
+            self.passphrase.setFocus()

@@ -1,0 +1,31 @@
+"""A key fingerprint shown large, in monospace groups, easy to read out by phone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def grouped(fingerprint: str) -> str:
+    """'7E6DA607…' or '7E6D A607 …' → '7E6D A607 19A6 D9B2' (groups of four)."""
+    raw = "".join(fingerprint.split()).upper()
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def fingerprint_label(fingerprint: str, parent: QWidget, name: str) -> QLabel:
+    label = QLabel(grouped(fingerprint) if fingerprint != "—" else fingerprint, parent)
+    label.setObjectName(name)
+    label.setAccessibleName("Key fingerprint")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSize(QFont().pointSize() + 8)
+    font.setBold(True)
+    font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.5)
+    label.setFont(font)
+    label.setStyleSheet(
+        "QLabel { padding: 8px 14px; border: 1px solid #c8ced6; border-radius: 6px; "
+        "background: #f6f8fa; color: #1f2328; }"
+    )
+    return label
