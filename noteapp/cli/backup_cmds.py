@@ -8,7 +8,6 @@ from pathlib import Path
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import VaultMissingError
-from noteapp.services.backups import restore_snapshot
 
 RESTORE_EPILOG = """\
 The snapshot is opened with its own passphrase ($NOTEAPP_PASSPHRASE or a prompt) and
@@ -65,6 +64,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from noteapp.services.backups import restore_snapshot
+
     snapshot: Path = args.snapshot
     if not snapshot.is_file():
         raise VaultMissingError(f"No backup found at {snapshot}.")

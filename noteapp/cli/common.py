@@ -13,11 +13,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noteapp.domain.errors import InvalidInputError, VaultMissingError
 from noteapp.services.paths import resolve_vault_path
-from noteapp.services.workspace import Workspace, check_new_passphrase, kdf_params
+
+if TYPE_CHECKING:
+    from noteapp.services.workspace import Workspace
 
 PASSPHRASE_ENV = "NOTEAPP_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
 NEW_PASSPHRASE_ENV = "NOTEAPP_NEW_PASSPHRASE"  # noqa: S105 - the name of a variable
@@ -113,6 +115,8 @@ def add_kdf_options(parser: argparse.ArgumentParser, *, what: str) -> None:
 
 def kdf_from_args(args: argparse.Namespace) -> Any:
     """Explicit Argon2 settings (checked), or None to let the core calibrate."""
+    from noteapp.services.workspace import kdf_params
+
     memory, iterations, lanes = args.kdf_memory_mib, args.kdf_iterations, args.kdf_lanes
     if memory is None and iterations is None and lanes is None:
         return None
@@ -173,6 +177,8 @@ def read_new_passphrase(*, for_new_vault: bool = False) -> str:
     For a vault that does not exist yet there is no "current" passphrase, so
     NOTEAPP_PASSPHRASE is accepted too (scripts often export only that one).
     """
+    from noteapp.services.workspace import check_new_passphrase
+
     value = _env(NEW_PASSPHRASE_ENV)
     if value is None and for_new_vault:
         value = _env(PASSPHRASE_ENV)
@@ -214,6 +220,8 @@ def close_after(ws: Workspace) -> Iterator[Workspace]:
 @contextmanager
 def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
     """The vault of this command, unlocked with the passphrase, closed afterwards."""
+    from noteapp.services.workspace import Workspace
+
     path = vault_path(args)
     require_vault(path)
     passphrase = read_passphrase()

@@ -7,8 +7,6 @@ import argparse
 from noteapp.cli import common, vault_cmds
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import InvalidInputError
-from noteapp.services.demo import fill_demo
-from noteapp.services.workspace import Workspace
 
 DEMO_EPILOG = """\
 Every name, date and detail is invented. If the vault exists it is unlocked with
@@ -46,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from noteapp.services.demo import fill_demo
+    from noteapp.services.workspace import Workspace
+
     if not 0 <= args.clients <= 10_000:
         raise InvalidInputError("--clients must be between 0 and 10000.")
     if args.notes is not None and not 0 <= args.notes <= 1_000_000:

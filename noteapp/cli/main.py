@@ -7,7 +7,6 @@ import os
 import sqlite3
 import sys
 import traceback
-from importlib import metadata
 from types import ModuleType
 from typing import Any, NoReturn
 
@@ -93,8 +92,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"noteapp: {message} (see '{self.prog} --help')\n")
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked (importlib.metadata is slow to import)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(f"noteapp {_version()}")
+        parser.exit(0)
+
+
 def _version() -> str:
     try:
+        from importlib import metadata  # only for --version: it is slow to import
+
         return metadata.version("noteapp")
     except metadata.PackageNotFoundError:
         return "unknown"
@@ -113,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"noteapp {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
     parser.add_argument(
         "--vault",
         metavar="PATH",

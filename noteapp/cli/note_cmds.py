@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common, sign_cmds
 from noteapp.cli.common import CommandSpec
@@ -25,7 +25,9 @@ from noteapp.domain.notes import (
     SessionInfo,
     session_to_dict,
 )
-from noteapp.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from noteapp.services.workspace import Workspace
 
 _MAX_FIELDS_FILE = 5 * 1024 * 1024
 FIELDS_HELP = (

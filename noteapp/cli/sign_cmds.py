@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import InvalidInputError
 from noteapp.services.paths import resolve_vault_path
-from noteapp.services.verification import VerificationReport, verify_docx
+
+if TYPE_CHECKING:
+    from noteapp.services.verification import VerificationReport
 
 CORRECTION_KINDS = ["addendum", "amendment", "late-entry"]
 
@@ -218,6 +220,8 @@ def _trusted_from_optional_vault(args: argparse.Namespace) -> list[Any]:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from noteapp.services.verification import verify_docx
+
     if not args.file.is_file():
         raise InvalidInputError(f"No file at {args.file}.")
     trusted = _trusted_from_optional_vault(args)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import InvalidInputError
 from noteapp.services.paths import default_paths
-from noteapp.services.templates import TemplateCatalog
+
+if TYPE_CHECKING:
+    from noteapp.services.templates import TemplateCatalog
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _catalog() -> TemplateCatalog:
+    from noteapp.services.templates import TemplateCatalog
+
     # Templates need no vault: the built-ins plus the user's template folder.
     return TemplateCatalog(user_dir=default_paths().user_templates_dir)
 
@@ -66,6 +71,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from noteapp.services.templates import TemplateCatalog
+
     path: Path = args.file
     if not path.is_file():
         raise InvalidInputError(f"No template file at {path}.")

@@ -6,11 +6,14 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import InvalidInputError, VaultExistsError
-from noteapp.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from noteapp.services.workspace import Workspace
 
 INIT_EPILOG = """\
 The recovery key is shown once. It opens the vault when the passphrase is forgotten:
@@ -87,6 +90,8 @@ def create_vault(args: argparse.Namespace) -> tuple[Workspace, Path]:
     All checks run before the passphrase is asked for; the recovery key is shown before
     returning, so it is never lost even if a later step fails.
     """
+    from noteapp.services.workspace import Workspace
+
     path = common.vault_path(args)
     if path.exists():
         raise VaultExistsError(f"A vault already exists at {path}; noteapp will not overwrite it.")
@@ -157,6 +162,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
+    from noteapp.services.workspace import Workspace
+
     path = common.vault_path(args)
     common.require_vault(path)
     params = common.kdf_from_args(args)
@@ -195,6 +202,8 @@ def read_recovery_key(key_file: Path | None) -> str:
 
 
 def run_unlock_with_recovery(args: argparse.Namespace) -> int:
+    from noteapp.services.workspace import Workspace
+
     path = common.vault_path(args)
     common.require_vault(path)
     params = common.kdf_from_args(args)
