@@ -45,8 +45,9 @@ class AddendumBlock:
 
 @dataclass(frozen=True)
 class CosignBlock:
-    statement: str  # the supervisor's attestation
+    statement: str  # the supervisor's attestation, or a return's comments
     signature: SignatureLine
+    heading: str = "Supervisor co-signature"
 
 
 @dataclass(frozen=True)

@@ -236,30 +236,39 @@ def _signature(line: SignatureLine, hash_label: str, *, rule: bool) -> list[Para
     ]
 
 
+def _together(block: list[Para]) -> list[Para]:
+    """Keep a signed block on one page with its signature line (no orphaned signatures)."""
+    return [replace(p, keep_next=True) for p in block[:-1]] + block[-1:]
+
+
 def _signed_part(note: ExportedNote, *, draft: bool) -> list[Para]:
     items: list[Para] = []
     if draft or note.signature is None:
         items.append(Para(DRAFT_SIGNATURE, Role.DRAFT_SIGNATURE, rule_above=True))
     else:
+        block: list[Para] = []
         attestation = clean_text(note.attestation)
         if normalise(attestation):
-            items.append(Para(attestation, Role.ATTESTATION, rule_above=True))
-        items.extend(_signature(note.signature, "Note hash", rule=not normalise(attestation)))
+            block.append(Para(attestation, Role.ATTESTATION, rule_above=True))
+        block.extend(_signature(note.signature, "Note hash", rule=not normalise(attestation)))
+        items.extend(_together(block))
     for entry in note.addenda:
         label = clean_text(entry.kind_label)
         heading = f"{label} — {clean_text(entry.written_on)} by {clean_text(entry.author)}"
-        items.append(Para(heading, Role.ENTRY_HEADING))
+        block = [Para(heading, Role.ENTRY_HEADING)]
         if entry.reason.strip():
-            items.append(Para(f"Reason: {clean_text(entry.reason)}", Role.ENTRY_META))
+            block.append(Para(f"Reason: {clean_text(entry.reason)}", Role.ENTRY_META))
         if entry.date_of_service.strip():
             covered = f"Date of service covered: {clean_text(entry.date_of_service)}"
-            items.append(Para(covered, Role.ENTRY_META))
-        items.extend(_paragraphs(entry.text, Role.BODY))
-        items.extend(_signature(entry.signature, f"{label} hash", rule=False))
+            block.append(Para(covered, Role.ENTRY_META))
+        block.extend(_paragraphs(entry.text, Role.BODY))
+        block.extend(_signature(entry.signature, f"{label} hash", rule=False))
+        items.extend(_together(block))
     for cosign in note.cosignatures:
-        items.append(Para("Supervisor co-signature", Role.ENTRY_HEADING))
+        block = [Para(clean_text(cosign.heading), Role.ENTRY_HEADING)]
         statement = clean_text(cosign.statement)
         if normalise(statement):
-            items.append(Para(statement, Role.ATTESTATION))
-        items.extend(_signature(cosign.signature, "Co-signed hash", rule=False))
+            block.append(Para(statement, Role.ATTESTATION))
+        block.extend(_signature(cosign.signature, "Co-signed hash", rule=False))
+        items.extend(_together(block))
     return items

@@ -73,6 +73,9 @@ def exported_note(np: NoteProof) -> ExportedNote:
         CosignBlock(
             statement=_s(item.payload, "statement") or _s(item.payload, "comments"),
             signature=signature_line(item),
+            heading="Supervisor co-signature"
+            if item.type == ItemType.COSIGNATURE
+            else "Returned for revision — supervisor's comments",
         )
         for item in np.items[1:]
         if item.type in (ItemType.COSIGNATURE, ItemType.RETURN)

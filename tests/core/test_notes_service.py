@@ -146,11 +146,11 @@ def test_old_notes_render_with_the_template_they_were_written_with(
     user_dir.mkdir(parents=True, exist_ok=True)
     source = (Path(__file__).parents[2] / "noteapp/templates/builtin/soap.toml").read_text()
     changed = source.replace('name = "SOAP Progress Note"', 'name = "Agency SOAP"').replace(
-        "version = 1", "version = 2"
+        "version = 2", "version = 3"
     )
     (user_dir / "soap.toml").write_text(changed)
     ws.templates.reload()
-    assert ws.templates.get("soap").version == 2
+    assert ws.templates.get("soap").version == 3
     assert ws.notes.render(note).title == "SOAP Progress Note"
     newer = ws.notes.new(client_id=client_id, template_id="soap")
     assert ws.notes.render(newer).title == "Agency SOAP"

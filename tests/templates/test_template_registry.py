@@ -54,7 +54,7 @@ def test_builtin_field_ids_kinds_and_flags(registry: TemplateRegistry) -> None:
     for template_id, field_ids in FIELD_IDS.items():
         template = registry.get(template_id)
         assert list(template.field_ids) == field_ids
-        assert template.version == 1
+        assert template.version == 2  # v2: client identity left to the page header
         assert template.psychotherapy == (template_id == "psychotherapy")
         assert template.group == (template_id == "group")
         assert any(section.required for section in template.sections)
@@ -71,7 +71,7 @@ def test_builtin_field_ids_kinds_and_flags(registry: TemplateRegistry) -> None:
 def _user_template(folder: Path, file_name: str, template_id: str, name: str) -> Path:
     path = folder / file_name
     path.write_text(
-        f'id = "{template_id}"\nname = "{name}"\nversion = 2\n'
+        f'id = "{template_id}"\nname = "{name}"\nversion = 7\n'
         "body = '''\n# {{ template.name }}\n{{ fields.note }}\n'''\n\n"
         '[[sections]]\nfield_id = "note"\nlabel = "Note"\n',
         encoding="utf-8",
@@ -84,7 +84,7 @@ def test_user_template_overrides_builtin(tmp_path: Path) -> None:
     _user_template(tmp_path, "extra.toml", "agency_extra", "Agency extra")
     registry = TemplateRegistry(user_dir=tmp_path).load()
     assert registry.get("soap").name == "Agency SOAP"
-    assert registry.get("soap").version == 2
+    assert registry.get("soap").version == 7
     assert registry.is_user_template("soap")
     assert not registry.is_user_template("dap")
     assert "agency_extra" in registry.ids()
