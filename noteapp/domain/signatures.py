@@ -14,20 +14,34 @@ from typing import Any
 
 class ItemType(StrEnum):
     NOTE = "note"
+    PLAN = "plan"  # a treatment-plan version
     ADDENDUM = "addendum"
     AMENDMENT = "amendment"
     LATE_ENTRY = "late-entry"
+    PLAN_REVIEW = "plan-review"  # a signed review of a plan (summary of progress)
     COSIGNATURE = "cosignature"
     RETURN = "return"
 
     @property
     def is_correction(self) -> bool:
-        return self in (ItemType.ADDENDUM, ItemType.AMENDMENT, ItemType.LATE_ENTRY)
+        """Items after the signed document that add to it (chained by hash)."""
+        return self in (
+            ItemType.ADDENDUM,
+            ItemType.AMENDMENT,
+            ItemType.LATE_ENTRY,
+            ItemType.PLAN_REVIEW,
+        )
+
+    @property
+    def is_document(self) -> bool:
+        return self in (ItemType.NOTE, ItemType.PLAN)
 
     @property
     def label(self) -> str:
         return {
             "note": "Note",
+            "plan": "Treatment plan",
+            "plan-review": "Plan review",
             "addendum": "Addendum",
             "amendment": "Amendment",
             "late-entry": "Late entry",

@@ -18,6 +18,7 @@ from noteapp.export import default_file_name, encrypt_docx, write_docx
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
+from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.signing import SigningService
 from noteapp.signing.presentation import job_from_proof
@@ -36,6 +37,7 @@ class ExportService:
         profile: ProfileService,
         audit: AuditService,
         clock: Clock,
+        plans: PlanService | None = None,
     ) -> None:
         self._notes = notes
         self._clients = clients
@@ -43,6 +45,7 @@ class ExportService:
         self._profile = profile
         self._audit = audit
         self._clock = clock
+        self._plans = plans
 
     def _letterhead(self) -> Letterhead:
         p = self._profile.get()
@@ -60,6 +63,17 @@ class ExportService:
                 "Psychotherapy notes are kept out of exports; include them explicitly for "
                 "this export if you really mean to."
             )
+
+    def plan_job(self, plan_id: str) -> ExportJob:
+        """A signed plan version, verifiable like a note (acknowledgement block included)."""
+        proof = Proof((self._signing.proof(plan_id),), logo_png=self._letterhead().logo_png)
+        job = job_from_proof(proof)
+        return ExportJob(job.letterhead, job.client, job.notes, proof=proof_to_bytes(proof))
+
+    def export_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
+        return self.write(
+            self.plan_job(plan_id), out, password=password, what="plan", record_ids=[plan_id]
+        )
 
     def note_job(
         self, note_id: str, *, draft: bool = False, include_psychotherapy: bool = False
@@ -104,8 +118,12 @@ class ExportService:
             )
             if x
         )
+        proofs = [self._signing.proof(n.id) for n in notes]
+        plan = self._plans.current_signed(client_id) if self._plans is not None else None
+        if plan is not None:  # the chart opens with the plan the notes were written under
+            proofs.insert(0, self._signing.proof(plan.id))
         proof = Proof(
-            tuple(self._signing.proof(n.id) for n in notes),
+            tuple(proofs),
             chart_title=f"Clinical record, {span}",
             logo_png=self._letterhead().logo_png,
         )

@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from noteapp.domain.checklist import ChecklistFacts, ChecklistResult, check_note
 from noteapp.domain.clients import Client
 from noteapp.domain.clock import Clock
-from noteapp.domain.document import Document
+from noteapp.domain.document import Document, Heading, KeyValueTable
 from noteapp.domain.errors import (
     InvalidInputError,
     NotFoundError,
@@ -247,6 +248,7 @@ class NoteService:
         session: SessionInfo | None = None,
         expected_version: int | None = None,
         autosave: bool = False,
+        goal_progress: tuple[dict[str, Any], ...] | None = None,
     ) -> Note:
         """Save a draft as a new version. Refused for a signed note. Unchanged → no write."""
         current = self.get(note_id)
@@ -260,8 +262,17 @@ class NoteService:
         merged = dict(current.fields)
         if fields is not None:
             merged.update(self._validated_fields(template, fields))
-        updated = replace(current, fields=merged, session=session or current.session)
-        if updated.fields == current.fields and updated.session == current.session:
+        updated = replace(
+            current,
+            fields=merged,
+            session=session or current.session,
+            goal_progress=current.goal_progress if goal_progress is None else goal_progress,
+        )
+        if (
+            updated.fields == current.fields
+            and updated.session == current.session
+            and updated.goal_progress == current.goal_progress
+        ):
             return current
         updated = replace(updated, updated_at=self._clock.now())
         return self._write(updated, action="autosave" if autosave else "edit")
@@ -414,7 +425,25 @@ class NoteService:
             member_code=client.code if template.group else "",
             extra=dict(extra or {}),
         )
-        return render_note(template, context)
+        document = render_note(template, context)
+        if not note.goal_progress:
+            return document
+        # Progress ratings are part of what the note asserts (and signs): show them.
+        rows = tuple(
+            (
+                str(r.get("objective", "")),
+                " — ".join(x for x in (str(r.get("rating", "")), str(r.get("comment", ""))) if x),
+            )
+            for r in note.goal_progress
+        )
+        return Document(
+            title=document.title,
+            blocks=(
+                *document.blocks,
+                Heading(2, "Progress toward treatment-plan objectives"),
+                KeyValueTable(rows),
+            ),
+        )
 
     def check(self, note: Note) -> ChecklistResult:
         template = self.template_for(note)

@@ -20,9 +20,10 @@ class Settings:
     auto_backup: bool = True
     confirm_passphrase_to_sign: bool = True
     checklist_severities: dict[str, str] | None = None
+    plan_review_days: int = 90  # payer- or state-specific; 90 is the common default
 
     def validated(self) -> Settings:
-        for name in ("auto_lock_minutes", "backup_keep"):
+        for name in ("auto_lock_minutes", "backup_keep", "plan_review_days"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InvalidInputError(f"The setting '{name}' must be a whole number.")
@@ -36,6 +37,8 @@ class Settings:
             and all(v in ("block", "warn", "off") for v in self.checklist_severities.values())
         ):
             raise InvalidInputError("Checklist severities are 'block', 'warn' or 'off'.")
+        if not (7 <= self.plan_review_days <= 730):
+            raise InvalidInputError("The plan review interval is 7 to 730 days.")
         if not (0 <= self.auto_lock_minutes <= 240):
             raise InvalidInputError("Auto-lock must be between 0 (off) and 240 minutes.")
         if not (1 <= self.backup_keep <= 365):

@@ -96,7 +96,7 @@ class SigningService:
         return list(self._items.get(note_id, []))
 
     def note_item(self, note_id: str) -> SignedItem | None:
-        return next((i for i in self._items.get(note_id, []) if i.type == ItemType.NOTE), None)
+        return next((i for i in self._items.get(note_id, []) if i.type.is_document), None)
 
     def corrections(self, note_id: str) -> builtins.list[SignedItem]:
         return [i for i in self._items.get(note_id, []) if i.type.is_correction]
@@ -110,7 +110,7 @@ class SigningService:
 
     def proof(self, note_id: str) -> NoteProof:
         items = self.items(note_id)
-        if not items or items[0].type != ItemType.NOTE:
+        if not items or not items[0].type.is_document:
             raise RefusedError("This note is not signed yet.")
         return NoteProof(tuple(items))
 
@@ -266,32 +266,88 @@ class SigningService:
         if item_type not in CORRECTION_TYPES:
             raise InvalidInputError("The kind is addendum, amendment or late-entry.")
         note = self._notes.get(note_id)
-        signed = self.note_item(note.id)
-        if not note.is_signed or signed is None:
+        if not note.is_signed:
             raise RefusedError("Corrections are added to signed notes; edit the draft instead.")
-        if not text.strip():
-            raise InvalidInputError("A correction needs its text.")
         if item_type in (ItemType.AMENDMENT, ItemType.LATE_ENTRY) and not reason.strip():
             raise InvalidInputError(f"An {item_type.label.lower()} needs a reason.")
+        covered = (date_of_service or note.session.date).isoformat()
+        return self.append_item(
+            note.id,
+            item_type=item_type,
+            text=text,
+            reason=reason,
+            passphrase=passphrase,
+            date_of_service=covered if item_type == ItemType.LATE_ENTRY else "",
+        )
+
+    def append_item(
+        self,
+        record_id: str,
+        *,
+        item_type: ItemType,
+        text: str,
+        reason: str = "",
+        date_of_service: str = "",
+        passphrase: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> SignedItem:
+        """Sign something that adds to a signed note or plan, chained after what exists."""
+        signed = self.note_item(record_id)
+        if signed is None:
+            raise RefusedError("This record is not signed yet.")
+        if not text.strip():
+            raise InvalidInputError("A correction needs its text.")
         self._confirm(passphrase)
         profile, key = self._signer()
         signed_at, display = self._now()
-        chain = [signed.hash, *(c.hash for c in self.corrections(note.id))]
+        chain = [signed.hash, *(c.hash for c in self.corrections(record_id))]
         payload = {
             "amends": signed.hash,
             "previous": chain[-1],
             "text": text.strip(),
             "reason": reason.strip(),
-            "date_of_service": (date_of_service or note.session.date).isoformat()
-            if item_type == ItemType.LATE_ENTRY
-            else "",
+            "date_of_service": date_of_service,
             "author": author_block(profile),
             "signed_at": signed_at,
             "signed_at_display": display,
+            **(extra or {}),
         }
-        item = self._make_item(item_type, note.id, payload, key)
+        item = self._make_item(item_type, record_id, payload, key)
         with self._vault.transaction():
             self._store(item, item_type.value)
+        return item
+
+    def sign_document(
+        self,
+        record_id: str,
+        *,
+        item_type: ItemType,
+        payload: dict[str, Any],
+        passphrase: str | None = None,
+        confirm: bool = True,
+    ) -> SignedItem:
+        """Sign a non-note document (a plan version): `payload` holds what it asserts and its
+        rendered `document`; author, letterhead and time are added here."""
+        if self.note_item(record_id) is not None:
+            raise RefusedError("This is already signed.")
+        if confirm:
+            self._confirm(passphrase)
+        profile, key = self._signer()
+        signed_at, display = self._now()
+        full = {
+            **payload,
+            "author": author_block(profile),
+            "letterhead": {
+                "agency_name": profile.agency_name,
+                "agency_address": profile.agency_address,
+                "agency_phone": profile.agency_phone,
+            },
+            "signed_at": signed_at,
+            "signed_at_display": display,
+        }
+        item = self._make_item(item_type, record_id, full, key)
+        with self._vault.transaction():
+            self._store(item, "sign")
         return item
 
     def review_payload(

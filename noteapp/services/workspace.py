@@ -25,6 +25,7 @@ from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
 from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
+from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
 from noteapp.services.review import ReviewService
@@ -111,6 +112,7 @@ class Workspace:
     signing: SigningService
     exports: ExportService
     review: ReviewService
+    plans: PlanService
 
     @classmethod
     def build(
@@ -151,6 +153,15 @@ class Workspace:
             clock=clock,
             check_passphrase=lambda passphrase: verify_passphrase(vault, passphrase),
         )
+        plans = PlanService(
+            vault=vault,
+            audit=audit,
+            clients=clients,
+            notes=notes,
+            signing=signing,
+            settings=settings,
+            clock=clock,
+        )
         return cls(
             vault=vault,
             clock=clock,
@@ -173,8 +184,10 @@ class Workspace:
                 profile=profile,
                 audit=audit,
                 clock=clock,
+                plans=plans,
             ),
             review=ReviewService(signing=signing, audit=audit),
+            plans=plans,
         )
 
     # --- lifecycle ---------------------------------------------------------------------

@@ -14,6 +14,8 @@ from noteapp import crypto
 PREFIX = b"noteapp-signed-payload-v1\n"
 FORMATS = {
     "note": "noteapp-note/1",
+    "plan": "noteapp-plan/1",
+    "plan-review": "noteapp-correction/1",
     "addendum": "noteapp-correction/1",
     "amendment": "noteapp-correction/1",
     "late-entry": "noteapp-correction/1",

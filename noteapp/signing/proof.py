@@ -154,11 +154,11 @@ def check_note_proof(proof: NoteProof) -> list[ItemCheck]:
     for index, item in enumerate(proof.items):
         problems = check_item(item)
         if index == 0:
-            if item.type != ItemType.NOTE:
-                problems.append("the proof does not start with a signed note")
+            if not item.type.is_document:
+                problems.append("the proof does not start with a signed note or plan")
         elif item.note_id != note.note_id:
             problems.append("it belongs to a different note")
-        elif item.type == ItemType.NOTE:
+        elif item.type.is_document:
             problems.append("a second note is in the same proof")
         elif item.type.is_correction:
             if item.payload.get("amends") != note.hash:
