@@ -25,6 +25,7 @@ from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
+from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
 from noteapp.ui.views.settings_keys_page import SettingsKeysPage
 from noteapp.ui.views.settings_phrases_page import QuickPhrasesSettingsPage
 from noteapp.ui.views.settings_profile_page import SettingsProfilePage
@@ -183,6 +184,7 @@ def build_main_view(
             ),
             ("Templates", TemplatesSettingsPage(ws.templates)),
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
+            ("Dictionary", DictionarySettingsPage(ws.speller)),
             ("Checklist", ChecklistSettingsPage(ws.settings)),
             ("Signing keys", SettingsKeysPage(ws)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
