@@ -148,14 +148,17 @@ def _env(name: str) -> str | None:
     return value if value else None
 
 
-def read_export_password() -> str:
-    """NOTEAPP_EXPORT_PASSWORD, else a prompt (twice) on the terminal; never an argument."""
+def read_export_password(*, confirm: bool = True) -> str:
+    """NOTEAPP_EXPORT_PASSWORD, else a prompt on the terminal (twice for a new file, once to
+    open an existing one); never an argument."""
     value = _env("NOTEAPP_EXPORT_PASSWORD")
     if value is not None:
         return value
     if not stdin_is_tty():
         raise InvalidInputError("no file password given: set NOTEAPP_EXPORT_PASSWORD")
     first = getpass.getpass("File password: ")
+    if not confirm:
+        return first
     if getpass.getpass("File password again: ") != first:
         raise InvalidInputError("The two file passwords differ; nothing was written.")
     return first

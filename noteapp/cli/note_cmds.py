@@ -221,7 +221,18 @@ def note_json(ws: Workspace, note: Note) -> dict[str, Any]:
         "duration_minutes": note.session.duration_minutes,
         "psychotherapy": note.psychotherapy,
         "group_id": note.group_id or None,
-        "addenda": [],
+        "addenda": [
+            {
+                "id": i.id,
+                "kind": i.type.value,
+                "text": i.payload.get("text", ""),
+                "reason": i.payload.get("reason", ""),
+                "date_of_service": i.payload.get("date_of_service", "") or None,
+                "author": i.author.get("name", ""),
+                "signed_at": i.signed_at,
+            }
+            for i in ws.signing.corrections(note.id)
+        ],
         "version": note.version,
         "created_at": note.created_at.isoformat() if note.created_at else None,
         "updated_at": note.updated_at.isoformat() if note.updated_at else None,

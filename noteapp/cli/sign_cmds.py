@@ -229,7 +229,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from noteapp.services.verification import is_encrypted_file
 
     if is_encrypted_file(args.file):
-        password = common.read_export_password()
+        password = common.read_export_password(confirm=False)
     report = verify_docx(args.file, trusted_keys=trusted, password=password)
     if args.json:
         common.emit_json(report_json(report))
@@ -283,6 +283,13 @@ def run_keys_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_password(path: Path) -> str | None:
+    """The password of a protected export (NOTEAPP_EXPORT_PASSWORD or one prompt)."""
+    from noteapp.services.verification import is_encrypted_file
+
+    return common.read_export_password(confirm=False) if is_encrypted_file(path) else None
+
+
 def _review_out(args: argparse.Namespace) -> None:
     if args.out.exists():
         raise InvalidInputError(f"{args.out} exists already; choose another file name.")
@@ -290,9 +297,14 @@ def _review_out(args: argparse.Namespace) -> None:
 
 def run_cosign(args: argparse.Namespace) -> int:
     _review_out(args)
+    password = _file_password(args.file)
     with common.unlocked(args) as ws:
         report = ws.review.cosign(
-            args.file, args.out, statement=args.statement, passphrase=_passphrase(args)
+            args.file,
+            args.out,
+            statement=args.statement,
+            passphrase=_passphrase(args),
+            password=password,
         )
     common.info(f"Co-signed: wrote {args.out}. {report.summary}")
     return 0
@@ -300,17 +312,23 @@ def run_cosign(args: argparse.Namespace) -> int:
 
 def run_return(args: argparse.Namespace) -> int:
     _review_out(args)
+    password = _file_password(args.file)
     with common.unlocked(args) as ws:
         report = ws.review.return_for_revision(
-            args.file, args.out, comments=args.comments, passphrase=_passphrase(args)
+            args.file,
+            args.out,
+            comments=args.comments,
+            passphrase=_passphrase(args),
+            password=password,
         )
     common.info(f"Returned with comments: wrote {args.out}. {report.summary}")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
+    password = _file_password(args.file)
     with common.unlocked(args) as ws:
-        result = ws.review.import_reviewed(args.file)
+        result = ws.review.import_reviewed(args.file, password=password)
     for item in result.attached:
         when = item.payload.get("signed_at_display") or item.signed_at
         common.out(f"{item.type.label}: {item.author.get('name', '')} · {when}")

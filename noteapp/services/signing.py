@@ -231,7 +231,7 @@ class SigningService:
             raise RefusedError("This note is already signed.")
         result = self._notes.check(note)
         if not result.can_sign:
-            reasons = "; ".join(i.message for i in result.blocking)
+            reasons = "; ".join(i.message.rstrip(".") for i in result.blocking) + "."
             raise CheckFailedError(f"The note cannot be signed yet: {reasons}")
         return note
 

@@ -68,12 +68,16 @@ class VerificationReport:
         return self.status in (Status.VALID_TRUSTED, Status.VALID_UNKNOWN_SIGNER)
 
 
+def _quote(text: str, limit: int = 60) -> str:
+    return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
+
+
 def _first_difference(expected: list[str], actual: list[str]) -> str:
     for i, (e, a) in enumerate(zip(expected, actual, strict=False)):
         if e != a:
-            return f"line {i + 1} reads “{a[:60]}” but was signed as “{e[:60]}”"
+            return f"line {i + 1} reads {_quote(a)} but was signed as {_quote(e)}"
     if len(actual) > len(expected):
-        return f"text was added after line {len(expected)} (“{actual[len(expected)][:60]}”)"
+        return f"text was added after line {len(expected)} ({_quote(actual[len(expected)])})"
     return f"text was removed after line {len(actual)}"
 
 
