@@ -64,7 +64,7 @@ def test_templates_page_lists_builtins_and_a_broken_file(qtbot: Any, catalog: An
     page = TemplatesSettingsPage(catalog, open_folder=lambda p: None)
     qtbot.addWidget(page)
     rows = _texts(page.list)
-    assert ["SOAP Progress Note", "soap", "1", "Built-in"] in rows
+    assert ["SOAP Progress Note", "soap", "2", "Built-in"] in rows
     broken = [r for r in rows if r[0] == "agency_birp.toml"]
     assert len(broken) == 1
     assert "line 5" in broken[0][3] and "field_id" in broken[0][3]
