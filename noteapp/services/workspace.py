@@ -6,6 +6,7 @@ through the `Workspace` they get back. Locking drops the keys and every decrypte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,13 +225,9 @@ class Workspace:
         clock: Clock | None = None,
         paths: AppPaths | None = None,
     ) -> Workspace:
-        vault = Vault.open(Path(path), clock=clock)
-        try:
-            vault.unlock_with_passphrase(passphrase)
-        except BaseException:
-            vault.close()
-            raise
-        return cls._after_unlock(vault, "passphrase", paths, clock)
+        return cls._open(
+            path, "passphrase", lambda v: v.unlock_with_passphrase(passphrase), paths, clock
+        )
 
     @classmethod
     def unlock_with_recovery_key(
@@ -241,28 +238,39 @@ class Workspace:
         clock: Clock | None = None,
         paths: AppPaths | None = None,
     ) -> Workspace:
-        vault = Vault.open(Path(path), clock=clock)
-        try:
-            vault.unlock_with_recovery_key(recovery_key)
-        except BaseException:
-            vault.close()
-            raise
-        return cls._after_unlock(vault, "recovery-key", paths, clock)
+        return cls._open(
+            path, "recovery-key", lambda v: v.unlock_with_recovery_key(recovery_key), paths, clock
+        )
 
     @classmethod
     def unlock_with_keychain(
         cls, path: Path, *, clock: Clock | None = None, paths: AppPaths | None = None
     ) -> Workspace:
-        vault = Vault.open(Path(path), clock=clock)
-        try:
+        def with_device_key(vault: Vault) -> None:
             device_key = keychain.load_device_key(vault.vault_id)
             if device_key is None:
                 raise WrongSecretError("This vault is not remembered on this device.")
             vault.unlock_with_device_key(device_key)
+
+        return cls._open(path, "keychain", with_device_key, paths, clock)
+
+    @classmethod
+    def _open(
+        cls,
+        path: Path,
+        method: str,
+        unlock: Callable[[Vault], None],
+        paths: AppPaths | None,
+        clock: Clock | None,
+    ) -> Workspace:
+        """Open, unlock one way, and build the workspace; the vault is closed on any failure."""
+        vault = Vault.open(Path(path), clock=clock)
+        try:
+            unlock(vault)
         except BaseException:
             vault.close()
             raise
-        return cls._after_unlock(vault, "keychain", paths, clock)
+        return cls._after_unlock(vault, method, paths, clock)
 
     @classmethod
     def _after_unlock(
