@@ -9,7 +9,7 @@ from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from noteapp.cli import common, sign_cmds
+from noteapp.cli import common, plan_cmds, sign_cmds
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.checklist import ChecklistResult
 from noteapp.domain.clients import Diagnosis
@@ -79,6 +79,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history.add_argument("id", metavar="ID")
     common.add_json_flag(history)
     sign_cmds.register_note_commands(group)
+    plan_cmds.register_note_commands(group)
 
 
 def _metadata_options(p: argparse.ArgumentParser) -> None:
@@ -221,6 +222,7 @@ def note_json(ws: Workspace, note: Note) -> dict[str, Any]:
         "duration_minutes": note.session.duration_minutes,
         "psychotherapy": note.psychotherapy,
         "group_id": note.group_id or None,
+        "goal_progress": [dict(r) for r in note.goal_progress],
         "addenda": [
             {
                 "id": i.id,

@@ -170,14 +170,17 @@ def create_demo_vault(
 def fill_demo(
     ws: Workspace, *, clients: int = 12, notes: int | None = None, passphrase: str | None = None
 ) -> list[str]:
-    """Everything `noteapp demo` adds: the profile (if none), clients, and notes in every
-    template (by default about six per client). With the vault's passphrase, notes older than
+    """Everything `noteapp demo` adds: the profile (if none), clients, notes in every
+    template (by default about six per client), and treatment plans with goal progress rated
+    in the notes. With the vault's passphrase, notes older than
     a week are signed, as a real caseload's would be. Returns the new client ids."""
     from noteapp.services.demo_notes import add_demo_notes
+    from noteapp.services.demo_plans import add_demo_plans
 
     ensure_demo_profile(ws)
     ids = add_demo_clients(ws, count=clients)
     note_ids = add_demo_notes(ws, count=6 * clients if notes is None else notes, client_ids=ids)
+    add_demo_plans(ws, passphrase, client_ids=ids)  # rates the notes before they are signed
     if passphrase is not None:
         week_ago = ws.clock.now().date().toordinal() - 7
         ready = [

@@ -31,6 +31,21 @@ _TOP = {
     "review_interval_days",
     "acknowledgements",
 }
+# What `plan show --json` adds: accepted (so its output can be edited and imported again)
+# and ignored — the vault decides these.
+_READ_ONLY = {
+    "id",
+    "series",
+    "client_id",
+    "version",
+    "status",
+    "signed_on",
+    "next_review",
+    "last_review",
+    "reviewed_on",
+    "review_summary",
+    "signature_ids",
+}
 
 
 class _Errors:
@@ -51,16 +66,17 @@ def _text(
     required: bool = False,
     limit: int = 5000,
 ) -> str:
+    where = f"{path}.{key}".lstrip(".")
     value = d.get(key, "")
     if value is None:
         value = ""
     if not isinstance(value, str):
-        errors.add(f"{path}.{key}".lstrip("."), "must be text")
+        errors.add(where, "must be text")
         return ""
     if required and not value.strip():
-        errors.add(f"{path}.{key}", "is required")
+        errors.add(where, "is required")
     if len(value) > limit:
-        errors.add(f"{path}.{key}", f"is too long ({limit} characters at most)")
+        errors.add(where, f"is too long ({limit} characters at most)")
     return value.strip()
 
 
@@ -68,11 +84,12 @@ def _date(d: dict[str, Any], key: str, path: str, errors: _Errors) -> date | Non
     value = d.get(key)
     if value in (None, ""):
         return None
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        pass
-    errors.add(f"{path}.{key}", "must be a date like 2026-03-15")
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors.add(f"{path}.{key}".lstrip("."), "must be a date like 2026-03-15")
     return None
 
 
@@ -103,12 +120,35 @@ def _objects(items: list[Any], path: str, errors: _Errors) -> list[tuple[str, di
     return out
 
 
+class _Ids:
+    """Ids given in the file must be text and unique across problems, goals, objectives
+    (ratings in notes point at objective ids); missing ones are generated."""
+
+    def __init__(self, errors: _Errors) -> None:
+        self.errors = errors
+        self.seen: set[str] = set()
+
+    def take(self, d: dict[str, Any], path: str) -> str:
+        value = d.get("id")
+        if value in (None, ""):
+            return new_id()
+        if not isinstance(value, str) or not value.strip() or len(value) > 64:
+            self.errors.add(f"{path}.id", "must be text (64 characters at most)")
+            return new_id()
+        value = value.strip()
+        if value in self.seen:
+            self.errors.add(f"{path}.id", f"'{value}' is used twice in this plan")
+        self.seen.add(value)
+        return value
+
+
 def plan_from_json(data: Any, *, default_interval: int = 90) -> dict[str, Any]:
     """Plan fields from the JSON shape, or InvalidInputError listing every problem."""
     errors = _Errors()
+    ids = _Ids(errors)
     if not isinstance(data, dict):
         raise InvalidInputError("The plan file must hold one JSON object (see docs/plans.md).")
-    for key in sorted(set(data) - _TOP):
+    for key in sorted(set(data) - _TOP - _READ_ONLY):
         errors.add(key, "is not a plan field")
     try:
         service_type = ServiceType(data.get("service_type", "individual"))
@@ -150,7 +190,7 @@ def plan_from_json(data: Any, *, default_interval: int = 90) -> dict[str, Any]:
                 )
                 objectives.append(
                     Objective(
-                        id=str(o.get("id") or new_id()),
+                        id=ids.take(o, opath),
                         description=_text(o, "description", opath, errors, required=True),
                         baseline=_text(o, "baseline", opath, errors),
                         target=_text(o, "target", opath, errors),
@@ -162,7 +202,7 @@ def plan_from_json(data: Any, *, default_interval: int = 90) -> dict[str, Any]:
                 )
             goals.append(
                 Goal(
-                    id=str(g.get("id") or new_id()),
+                    id=ids.take(g, gpath),
                     statement=_text(g, "statement", gpath, errors, required=True),
                     client_words=_text(g, "client_words", gpath, errors),
                     status=_status(g, gpath, errors),
@@ -171,7 +211,7 @@ def plan_from_json(data: Any, *, default_interval: int = 90) -> dict[str, Any]:
             )
         problems.append(
             Problem(
-                id=str(p.get("id") or new_id()),
+                id=ids.take(p, ppath),
                 statement=_text(p, "statement", ppath, errors, required=True),
                 goals=tuple(goals),
             )
@@ -196,12 +236,13 @@ def plan_from_json(data: Any, *, default_interval: int = 90) -> dict[str, Any]:
     valid_until = _date(data, "valid_until", "", errors)
     if valid_from and valid_until and valid_until < valid_from:
         errors.add("valid_until", "is before valid_from")
+    frequency = _text(data, "frequency", "", errors, limit=200)
     if errors.items:
         raise InvalidInputError("The plan was not imported: " + "; ".join(errors.items))
     return {
         "service_type": service_type,
         "session_minutes": minutes,
-        "frequency": _text(data, "frequency", "", errors),
+        "frequency": frequency,
         "valid_from": valid_from,
         "valid_until": valid_until,
         "diagnoses": tuple(diagnoses),

@@ -13,7 +13,8 @@ def render_plan(plan: Plan, client: Client) -> Document:
         iso = getattr(value, "isoformat", None)
         return str(iso()) if callable(iso) else ""
 
-    next_review = plan.next_review()
+    # Only a signed version has a review date (counted from its signing).
+    next_review = plan.next_review() if plan.is_signed else None
     blocks: list[Block] = [
         KeyValueTable(
             tuple(

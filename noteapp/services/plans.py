@@ -125,6 +125,8 @@ class PlanService:
         next version after a signed one. Nothing is stored unless all of it is valid."""
         client = self._clients.get(client_id)
         fields = plan_from_json(data, default_interval=self.review_interval())
+        if not fields["diagnoses"]:
+            fields["diagnoses"] = client.diagnoses
         latest = self.latest(client.id)
         if latest is not None and not latest.is_signed:
             plan = replace(latest, **fields)
@@ -136,9 +138,14 @@ class PlanService:
             version=(latest.version + 1) if latest else 1,
             **fields,
         )
-        if not plan.diagnoses:
-            plan = replace(plan, diagnoses=client.diagnoses)
         return self._write(plan, "create")
+
+    def start(self, client_id: str) -> Plan:
+        """An empty draft to fill in (valid from today), or the draft already in progress."""
+        latest = self.latest(client_id)
+        if latest is not None and not latest.is_signed:
+            return latest
+        return self.import_json(client_id, {"valid_from": self._clock.now().date().isoformat()})
 
     def save_draft(self, plan: Plan) -> Plan:
         current = self.get(plan.id)
@@ -174,12 +181,28 @@ class PlanService:
         return render_plan(plan, self._clients.get(plan.client_id))
 
     def sign(self, plan_id: str, *, passphrase: str | None = None) -> SignedItem:
+        return self._sign(self._ready_to_sign(plan_id), passphrase=passphrase, confirm=True)
+
+    def sign_plans(
+        self, plan_ids: builtins.list[str], *, passphrase: str | None = None
+    ) -> builtins.list[SignedItem]:
+        """Sign several draft versions with one passphrase confirmation (e.g. the demo)."""
+        plans = [self._ready_to_sign(i) for i in plan_ids]
+        if not plans:
+            return []
+        first = self._sign(plans[0], passphrase=passphrase, confirm=True)
+        return [first, *(self._sign(p, passphrase=None, confirm=False) for p in plans[1:])]
+
+    def _ready_to_sign(self, plan_id: str) -> Plan:
         plan = self.get(plan_id)
         if plan.is_signed:
             raise RefusedError("This plan version is already signed.")
         problems = self.validate_for_signing(plan)
         if problems:
             raise InvalidInputError("The plan cannot be signed yet: " + "; ".join(problems))
+        return plan
+
+    def _sign(self, plan: Plan, *, passphrase: str | None, confirm: bool) -> SignedItem:
         client = self._clients.get(plan.client_id)
         today = self._clock.now().date()
         signed = replace(plan, status=PlanStatus.SIGNED, signed_on=today)
@@ -199,7 +222,11 @@ class PlanService:
             "is accurate.",
         }
         item = self._signing.sign_document(
-            plan.id, item_type=ItemType.PLAN, payload=payload, passphrase=passphrase
+            plan.id,
+            item_type=ItemType.PLAN,
+            payload=payload,
+            passphrase=passphrase,
+            confirm=confirm,
         )
         with self._vault.transaction():
             previous = self.current_signed(plan.client_id)
@@ -219,6 +246,8 @@ class PlanService:
                 )
             if o.target_date is None:
                 problems.append(f"objective “{o.description[:40]}” needs a target date")
+        if any(not p.goals for p in plan.problems):
+            problems.append("every problem needs at least one goal")
         if any(not g.objectives for p in plan.problems for g in p.goals):
             problems.append("every goal needs at least one measurable objective")
         if plan.valid_from is None or plan.valid_until is None:
@@ -247,7 +276,10 @@ class PlanService:
                 "The acknowledgement is one of: " + ", ".join(m.value for m in AckMethod)
             ) from exc
         plan = self.get(plan_id)
-        when = on or self._clock.now().date()
+        today = self._clock.now().date()
+        when = on or today
+        if when > today:
+            raise InvalidInputError("An acknowledgement cannot be dated in the future.")
         ack = Acknowledgement(how, when, note.strip())
         if not plan.is_signed:
             return self._write(
@@ -262,8 +294,37 @@ class PlanService:
             text=text,
             reason="Client acknowledgement",
             passphrase=passphrase,
-            extra={"acknowledgement": {"method": how.value, "on": when.isoformat()}},
+            extra={
+                "acknowledgement": {"method": how.value, "on": when.isoformat(), "note": ack.note}
+            },
         )
+
+    def acknowledgements(self, plan: Plan) -> builtins.list[Acknowledgement]:
+        """All of a version's acknowledgements: those recorded in it before signing, then
+        the signed acknowledgement addenda added after."""
+        out = list(plan.acknowledgements)
+        for item in self._signing.corrections(plan.id):
+            ack = item.payload.get("acknowledgement")
+            if item.type == ItemType.ADDENDUM and isinstance(ack, dict):
+                try:
+                    out.append(
+                        Acknowledgement(
+                            AckMethod(ack.get("method", "")),
+                            date.fromisoformat(str(ack.get("on", ""))),
+                            str(ack.get("note") or self._ack_note(item.payload)),
+                        )
+                    )
+                except ValueError:
+                    continue
+        return out
+
+    @staticmethod
+    def _ack_note(payload: dict[str, Any]) -> str:
+        text = str(payload.get("text", ""))
+        head, _, rest = text.partition(".")
+        # "Client acknowledgement: <method> on <date>. <note>" → the note after the first
+        # sentence (dates hold no full stop).
+        return rest.strip() if head.startswith("Client acknowledgement") else ""
 
     def review(self, plan_id: str, *, summary: str, passphrase: str | None = None) -> SignedItem:
         """Sign a plan review (moves the next review date)."""
@@ -322,13 +383,15 @@ class PlanService:
         for prog in self.progress(client_id):
             recent = [p for p in prog.points if p.on >= since]
             if not recent:
-                lines.append(f"• {prog.description}: not addressed in sessions this period.")
+                lines.append(
+                    f"• {prog.description.rstrip('.')}: not addressed in sessions this period."
+                )
                 continue
             latest = recent[-1]
             lines.append(
-                f"• {prog.description}: rated in {len(recent)} session(s); most "
+                f"• {prog.description.rstrip('.')}: rated in {len(recent)} session(s); most "
                 f"recently “{latest.rating.value}” ({latest.on.isoformat()})"
-                + (f" — {latest.comment}" if latest.comment else "")
+                + (f" — {latest.comment.rstrip('.')}" if latest.comment else "")
                 + "."
             )
         lines.append("Recommendation: continue the plan as written / revise (edit as needed).")
@@ -340,10 +403,14 @@ class PlanService:
         plan = self.current_signed(note.client_id) or self.latest(note.client_id)
         known = {o.id: o.description for _p, _g, o in plan.objectives()} if plan else {}
         clean = []
+        seen: set[str] = set()
         for r in ratings:
             oid, rating = r.get("objective_id", ""), r.get("rating", "")
             if oid not in known:
                 raise InvalidInputError("That objective is not in the client's plan.")
+            if oid in seen:
+                raise InvalidInputError("Rate each objective once per note.")
+            seen.add(oid)
             try:
                 Rating(rating)
             except ValueError as exc:

@@ -24,6 +24,7 @@ from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
 from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
+from noteapp.services.goal_library import GoalLibrary
 from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
@@ -114,6 +115,7 @@ class Workspace:
     exports: ExportService
     review: ReviewService
     plans: PlanService
+    goal_library: GoalLibrary
 
     @classmethod
     def build(
@@ -189,6 +191,7 @@ class Workspace:
             ),
             review=ReviewService(signing=signing, audit=audit),
             plans=plans,
+            goal_library=GoalLibrary(vault),
         )
 
     # --- lifecycle ---------------------------------------------------------------------

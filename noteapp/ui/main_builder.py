@@ -15,19 +15,22 @@ from noteapp.domain.notes import NoteStatus
 from noteapp.domain.profile import Role
 from noteapp.domain.signatures import ItemType
 from noteapp.services.workspace import Workspace
+from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.clients_view import ClientsView
-from noteapp.ui.views.dashboard_view import DashboardView, DraftRow, ReviewRow
+from noteapp.ui.views.dashboard_view import DashboardView, DraftRow, PlanItemRow, ReviewRow
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.notes_tab import NotesTab
+from noteapp.ui.views.plan_tab import PlanTab
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
 from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
 from noteapp.ui.views.settings_keys_page import SettingsKeysPage
 from noteapp.ui.views.settings_phrases_page import QuickPhrasesSettingsPage
+from noteapp.ui.views.settings_plans_page import PlanSettingsPage
 from noteapp.ui.views.settings_profile_page import SettingsProfilePage
 from noteapp.ui.views.settings_reference_page import ReferenceDataSettingsPage
 from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSecurityPage
@@ -96,7 +99,23 @@ def build_main_view(
     def notes_tab(client: Client) -> NotesTab:
         return NotesTab(ws, client.id, open_note)
 
-    clients = ClientsView(ws.clients, today=today, chart_tabs=(("Notes", notes_tab),))
+    library = ws.goal_library
+
+    def plan_tab(client: Client) -> PlanTab:
+        tab: list[PlanTab] = []
+
+        def from_library() -> dict[str, Any] | None:
+            plan = tab[0].plan if tab else None
+            start = (plan.valid_from if plan else None) or ws.clock.now().date()
+            dialog = GoalLibraryDialog(library.groups(), start, tab[0] if tab else None)
+            return dialog.result_problem if dialog.exec() else None
+
+        tab.append(PlanTab(ws, client.id, library=from_library))
+        return tab[0]
+
+    clients = ClientsView(
+        ws.clients, today=today, chart_tabs=(("Notes", notes_tab), ("Plan", plan_tab))
+    )
 
     def drafts() -> list[DraftRow]:
         names = {t.id: t.name for t in ws.templates.list()}
@@ -149,6 +168,60 @@ def build_main_view(
             if not ws.signing.reviews(n.id)
         ]
 
+    def client_name(client_id: str) -> str | None:
+        try:
+            return str(ws.clients.get(client_id).name)
+        except NoteappError:
+            return None
+
+    def plan_reviews() -> list[PlanItemRow]:
+        rows = []
+        # Overdue first, then by due date.
+        for d in sorted(ws.plans.due_reviews(), key=lambda d: (not d.overdue, d.due)):
+            who = client_name(d.client_id)
+            if who is None:
+                continue
+            when = f"overdue since {d.due.isoformat()}" if d.overdue else f"due {d.due.isoformat()}"
+            rows.append(PlanItemRow(d.client_id, f"{who}   ·   review {when}", urgent=d.overdue))
+        return rows
+
+    def without_plan() -> list[PlanItemRow]:
+        rows = []
+        for client_id in ws.plans.clients_without_current_plan():
+            who = client_name(client_id)
+            if who is None:
+                continue
+            latest = ws.plans.latest(client_id)
+            why = (
+                "no plan yet"
+                if latest is None
+                else "plan not signed yet"
+                if not latest.is_signed
+                else "signed plan no longer valid"
+            )
+            rows.append(PlanItemRow(client_id, f"{who}   ·   {why}"))
+        return rows
+
+    def without_progress() -> list[PlanItemRow]:
+        rows = []
+        for n in ws.plans.signed_notes_without_progress():
+            who = client_name(n.client_id)
+            if who is not None:
+                text = f"{n.session.date.isoformat()}   {who}"
+                rows.append(PlanItemRow(n.client_id, text, note_id=n.id))
+        return rows
+
+    def open_plan(client_id: str) -> None:
+        if not parent_holder:
+            return
+        parent_holder[0].show_page("clients")  # type: ignore[attr-defined]
+        clients.refresh(select_id=client_id)
+        chart = clients.chart
+        if chart is not None:
+            for i in range(chart.tabs.count()):
+                if chart.tabs.tabText(i) == "Plan":
+                    chart.tabs.setCurrentIndex(i)
+
     is_clinician = profile is None or profile.role == Role.CLINICIAN
     dashboard = DashboardView(
         ws.clients,
@@ -158,6 +231,12 @@ def build_main_view(
         open_note=lambda note_id: open_note(note_id),
         awaiting=awaiting if is_clinician else None,
         returned=returned,
+        plan_items={
+            "plan_reviews": plan_reviews,
+            "no_plan": without_plan,
+            "no_progress": without_progress,
+        },
+        open_plan=open_plan,
     )
 
     def change_passphrase(current: str, new: str) -> None:
@@ -186,6 +265,7 @@ def build_main_view(
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
             ("Dictionary", DictionarySettingsPage(ws.speller)),
             ("Checklist", ChecklistSettingsPage(ws.settings)),
+            ("Treatment plans", PlanSettingsPage(ws.settings)),
             ("Signing keys", SettingsKeysPage(ws)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
         ]

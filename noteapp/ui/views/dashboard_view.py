@@ -1,5 +1,6 @@
-"""Dashboard: a calm overview of the caseload, the drafts still to finish, and signed notes
-waiting on supervision (awaiting co-signature, returned for revision)."""
+"""Dashboard: a calm overview of the caseload, the drafts still to finish, signed notes
+waiting on supervision (awaiting co-signature, returned for revision), and treatment-plan
+follow-ups (reviews due, clients without a current plan, notes without goal progress)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,23 @@ class ReviewRow:
     corrected_since: bool = False
 
 
+@dataclass(frozen=True)
+class PlanItemRow:
+    """A treatment-plan follow-up: opens the client's Plan tab, or a note when `note_id`."""
+
+    client_id: str
+    text: str
+    urgent: bool = False  # e.g. an overdue review: shown in red
+    note_id: str = ""
+
+
+PLAN_SECTIONS = (
+    ("plan_reviews", "Plan reviews due", "dashboardPlanReviewList"),
+    ("no_plan", "Active clients without a current signed plan", "dashboardNoPlanList"),
+    ("no_progress", "Signed notes without goal progress", "dashboardNoProgressList"),
+)
+
+
 def greeting(now: datetime) -> str:
     hour = now.hour
     return "Good morning" if hour < 12 else "Good afternoon" if hour < 18 else "Good evening"
@@ -80,6 +98,8 @@ class DashboardView(QWidget):
         open_note: Callable[[str], None] | None = None,
         awaiting: Callable[[], Sequence[ReviewRow]] | None = None,
         returned: Callable[[], Sequence[ReviewRow]] | None = None,
+        plan_items: dict[str, Callable[[], Sequence[PlanItemRow]]] | None = None,
+        open_plan: Callable[[str], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -89,6 +109,8 @@ class DashboardView(QWidget):
         self._open_note = open_note
         self._awaiting = awaiting
         self._returned = returned
+        self._plan_items = plan_items or {}
+        self._open_plan = open_plan
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 28, 32, 28)
         lay.setSpacing(16)
@@ -127,6 +149,17 @@ class DashboardView(QWidget):
             "dashboardAwaitingList", "Signed notes without a co-signature; press Enter to open"
         )
         lay.addWidget(self.awaiting_list)
+        self.plan_headings: dict[str, QLabel] = {}
+        self.plan_lists: dict[str, QListWidget] = {}
+        for key, title, name in PLAN_SECTIONS:
+            if key not in self._plan_items:
+                continue
+            heading = self._heading(title, name.replace("List", "Heading"))
+            widget = self._list(name, f"{title}; press Enter to open")
+            self.plan_headings[key] = heading
+            self.plan_lists[key] = widget
+            lay.addWidget(heading)
+            lay.addWidget(widget)
         self.refresh()
 
     def _heading(self, text: str, name: str) -> QLabel:
@@ -183,7 +216,32 @@ class DashboardView(QWidget):
         self.awaiting_heading.setVisible(self._awaiting is not None and bool(awaiting))
         self.awaiting_list.setVisible(bool(awaiting))
 
+    def _refresh_plan_items(self) -> None:
+        for key, title, _name in PLAN_SECTIONS:
+            widget = self.plan_lists.get(key)
+            if widget is None:
+                continue
+            rows = list(self._plan_items[key]())
+            widget.clear()
+            for row in rows:
+                item = QListWidgetItem(row.text)
+                if row.note_id:
+                    item.setData(Qt.ItemDataRole.UserRole, row.note_id)
+                else:
+                    item.setData(Qt.ItemDataRole.UserRole + 1, row.client_id)
+                if row.urgent:
+                    item.setForeground(QColor("#b3261e"))
+                widget.addItem(item)
+            self._fit(widget)
+            self.plan_headings[key].setText(f"{title} ({len(rows)})")
+            self.plan_headings[key].setVisible(bool(rows))
+            widget.setVisible(bool(rows))
+
     def _activated(self, item: QListWidgetItem) -> None:
+        client_id = item.data(Qt.ItemDataRole.UserRole + 1)
+        if client_id and self._open_plan is not None:
+            self._open_plan(str(client_id))
+            return
         note_id = item.data(Qt.ItemDataRole.UserRole)
         if note_id and self._open_note is not None:
             self._open_note(str(note_id))
@@ -206,6 +264,7 @@ class DashboardView(QWidget):
         self.draft_list.setVisible(bool(rows))
         self.info.setVisible(not rows)
         self._refresh_reviews()
+        self._refresh_plan_items()
         clients = self._clients.list()
         self.active.number.setText(str(sum(c.status == ClientStatus.ACTIVE for c in clients)))
         self.discharged.number.setText(

@@ -32,6 +32,7 @@ from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.checklist_panel import ChecklistPanel
 from noteapp.ui.widgets.metadata_panel import MetadataPanel
 from noteapp.ui.widgets.note_preview import NotePreview
+from noteapp.ui.widgets.objectives_panel import ObjectivesPanel
 from noteapp.ui.widgets.quick_phrase_popup import QuickPhrasePopup
 from noteapp.ui.widgets.section_editor import SectionEditor
 from noteapp.ui.widgets.signed_record import record_html
@@ -226,6 +227,12 @@ class NoteEditorView(QWidget):
             psychotherapy=self.psychotherapy,
         )
         meta_lay.addWidget(self.metadata)
+        # Goal progress belongs to the progress note, never to psychotherapy notes.
+        self.objectives: ObjectivesPanel | None = None
+        if not self.psychotherapy:
+            self.objectives = ObjectivesPanel(self.ws, self.note, meta_box)
+            self.objectives.rated.connect(self._on_rated)
+            meta_lay.addWidget(self.objectives)
         meta_lay.addStretch(1)
         self.meta_scroll = _scroll(meta_box, "metadata_scroll")
         self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -331,7 +338,14 @@ class NoteEditorView(QWidget):
         self._load(self.ws.notes.get(self.note.id))
         self.refresh_preview()
 
+    def _on_rated(self, note: Note) -> None:
+        self.note = replace(self.note, goal_progress=note.goal_progress)
+        self.refresh_preview()
+        self.saved.emit(note)
+
     def _set_read_only(self) -> None:
+        if self.objectives is not None:
+            self.objectives.set_read_only()
         for editor in self.sections.values():
             editor.set_read_only(True)
         self.metadata.set_read_only(True)
@@ -579,6 +593,8 @@ class NoteEditorView(QWidget):
     def open_sign(self) -> None:
         if self.read_only:
             return
+        if self.objectives is not None:
+            self.objectives.flush()
         if not self.flush():
             return
         dialog = SignDialog(self.ws, self.note.id, self)

@@ -22,6 +22,7 @@ p { margin: 0 0 6px 0; line-height: 130%; }
 table.kv { border-collapse: collapse; margin: 0 0 6px 0; }
 table.kv td { padding: 2px 10px 2px 0; vertical-align: top; }
 table.kv td.k { color: #57606a; white-space: nowrap; }
+table.kv td.kw { color: #57606a; width: 55%; }
 ul { margin: 0 0 6px 0; }
 """
 
@@ -45,8 +46,11 @@ def document_html(doc: Document) -> str:
         elif isinstance(block, Paragraph):
             out.append(f"<p>{_text(block.text)}</p>")
         elif isinstance(block, KeyValueTable):
+            # Long keys (e.g. a plan objective rated in a note) may wrap; short ones never do.
             rows = "".join(
-                f'<tr><td class="k">{_text(k)}</td><td>{_text(v)}</td></tr>' for k, v in block.rows
+                f'<tr><td class="{"k" if len(k) <= 28 else "kw"}">{_text(k)}</td>'
+                f"<td>{_text(v)}</td></tr>"
+                for k, v in block.rows
             )
             out.append(f'<table class="kv" cellspacing="0">{rows}</table>')
         elif isinstance(block, BulletList):

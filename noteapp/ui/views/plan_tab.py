@@ -1,0 +1,398 @@
+"""The Plan tab of a client's chart: the treatment plan (edited while a draft, read-only once
+signed), its versions, signing, acknowledgement, review and export, and the progress chart
+of its objectives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noteapp.domain.plans import Plan, PlanStatus
+from noteapp.ui.dialogs.plan_ack_dialog import PlanAckDialog
+from noteapp.ui.dialogs.plan_compare_dialog import PlanCompareDialog
+from noteapp.ui.dialogs.plan_export_dialog import PlanExportDialog
+from noteapp.ui.dialogs.plan_review_dialog import PlanReviewDialog
+from noteapp.ui.dialogs.plan_sign_dialog import PlanSignDialog
+from noteapp.ui.errors import message_for
+from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui.widgets.note_preview import NotePreview
+from noteapp.ui.widgets.plan_editor import PlanEditor
+from noteapp.ui.widgets.progress_chart import ProgressChart
+from noteapp.ui.widgets.signed_record import record_html
+
+DUE_SOON_DAYS = 14
+CHIP_STYLES = {
+    PlanStatus.DRAFT: "background: #e6ecf3; color: #2f4a66;",
+    PlanStatus.SIGNED: "background: #dcefe1; color: #1e6b34;",
+    PlanStatus.SUPERSEDED: "background: #eeeeee; color: #57606a;",
+}
+NO_PLAN_TEXT = (
+    "No treatment plan yet. Start one here, or import one from a JSON file with "
+    "“noteapp plan import”."
+)
+
+
+def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
+    b = QPushButton(text, parent)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    if tip:
+        b.setToolTip(tip)
+    return b
+
+
+def review_state(due: date | None, today: date) -> str:
+    """ "overdue", "soon" (within 14 days) or "" — drives the amber / red colouring."""
+    if due is None:
+        return ""
+    if due < today:
+        return "overdue"
+    return "soon" if due <= today + timedelta(days=DUE_SOON_DAYS) else ""
+
+
+class PlanTab(QWidget):
+    SAVE_DELAY_MS = 800
+
+    def __init__(
+        self,
+        ws: Any,
+        client_id: str,
+        parent: QWidget | None = None,
+        *,
+        library: Callable[[], dict[str, Any] | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("plan_tab")
+        self.ws = ws
+        self.client_id = client_id
+        self.plan: Plan | None = None
+        self.dirty = False
+        self.active_dialog: Any = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 8, 0, 0)
+        lay.addLayout(self._build_header())
+        lay.addLayout(self._build_actions())
+        self.error = error_label(self, "planError")
+        lay.addWidget(self.error)
+        outer = QSplitter(Qt.Orientation.Vertical, self)
+        outer.setObjectName("planOuterSplitter")
+        top = QSplitter(Qt.Orientation.Horizontal, outer)
+        top.setObjectName("planTopSplitter")
+        self.stack = QStackedWidget(top)
+        self.stack.setObjectName("planStack")
+        self.empty = body_label(NO_PLAN_TEXT, self.stack, "planEmptyLabel")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.editor = PlanEditor(self.stack, library=library)
+        self.editor.changed.connect(self._edited)
+        signed_box = QSplitter(Qt.Orientation.Vertical, self.stack)
+        signed_box.setObjectName("planSignedSplitter")
+        self.preview = NotePreview(signed_box)
+        self.preview.setObjectName("planPreview")
+        self.preview.setAccessibleName("The signed plan")
+        self.record = QTextBrowser(signed_box)
+        self.record.setObjectName("planRecord")
+        self.record.setAccessibleName("Signature, acknowledgements and reviews")
+        self.record.setStyleSheet("QTextBrowser { background: #fbfbf8; color: #1f2328; }")
+        signed_box.setSizes([460, 90])
+        for w in (self.empty, self.editor, signed_box):
+            self.stack.addWidget(w)
+        self.signed_box = signed_box
+        top.addWidget(self._build_versions(top))
+        top.setStretchFactor(0, 4)
+        top.setStretchFactor(1, 1)
+        outer.addWidget(self._build_progress(outer))
+        outer.setStretchFactor(0, 1)
+        outer.setStretchFactor(1, 1)
+        outer.setSizes([480, 420])
+        lay.addWidget(outer, 1)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(self.SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+        self.refresh()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        title = QLabel("Treatment plan", self)
+        font = QFont(title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        title.setFont(font)
+        row.addWidget(title)
+        self.status_chip = QLabel("", self)
+        self.status_chip.setObjectName("planStatusChip")
+        self.version_label = QLabel("", self)
+        self.version_label.setObjectName("planVersionLabel")
+        self.dates_label = QLabel("", self)
+        self.dates_label.setObjectName("planDatesLabel")
+        self.review_label = QLabel("", self)
+        self.review_label.setObjectName("planNextReviewLabel")
+        self.save_label = QLabel("", self)
+        self.save_label.setObjectName("planSaveLabel")
+        self.save_label.setStyleSheet("color: palette(placeholder-text);")
+        for w in (self.status_chip, self.version_label, self.dates_label, self.review_label):
+            row.addWidget(w)
+        row.addStretch(1)
+        row.addWidget(self.save_label)
+        return row
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.new_button = _button("Start a plan", "planNewButton", self, "A new draft plan")
+        self.sign_button = _button("Sign plan…", "planSignButton", self, "Check, sign and lock")
+        self.revise_button = _button(
+            "Revise", "planReviseButton", self, "Start the next version from the signed one"
+        )
+        self.ack_button = _button(
+            "Record acknowledgement…", "planAckButton", self, "The client's acknowledgement"
+        )
+        self.review_button = _button(
+            "Plan review…", "planReviewButton", self, "Review progress and sign the review"
+        )
+        self.export_button = _button("Export…", "planExportButton", self, "Word document")
+        self.new_button.clicked.connect(self.new_plan)
+        self.sign_button.clicked.connect(self.open_sign)
+        self.revise_button.clicked.connect(self.revise)
+        self.ack_button.clicked.connect(self.open_ack)
+        self.review_button.clicked.connect(self.open_review)
+        self.export_button.clicked.connect(self.open_export)
+        for b in (
+            self.new_button,
+            self.sign_button,
+            self.revise_button,
+            self.ack_button,
+            self.review_button,
+            self.export_button,
+        ):
+            row.addWidget(b)
+        row.addStretch(1)
+        return row
+
+    def _build_versions(self, parent: QWidget) -> QWidget:
+        box = QWidget(parent)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(8, 0, 0, 0)
+        lay.addWidget(QLabel("Versions", box))
+        self.versions = QListWidget(box)
+        self.versions.setObjectName("planVersionList")
+        self.versions.setAccessibleName("Versions of the plan")
+        self.versions.currentItemChanged.connect(self._version_chosen)
+        lay.addWidget(self.versions, 1)
+        self.compare_button = _button(
+            "Compare with previous", "planCompareButton", box, "What changed from the last version"
+        )
+        self.compare_button.clicked.connect(self.open_compare)
+        lay.addWidget(self.compare_button)
+        box.setMinimumWidth(200)
+        return box
+
+    def _build_progress(self, parent: QWidget) -> QWidget:
+        box = QWidget(parent)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 4, 0, 0)
+        head = QLabel("Progress on the objectives", box)
+        font = QFont(head.font())
+        font.setBold(True)
+        head.setFont(font)
+        lay.addWidget(head)
+        self.chart = ProgressChart()
+        area = QScrollArea(box)
+        area.setObjectName("progressScroll")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(self.chart)
+        lay.addWidget(area, 1)
+        return box
+
+    # --- showing -----------------------------------------------------------------------
+
+    def today(self) -> date:
+        result: date = self.ws.clock.now().date()
+        return result
+
+    def refresh(self, select_id: str | None = None) -> None:
+        """Reload the versions and show `select_id` (default: the latest)."""
+        versions = self.ws.plans.versions(self.client_id)
+        self.versions.blockSignals(True)
+        self.versions.clear()
+        for p in reversed(versions):
+            text = f"Version {p.version} · {p.status.value.capitalize()}"
+            if p.signed_on:
+                text += f" {p.signed_on.isoformat()}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.versions.addItem(item)
+        self.versions.blockSignals(False)
+        target = select_id or (versions[-1].id if versions else None)
+        for i in range(self.versions.count()):
+            if self.versions.item(i).data(Qt.ItemDataRole.UserRole) == target:
+                self.versions.setCurrentRow(i)
+        self._show(self.ws.plans.get(target) if target else None)
+        latest = versions[-1] if versions else None
+        self.chart.set_progress(self.ws.plans.progress(self.client_id), has_plan=bool(latest))
+
+    def _version_chosen(self, item: QListWidgetItem | None, _prev: Any) -> None:
+        if item is None:
+            return
+        self.flush()
+        self._show(self.ws.plans.get(str(item.data(Qt.ItemDataRole.UserRole))))
+
+    def _show(self, plan: Plan | None) -> None:
+        self.plan = plan
+        latest = self.ws.plans.latest(self.client_id)
+        has = plan is not None
+        for w in (self.status_chip, self.version_label, self.dates_label):
+            w.setVisible(has)
+        self.new_button.setVisible(latest is None)
+        self.sign_button.setEnabled(has and plan is not None and not plan.is_signed)
+        self.revise_button.setEnabled(latest is not None and latest.is_signed)
+        self.ack_button.setEnabled(has)
+        self.review_button.setEnabled(plan is not None and plan.status == PlanStatus.SIGNED)
+        self.export_button.setEnabled(plan is not None and plan.is_signed)
+        self.compare_button.setEnabled(
+            plan is not None and self.ws.plans.previous_version(plan) is not None
+        )
+        if plan is None:
+            self.stack.setCurrentWidget(self.empty)
+            self.review_label.setText("")
+            return
+        self.status_chip.setText(plan.status.value.capitalize())
+        self.status_chip.setStyleSheet(
+            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
+            + CHIP_STYLES[plan.status]
+            + " }"
+        )
+        self.version_label.setText(f"version {plan.version}")
+        vf = plan.valid_from.isoformat() if plan.valid_from else "…"
+        vu = plan.valid_until.isoformat() if plan.valid_until else "…"
+        self.dates_label.setText(f"·  valid {vf} – {vu}")
+        self._show_review(plan)
+        if plan.is_signed:
+            self.preview.show_document(self.ws.plans.render(plan))
+            self.record.setHtml(record_html(self.ws.signing.items(plan.id)))
+            self.stack.setCurrentWidget(self.signed_box)
+        else:
+            self.editor.set_plan(plan)
+            self.stack.setCurrentWidget(self.editor)
+
+    def _show_review(self, plan: Plan) -> None:
+        if plan.status != PlanStatus.SIGNED:
+            self.review_label.setText("")
+            self.review_state = ""
+            return
+        due = self.ws.plans.next_review(plan)
+        self.review_state = review_state(due, self.today())
+        colour = {"overdue": "#b3261e", "soon": "#9a6700"}.get(self.review_state, "")
+        text = f"·  next review {due.isoformat()}" if due else ""
+        if self.review_state == "overdue":
+            text += " (overdue)"
+        elif self.review_state == "soon":
+            text += " (due soon)"
+        self.review_label.setText(text)
+        self.review_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+
+    # --- editing -----------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self.dirty = True
+        self.save_label.setText("Saving…")
+        self._save_timer.start()
+
+    def flush(self) -> bool:
+        """Save the draft now if it changed."""
+        if not self.dirty or self.plan is None or self.plan.is_signed:
+            return True
+        self._save_timer.stop()
+        try:
+            saved = self.ws.plans.save_draft(self.editor.plan())
+        except Exception as exc:  # keep the edits on screen; say why it did not save
+            show_error(self.error, f"Not saved: {message_for(exc)}")
+            self.save_label.setText("Not saved")
+            return False
+        self.plan = saved
+        self.editor.set_record_version(saved.record_version)
+        self.dirty = False
+        show_error(self.error, "")
+        self.save_label.setText("All changes saved")
+        return True
+
+    def hideEvent(self, event: Any) -> None:
+        self.flush()
+        super().hideEvent(event)
+
+    def new_plan(self) -> None:
+        try:
+            plan = self.ws.plans.start(self.client_id)
+        except Exception as exc:
+            show_error(self.error, message_for(exc))
+            return
+        self.refresh(plan.id)
+
+    def revise(self) -> None:
+        self.flush()
+        try:
+            plan = self.ws.plans.revise(self.client_id)
+        except Exception as exc:
+            show_error(self.error, message_for(exc))
+            return
+        self.refresh(plan.id)
+
+    # --- dialogs -----------------------------------------------------------------------
+
+    def _open(self, dialog: Any, signal: str) -> None:
+        getattr(dialog, signal).connect(
+            lambda *_: self.refresh(self.plan.id if self.plan else None)
+        )
+        self.active_dialog = dialog
+        dialog.open()
+
+    def open_sign(self) -> None:
+        if self.plan is None or self.plan.is_signed or not self.flush():
+            return
+        self._open(PlanSignDialog(self.ws, self.plan.id, self), "signed")
+
+    def open_ack(self) -> None:
+        if self.plan is None or not self.flush():
+            return
+        self._open(PlanAckDialog(self.ws, self.plan.id, self), "recorded")
+
+    def open_review(self) -> None:
+        if self.plan is None or self.plan.status != PlanStatus.SIGNED:
+            return
+        self._open(PlanReviewDialog(self.ws, self.plan.id, self), "signed")
+
+    def open_export(self) -> None:
+        if self.plan is None or not self.plan.is_signed:
+            return
+        dialog = PlanExportDialog(self.ws, self.plan.id, self)
+        dialog.exported.connect(lambda path: self.save_label.setText(f"Exported to {path}"))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def open_compare(self) -> None:
+        if self.plan is None:
+            return
+        self.flush()
+        dialog = PlanCompareDialog(self.ws, self.plan.id, self)
+        self.active_dialog = dialog
+        dialog.open()
