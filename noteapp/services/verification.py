@@ -69,6 +69,7 @@ class VerificationReport:
 
 
 def _quote(text: str, limit: int = 60) -> str:
+    text = text.replace("\t", ": ")  # a table row's cells, as a person reads them
     return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
 
 
