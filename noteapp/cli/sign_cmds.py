@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from noteapp.cli import common
+from noteapp.cli import common, measure_cmds
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import InvalidInputError
 from noteapp.services.paths import resolve_vault_path
@@ -25,6 +25,12 @@ def register_note_commands(group: argparse._SubParsersAction[argparse.ArgumentPa
     )
     sign.add_argument("id", metavar="ID")
     sign.add_argument("--attestation", metavar="TEXT", help="the statement you sign with")
+    sign.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="sign past an open measure risk flag (only that rule); the reason is kept and audited",
+    )
+    measure_cmds.register_note_commands(group)  # `note risk` (structured risk assessment)
     add = common.add_command(
         group,
         CommandSpec(
@@ -111,8 +117,14 @@ def run_sign(args: argparse.Namespace) -> int:
         kwargs: dict[str, Any] = {"passphrase": _passphrase(args)}
         if args.attestation is not None:
             kwargs["attestation"] = args.attestation
+        if args.override_reason:
+            kwargs["override_reason"] = args.override_reason
         item = ws.signing.sign_note(note.id, **kwargs)
     common.info(f"Signed and locked. Note hash {item.hash[:16]}, key {item.fingerprint}.")
+    if args.override_reason and not item.payload.get("overrides"):
+        common.info("Nothing needed an override; the reason was not recorded.")
+    elif item.payload.get("overrides"):
+        common.info("The override reason is kept in the signed note and the audit log.")
     return 0
 
 

@@ -197,6 +197,8 @@ def _risk(n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts) -> list
     section = t.field_with_role("risk_assessment")
     if n.session.risk.detail.strip() or (section and not _empty(n, section.field_id)):
         return []
+    if n.risk_assessment is not None and n.risk_assessment.is_complete():
+        return []  # the structured risk assessment section
     return [
         (
             "The risk screen is positive: document a risk assessment and the actions taken.",
@@ -232,15 +234,27 @@ def _current_plan(
 def _risk_followup(
     n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
 ) -> list[tuple[str, str]]:
-    if f.unresolved_risk_flag and not (n.session.risk.detail.strip() and f.has_current_safety_plan):
-        return [
-            (
-                "A measure raised a risk flag: complete a risk assessment and a current "
-                "safety plan.",
-                "",
-            )
-        ]
-    return []
+    """After a positive PHQ-9 item 9 (an open risk flag dated on or before this note), the
+    note needs a completed structured risk assessment and the client a current safety plan.
+    The signing service lets a clinician override exactly this rule with a reason."""
+    if not f.unresolved_risk_flag:
+        return []
+    assessed = n.risk_assessment is not None and n.risk_assessment.is_complete()
+    if assessed and f.has_current_safety_plan:
+        return []
+    missing = []
+    if not assessed:
+        missing.append("complete the risk assessment section")
+    if not f.has_current_safety_plan:
+        missing.append("make sure the client has a current safety plan")
+    return [
+        (
+            "A measure raised a risk flag (item 9 above 0): "
+            + " and ".join(missing)
+            + ", or record a reason to override.",
+            "",
+        )
+    ]
 
 
 RULES: tuple[Rule, ...] = (

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from noteapp.domain.clients import Diagnosis
+from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.ids import ClientId, NoteId
 
 FieldValue = str | list[str]
@@ -71,6 +72,172 @@ class RiskScreen:
         )
 
 
+RISK_LEVELS = ("low", "moderate", "high", "imminent")
+RISK_AREAS = (
+    ("suicidal_ideation", "Suicidal ideation"),
+    ("homicidal_ideation", "Homicidal ideation"),
+    ("self_harm", "Self-harm"),
+)
+_AREA_QUESTIONS = (
+    ("plan", "plan"),
+    ("intent", "intent"),
+    ("means", "access to means"),
+    ("history", "history"),
+)
+
+
+@dataclass(frozen=True)
+class RiskArea:
+    """One area of a structured risk assessment. None = not answered yet."""
+
+    present: bool | None = None
+    plan: bool | None = None
+    intent: bool | None = None
+    means: bool | None = None
+    history: bool | None = None
+    notes: str = ""
+
+    def missing(self) -> list[str]:
+        if self.present is None:
+            return ["presence"]
+        if not self.present:
+            return []
+        return [label for key, label in _AREA_QUESTIONS if getattr(self, key) is None]
+
+    def summary(self) -> str:
+        def yn(v: bool | None) -> str:
+            return "not answered" if v is None else ("yes" if v else "no")
+
+        if self.present is None:
+            text = "not answered"
+        elif not self.present:
+            text = "denied"
+            if self.history is not None:
+                text += f"; history: {yn(self.history)}"
+        else:
+            text = "present; " + "; ".join(
+                f"{label}: {yn(getattr(self, key))}" for key, label in _AREA_QUESTIONS
+            )
+        return text + (f" — {self.notes.strip()}" if self.notes.strip() else "")
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    """The structured risk assessment section of a note (issue 6)."""
+
+    suicidal_ideation: RiskArea = field(default_factory=RiskArea)
+    homicidal_ideation: RiskArea = field(default_factory=RiskArea)
+    self_harm: RiskArea = field(default_factory=RiskArea)
+    protective_factors: str = ""
+    risk_level: str = ""  # one of RISK_LEVELS
+    actions_taken: str = ""
+
+    def missing(self) -> list[str]:
+        """What still needs an answer, in plain words (empty when complete)."""
+        out: list[str] = []
+        for key, label in RISK_AREAS:
+            area: RiskArea = getattr(self, key)
+            out.extend(f"{label.lower()}: {m}" for m in area.missing())
+        if self.risk_level not in RISK_LEVELS:
+            out.append("risk level")
+        if not self.actions_taken.strip():
+            out.append("actions taken")
+        return out
+
+    def is_complete(self) -> bool:
+        """Every presence answered; where present, plan/intent/means/history answered; a
+        risk level and the actions taken filled in."""
+        return not self.missing()
+
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        """(label, value) rows as the note's document shows them."""
+        rows = [(label, getattr(self, key).summary()) for key, label in RISK_AREAS]
+        rows.append(("Protective factors", self.protective_factors.strip() or "—"))
+        rows.append(("Risk level", self.risk_level or "not rated"))
+        rows.append(("Actions taken", self.actions_taken.strip() or "—"))
+        return tuple(rows)
+
+
+def _area_to_dict(a: RiskArea) -> dict[str, Any]:
+    return {
+        "present": a.present,
+        "plan": a.plan,
+        "intent": a.intent,
+        "means": a.means,
+        "history": a.history,
+        "notes": a.notes,
+    }
+
+
+def risk_assessment_to_dict(r: RiskAssessment) -> dict[str, Any]:
+    return {
+        **{key: _area_to_dict(getattr(r, key)) for key, _label in RISK_AREAS},
+        "protective_factors": r.protective_factors,
+        "risk_level": r.risk_level,
+        "actions_taken": r.actions_taken,
+    }
+
+
+def _text(value: Any, where: str, limit: int = 20_000) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{where} takes text.")
+    if len(value) > limit:
+        raise InvalidInputError(f"{where} is too long ({limit:,} characters at most).")
+    return value
+
+
+def _answer(value: Any, where: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no", ""):
+        word = value.strip().lower()
+        return None if not word else word == "yes"
+    raise InvalidInputError(f'{where} is true/false (or "yes"/"no"), or null if unknown.')
+
+
+def risk_assessment_from_dict(d: Any) -> RiskAssessment:
+    """Strict: the JSON shape of docs/measures.md. Raises InvalidInputError naming the path."""
+    if not isinstance(d, dict):
+        raise InvalidInputError("A risk assessment is a JSON object.")
+    known = {k for k, _l in RISK_AREAS} | {"protective_factors", "risk_level", "actions_taken"}
+    unknown = sorted(set(d) - known)
+    if unknown:
+        raise InvalidInputError(
+            f"Unknown risk-assessment key “{str(unknown[0])[:40]}”; the keys are: "
+            + ", ".join(sorted(known))
+            + "."
+        )
+    areas: dict[str, RiskArea] = {}
+    for key, _label in RISK_AREAS:
+        raw = d.get(key) or {}
+        if not isinstance(raw, dict):
+            raise InvalidInputError(f"{key} is an object.")
+        extra = sorted(set(raw) - {"present", "plan", "intent", "means", "history", "notes"})
+        if extra:
+            raise InvalidInputError(f"{key}: unknown key “{str(extra[0])[:40]}”.")
+        areas[key] = RiskArea(
+            present=_answer(raw.get("present"), f"{key}.present"),
+            plan=_answer(raw.get("plan"), f"{key}.plan"),
+            intent=_answer(raw.get("intent"), f"{key}.intent"),
+            means=_answer(raw.get("means"), f"{key}.means"),
+            history=_answer(raw.get("history"), f"{key}.history"),
+            notes=_text(raw.get("notes"), f"{key}.notes"),
+        )
+    level = _text(d.get("risk_level"), "risk_level").strip().lower()
+    if level and level not in RISK_LEVELS:
+        raise InvalidInputError("risk_level is one of: " + ", ".join(RISK_LEVELS) + ".")
+    return RiskAssessment(
+        suicidal_ideation=areas["suicidal_ideation"],
+        homicidal_ideation=areas["homicidal_ideation"],
+        self_harm=areas["self_harm"],
+        protective_factors=_text(d.get("protective_factors"), "protective_factors"),
+        risk_level=level,
+        actions_taken=_text(d.get("actions_taken"), "actions_taken"),
+    )
+
+
 @dataclass(frozen=True)
 class SessionInfo:
     date: date
@@ -114,6 +281,10 @@ class Note:
     signature_ids: tuple[str, ...] = ()
     goal_progress: tuple[dict[str, Any], ...] = ()
     measures: tuple[dict[str, Any], ...] = ()
+    # Issue 6: the structured risk assessment, and checklist overrides recorded on signing
+    # ({"rule": "risk_flag_followup", "reason": "…"}).
+    risk_assessment: RiskAssessment | None = None
+    overrides: tuple[dict[str, str], ...] = ()
     version: int = 0  # the vault record version this value was read from
 
     def __repr__(self) -> str:
@@ -200,6 +371,10 @@ def note_to_dict(n: Note) -> dict[str, Any]:
         "signature_ids": list(n.signature_ids),
         "goal_progress": list(n.goal_progress),
         "measures": list(n.measures),
+        "risk_assessment": (
+            risk_assessment_to_dict(n.risk_assessment) if n.risk_assessment else None
+        ),
+        "overrides": [dict(o) for o in n.overrides],
     }
 
 
@@ -223,5 +398,12 @@ def note_from_dict(d: dict[str, Any], *, version: int = 0) -> Note:
         signature_ids=tuple(d.get("signature_ids", [])),
         goal_progress=tuple(d.get("goal_progress", [])),
         measures=tuple(d.get("measures", [])),
+        risk_assessment=(
+            risk_assessment_from_dict(d["risk_assessment"]) if d.get("risk_assessment") else None
+        ),
+        overrides=tuple(
+            {"rule": str(o.get("rule", "")), "reason": str(o.get("reason", ""))}
+            for o in d.get("overrides", [])
+        ),
         version=version,
     )

@@ -15,6 +15,7 @@ from typing import Any
 class ItemType(StrEnum):
     NOTE = "note"
     PLAN = "plan"  # a treatment-plan version
+    SAFETY_PLAN = "safety-plan"  # a safety-plan version
     ADDENDUM = "addendum"
     AMENDMENT = "amendment"
     LATE_ENTRY = "late-entry"
@@ -34,13 +35,14 @@ class ItemType(StrEnum):
 
     @property
     def is_document(self) -> bool:
-        return self in (ItemType.NOTE, ItemType.PLAN)
+        return self in (ItemType.NOTE, ItemType.PLAN, ItemType.SAFETY_PLAN)
 
     @property
     def label(self) -> str:
         return {
             "note": "Note",
             "plan": "Treatment plan",
+            "safety-plan": "Safety plan",
             "plan-review": "Plan review",
             "addendum": "Addendum",
             "amendment": "Amendment",

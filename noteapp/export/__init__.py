@@ -6,6 +6,7 @@ package. See docs/exports.md.
 
 from __future__ import annotations
 
+from noteapp.export.client_copy import write_client_copy
 from noteapp.export.crypt import decrypt_docx, encrypt_docx, is_encrypted
 from noteapp.export.errors import (
     ExportEncryptedError,
@@ -33,5 +34,6 @@ __all__ = [
     "expected_header_lines",
     "is_encrypted",
     "read_docx",
+    "write_client_copy",
     "write_docx",
 ]

@@ -174,13 +174,17 @@ def fill_demo(
     template (by default about six per client), and treatment plans with goal progress rated
     in the notes. With the vault's passphrase, notes older than
     a week are signed, as a real caseload's would be. Returns the new client ids."""
+    from noteapp.services.demo_measures import add_demo_measures
     from noteapp.services.demo_notes import add_demo_notes
     from noteapp.services.demo_plans import add_demo_plans
+    from noteapp.services.demo_safety import add_demo_safety_plans
 
     ensure_demo_profile(ws)
     ids = add_demo_clients(ws, count=clients)
     note_ids = add_demo_notes(ws, count=6 * clients if notes is None else notes, client_ids=ids)
     add_demo_plans(ws, passphrase, client_ids=ids)  # rates the notes before they are signed
+    add_demo_measures(ws, passphrase, client_ids=ids)  # PHQ-9/GAD-7 history, risk flags
+    add_demo_safety_plans(ws, passphrase, client_ids=ids)
     if passphrase is not None:
         week_ago = ws.clock.now().date().toordinal() - 7
         ready = [
@@ -188,6 +192,7 @@ def fill_demo(
             for n in (ws.notes.get(i) for i in note_ids)
             if n.session.date.toordinal() < week_ago
             and not n.psychotherapy
+            and not n.is_signed  # e.g. the note that addressed a demo risk flag
             and ws.notes.check(n).can_sign
         ]
         ws.signing.sign_notes(ready, passphrase=passphrase)

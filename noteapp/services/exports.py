@@ -6,6 +6,7 @@ explicitly for that one export. Default file names use the client code and dates
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -14,17 +15,21 @@ from noteapp.domain.clock import Clock
 from noteapp.domain.errors import InvalidInputError, RefusedError
 from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
 from noteapp.domain.notes import Note, NoteStatus
-from noteapp.export import default_file_name, encrypt_docx, write_docx
+from noteapp.domain.safety_plan import safety_plan_from_dict
+from noteapp.domain.signatures import ItemType, SignedItem
+from noteapp.export import default_file_name, encrypt_docx, write_client_copy, write_docx
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
+from noteapp.services.safety_render import client_copy
 from noteapp.services.signing import SigningService
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import Proof, proof_to_bytes
 
 MIN_EXPORT_PASSWORD = 8
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class ExportService:
@@ -74,6 +79,66 @@ class ExportService:
         return self.write(
             self.plan_job(plan_id), out, password=password, what="plan", record_ids=[plan_id]
         )
+
+    # --- safety plans (the signed clinical version, and the client's own copy) ---------
+
+    def _signed_safety_item(self, plan_id: str) -> SignedItem:
+        item = self._signing.note_item(plan_id)
+        if item is None or item.type != ItemType.SAFETY_PLAN:
+            raise RefusedError(
+                "This safety plan version is a draft: sign it first, then export or print it."
+            )
+        return item
+
+    def safety_plan_job(self, plan_id: str) -> ExportJob:
+        """A signed safety-plan version, verifiable like a note."""
+        self._signed_safety_item(plan_id)
+        return self.plan_job(plan_id)
+
+    def export_safety_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
+        out = self._into_folder(out, plan_id, client_copy=False)
+        return self.write(
+            self.safety_plan_job(plan_id),
+            out,
+            password=password,
+            what="safety-plan",
+            record_ids=[plan_id],
+        )
+
+    def safety_plan_file_name(self, plan_id: str, *, client_copy: bool = False) -> str:
+        """E.g. "C0004_safety-plan_client-copy.docx" (the client code, never a name)."""
+        item = self._signed_safety_item(plan_id)
+        client = item.payload.get("client")
+        code = str(client.get("code", "")) if isinstance(client, dict) else ""
+        kind = "safety-plan_client-copy" if client_copy else "safety-plan"
+        return f"{_SAFE.sub('-', code).strip('.-_')[:40] or 'client'}_{kind}.docx"
+
+    def _into_folder(self, out: Path, plan_id: str, *, client_copy: bool) -> Path:
+        out = Path(out)
+        if out.is_dir():
+            return out / self.safety_plan_file_name(plan_id, client_copy=client_copy)
+        return out
+
+    def export_client_copy(self, plan_id: str, out: Path) -> Path:
+        """The client's copy of a signed version: large print, plain words, no codes or
+        signatures. `out` is a .docx path, or a folder (the default name is used)."""
+        item = self._signed_safety_item(plan_id)
+        out = self._into_folder(out, plan_id, client_copy=True)
+        if out.suffix.lower() != ".docx":
+            raise InvalidInputError("Export files end in .docx.")
+        data = item.payload.get("safety_plan")
+        if not isinstance(data, dict):
+            raise RefusedError("This signed safety plan cannot be read back.")
+        plan = safety_plan_from_dict(data)
+        client = self._clients.get(plan.client_id)
+        write_client_copy(client_copy(plan, client), out)
+        self._audit.record(
+            "export",
+            kind="safety_plan",
+            record_id=plan_id,
+            detail={"what": "safety-plan-client-copy", "notes": 1, "encrypted": False},
+        )
+        return out
 
     def note_job(
         self, note_id: str, *, draft: bool = False, include_psychotherapy: bool = False

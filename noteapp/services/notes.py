@@ -14,10 +14,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from noteapp.domain.checklist import ChecklistFacts, ChecklistResult, check_note
+from noteapp.domain.checklist import RULES, ChecklistFacts, ChecklistResult, check_note
 from noteapp.domain.clients import Client
 from noteapp.domain.clock import Clock
-from noteapp.domain.document import Document, Heading, KeyValueTable
+from noteapp.domain.document import Block, BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.errors import (
     InvalidInputError,
     NotFoundError,
@@ -30,6 +30,7 @@ from noteapp.domain.notes import (
     Modality,
     Note,
     NoteStatus,
+    RiskAssessment,
     SessionInfo,
     note_from_dict,
     note_to_dict,
@@ -43,6 +44,7 @@ from noteapp.templates import FieldKind, Template, build_render_context, render_
 from noteapp.vault.store import Vault
 
 NOTE_KIND = "note"
+_RULE_TITLES = {r.id: r.title for r in RULES}
 PSYCHOTHERAPY_KIND = "psychotherapy_note"
 MAX_FIELD_CHARS = 200_000
 
@@ -101,6 +103,8 @@ class NoteService:
         self.listeners: list[Callable[[Note], None]] = []  # e.g. the search index
         # Later issues contribute facts (plans, measures) for the checklist here.
         self.fact_providers: list[Callable[[Note, ChecklistFacts], ChecklistFacts]] = []
+        # Measures given on a draft's date (summaries as stored in Note.measures on signing).
+        self.measure_sources: list[Callable[[Note], tuple[dict[str, Any], ...]]] = []
         self.reload()
 
     def reload(self) -> None:
@@ -249,8 +253,12 @@ class NoteService:
         expected_version: int | None = None,
         autosave: bool = False,
         goal_progress: tuple[dict[str, Any], ...] | None = None,
+        risk_assessment: RiskAssessment | None = None,
+        clear_risk_assessment: bool = False,
     ) -> Note:
-        """Save a draft as a new version. Refused for a signed note. Unchanged → no write."""
+        """Save a draft as a new version. Refused for a signed note. Unchanged → no write.
+        `risk_assessment` sets the structured risk assessment (`clear_risk_assessment`
+        removes it)."""
         current = self.get(note_id)
         if current.is_signed:
             raise RefusedError(
@@ -267,11 +275,15 @@ class NoteService:
             fields=merged,
             session=session or current.session,
             goal_progress=current.goal_progress if goal_progress is None else goal_progress,
+            risk_assessment=None
+            if clear_risk_assessment
+            else (risk_assessment or current.risk_assessment),
         )
         if (
             updated.fields == current.fields
             and updated.session == current.session
             and updated.goal_progress == current.goal_progress
+            and updated.risk_assessment == current.risk_assessment
         ):
             return current
         updated = replace(updated, updated_at=self._clock.now())
@@ -426,24 +438,59 @@ class NoteService:
             extra=dict(extra or {}),
         )
         document = render_note(template, context)
-        if not note.goal_progress:
-            return document
-        # Progress ratings are part of what the note asserts (and signs): show them.
-        rows = tuple(
-            (
-                str(r.get("objective", "")),
-                " — ".join(x for x in (str(r.get("rating", "")), str(r.get("comment", ""))) if x),
+        extra_blocks: builtins.list[Block] = []
+        if note.goal_progress:
+            # Progress ratings are part of what the note asserts (and signs): show them.
+            rows = tuple(
+                (
+                    str(r.get("objective", "")),
+                    " — ".join(
+                        x for x in (str(r.get("rating", "")), str(r.get("comment", ""))) if x
+                    ),
+                )
+                for r in note.goal_progress
             )
-            for r in note.goal_progress
-        )
-        return Document(
-            title=document.title,
-            blocks=(
-                *document.blocks,
+            extra_blocks += [
                 Heading(2, "Progress toward treatment-plan objectives"),
                 KeyValueTable(rows),
-            ),
-        )
+            ]
+        if note.risk_assessment is not None:
+            extra_blocks += [
+                Heading(2, "Risk assessment"),
+                KeyValueTable(note.risk_assessment.rows()),
+            ]
+        measures = self.note_measures(note)
+        if measures:
+            extra_blocks += [
+                Heading(2, "Measures given this day"),
+                BulletList(tuple(str(m.get("summary", "")) for m in measures)),
+            ]
+        for o in note.overrides:
+            rule = o.get("rule", "")
+            extra_blocks += [
+                Heading(2, "Checklist override"),
+                Paragraph(
+                    f"Signed without meeting “{_RULE_TITLES.get(rule, rule)}”. "
+                    f"Reason: {o.get('reason', '')}"
+                ),
+            ]
+        if not extra_blocks:
+            return document
+        return Document(title=document.title, blocks=(*document.blocks, *extra_blocks))
+
+    def note_measures(self, note: Note) -> tuple[dict[str, Any], ...]:
+        """The measures a note shows: as stored when it was signed, else those given on a
+        draft's date (score, band and change)."""
+        if note.is_signed or note.psychotherapy:
+            return note.measures
+        out: tuple[dict[str, Any], ...] = ()
+        for source in self.measure_sources:
+            out += source(note)
+        return out
+
+    def freeze_for_signing(self, note: Note) -> Note:
+        """The note as it will be signed: the same-day measures it shows are kept in it."""
+        return replace(note, measures=self.note_measures(note))
 
     def check(self, note: Note) -> ChecklistResult:
         template = self.template_for(note)

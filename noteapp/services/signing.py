@@ -26,7 +26,7 @@ from noteapp.domain.errors import (
     RefusedError,
 )
 from noteapp.domain.ids import new_id
-from noteapp.domain.notes import Note, NoteStatus, session_to_dict
+from noteapp.domain.notes import Note, NoteStatus, risk_assessment_to_dict, session_to_dict
 from noteapp.domain.profile import ClinicianProfile
 from noteapp.domain.signatures import CORRECTION_TYPES, ItemType, SignedItem, TrustedKey
 from noteapp.services.audit import AuditService
@@ -44,6 +44,8 @@ DEFAULT_ATTESTATION = (
     "I attest that this note accurately documents the services I provided on the date of service."
 )
 PUBLIC_KEY_FORMAT = "noteapp-public-key/1"
+# Blocking checklist rules a clinician may sign past by recording a reason (kept, audited).
+OVERRIDABLE_RULES = ("risk_flag_followup",)
 
 
 def author_block(profile: ClinicianProfile) -> dict[str, Any]:
@@ -192,6 +194,13 @@ class SigningService:
             "fields": dict(note.fields),
             "goal_progress": list(note.goal_progress),
             "measures": list(note.measures),
+            # Only when present, so the payloads of other notes keep their exact shape.
+            **(
+                {"risk_assessment": risk_assessment_to_dict(note.risk_assessment)}
+                if note.risk_assessment is not None
+                else {}
+            ),
+            **({"overrides": [dict(o) for o in note.overrides]} if note.overrides else {}),
             "document": document_to_dict(self._notes.render(note)),
             "author": author_block(profile),
             "letterhead": {
@@ -205,10 +214,19 @@ class SigningService:
         }
 
     def sign_note(
-        self, note_id: str, *, passphrase: str | None = None, attestation: str = DEFAULT_ATTESTATION
+        self,
+        note_id: str,
+        *,
+        passphrase: str | None = None,
+        attestation: str = DEFAULT_ATTESTATION,
+        override_reason: str = "",
     ) -> SignedItem:
-        """Check, sign and lock a draft. Raises CheckFailedError listing what blocks it."""
-        note = self._ready_to_sign(note_id)
+        """Check, sign and lock a draft. Raises CheckFailedError listing what blocks it.
+
+        `override_reason` lets exactly the `risk_flag_followup` rule through (never another
+        blocking rule): the reason is kept in the signed payload (`overrides`), shown in the
+        note, and audited ("override"). It is ignored when that rule does not block."""
+        note = self._ready_to_sign(note_id, override_reason=override_reason)
         self._confirm(passphrase)
         return self._sign(note, attestation)
 
@@ -225,22 +243,44 @@ class SigningService:
         with self._vault.transaction():
             return [self._sign(n, attestation) for n in notes]
 
-    def _ready_to_sign(self, note_id: str) -> Note:
+    def _ready_to_sign(self, note_id: str, *, override_reason: str = "") -> Note:
         note = self._notes.get(note_id)
         if note.is_signed:
             raise RefusedError("This note is already signed.")
         result = self._notes.check(note)
-        if not result.can_sign:
-            reasons = "; ".join(i.message.rstrip(".") for i in result.blocking) + "."
+        blocking = list(result.blocking)
+        reason = " ".join(override_reason.split())
+        overridden = [i for i in blocking if i.rule in OVERRIDABLE_RULES]
+        if reason and overridden:
+            if len(reason) > 2000:
+                raise InvalidInputError("The override reason is too long (2,000 characters).")
+            blocking = [i for i in blocking if i.rule not in OVERRIDABLE_RULES]
+            note = replace(
+                note,
+                overrides=tuple(
+                    {"rule": rule, "reason": reason}
+                    for rule in dict.fromkeys(i.rule for i in overridden)
+                ),
+            )
+        if blocking:
+            reasons = "; ".join(i.message.rstrip(".") for i in blocking) + "."
             raise CheckFailedError(f"The note cannot be signed yet: {reasons}")
         return note
 
     def _sign(self, note: Note, attestation: str) -> SignedItem:
         profile, key = self._signer()
+        note = self._notes.freeze_for_signing(note)
         payload = self.note_payload(note, profile, attestation.strip())
         item = self._make_item(ItemType.NOTE, note.id, payload, key)
         with self._vault.transaction():
             self._store(item, "sign")
+            for o in note.overrides:
+                self._audit.record(
+                    "override",
+                    kind="note",
+                    record_id=note.id,
+                    detail={"rule": o["rule"], "reason": o["reason"], "item": item.id},
+                )
             self._notes.replace_signed(
                 replace(
                     note, status=NoteStatus.SIGNED, signature_ids=(*note.signature_ids, item.id)

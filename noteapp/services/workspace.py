@@ -25,12 +25,14 @@ from noteapp.services.clients import ClientService
 from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
 from noteapp.services.goal_library import GoalLibrary
+from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
 from noteapp.services.review import ReviewService
+from noteapp.services.safety_plans import SafetyPlanService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
@@ -116,6 +118,8 @@ class Workspace:
     review: ReviewService
     plans: PlanService
     goal_library: GoalLibrary
+    measures: MeasureService
+    safety_plans: SafetyPlanService
 
     @classmethod
     def build(
@@ -165,6 +169,14 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        safety_plans = SafetyPlanService(
+            vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
+        )
+        measures = MeasureService(
+            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes
+        )
+        # The risk gate asks whether the client has a current signed safety plan.
+        measures.has_current_safety_plan = safety_plans.has_current
         return cls(
             vault=vault,
             clock=clock,
@@ -192,6 +204,8 @@ class Workspace:
             review=ReviewService(signing=signing, audit=audit),
             plans=plans,
             goal_library=GoalLibrary(vault),
+            measures=measures,
+            safety_plans=safety_plans,
         )
 
     # --- lifecycle ---------------------------------------------------------------------

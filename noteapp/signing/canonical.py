@@ -15,6 +15,7 @@ PREFIX = b"noteapp-signed-payload-v1\n"
 FORMATS = {
     "note": "noteapp-note/1",
     "plan": "noteapp-plan/1",
+    "safety-plan": "noteapp-safety-plan/1",
     "plan-review": "noteapp-correction/1",
     "addendum": "noteapp-correction/1",
     "amendment": "noteapp-correction/1",

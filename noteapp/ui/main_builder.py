@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
@@ -22,9 +22,11 @@ from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.clients_view import ClientsView
 from noteapp.ui.views.dashboard_view import DashboardView, DraftRow, PlanItemRow, ReviewRow
 from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.plan_tab import PlanTab
 from noteapp.ui.views.review_view import ReviewView
+from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
 from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
@@ -33,10 +35,12 @@ from noteapp.ui.views.settings_phrases_page import QuickPhrasesSettingsPage
 from noteapp.ui.views.settings_plans_page import PlanSettingsPage
 from noteapp.ui.views.settings_profile_page import SettingsProfilePage
 from noteapp.ui.views.settings_reference_page import ReferenceDataSettingsPage
+from noteapp.ui.views.settings_safety_page import SafetyPlanSettingsPage
 from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSecurityPage
 from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
+from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
 
 DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
@@ -52,6 +56,12 @@ def integrity_text(count: int) -> str:
         f"damaged or {verb} altered outside noteapp, so {('it is' if count == 1 else 'they are')} "
         "not shown and nothing was changed. Restore from a backup (Settings → Backups)."
     )
+
+
+class _RiskEvents(QObject):
+    """Measures saved or notes signed: the risk banners and the dashboard re-read flags."""
+
+    changed = Signal()
 
 
 def _keychain_controls(ws: Workspace, prefs: DevicePrefs) -> KeychainControls:
@@ -84,12 +94,15 @@ def build_main_view(
     today = ws.clock.now().astimezone().date()
     first_name = profile.name.split()[0] if profile and profile.name.split() else ""
     note_windows: dict[str, NoteWindow] = {}
+    risk_events = _RiskEvents()
     parent_holder: list[QWidget] = []
 
     def open_note(note_id: str) -> None:
         window = note_windows.get(note_id)
         if window is None or not window.isVisible():
             window = NoteWindow(ws, note_id, parent_holder[0] if parent_holder else None)
+            # A signed note may address a risk flag: the banners re-read them.
+            window.editor.saved.connect(lambda _n: risk_events.changed.emit())
             note_windows[note_id] = window
             window.finished.connect(lambda _r, i=note_id: note_windows.pop(i, None))
         window.show()
@@ -113,8 +126,29 @@ def build_main_view(
         tab.append(PlanTab(ws, client.id, library=from_library))
         return tab[0]
 
+    def measures_tab(client: Client) -> MeasuresTab:
+        tab = MeasuresTab(ws, client.id)
+        tab.changed.connect(risk_events.changed)
+        return tab
+
+    def safety_plan_tab(client: Client) -> SafetyPlanTab:
+        return SafetyPlanTab(ws, client.id)
+
+    def risk_banner(client: Client) -> RiskFlagBanner:
+        banner = RiskFlagBanner(lambda: ws.measures.open_risk_flags(client.id))
+        risk_events.changed.connect(banner.refresh)
+        return banner
+
     clients = ClientsView(
-        ws.clients, today=today, chart_tabs=(("Notes", notes_tab), ("Plan", plan_tab))
+        ws.clients,
+        today=today,
+        chart_tabs=(
+            ("Notes", notes_tab),
+            ("Plan", plan_tab),
+            ("Measures", measures_tab),
+            ("Safety plan", safety_plan_tab),
+        ),
+        header_widgets=(risk_banner,),
     )
 
     def drafts() -> list[DraftRow]:
@@ -211,7 +245,7 @@ def build_main_view(
                 rows.append(PlanItemRow(n.client_id, text, note_id=n.id))
         return rows
 
-    def open_plan(client_id: str) -> None:
+    def open_chart_tab(client_id: str, title: str) -> None:
         if not parent_holder:
             return
         parent_holder[0].show_page("clients")  # type: ignore[attr-defined]
@@ -219,8 +253,22 @@ def build_main_view(
         chart = clients.chart
         if chart is not None:
             for i in range(chart.tabs.count()):
-                if chart.tabs.tabText(i) == "Plan":
+                if chart.tabs.tabText(i) == title:
                     chart.tabs.setCurrentIndex(i)
+
+    def open_plan(client_id: str) -> None:
+        open_chart_tab(client_id, "Plan")
+
+    def risk_flags() -> list[PlanItemRow]:
+        rows = []
+        for m in ws.measures.open_risk_flags():
+            who = client_name(m.client_id)
+            if who is not None:
+                text = f"{who}   ·   {m.name} on {m.on.isoformat()}: " + (
+                    "; ".join(m.flag_labels) or "risk item endorsed"
+                )
+                rows.append(PlanItemRow(m.client_id, text, urgent=True))
+        return rows
 
     is_clinician = profile is None or profile.role == Role.CLINICIAN
     dashboard = DashboardView(
@@ -237,6 +285,8 @@ def build_main_view(
             "no_progress": without_progress,
         },
         open_plan=open_plan,
+        risk_flags=risk_flags,
+        open_risk=lambda client_id: open_chart_tab(client_id, "Measures"),
     )
 
     def change_passphrase(current: str, new: str) -> None:
@@ -266,6 +316,7 @@ def build_main_view(
             ("Dictionary", DictionarySettingsPage(ws.speller)),
             ("Checklist", ChecklistSettingsPage(ws.settings)),
             ("Treatment plans", PlanSettingsPage(ws.settings)),
+            ("Safety plans", SafetyPlanSettingsPage(ws.safety_plans)),
             ("Signing keys", SettingsKeysPage(ws)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
         ]

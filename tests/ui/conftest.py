@@ -91,3 +91,10 @@ def find(parent: QWidget, cls: type, name: str):
     found = parent.findChild(cls, name)
     assert found is not None, name
     return found
+
+
+def without_open_risk_flags(ws) -> None:
+    """Drop the demo's measures with an open risk flag, so suites about other features can
+    sign the demo's drafts (the risk sign gate is tested in test_measures_ui.py)."""
+    for m in ws.measures.open_risk_flags():
+        ws.measures.delete(m.id, reason="test set-up")

@@ -21,6 +21,7 @@ from noteapp.ui.views.note_editor_view import NoteEditorView
 from noteapp.ui.views.plan_tab import PlanTab
 from noteapp.ui.widgets.objectives_panel import NO_PLAN_TEXT
 from tests.conftest import PASSPHRASE
+from tests.ui.conftest import without_open_risk_flags
 from tests.ui.test_signing_ui import sign_in_editor
 
 DAY = 24 * 3600
@@ -142,6 +143,7 @@ def realistic_plan() -> dict[str, Any]:
 @pytest.fixture
 def ws(workspace):
     fill_demo(workspace, clients=3, notes=12)
+    without_open_risk_flags(workspace)
     workspace.settings.update(confirm_passphrase_to_sign=True)
     return workspace
 

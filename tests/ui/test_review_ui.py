@@ -24,11 +24,13 @@ from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_keys_page import SettingsKeysPage
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.conftest import without_open_risk_flags
 
 
 @pytest.fixture
 def ws(workspace):
     fill_demo(workspace, clients=3, notes=12)
+    without_open_risk_flags(workspace)
     workspace.settings.update(confirm_passphrase_to_sign=False)
     return workspace
 

@@ -16,11 +16,13 @@ from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
 from noteapp.ui.views.note_editor_view import NoteEditorView
 from tests.conftest import PASSPHRASE
+from tests.ui.conftest import without_open_risk_flags
 
 
 @pytest.fixture
 def ws(workspace):
     fill_demo(workspace, clients=3, notes=12)
+    without_open_risk_flags(workspace)
     workspace.settings.update(confirm_passphrase_to_sign=True)
     return workspace
 

@@ -1,5 +1,8 @@
 """Sign a draft: the checklist state, the attestation, the passphrase (when the setting asks
-for it), then "Sign and lock" on a worker thread (the passphrase check runs Argon2)."""
+for it), then "Sign and lock" on a worker thread (the passphrase check runs Argon2).
+
+When only an overridable rule blocks (the risk-flag follow-up), "Sign with an override"
+lets the clinician sign after writing a reason; the core keeps and audits it."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.signatures import SignedItem
-from noteapp.services.signing import DEFAULT_ATTESTATION
+from noteapp.services.signing import DEFAULT_ATTESTATION, OVERRIDABLE_RULES
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
@@ -42,6 +46,10 @@ class SignDialog(QDialog):
         note = ws.notes.get(note_id)
         result = ws.notes.check(note)
         self.blocking = list(result.blocking)
+        # Only rules the core lets through with a reason (never the documentation rules).
+        self.overridable = bool(self.blocking) and all(
+            i.rule in OVERRIDABLE_RULES for i in self.blocking
+        )
         self.needs_passphrase = bool(ws.settings.get().confirm_passphrase_to_sign)
         profile = ws.profile.get()
 
@@ -63,6 +71,7 @@ class SignDialog(QDialog):
         self.blocking_list = QListWidget(self)
         self.blocking_list.setObjectName("signBlockingList")
         self.blocking_list.setAccessibleName("What still blocks signing")
+        self.blocking_list.setWordWrap(True)
         for item in self.blocking:
             row = QListWidgetItem("✗  " + item.message)
             row.setForeground(Qt.GlobalColor.darkRed)
@@ -76,6 +85,11 @@ class SignDialog(QDialog):
                 f"✗ {n} checklist item{'s' if n != 1 else ''} must be fixed before this note "
                 "can be signed:"
             )
+            if self.overridable:
+                self.check_label.setText(
+                    "✗ A risk flag is not addressed yet. Fix it, or sign with an override and "
+                    "write the reason:"
+                )
             self.check_label.setStyleSheet("color: #b3261e;")
         elif warnings:
             self.check_label.setText(
@@ -89,6 +103,26 @@ class SignDialog(QDialog):
         self.blocking_list.setMaximumHeight(140)
         lay.addWidget(self.check_label)
         lay.addWidget(self.blocking_list)
+        self.override_check = QCheckBox("Sign with an override", self)
+        self.override_check.setObjectName("signOverrideCheck")
+        self.override_check.setAccessibleName("Sign with an override")
+        self.override_reason = QPlainTextEdit(self)
+        self.override_reason.setObjectName("signOverrideReasonEdit")
+        self.override_reason.setAccessibleName("Reason for the override")
+        self.override_reason.setPlaceholderText(
+            "Why this note is signed without the risk follow-up (kept with the note and in "
+            "the audit log), e.g. risk assessed in a same-day crisis note; safety plan to be "
+            "completed at the next session tomorrow."
+        )
+        self.override_reason.setTabChangesFocus(True)
+        self.override_reason.setMaximumHeight(80)
+        self.override_reason.setEnabled(False)
+        self.override_check.setVisible(self.overridable)
+        self.override_reason.setVisible(self.overridable)
+        self.override_check.toggled.connect(self._override_toggled)
+        self.override_reason.textChanged.connect(self._override_toggled)
+        lay.addWidget(self.override_check)
+        lay.addWidget(self.override_reason)
 
         form = QFormLayout()
         self.signer_label = QLabel(profile.signature_name if profile else "—", self)
@@ -134,8 +168,23 @@ class SignDialog(QDialog):
         if self.needs_passphrase and not self.blocking:
             self.passphrase.setFocus()
 
+    def reason(self) -> str:
+        if not (self.overridable and self.override_check.isChecked()):
+            return ""
+        return " ".join(self.override_reason.toPlainText().split())
+
+    def _override_toggled(self, *_: object) -> None:
+        on = self.override_check.isChecked()
+        self.override_reason.setEnabled(on)
+        self.sign_button.setEnabled(not self.blocking or bool(self.reason()))
+        self.sign_button.setText("Sign with override" if on else "Sign and lock")
+
     def submit(self) -> None:
-        if self.blocking:
+        override_reason = self.reason()
+        if self.blocking and not self.overridable:
+            return
+        if self.blocking and not override_reason:
+            show_error(self.error, "Write the reason for the override to sign.")
             return
         attestation = self.attestation.toPlainText().strip()
         if not attestation:
@@ -149,7 +198,12 @@ class SignDialog(QDialog):
         self._set_busy(True)
         ws, note_id = self.ws, self.note_id
         run_in_background(
-            lambda: ws.signing.sign_note(note_id, passphrase=passphrase, attestation=attestation),
+            lambda: ws.signing.sign_note(
+                note_id,
+                passphrase=passphrase,
+                attestation=attestation,
+                override_reason=override_reason,
+            ),
             on_done=self._done,
             on_error=self._failed,
             parent=self,
@@ -159,6 +213,8 @@ class SignDialog(QDialog):
         self.busy.setVisible(busy)
         for w in (self.sign_button, self.cancel_button, self.attestation, self.passphrase):
             w.setEnabled(not busy)
+        if not busy:
+            self._override_toggled()
 
     def _done(self, item: SignedItem) -> None:
         self._set_busy(False)

@@ -12,6 +12,8 @@ from noteapp.services.clients import ClientService
 
 # (title, factory(client) -> QWidget) for tabs the composition root adds (Notes, ...).
 ExtraTab = tuple[str, Callable[[Client], Any]]
+# factory(client) -> QWidget shown under the chart header (e.g. the risk-flag banner).
+HeaderWidget = Callable[[Client], Any]
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class ChartContext:
     clients: ClientService
     today: date
     extra_tabs: tuple[ExtraTab, ...] = ()
+    header_widgets: tuple[HeaderWidget, ...] = ()
 
 
 def age_on(dob: date | None, today: date) -> int | None:

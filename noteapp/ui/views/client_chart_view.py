@@ -65,6 +65,9 @@ class ClientChartView(QWidget):
         badge.setContentsMargins(8, 2, 8, 2)
         row.addWidget(badge)
         lay.addLayout(row)
+        self.header_widgets = [make(client) for make in ctx.header_widgets]
+        for widget in self.header_widgets:
+            lay.addWidget(widget)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("chartTabs")
         self.tabs.setAccessibleName("Chart sections")

@@ -34,7 +34,7 @@ from noteapp.ui.models.client_list_model import (
     ClientRole,
     StatusFilter,
 )
-from noteapp.ui.views.chart_context import ChartContext, ExtraTab
+from noteapp.ui.views.chart_context import ChartContext, ExtraTab, HeaderWidget
 from noteapp.ui.views.client_chart_view import ClientChartView
 from noteapp.ui.widgets.layout import body_label
 
@@ -53,6 +53,7 @@ class ClientsView(QWidget):
         *,
         today: date,
         chart_tabs: tuple[ExtraTab, ...] = (),
+        header_widgets: tuple[HeaderWidget, ...] = (),
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -60,6 +61,7 @@ class ClientsView(QWidget):
         self._clients = clients
         self._today = today
         self._chart_tabs = chart_tabs
+        self._header_widgets = header_widgets
         self.active_dialog: QDialog | None = None
 
         self.filter = QLineEdit(self)
@@ -217,7 +219,9 @@ class ClientsView(QWidget):
             self.chart_stack.setCurrentWidget(self.no_chart)
             return
         self.chart = ClientChartView(
-            client, ChartContext(self._clients, self._today, self._chart_tabs), self
+            client,
+            ChartContext(self._clients, self._today, self._chart_tabs, self._header_widgets),
+            self,
         )
         self.chart_stack.addWidget(self.chart)
         self.chart_stack.setCurrentWidget(self.chart)

@@ -1,6 +1,7 @@
 """Dashboard: a calm overview of the caseload, the drafts still to finish, signed notes
 waiting on supervision (awaiting co-signature, returned for revision), and treatment-plan
-follow-ups (reviews due, clients without a current plan, notes without goal progress)."""
+follow-ups (reviews due, clients without a current plan, notes without goal progress), and
+first of all the risk flags still to address (e.g. PHQ-9 item 9 above 0)."""
 
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ class DashboardView(QWidget):
         returned: Callable[[], Sequence[ReviewRow]] | None = None,
         plan_items: dict[str, Callable[[], Sequence[PlanItemRow]]] | None = None,
         open_plan: Callable[[str], None] | None = None,
+        risk_flags: Callable[[], Sequence[PlanItemRow]] | None = None,
+        open_risk: Callable[[str], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -111,6 +114,8 @@ class DashboardView(QWidget):
         self._returned = returned
         self._plan_items = plan_items or {}
         self._open_plan = open_plan
+        self._risk_flags = risk_flags
+        self._open_risk = open_risk
         lay = QVBoxLayout(self)
         lay.setContentsMargins(32, 28, 32, 28)
         lay.setSpacing(16)
@@ -126,6 +131,13 @@ class DashboardView(QWidget):
         stats.addWidget(self.unsigned, 0, 2)
         stats.setColumnStretch(3, 1)
         lay.addLayout(stats)
+        self.risk_heading = self._heading("Risk flags to address", "dashboardRiskHeading")
+        self.risk_heading.setStyleSheet("color: #b3261e;")
+        lay.addWidget(self.risk_heading)
+        self.risk_list = self._list(
+            "dashboardRiskList", "Risk flags to address; press Enter to open the client"
+        )
+        lay.addWidget(self.risk_list)
         lay.addWidget(self._heading("Drafts to finish", "dashboardDraftHeading"))
         self.info = body_label("No drafts waiting — every note is finished.", self, "dashboardInfo")
         self.info.setAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -237,7 +249,24 @@ class DashboardView(QWidget):
             self.plan_headings[key].setVisible(bool(rows))
             widget.setVisible(bool(rows))
 
+    def _refresh_risk(self) -> None:
+        rows = list(self._risk_flags()) if self._risk_flags is not None else []
+        self.risk_list.clear()
+        for row in rows:
+            item = QListWidgetItem("⚠  " + row.text)
+            item.setData(Qt.ItemDataRole.UserRole + 2, row.client_id)
+            item.setForeground(QColor("#b3261e"))
+            self.risk_list.addItem(item)
+        self._fit(self.risk_list)
+        self.risk_heading.setText(f"Risk flags to address ({len(rows)})")
+        self.risk_heading.setVisible(bool(rows))
+        self.risk_list.setVisible(bool(rows))
+
     def _activated(self, item: QListWidgetItem) -> None:
+        risk_client = item.data(Qt.ItemDataRole.UserRole + 2)
+        if risk_client and self._open_risk is not None:
+            self._open_risk(str(risk_client))
+            return
         client_id = item.data(Qt.ItemDataRole.UserRole + 1)
         if client_id and self._open_plan is not None:
             self._open_plan(str(client_id))
@@ -263,6 +292,7 @@ class DashboardView(QWidget):
             self.draft_list.addItem(item)
         self.draft_list.setVisible(bool(rows))
         self.info.setVisible(not rows)
+        self._refresh_risk()
         self._refresh_reviews()
         self._refresh_plan_items()
         clients = self._clients.list()

@@ -34,6 +34,7 @@ from noteapp.ui.widgets.metadata_panel import MetadataPanel
 from noteapp.ui.widgets.note_preview import NotePreview
 from noteapp.ui.widgets.objectives_panel import ObjectivesPanel
 from noteapp.ui.widgets.quick_phrase_popup import QuickPhrasePopup
+from noteapp.ui.widgets.risk_assessment_panel import RiskAssessmentPanel
 from noteapp.ui.widgets.section_editor import SectionEditor
 from noteapp.ui.widgets.signed_record import record_html
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
@@ -45,6 +46,10 @@ SIGNED_TEXT = (
 PSYCHOTHERAPY_TEXT = (
     "Psychotherapy notes are kept apart from the record and excluded from search and "
     "exports unless you include them."
+)
+RISK_FLAG_TEXT = (
+    "A measure raised a risk flag (item 9 above 0): complete this risk assessment, and make "
+    "sure the client has a current safety plan, before signing."
 )
 COPIED_TEXT = (
     "Some sections were copied forward from an earlier note. Edit them so they describe "
@@ -202,6 +207,14 @@ class NoteEditorView(QWidget):
                     parent=self,
                 )
             )
+        # Measures given on the session date: "PHQ-9 14 (moderate), down 4 since last".
+        self.same_day_label = QLabel("", self)
+        self.same_day_label.setObjectName("same_day_measures")
+        self.same_day_label.setAccessibleName("Measures given this day")
+        self.same_day_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.same_day_label.setWordWrap(True)
+        self.same_day_label.hide()
+        lay.addWidget(self.same_day_label)
         if self.note.copied_from and not self.read_only:
             lay.addWidget(
                 Banner(COPIED_TEXT, object_name="copied_banner", button_text="Got it", parent=self)
@@ -251,6 +264,16 @@ class NoteEditorView(QWidget):
             s_lay.addWidget(editor)
             if editor.text_edit is not None:
                 self._watch_edit(editor.text_edit)
+        # The structured risk assessment: first when a measure raised a risk flag.
+        self.risk_panel: RiskAssessmentPanel | None = None
+        if not self.psychotherapy:
+            flagged = bool(self.ws.measures.open_risk_flags(self.note.client_id))
+            self.risk_panel = RiskAssessmentPanel(
+                sections_box, alert=RISK_FLAG_TEXT if flagged and not self.read_only else ""
+            )
+            self.risk_panel.set_assessment(self.note.risk_assessment)
+            self.risk_panel.changed.connect(self._on_changed)
+            s_lay.insertWidget(0 if flagged else s_lay.count(), self.risk_panel)
         s_lay.addStretch(1)
         if not self.psychotherapy:
             self._watch_edit(self.metadata.risk_detail)
@@ -328,6 +351,8 @@ class NoteEditorView(QWidget):
         for field_id, editor in self.sections.items():
             editor.set_value(note.fields.get(field_id, [] if editor.checks else ""))
         self.metadata.set_session(note.session)
+        if self.risk_panel is not None:
+            self.risk_panel.set_assessment(note.risk_assessment)
         if not self.read_only:
             self._show_saved(note)
 
@@ -348,6 +373,10 @@ class NoteEditorView(QWidget):
             self.objectives.set_read_only()
         for editor in self.sections.values():
             editor.set_read_only(True)
+        if self.risk_panel is not None:
+            self.risk_panel.set_read_only(True)
+            self.risk_panel.set_alert("")
+            self.risk_panel.setVisible(self.note.risk_assessment is not None)
         self.metadata.set_read_only(True)
         for b in (self.undo_button, self.redo_button, self.phrase_button):
             b.setEnabled(False)
@@ -369,11 +398,14 @@ class NoteEditorView(QWidget):
 
     def draft(self) -> Note:
         """The note as it stands on screen (saved or not)."""
-        return replace(
+        note = replace(
             self.note,
             fields={**self.note.fields, **self.field_values()},
             session=self.metadata.session(),
         )
+        if self.risk_panel is not None and not self.read_only:
+            note = replace(note, risk_assessment=self.risk_panel.assessment_or_none())
+        return note
 
     def word_count(self) -> int:
         return sum(len(v.split()) for v in self.field_values().values() if isinstance(v, str))
@@ -401,11 +433,14 @@ class NoteEditorView(QWidget):
             return True
         self._stop_timers()
         try:
+            risk = self.risk_panel.assessment() if self.risk_panel is not None else None
             note = self.ws.notes.save(
                 self.note.id,
                 fields=self.field_values(),
                 session=self.metadata.session(),
                 autosave=True,
+                risk_assessment=risk,
+                clear_risk_assessment=risk is None and self.note.risk_assessment is not None,
             )
         except Exception as exc:  # any failure: keep the text on screen and keep trying
             self.last_error = message_for(exc)
@@ -449,8 +484,22 @@ class NoteEditorView(QWidget):
             self.checklist.set_warnings(self.ws.notes.psychotherapy_warnings(draft))
         else:
             self.checklist.set_result(self.ws.notes.check(draft))
+        self._show_same_day(draft)
         words = self.word_count()
         self.word_count_label.setText(f"· {words} word{'s' if words != 1 else ''}")
+
+    def _show_same_day(self, draft: Note) -> None:
+        try:
+            measures = self.ws.notes.note_measures(draft)
+        except Exception:  # the line is a convenience; the preview shows the same facts
+            measures = ()
+        text = "   ·   ".join(str(m.get("summary", "")) for m in measures if m.get("summary"))
+        risky = any(m.get("risk") for m in measures)
+        self.same_day_label.setText(("Measures this date: " + text) if text else "")
+        self.same_day_label.setStyleSheet(
+            "QLabel { font-weight: bold; color: %s; }" % ("#b3261e" if risky else "#2f4a66")
+        )
+        self.same_day_label.setVisible(bool(text))
 
     def _toggle_preview(self, on: bool) -> None:
         self.preview.setVisible(on)
@@ -463,6 +512,10 @@ class NoteEditorView(QWidget):
         if editor is not None:
             self.sections_scroll.ensureWidgetVisible(editor, 0, 40)
             editor.focus_input()
+            return
+        if rule == "risk_flag_followup" and self.risk_panel is not None:
+            self.sections_scroll.ensureWidgetVisible(self.risk_panel, 0, 40)
+            self.risk_panel.level.setFocus()
             return
         target = self.metadata.focus_for_rule(rule)
         self.meta_scroll.ensureWidgetVisible(target, 0, 40)

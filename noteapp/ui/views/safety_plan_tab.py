@@ -1,0 +1,300 @@
+"""The Safety plan tab of a client's chart: the six steps and reasons for living (edited while
+a draft, read-only once signed), crisis lines prefilled from the defaults, signing, revising,
+versions, and the two exports (the client's copy and the clinical document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from noteapp.domain.safety_plan import SafetyPlan, SafetyPlanStatus
+from noteapp.ui.dialogs.safety_plan_export_dialog import SafetyPlanExportDialog
+from noteapp.ui.dialogs.safety_plan_sign_dialog import SafetyPlanSignDialog
+from noteapp.ui.errors import message_for
+from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui.widgets.note_preview import NotePreview
+from noteapp.ui.widgets.safety_plan_editor import SafetyPlanEditor
+from noteapp.ui.widgets.signed_record import record_html
+
+CHIP_STYLES = {
+    SafetyPlanStatus.DRAFT: "background: #e6ecf3; color: #2f4a66;",
+    SafetyPlanStatus.SIGNED: "background: #dcefe1; color: #1e6b34;",
+    SafetyPlanStatus.SUPERSEDED: "background: #eeeeee; color: #57606a;",
+}
+NO_PLAN_TEXT = (
+    "No safety plan yet. Start one together with the client: warning signs, coping "
+    "strategies, people and places, professionals and crisis lines, making the environment "
+    "safe, and their reasons for living."
+)
+
+
+def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
+    b = QPushButton(text, parent)
+    b.setObjectName(name)
+    b.setAccessibleName(text.replace("&", "").rstrip("…"))
+    if tip:
+        b.setToolTip(tip)
+    return b
+
+
+class SafetyPlanTab(QWidget):
+    SAVE_DELAY_MS = 800
+
+    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("safety_plan_tab")
+        self.ws = ws
+        self.client_id = client_id
+        self.plan: SafetyPlan | None = None
+        self.dirty = False
+        self.active_dialog: Any = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 8, 0, 0)
+        lay.addLayout(self._build_header())
+        lay.addLayout(self._build_actions())
+        self.error = error_label(self, "safetyPlanError")
+        lay.addWidget(self.error)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setObjectName("safetyPlanSplitter")
+        self.stack = QStackedWidget(split)
+        self.stack.setObjectName("safetyPlanStack")
+        self.empty = body_label(NO_PLAN_TEXT, self.stack, "safetyPlanEmptyLabel")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.editor = SafetyPlanEditor()
+        self.editor.changed.connect(self._edited)
+        self.editor_scroll = QScrollArea(self.stack)
+        self.editor_scroll.setObjectName("safetyPlanEditorScroll")
+        self.editor_scroll.setWidgetResizable(True)
+        self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor_scroll.setWidget(self.editor)
+        signed_box = QSplitter(Qt.Orientation.Vertical, self.stack)
+        signed_box.setObjectName("safetyPlanSignedSplitter")
+        self.preview = NotePreview(signed_box)
+        self.preview.setObjectName("safetyPlanPreview")
+        self.preview.setAccessibleName("The signed safety plan")
+        self.record = QTextBrowser(signed_box)
+        self.record.setObjectName("safetyPlanRecord")
+        self.record.setAccessibleName("Signature")
+        self.record.setStyleSheet("QTextBrowser { background: #fbfbf8; color: #1f2328; }")
+        signed_box.setSizes([520, 80])
+        self.signed_box = signed_box
+        for w in (self.empty, self.editor_scroll, signed_box):
+            self.stack.addWidget(w)
+        split.addWidget(self._build_versions(split))
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        lay.addWidget(split, 1)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(self.SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+        self.refresh()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        title = QLabel("Safety plan", self)
+        font = QFont(title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        title.setFont(font)
+        row.addWidget(title)
+        self.status_chip = QLabel("", self)
+        self.status_chip.setObjectName("safetyPlanStatusChip")
+        self.version_label = QLabel("", self)
+        self.version_label.setObjectName("safetyPlanVersionLabel")
+        self.save_label = QLabel("", self)
+        self.save_label.setObjectName("safetyPlanSaveLabel")
+        self.save_label.setStyleSheet("color: palette(placeholder-text);")
+        row.addWidget(self.status_chip)
+        row.addWidget(self.version_label)
+        row.addStretch(1)
+        row.addWidget(self.save_label)
+        return row
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.new_button = _button(
+            "Start a safety plan",
+            "safetyPlanNewButton",
+            self,
+            "A new draft, crisis lines filled in",
+        )
+        self.sign_button = _button("Sign…", "safetyPlanSignButton", self, "Check, sign and lock")
+        self.revise_button = _button(
+            "Revise", "safetyPlanReviseButton", self, "Start the next version from the signed one"
+        )
+        self.client_copy_button = _button(
+            "Export client copy…",
+            "safetyPlanClientCopyButton",
+            self,
+            "A plain, large-print Word copy for the client",
+        )
+        self.export_button = _button(
+            "Export (clinical)…", "safetyPlanExportButton", self, "Signed Word document"
+        )
+        self.new_button.clicked.connect(self.new_plan)
+        self.sign_button.clicked.connect(self.open_sign)
+        self.revise_button.clicked.connect(self.revise)
+        self.client_copy_button.clicked.connect(lambda: self.open_export(client_copy=True))
+        self.export_button.clicked.connect(lambda: self.open_export(client_copy=False))
+        for b in (
+            self.new_button,
+            self.sign_button,
+            self.revise_button,
+            self.client_copy_button,
+            self.export_button,
+        ):
+            row.addWidget(b)
+        row.addStretch(1)
+        return row
+
+    def _build_versions(self, parent: QWidget) -> QWidget:
+        box = QWidget(parent)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(8, 0, 0, 0)
+        lay.addWidget(QLabel("Versions", box))
+        self.versions = QListWidget(box)
+        self.versions.setObjectName("safetyPlanVersionList")
+        self.versions.setAccessibleName("Versions of the safety plan")
+        self.versions.currentItemChanged.connect(self._version_chosen)
+        lay.addWidget(self.versions, 1)
+        box.setMinimumWidth(190)
+        return box
+
+    # --- showing -----------------------------------------------------------------------
+
+    def refresh(self, select_id: str | None = None) -> None:
+        versions = self.ws.safety_plans.versions(self.client_id)
+        self.versions.blockSignals(True)
+        self.versions.clear()
+        for p in reversed(versions):
+            text = f"Version {p.version} · {p.status.value.capitalize()}"
+            if p.signed_on:
+                text += f" {p.signed_on.isoformat()}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.versions.addItem(item)
+        self.versions.blockSignals(False)
+        target = select_id or (versions[-1].id if versions else None)
+        for i in range(self.versions.count()):
+            if self.versions.item(i).data(Qt.ItemDataRole.UserRole) == target:
+                self.versions.setCurrentRow(i)
+        self._show(self.ws.safety_plans.get(target) if target else None)
+
+    def _version_chosen(self, item: QListWidgetItem | None, _prev: Any) -> None:
+        if item is None:
+            return
+        self.flush()
+        self._show(self.ws.safety_plans.get(str(item.data(Qt.ItemDataRole.UserRole))))
+
+    def _show(self, plan: SafetyPlan | None) -> None:
+        self.plan = plan
+        latest = self.ws.safety_plans.latest(self.client_id)
+        for w in (self.status_chip, self.version_label):
+            w.setVisible(plan is not None)
+        self.new_button.setVisible(latest is None)
+        self.sign_button.setEnabled(plan is not None and not plan.is_signed)
+        self.revise_button.setEnabled(latest is not None and latest.is_signed)
+        signed = plan is not None and plan.is_signed
+        self.client_copy_button.setEnabled(signed)
+        self.export_button.setEnabled(signed)
+        if plan is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        self.status_chip.setText(plan.status.value.capitalize())
+        self.status_chip.setStyleSheet(
+            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
+            + CHIP_STYLES[plan.status]
+            + " }"
+        )
+        made = f", signed {plan.signed_on.isoformat()}" if plan.signed_on else ""
+        self.version_label.setText(f"version {plan.version}{made}")
+        if plan.is_signed:
+            self.preview.show_document(self.ws.safety_plans.render(plan))
+            self.record.setHtml(record_html(self.ws.signing.items(plan.id)))
+            self.stack.setCurrentWidget(self.signed_box)
+        else:
+            self.editor.set_plan(plan)
+            self.stack.setCurrentWidget(self.editor_scroll)
+
+    # --- editing -----------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self.dirty = True
+        self.save_label.setText("Saving…")
+        self._save_timer.start()
+
+    def flush(self) -> bool:
+        """Save the draft now if it changed."""
+        if not self.dirty or self.plan is None or self.plan.is_signed:
+            return True
+        self._save_timer.stop()
+        try:
+            saved = self.ws.safety_plans.save_draft(self.editor.edited_plan())
+        except Exception as exc:  # keep the edits on screen; say why it did not save
+            show_error(self.error, f"Not saved: {message_for(exc)}")
+            self.save_label.setText("Not saved")
+            return False
+        self.plan = saved
+        self.editor.set_record_version(saved.record_version)
+        self.dirty = False
+        show_error(self.error, "")
+        self.save_label.setText("All changes saved")
+        return True
+
+    def hideEvent(self, event: Any) -> None:
+        self.flush()
+        super().hideEvent(event)
+
+    def new_plan(self) -> None:
+        try:
+            plan = self.ws.safety_plans.start(self.client_id)
+        except Exception as exc:
+            show_error(self.error, message_for(exc))
+            return
+        self.refresh(plan.id)
+
+    def revise(self) -> None:
+        self.flush()
+        try:
+            plan = self.ws.safety_plans.revise(self.client_id)
+        except Exception as exc:
+            show_error(self.error, message_for(exc))
+            return
+        self.refresh(plan.id)
+
+    # --- dialogs -----------------------------------------------------------------------
+
+    def open_sign(self) -> None:
+        if self.plan is None or self.plan.is_signed or not self.flush():
+            return
+        dialog = SafetyPlanSignDialog(self.ws, self.plan.id, self)
+        dialog.signed.connect(lambda *_: self.refresh(self.plan.id if self.plan else None))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def open_export(self, *, client_copy: bool) -> None:
+        if self.plan is None or not self.plan.is_signed:
+            return
+        dialog = SafetyPlanExportDialog(self.ws, self.plan.id, self, client_copy=client_copy)
+        dialog.exported.connect(lambda path: self.save_label.setText(f"Exported to {path}"))
+        self.active_dialog = dialog
+        dialog.open()

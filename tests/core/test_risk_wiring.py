@@ -1,0 +1,54 @@
+"""The risk gate through the real workspace: after a positive PHQ-9 item 9 the next note is
+held until it has a completed risk assessment AND the client has a current signed safety
+plan (the measures service asks the safety-plan service)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, time
+
+import pytest
+
+from noteapp.domain.clients import Diagnosis
+from noteapp.domain.errors import CheckFailedError
+from noteapp.domain.notes import RiskScreen, ScreenResult
+from noteapp.services.workspace import Workspace
+from tests.core.test_risk import COMPLETE
+from tests.core.test_safety_plans import safety_data
+from tests.core.test_signing import FIELDS
+
+
+def test_safety_plan_and_assessment_open_the_gate(workspace: Workspace) -> None:
+    ws = workspace
+    ws.profile.set(name="Dana Whitfield", credentials="LCSW")
+    ws.settings.update(confirm_passphrase_to_sign=False)
+    client = ws.clients.add(name="Jordan Avery", diagnoses=[Diagnosis("F33.1", "MDD")])
+    measure = ws.measures.add(
+        client_id=client.id,
+        instrument="phq9",
+        answers=[1, 1, 1, 1, 0, 1, 0, 0, 1],
+        on=date(2026, 1, 2),
+    )
+    assert measure.risk and ws.measures.open_risk_flags(client.id)
+    note = ws.notes.new(client_id=client.id, template_id="birp", fields=FIELDS)
+    note = ws.notes.save(
+        note.id,
+        session=dataclasses.replace(
+            note.session,
+            date=date(2026, 1, 5),
+            start=time(9),
+            end=time(9, 50),
+            service_code="90834",
+            place_of_service="11",
+            risk=RiskScreen(ScreenResult.PRESENT, ScreenResult.DENIED, "Passive SI, no plan."),
+        ),
+    )
+    ws.notes.save(note.id, risk_assessment=COMPLETE)
+    with pytest.raises(CheckFailedError, match="safety plan"):
+        ws.signing.sign_note(note.id)
+    plan = ws.safety_plans.import_json(client.id, safety_data())
+    ws.safety_plans.sign(plan.id)
+    assert ws.safety_plans.has_current(client.id)
+    ws.signing.sign_note(note.id)  # no override needed now
+    assert ws.notes.get(note.id).is_signed
+    assert not ws.measures.open_risk_flags(client.id)
