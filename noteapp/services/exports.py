@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from noteapp.domain.clock import Clock
+from noteapp.domain.document import (
+    Block,
+    Document,
+    Heading,
+    KeyValueTable,
+    Paragraph,
+    document_to_dict,
+)
 from noteapp.domain.errors import InvalidInputError, RefusedError
 from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
 from noteapp.domain.notes import Note, NoteStatus
@@ -20,6 +29,7 @@ from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.export import default_file_name, encrypt_docx, write_client_copy, write_docx
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
@@ -43,6 +53,7 @@ class ExportService:
         audit: AuditService,
         clock: Clock,
         plans: PlanService | None = None,
+        measures: MeasureService | None = None,
     ) -> None:
         self._notes = notes
         self._clients = clients
@@ -51,6 +62,7 @@ class ExportService:
         self._audit = audit
         self._clock = clock
         self._plans = plans
+        self._measures = measures
 
     def _letterhead(self) -> Letterhead:
         p = self._profile.get()
@@ -73,7 +85,7 @@ class ExportService:
         """A signed plan version, verifiable like a note (acknowledgement block included)."""
         proof = Proof((self._signing.proof(plan_id),), logo_png=self._letterhead().logo_png)
         job = job_from_proof(proof)
-        return ExportJob(job.letterhead, job.client, job.notes, proof=proof_to_bytes(proof))
+        return replace(job, proof=proof_to_bytes(proof))
 
     def export_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
         return self.write(
@@ -148,7 +160,7 @@ class ExportService:
         if note.status == NoteStatus.SIGNED:
             proof = Proof((self._signing.proof(note.id),), logo_png=self._letterhead().logo_png)
             job = job_from_proof(proof)
-            return ExportJob(job.letterhead, job.client, job.notes, proof=proof_to_bytes(proof))
+            return replace(job, proof=proof_to_bytes(proof))
         if not draft:
             raise RefusedError("This note is a draft: sign it first, or export it as a draft.")
         return ExportJob(
@@ -187,19 +199,57 @@ class ExportService:
         plan = self._plans.current_signed(client_id) if self._plans is not None else None
         if plan is not None:  # the chart opens with the plan the notes were written under
             proofs.insert(0, self._signing.proof(plan.id))
+        summary = self._measures_document(client_id, date_from, date_to)
         proof = Proof(
             tuple(proofs),
+            extra=(document_to_dict(summary),) if summary else (),
             chart_title=f"Clinical record, {span}",
             logo_png=self._letterhead().logo_png,
         )
         job = job_from_proof(proof)
-        return ExportJob(
-            job.letterhead,
-            job.client,
-            job.notes,
-            chart_title=job.chart_title,
-            proof=proof_to_bytes(proof),
-        )
+        return replace(job, proof=proof_to_bytes(proof))
+
+    def _measures_document(
+        self, client_id: str, date_from: date | None, date_to: date | None
+    ) -> Document | None:
+        """The client's measures in the range, per instrument (each note also carries, signed,
+        the measures it referenced)."""
+        if self._measures is None:
+            return None
+        items = [
+            m
+            for m in self._measures.list(client_id)
+            if (date_from is None or m.on >= date_from) and (date_to is None or m.on <= date_to)
+        ]
+        if not items:
+            return None
+        blocks: list[Block] = []
+        for instrument in sorted({m.instrument for m in items}):
+            rows = [m for m in items if m.instrument == instrument]
+            blocks.append(Heading(2, rows[0].name))
+            blocks.append(
+                KeyValueTable(
+                    tuple(
+                        (
+                            m.on.isoformat(),
+                            f"{m.total} ({m.severity})"
+                            + (" · total only, from paper" if m.total_only else "")
+                            + "".join(f" · {label}" for label in m.flag_labels),
+                        )
+                        for m in rows
+                    )
+                )
+            )
+            trend = self._measures.trend(client_id, instrument)
+            change = trend.change_since_baseline
+            facts = [
+                f"change since baseline {change:+d}" if change is not None else "",
+                "response (≥ 50 % reduction)" if trend.response else "",
+                "remission" if trend.remission else "",
+            ]
+            if any(facts):
+                blocks.append(Paragraph("; ".join(f for f in facts if f).capitalize() + "."))
+        return Document(title="Outcome measures", blocks=tuple(blocks))
 
     def chart_notes(
         self,

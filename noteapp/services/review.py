@@ -4,18 +4,17 @@ clinician imports the result, which is checked against the note in the vault."""
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from noteapp.domain.errors import CheckFailedError, InvalidInputError, RefusedError
-from noteapp.domain.export_model import ExportJob
 from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
 from noteapp.export import encrypt_docx, write_docx
 from noteapp.services.audit import AuditService
 from noteapp.services.signing import SigningService
 from noteapp.services.verification import VerificationReport, verify_docx
 from noteapp.signing.presentation import job_from_proof
-from noteapp.signing.proof import NoteProof, Proof, check_note_proof, proof_to_bytes
+from noteapp.signing.proof import NoteProof, check_note_proof, proof_to_bytes
 
 
 @dataclass(frozen=True)
@@ -59,15 +58,9 @@ class ReviewService:
                 np, item_type=item_type, text=text, passphrase=passphrase
             )
             notes.append(NoteProof((*np.items, item)))
-        proof = Proof(tuple(notes), report.proof.chart_title, report.proof.logo_png)
+        proof = replace(report.proof, notes=tuple(notes))
         job = job_from_proof(proof)
-        reviewed = ExportJob(
-            job.letterhead,
-            job.client,
-            job.notes,
-            chart_title=job.chart_title,
-            proof=proof_to_bytes(proof),
-        )
+        reviewed = replace(job, proof=proof_to_bytes(proof))
         # A protected file stays protected: the reviewed copy gets the same password.
         if password is None:
             write_docx(reviewed, Path(out))

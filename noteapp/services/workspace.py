@@ -200,6 +200,7 @@ class Workspace:
                 audit=audit,
                 clock=clock,
                 plans=plans,
+                measures=measures,
             ),
             review=ReviewService(signing=signing, audit=audit),
             plans=plans,

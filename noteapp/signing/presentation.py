@@ -106,4 +106,12 @@ def job_from_proof(proof: Proof) -> ExportJob:
         notes=tuple(exported_note(n) for n in proof.notes),
         draft=False,
         chart_title=proof.chart_title,
+        extra=tuple(_extra_document(e) for e in proof.extra),
     )
+
+
+def _extra_document(d: dict[str, Any]) -> Document:
+    try:
+        return document_from_dict(d)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProofError("A summary in the signature proof is malformed.") from exc

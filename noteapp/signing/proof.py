@@ -45,6 +45,9 @@ class Proof:
     notes: tuple[NoteProof, ...]
     chart_title: str = ""
     logo_png: bytes | None = None  # presentation only: not signed, not verified
+    # Summaries after the signed notes (e.g. the chart's measures table): shown and compared
+    # like the rest of the visible text, but not signed themselves.
+    extra: tuple[dict[str, Any], ...] = ()
 
 
 def item_to_dict(item: SignedItem) -> dict[str, Any]:
@@ -87,6 +90,8 @@ def proof_to_bytes(proof: Proof) -> bytes:
     }
     if proof.logo_png:
         doc["logo_png"] = base64.b64encode(proof.logo_png).decode()
+    if proof.extra:
+        doc["extra"] = list(proof.extra)
     return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -113,8 +118,14 @@ def proof_from_bytes(data: bytes) -> Proof:
     except (ValueError, binascii.Error):
         logo_png = None
     title = doc.get("chart_title", "")
+    extra = doc.get("extra", [])
+    if not isinstance(extra, list) or not all(isinstance(e, dict) for e in extra):
+        raise ProofError("The signature proof is malformed.")
     return Proof(
-        tuple(notes), chart_title=title if isinstance(title, str) else "", logo_png=logo_png
+        tuple(notes),
+        chart_title=title if isinstance(title, str) else "",
+        logo_png=logo_png,
+        extra=tuple(extra),
     )
 
 

@@ -52,3 +52,41 @@ def test_safety_plan_and_assessment_open_the_gate(workspace: Workspace) -> None:
     ws.signing.sign_note(note.id)  # no override needed now
     assert ws.notes.get(note.id).is_signed
     assert not ws.measures.open_risk_flags(client.id)
+
+
+def test_chart_export_has_a_measures_summary_and_still_verifies(
+    workspace: Workspace, tmp_path
+) -> None:
+    from noteapp.export import read_docx
+    from noteapp.services.verification import verify_docx
+
+    ws = workspace
+    ws.profile.set(name="Dana Whitfield", credentials="LCSW")
+    ws.settings.update(confirm_passphrase_to_sign=False)
+    client = ws.clients.add(name="Jordan Avery", diagnoses=[Diagnosis("F33.1", "MDD")])
+    for on, answers in (
+        (date(2025, 11, 1), [2, 2, 2, 2, 1, 2, 1, 1, 0]),
+        (date(2026, 1, 2), [1, 1, 1, 0, 0, 1, 0, 0, 0]),
+    ):
+        ws.measures.add(client_id=client.id, instrument="phq9", answers=answers, on=on)
+    note = ws.notes.new(client_id=client.id, template_id="birp", fields=FIELDS)
+    ws.notes.save(
+        note.id,
+        session=dataclasses.replace(
+            note.session,
+            date=date(2026, 1, 2),
+            start=time(9),
+            end=time(9, 50),
+            service_code="90834",
+            place_of_service="11",
+            risk=RiskScreen(ScreenResult.DENIED, ScreenResult.DENIED),
+        ),
+    )
+    ws.signing.sign_note(note.id)
+    out = tmp_path / "chart.docx"
+    ws.exports.export_chart(client.id, out, date_from=date(2025, 10, 1), date_to=date(2026, 1, 5))
+    assert verify_docx(out).ok
+    lines = read_docx(out).body_lines
+    assert "Outcome measures" in lines
+    assert any(line.startswith("2025-11-01\t13 (moderate)") for line in lines)
+    assert any("Change since baseline -9" in line and "response" in line for line in lines)
