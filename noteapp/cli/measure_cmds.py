@@ -63,6 +63,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add.add_argument("--date", metavar="YYYY-MM-DD", help="when it was given (default: today)")
     add.add_argument("--note", metavar="NOTE_ID", default="", help="the note it belongs to")
+    add.add_argument(
+        "--difficulty",
+        metavar="TEXT",
+        default="",
+        help='PHQ-9\'s unscored last question, e.g. "Somewhat difficult"',
+    )
     common.add_json_flag(add)
 
     lst = common.add_command(
@@ -128,6 +134,7 @@ def measure_json(m: Measure) -> dict[str, Any]:
         "risk": m.risk,
         "risk_open": m.open_risk,
         "date": m.on.isoformat(),
+        "difficulty": m.difficulty or None,
         "mode": m.mode.value,
         "total_only": m.total_only,
         "answers": list(m.answers) if m.answers is not None else None,
@@ -198,6 +205,7 @@ def run_add(args: argparse.Namespace) -> int:
             on=on,
             mode="paper" if args.paper or args.total is not None else "in-session",
             note_id=note_id,
+            difficulty=args.difficulty,
         )
     if args.json:
         common.emit_json(measure_json(m))

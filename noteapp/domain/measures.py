@@ -39,6 +39,8 @@ class Measure:
     addressed_on: date | None = None
     addressed_how: str = ""  # "assessment and safety plan" | "override"
     version: int = 0
+    # The instrument's unscored follow-up (PHQ-9: how difficult have these problems made …)
+    difficulty: str = ""
 
     @property
     def total_only(self) -> bool:
@@ -70,6 +72,7 @@ def measure_to_dict(m: Measure) -> dict[str, Any]:
         "addressed_by": m.addressed_by,
         "addressed_on": m.addressed_on.isoformat() if m.addressed_on else None,
         "addressed_how": m.addressed_how,
+        "difficulty": m.difficulty,
     }
 
 
@@ -95,6 +98,7 @@ def measure_from_dict(d: dict[str, Any], *, version: int = 0) -> Measure:
         addressed_on=date.fromisoformat(d["addressed_on"]) if d.get("addressed_on") else None,
         addressed_how=str(d.get("addressed_how", "")),
         version=version,
+        difficulty=str(d.get("difficulty", "")),
     )
 
 

@@ -105,6 +105,7 @@ class MeasureService:
         on: date | None = None,
         mode: MeasureMode | str = MeasureMode.IN_SESSION,
         note_id: str = "",
+        difficulty: str = "",
     ) -> Measure:
         """Score and store a measure: item `answers`, or a `total` only (from paper).
         Raises InvalidInputError for a wrong count, an out-of-range answer or a non-number."""
@@ -121,6 +122,17 @@ class MeasureService:
         else:
             score = score_total(inst, total)
             how = MeasureMode.PAPER  # a total without answers comes from a paper form
+        difficulty = difficulty.strip()
+        if difficulty:
+            allowed = {a.casefold(): a for a in inst.extra_answers}
+            if difficulty.casefold() not in allowed:
+                raise InvalidInputError(
+                    f"{inst.name}'s follow-up question is answered with: "
+                    + ", ".join(inst.extra_answers)
+                    if inst.extra_answers
+                    else f"{inst.name} has no follow-up question."
+                )
+            difficulty = allowed[difficulty.casefold()]
         today = self._clock.now().date()
         when = on or today
         if when > today:
@@ -142,6 +154,7 @@ class MeasureService:
             risk=score.risk,
             note_id=note_id,
             created_at=self._clock.now(),
+            difficulty=difficulty,
         )
         with self._vault.transaction():
             measure = self._write(measure, "create")

@@ -93,6 +93,10 @@ def test_phq9_in_session_with_digit_keys_saves_and_alerts(qtbot, ws) -> None:
     qtbot.keyClicks(form, "1230")
     assert form.index == 8
     qtbot.mouseClick(form.answer_buttons[2], Qt.MouseButton.LeftButton)  # item 9: 2
+    # PHQ-9's unscored follow-up comes last: how difficult have these problems made things?
+    assert form.progress_label.text() == "One last question"
+    assert "how difficult" in form.question.text()
+    qtbot.keyClicks(form, "1")  # "Somewhat difficult"
     assert form.stack.currentWidget() is form.hand_back_page
     assert ws.measures.list(client.id) == []  # the clinician confirms the save
 
@@ -102,6 +106,7 @@ def test_phq9_in_session_with_digit_keys_saves_and_alerts(qtbot, ws) -> None:
     m = saved[0]
     assert m.answers == (1, 0, 2, 1, 1, 2, 3, 0, 2) and m.total == 12
     assert m.severity == "moderate" and m.mode == MeasureMode.IN_SESSION and m.risk
+    assert m.difficulty == "Somewhat difficult"
     assert form.stack.currentWidget() is form.result_page
     assert form.result_total.text() == "12 — moderate"
     assert form.risk_alert.isVisible() and "Item 9" in form.risk_text.text()

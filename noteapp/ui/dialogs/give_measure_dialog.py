@@ -81,7 +81,7 @@ class GiveMeasureWindow(QWidget):
     def __init__(
         self,
         instrument: Any,
-        save: Callable[[list[int]], MeasureOutcome],
+        save: Callable[..., MeasureOutcome],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -101,6 +101,12 @@ class GiveMeasureWindow(QWidget):
         self.options: list[list[tuple[int, str]]] = [
             [(int(v), str(label)) for v, label in opts] for opts in instrument.answers
         ]
+        self.scored = len(self.items)
+        # An unscored follow-up (PHQ-9: how difficult have these problems made …) comes last.
+        self.extra_answers: list[str] = list(getattr(instrument, "extra_answers", ()) or ())
+        if getattr(instrument, "extra_question", "") and self.extra_answers:
+            self.items.append(instrument.extra_question)
+            self.options.append(list(enumerate(self.extra_answers)))
         self.answers: list[int | None] = [None] * len(self.items)
         self.index = 0
         self.outcome: MeasureOutcome | None = None
@@ -299,8 +305,10 @@ class GiveMeasureWindow(QWidget):
     def _show_question(self, index: int) -> None:
         self.index = index
         self.stack.setCurrentWidget(self.question_page)
-        total = len(self.items)
-        self.progress_label.setText(f"Question {index + 1} of {total}")
+        if index < self.scored:
+            self.progress_label.setText(f"Question {index + 1} of {self.scored}")
+        else:
+            self.progress_label.setText("One last question")
         self.progress.setValue(index)
         self.question.setText(self.items[index])
         while self.answer_box.count():
@@ -371,8 +379,13 @@ class GiveMeasureWindow(QWidget):
         """The clinician saves the answers; the score is shown only now."""
         if any(a is None for a in self.answers):
             return
+        scored = [int(a) for a in self.answers[: self.scored] if a is not None]
+        extra = self.answers[self.scored :]
+        difficulty = self.extra_answers[extra[0]] if extra and extra[0] is not None else ""
         try:
-            outcome = self._save([int(a) for a in self.answers if a is not None])
+            outcome = (
+                self._save(scored, difficulty=difficulty) if difficulty else self._save(scored)
+            )
         except Exception as exc:  # keep the answers; say why it did not save
             show_error(self.save_error, f"Not saved: {message_for(exc)}")
             return

@@ -281,12 +281,13 @@ class MeasuresTab(QWidget):
         inst = self._instrument(instrument_id or str(self.give_instrument.currentData()))
         ws, client_id = self.ws, self.client_id
 
-        def save(answers: list[int]) -> MeasureOutcome:
+        def save(answers: list[int], difficulty: str = "") -> MeasureOutcome:
             m = ws.measures.add(
                 client_id=client_id,
                 instrument=inst.id,
                 answers=answers,
                 mode=MeasureMode.IN_SESSION,
+                difficulty=difficulty,
             )
             self._saved(m)
             return MeasureOutcome(m.name, m.total, m.severity, m.risk, m.flag_labels)
