@@ -1,5 +1,5 @@
-"""Sign a treatment-plan version: what still stops it, the passphrase (when the setting asks
-for it), then signing on a worker thread (the passphrase check runs Argon2)."""
+"""Sign a version of a treatment plan or a safety plan: what still stops it, the passphrase
+(when the setting asks for it), then signing on a worker thread (the check runs Argon2)."""
 
 from __future__ import annotations
 
@@ -33,32 +33,46 @@ def passphrase_edit(parent: QWidget, name: str) -> QLineEdit:
     return edit
 
 
-class PlanSignDialog(QDialog):
-    """`signed(SignedItem)` fires once the version is signed and locked."""
+class VersionSignDialog(QDialog):
+    """Signs one version of a versioned document through `service` (get /
+    validate_for_signing / sign). `signed(SignedItem)` fires once it is signed and locked."""
 
     signed = Signal(object)
 
-    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ws: Any,
+        service: Any,
+        plan_id: str,
+        *,
+        noun: str,
+        prefix: str,
+        dialog_name: str,
+        title: str,
+        verb: str = "fix",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("planSignDialog")
-        self.setWindowTitle("Sign treatment plan")
+        self.setObjectName(dialog_name)
+        self.setWindowTitle(title)
         self.ws = ws
+        self._service = service
         self.plan_id = plan_id
-        plan = ws.plans.get(plan_id)
-        self.problems = list(ws.plans.validate_for_signing(plan))
+        plan = service.get(plan_id)
+        self.problems = list(service.validate_for_signing(plan))
         self.needs_passphrase = bool(ws.settings.get().confirm_passphrase_to_sign)
         lay = QVBoxLayout(self)
         lay.addWidget(
             body_label(
-                f"Signing locks version {plan.version} of this plan. Later changes make a new "
+                f"Signing locks version {plan.version} of this {noun}. Later changes make a new "
                 "version; this one is kept as signed.",
                 self,
             )
         )
-        self.problem_label = body_label("", self, "planSignProblemLabel")
+        self.problem_label = body_label("", self, f"{prefix}ProblemLabel")
         lay.addWidget(self.problem_label)
         self.problem_list = QListWidget(self)
-        self.problem_list.setObjectName("planSignProblemList")
+        self.problem_list.setObjectName(f"{prefix}ProblemList")
         self.problem_list.setAccessibleName("What still stops signing")
         for text in self.problems:
             row = QListWidgetItem("✗  " + text[:1].upper() + text[1:])
@@ -70,30 +84,32 @@ class PlanSignDialog(QDialog):
         if self.problems:
             n = len(self.problems)
             self.problem_label.setText(
-                f"✗ {n} thing{'s' if n != 1 else ''} to fix before this plan can be signed:"
+                f"✗ {n} thing{'s' if n != 1 else ''} to {verb} before this plan can be signed:"
             )
             self.problem_label.setStyleSheet("color: #b3261e; font-weight: bold;")
         else:
-            self.problem_label.setText("✓ The plan has everything a signed plan needs.")
+            self.problem_label.setText(f"✓ The {noun} has everything a signed plan needs.")
             self.problem_label.setStyleSheet("color: #1e6b34; font-weight: bold;")
         form = QFormLayout()
-        self.passphrase = passphrase_edit(self, "planSignPassphraseEdit")
+        self.passphrase = passphrase_edit(self, f"{prefix}PassphraseEdit")
         if self.needs_passphrase:
             form.addRow("&Passphrase", self.passphrase)
         else:
             self.passphrase.hide()
         lay.addLayout(form)
-        self.error = error_label(self, "planSignError")
+        self.error = error_label(self, f"{prefix}Error")
         lay.addWidget(self.error)
-        self.busy = busy_bar(self, "planSignBusy")
+        self.busy = busy_bar(self, f"{prefix}Busy")
         lay.addWidget(self.busy)
         buttons = QDialogButtonBox(self)
         self.sign_button = QPushButton("Sign and lock", self)
-        self.sign_button.setObjectName("planSignAndLockButton")
+        self.sign_button.setObjectName(f"{prefix}AndLockButton")
+        self.sign_button.setAccessibleName("Sign and lock")
         self.sign_button.setDefault(True)
         self.sign_button.setEnabled(not self.problems)
         self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("planSignCancelButton")
+        self.cancel_button.setObjectName(f"{prefix}CancelButton")
+        self.cancel_button.setAccessibleName("Cancel")
         buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.sign_button.clicked.connect(self.submit)
@@ -110,9 +126,9 @@ class PlanSignDialog(QDialog):
             return
         show_error(self.error, "")
         self._set_busy(True)
-        ws, plan_id = self.ws, self.plan_id
+        service, plan_id = self._service, self.plan_id
         run_in_background(
-            lambda: ws.plans.sign(plan_id, passphrase=passphrase),
+            lambda: service.sign(plan_id, passphrase=passphrase),
             on_done=self._done,
             on_error=self._failed,
             parent=self,
@@ -133,3 +149,17 @@ class PlanSignDialog(QDialog):
         self._set_busy(False)
         self.passphrase.clear()
         show_error(self.error, message_for(exc))
+
+
+class PlanSignDialog(VersionSignDialog):
+    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ws,
+            ws.plans,
+            plan_id,
+            noun="plan",
+            prefix="planSign",
+            dialog_name="planSignDialog",
+            title="Sign treatment plan",
+            parent=parent,
+        )
