@@ -1,8 +1,9 @@
-"""Export a signed plan version to Word (signed and verifiable like a note, with the client
-acknowledgement block), optionally with a file password; written on a worker thread."""
+"""Export a signed version (treatment plan, safety plan) to Word, optionally with a file
+password; written on a worker thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,56 +27,68 @@ from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_er
 from noteapp.ui.workers import run_in_background
 
 
-class PlanExportDialog(QDialog):
-    """`exported(Path)` fires once the file is written."""
+class VersionExportDialog(QDialog):
+    """Save-as, optional password, export on a worker. `exported(Path)` fires once written.
+
+    `export(out, password)` does the work; `allow_password=False` hides the password (a
+    client's own copy is for the client to keep and read)."""
 
     exported = Signal(object)
 
-    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        dialog_name: str,
+        prefix: str,
+        text: str,
+        default_path: Path,
+        save_caption: str,
+        export: Callable[[Path, str | None], Any],
+        allow_password: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("planExportDialog")
-        self.setWindowTitle("Export treatment plan")
-        self.ws = ws
-        self.plan_id = plan_id
-        plan = ws.plans.get(plan_id)
+        self.setObjectName(dialog_name)
+        self.setWindowTitle(title)
+        self._export = export
+        self._save_caption = save_caption
         lay = QVBoxLayout(self)
-        lay.addWidget(
-            body_label(
-                f"Version {plan.version} of the plan as a Word document, with its signature "
-                "block and the client's acknowledgement. A supervisor can verify it like a "
-                "signed note.",
-                self,
-            )
-        )
+        lay.addWidget(body_label(text, self))
         form = QFormLayout()
         row = QHBoxLayout()
-        # No client data in default file names (PHI hygiene): the version only.
-        self.path_edit = QLineEdit(str(documents_dir() / f"treatment-plan-v{plan.version}.docx"))
-        self.path_edit.setObjectName("planExportPathEdit")
+        self.path_edit = QLineEdit(str(default_path))
+        self.path_edit.setObjectName(f"{prefix}PathEdit")
         self.path_edit.setAccessibleName("Save as")
         self.browse_button = QPushButton("Browse…", self)
-        self.browse_button.setObjectName("planExportBrowseButton")
+        self.browse_button.setObjectName(f"{prefix}BrowseButton")
+        self.browse_button.setAccessibleName("Browse")
         self.browse_button.clicked.connect(self._browse)
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
         form.addRow("&Save as", row)
         self.password = QLineEdit(self)
-        self.password.setObjectName("planExportPasswordEdit")
+        self.password.setObjectName(f"{prefix}PasswordEdit")
         self.password.setAccessibleName("File password (optional)")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(f"optional, at least {MIN_EXPORT_PASSWORD} characters")
-        form.addRow("File &password", self.password)
+        if allow_password:
+            form.addRow("File &password", self.password)
+        else:
+            self.password.hide()
         lay.addLayout(form)
-        self.error = error_label(self, "planExportError")
+        self.error = error_label(self, f"{prefix}Error")
         lay.addWidget(self.error)
-        self.busy = busy_bar(self, "planExportBusy")
+        self.busy = busy_bar(self, f"{prefix}Busy")
         lay.addWidget(self.busy)
         buttons = QDialogButtonBox(self)
         self.export_button = QPushButton("Export", self)
-        self.export_button.setObjectName("planExportButton")
+        self.export_button.setObjectName(f"{prefix}Button")
+        self.export_button.setAccessibleName("Export")
         self.export_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("planExportCancelButton")
+        self.cancel_button.setObjectName(f"{prefix}CancelButton")
+        self.cancel_button.setAccessibleName("Cancel")
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.export_button.clicked.connect(self.submit)
@@ -85,7 +98,7 @@ class PlanExportDialog(QDialog):
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save the plan as", self.path_edit.text(), "Word document (*.docx)"
+            self, self._save_caption, self.path_edit.text(), "Word document (*.docx)"
         )
         if chosen:
             self.path_edit.setText(chosen)
@@ -98,12 +111,12 @@ class PlanExportDialog(QDialog):
         out = Path(text)
         if out.suffix.lower() != ".docx":
             out = out.with_suffix(".docx")
-        password = self.password.text() or None
+        password = (self.password.text() or None) if self.password.isVisibleTo(self) else None
         show_error(self.error, "")
         self._set_busy(True)
-        ws, plan_id = self.ws, self.plan_id
+        export = self._export
         run_in_background(
-            lambda: ws.exports.export_plan(plan_id, out, password=password),
+            lambda: export(out, password),
             on_done=self._done,
             on_error=self._failed,
             parent=self,
@@ -123,3 +136,20 @@ class PlanExportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         show_error(self.error, message_for(exc))
+
+
+class PlanExportDialog(VersionExportDialog):
+    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
+        version = ws.plans.get(plan_id).version
+        super().__init__(
+            title="Export treatment plan",
+            dialog_name="planExportDialog",
+            prefix="planExport",
+            text=f"Version {version} of the plan as a Word document, with its signature block "
+            "and the client's acknowledgement. A supervisor can verify it like a signed note.",
+            # No client data in default file names (PHI hygiene): the version only.
+            default_path=documents_dir() / f"treatment-plan-v{version}.docx",
+            save_caption="Save the plan as",
+            export=lambda out, password: ws.exports.export_plan(plan_id, out, password=password),
+            parent=parent,
+        )
