@@ -31,8 +31,8 @@ from noteapp.ui.dialogs.plan_compare_dialog import PlanCompareDialog
 from noteapp.ui.dialogs.plan_export_dialog import PlanExportDialog
 from noteapp.ui.dialogs.plan_review_dialog import PlanReviewDialog
 from noteapp.ui.dialogs.plan_sign_dialog import PlanSignDialog
-from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui.views.versioned_tab import VersionedDraftMixin
+from noteapp.ui.widgets.layout import body_label, error_label
 from noteapp.ui.widgets.note_preview import NotePreview
 from noteapp.ui.widgets.plan_editor import PlanEditor
 from noteapp.ui.widgets.progress_chart import ProgressChart
@@ -68,7 +68,7 @@ def review_state(due: date | None, today: date) -> str:
     return "soon" if due <= today + timedelta(days=DUE_SOON_DAYS) else ""
 
 
-class PlanTab(QWidget):
+class PlanTab(VersionedDraftMixin, QWidget):
     SAVE_DELAY_MS = 800
 
     def __init__(
@@ -313,49 +313,11 @@ class PlanTab(QWidget):
 
     # --- editing -----------------------------------------------------------------------
 
-    def _edited(self) -> None:
-        self.dirty = True
-        self.save_label.setText("Saving…")
-        self._save_timer.start()
+    def _service(self) -> Any:
+        return self.ws.plans
 
-    def flush(self) -> bool:
-        """Save the draft now if it changed."""
-        if not self.dirty or self.plan is None or self.plan.is_signed:
-            return True
-        self._save_timer.stop()
-        try:
-            saved = self.ws.plans.save_draft(self.editor.plan())
-        except Exception as exc:  # keep the edits on screen; say why it did not save
-            show_error(self.error, f"Not saved: {message_for(exc)}")
-            self.save_label.setText("Not saved")
-            return False
-        self.plan = saved
-        self.editor.set_record_version(saved.record_version)
-        self.dirty = False
-        show_error(self.error, "")
-        self.save_label.setText("All changes saved")
-        return True
-
-    def hideEvent(self, event: Any) -> None:
-        self.flush()
-        super().hideEvent(event)
-
-    def new_plan(self) -> None:
-        try:
-            plan = self.ws.plans.start(self.client_id)
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return
-        self.refresh(plan.id)
-
-    def revise(self) -> None:
-        self.flush()
-        try:
-            plan = self.ws.plans.revise(self.client_id)
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return
-        self.refresh(plan.id)
+    def _edited_draft(self) -> Any:
+        return self.editor.plan()
 
     # --- dialogs -----------------------------------------------------------------------
 

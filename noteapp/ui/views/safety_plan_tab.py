@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from noteapp.domain.safety_plan import SafetyPlan, SafetyPlanStatus
 from noteapp.ui.dialogs.safety_plan_export_dialog import SafetyPlanExportDialog
 from noteapp.ui.dialogs.safety_plan_sign_dialog import SafetyPlanSignDialog
-from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui.views.versioned_tab import VersionedDraftMixin
+from noteapp.ui.widgets.layout import body_label, error_label
 from noteapp.ui.widgets.note_preview import NotePreview
 from noteapp.ui.widgets.safety_plan_editor import SafetyPlanEditor
 from noteapp.ui.widgets.signed_record import record_html
@@ -53,7 +53,7 @@ def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton
     return b
 
 
-class SafetyPlanTab(QWidget):
+class SafetyPlanTab(VersionedDraftMixin, QWidget):
     SAVE_DELAY_MS = 800
 
     def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
@@ -237,49 +237,11 @@ class SafetyPlanTab(QWidget):
 
     # --- editing -----------------------------------------------------------------------
 
-    def _edited(self) -> None:
-        self.dirty = True
-        self.save_label.setText("Saving…")
-        self._save_timer.start()
+    def _service(self) -> Any:
+        return self.ws.safety_plans
 
-    def flush(self) -> bool:
-        """Save the draft now if it changed."""
-        if not self.dirty or self.plan is None or self.plan.is_signed:
-            return True
-        self._save_timer.stop()
-        try:
-            saved = self.ws.safety_plans.save_draft(self.editor.edited_plan())
-        except Exception as exc:  # keep the edits on screen; say why it did not save
-            show_error(self.error, f"Not saved: {message_for(exc)}")
-            self.save_label.setText("Not saved")
-            return False
-        self.plan = saved
-        self.editor.set_record_version(saved.record_version)
-        self.dirty = False
-        show_error(self.error, "")
-        self.save_label.setText("All changes saved")
-        return True
-
-    def hideEvent(self, event: Any) -> None:
-        self.flush()
-        super().hideEvent(event)
-
-    def new_plan(self) -> None:
-        try:
-            plan = self.ws.safety_plans.start(self.client_id)
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return
-        self.refresh(plan.id)
-
-    def revise(self) -> None:
-        self.flush()
-        try:
-            plan = self.ws.safety_plans.revise(self.client_id)
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return
-        self.refresh(plan.id)
+    def _edited_draft(self) -> Any:
+        return self.editor.edited_plan()
 
     # --- dialogs -----------------------------------------------------------------------
 
