@@ -39,7 +39,7 @@ from noteapp.services.notes import NoteService
 from noteapp.services.plan_import import plan_from_json
 from noteapp.services.plan_render import render_plan
 from noteapp.services.settings import SettingsService
-from noteapp.services.signing import SigningService
+from noteapp.services.signing import SigningService, client_block
 from noteapp.vault.store import Vault
 
 KIND = "plan"
@@ -208,12 +208,7 @@ class PlanService:
         signed = replace(plan, status=PlanStatus.SIGNED, signed_on=today)
         document = render_plan(signed, client)
         payload = {
-            "client": {
-                "id": client.id,
-                "code": client.code,
-                "name": client.name,
-                "dob": client.dob.isoformat() if client.dob else "",
-            },
+            "client": client_block(client),
             "template": {"id": "treatment-plan", "version": plan.version, "name": "Treatment plan"},
             "session": {"date": (plan.valid_from or today).isoformat()},
             "plan": plan_to_dict(signed),

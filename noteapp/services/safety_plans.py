@@ -38,7 +38,7 @@ from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.safety_render import client_copy, render_safety_plan
-from noteapp.services.signing import SigningService
+from noteapp.services.signing import SigningService, client_block
 from noteapp.vault.store import Vault
 
 KIND = "safety_plan"
@@ -253,12 +253,7 @@ class SafetyPlanService:
         signed = replace(plan, status=SafetyPlanStatus.SIGNED, signed_on=today)
         document = render_safety_plan(signed, client)
         payload = {
-            "client": {
-                "id": client.id,
-                "code": client.code,
-                "name": client.name,
-                "dob": client.dob.isoformat() if client.dob else "",
-            },
+            "client": client_block(client),
             "template": {"id": "safety-plan", "version": plan.version, "name": "Safety plan"},
             "session": {"date": today.isoformat()},
             "safety_plan": safety_plan_to_dict(signed),

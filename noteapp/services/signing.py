@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from noteapp import crypto
+from noteapp.domain.clients import Client
 from noteapp.domain.clock import Clock
 from noteapp.domain.document import document_to_dict
 from noteapp.domain.errors import (
@@ -46,6 +47,16 @@ DEFAULT_ATTESTATION = (
 PUBLIC_KEY_FORMAT = "noteapp-public-key/1"
 # Blocking checklist rules a clinician may sign past by recording a reason (kept, audited).
 OVERRIDABLE_RULES = ("risk_flag_followup",)
+
+
+def client_block(client: Client) -> dict[str, Any]:
+    """Who a signed document is about (the same block in notes, plans and safety plans)."""
+    return {
+        "id": client.id,
+        "code": client.code,
+        "name": client.name,
+        "dob": client.dob.isoformat() if client.dob else "",
+    }
 
 
 def author_block(profile: ClinicianProfile) -> dict[str, Any]:
@@ -183,12 +194,7 @@ class SigningService:
         template = self._notes.template_for(note)
         signed_at, display = self._now()
         return {
-            "client": {
-                "id": client.id,
-                "code": client.code,
-                "name": client.name,
-                "dob": client.dob.isoformat() if client.dob else "",
-            },
+            "client": client_block(client),
             "template": {"id": template.id, "version": template.version, "name": template.name},
             "session": session_to_dict(note.session),
             "fields": dict(note.fields),
