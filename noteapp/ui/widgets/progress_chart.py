@@ -181,7 +181,7 @@ class ProgressChart(QWidget):
         p.setPen(QPen(muted, 1))
         p.drawLine(QPointF(plot_left, axis_y), QPointF(plot_right, axis_y))
         p.setFont(small)
-        ticks = self._ticks(first, last)
+        ticks = date_ticks(first, last)
         last_right = -1e9
         for d in ticks:
             x = x_of(d)
@@ -195,22 +195,23 @@ class ProgressChart(QWidget):
             last_right = left + w
         p.end()
 
-    @staticmethod
-    def _ticks(first: date, last: date) -> list[date]:
-        if first == last:
-            return [first]
-        months = (last.year - first.year) * 12 + last.month - first.month
-        if months < 2:
-            return [first, last]
-        step = max(1, months // 6)
-        out = [first]
-        y, m = first.year, first.month
-        while True:
-            m += step
-            y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-            d = date(y, m, 1)
-            if d >= last:
-                break
-            out.append(d)
-        out.append(last)
-        return out
+
+def date_ticks(first: date, last: date) -> list[date]:
+    """Dates for a time axis: the ends and about six month starts between them."""
+    if first == last:
+        return [first]
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months < 2:
+        return [first, last]
+    step = max(1, months // 6)
+    out = [first]
+    y, m = first.year, first.month
+    while True:
+        m += step
+        y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+        d = date(y, m, 1)
+        if d >= last:
+            break
+        out.append(d)
+    out.append(last)
+    return out

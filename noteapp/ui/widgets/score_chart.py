@@ -17,6 +17,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from noteapp.ui.widgets.progress_chart import date_ticks
+
 # Mild → severe: tints mixed into the Base colour (never solid, so text stays legible).
 BAND_HUES = ("#3aa36b", "#8fbf3f", "#e0b431", "#e07b31", "#c9423a", "#a0285a")
 LINE_COLOUR = "#2f6fb0"
@@ -206,7 +208,7 @@ class ScoreChart(QWidget):
         axis_y = strip + 14
         p.setPen(muted)
         last_right = -1e9
-        for d in self._ticks(first, last):
+        for d in date_ticks(first, last):
             x = x_of(d)
             label = _short(d) if first.year == last.year else f"{_short(d)} {d:%y}"
             w = fm.horizontalAdvance(label)
@@ -233,26 +235,6 @@ class ScoreChart(QWidget):
         p.setPen(muted)
         p.drawText(QPointF(x + 12, legend_y + fm.ascent() - 2), "total only (paper)")
         p.end()
-
-    @staticmethod
-    def _ticks(first: date, last: date) -> list[date]:
-        if first == last:
-            return [first]
-        months = (last.year - first.year) * 12 + last.month - first.month
-        if months < 2:
-            return [first, last]
-        step = max(1, months // 6)
-        out = [first]
-        y, m = first.year, first.month
-        while True:
-            m += step
-            y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-            d = date(y, m, 1)
-            if d >= last:
-                break
-            out.append(d)
-        out.append(last)
-        return out
 
 
 def series_for(
