@@ -29,6 +29,7 @@ MAX_INT_BITS = 4_096
 MAX_WIDTH = 1_000  # widths, counts and separators given to filters (center, batch, indent…)
 TIME_LIMIT_SECONDS = 5.0
 
+_TOO_DEEP = f"the template nests lists more than {MAX_VALUE_DEPTH} deep"
 _SCALAR_SIZE = 24  # the longest text of a float, None or bool; also any other object
 
 
@@ -73,7 +74,7 @@ class Budget:
         if cached is not None and cached[0] is value:
             return cached[1], cached[2]
         if level >= MAX_VALUE_DEPTH:
-            raise LimitExceeded(f"the template nests lists more than {MAX_VALUE_DEPTH} deep")
+            raise LimitExceeded(_TOO_DEEP)
         size, depth = 2, 0
         parts: Iterable[Any] = (
             (part for pair in value.items() for part in pair) if isinstance(value, dict) else value
@@ -84,6 +85,8 @@ class Budget:
             depth = max(depth, part_depth + 1)
             if size > MAX_VALUE_CHARS:
                 raise LimitExceeded("the template builds a value that is too large")
+        if depth > MAX_VALUE_DEPTH:  # [a] of a list `a` already measured: one level more
+            raise LimitExceeded(_TOO_DEEP)
         self._sizes[id(value)] = (value, size, depth)
         return size, depth
 

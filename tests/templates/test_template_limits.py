@@ -221,6 +221,10 @@ def _source(body: str) -> str:
             "the template nests loops more than 10 deep",
         ),
         ("{{ " + "9" * 5000 + " }}", "a number in the template is too long"),
+        (  # one statement after another, each a level deeper: no nesting in the template
+            "{% set a = [] %}" + "{% set a = [a] %}" * 1000 + "{{ a }}",
+            "the template nests lists more than 40 deep",
+        ),
         ("x" * (MAX_BODY_CHARS + 1), "the template body is longer than 50,000 characters"),
         ("{% set x %}{{ fields.notes }}{% endset %}", "'set' blocks"),
         ("{% filter upper %}x{% endfilter %}", "filter blocks are not allowed"),
