@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
@@ -30,7 +29,6 @@ from noteapp.domain.signatures import ItemType, SignedItem
 if TYPE_CHECKING:
     from noteapp.services.workspace import Workspace
 
-_MAX_FIELDS_FILE = 5 * 1024 * 1024
 FIELDS_HELP = (
     "a JSON file mapping field ids to text (lists of texts for checklist fields), "
     'e.g. {"subjective": "…", "plan": "…"}; see docs/templates.md for each template\'s ids'
@@ -114,20 +112,7 @@ def read_fields(path: Path | None) -> dict[str, FieldValue]:
     """The --fields file: a JSON object of field id → text (or list of texts)."""
     if path is None:
         return {}
-    try:
-        raw = path.read_bytes()[: _MAX_FIELDS_FILE + 1]
-    except OSError:
-        raise InvalidInputError(f"Cannot read the fields file {path}.") from None
-    if len(raw) > _MAX_FIELDS_FILE:
-        raise InvalidInputError("The fields file is too large (5 MB at most).")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InvalidInputError("The fields file is not UTF-8 text.") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(
-            f"The fields file is not valid JSON (line {exc.lineno}, column {exc.colno})."
-        ) from None
+    data = plan_cmds.read_json_file(path, "fields file")
     if not isinstance(data, dict):
         raise InvalidInputError("The fields file must hold one JSON object: field id → text.")
     out: dict[str, FieldValue] = {}

@@ -7,13 +7,13 @@ in docs/plans.md. Services are imported inside the run functions (fast CLI start
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.json_input import parse_json
 
 if TYPE_CHECKING:
     from noteapp.domain.plans import Plan
@@ -165,20 +165,15 @@ def _version(p: argparse.ArgumentParser) -> None:
 
 
 def read_json_file(path: Path, what: str) -> Any:
+    """A JSON file named on the command line: at most 5 MB and bounded nesting, else exit 2."""
     try:
-        raw = path.read_bytes()[: _MAX_PLAN_FILE + 1]
+        with path.open("rb") as file:
+            raw = file.read(_MAX_PLAN_FILE + 1)  # never more, however large the file
     except OSError:
         raise InvalidInputError(f"Cannot read the {what} {path}.") from None
     if len(raw) > _MAX_PLAN_FILE:
         raise InvalidInputError(f"The {what} is too large (5 MB at most).")
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"The {what} is not UTF-8 text.") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(
-            f"The {what} is not valid JSON (line {exc.lineno}, column {exc.colno})."
-        ) from None
+    return parse_json(raw, what=what)
 
 
 def _plan(ws: Workspace, client_id: str, version: int | None) -> Plan:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from noteapp import crypto
+from noteapp.domain import json_input
 from noteapp.domain.clients import Client
 from noteapp.domain.clock import Clock
 from noteapp.domain.document import document_to_dict
@@ -596,7 +597,7 @@ def read_public_key_file(path: Path) -> TrustedKey:
     except OSError as exc:
         raise InvalidInputError(f"Cannot read the key file {path.name}.") from exc
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json_input.loads(raw.decode("utf-8"), what="public-key file")
         if not isinstance(doc, dict) or doc.get("format") != PUBLIC_KEY_FORMAT:
             raise ValueError
         public = bytes.fromhex(doc["public_key"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from noteapp import crypto
+from noteapp.domain import json_input
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.signing.canonical import chain_hash, payload_hash, verify_payload
 
@@ -99,7 +100,9 @@ def proof_from_bytes(data: bytes) -> Proof:
     if len(data) > MAX_PROOF_BYTES:
         raise ProofError("The signature proof is implausibly large.")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = json_input.loads(data.decode("utf-8"), what="signature proof")
+    except json_input.JsonLimitError as exc:
+        raise ProofError(str(exc)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProofError("The signature proof is not readable.") from exc
     if not isinstance(doc, dict) or doc.get("format") != PROOF_FORMAT:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from noteapp.templates.context import build_render_context, plain_context, sample_context
+from noteapp.templates.limits import MAX_ITERATIONS, MAX_OUTPUT_CHARS, TIME_LIMIT_SECONDS
 from noteapp.templates.model import (
     FieldKind,
     Section,
@@ -20,12 +21,7 @@ from noteapp.templates.registry import (
     check_template_file,
     check_template_source,
 )
-from noteapp.templates.render import (
-    MAX_ITERATIONS,
-    MAX_OUTPUT_CHARS,
-    TIME_LIMIT_SECONDS,
-    render_note,
-)
+from noteapp.templates.render import render_note
 from noteapp.templates.serialize import template_to_source
 from noteapp.templates.source import load_template_source, parse_template_source
 

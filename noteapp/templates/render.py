@@ -1,36 +1,59 @@
-"""Sandboxed Jinja2 rendering of note templates into structured documents, with hard limits."""
+"""Sandboxed Jinja2 rendering of note templates into structured documents, with hard limits.
+
+Nothing in a template is evaluated while it is compiled (Jinja's constant folding is off),
+so every operation runs under the render budget of :mod:`limits`; the template's size and
+how deeply it nests are checked before it is compiled at all.
+"""
 
 from __future__ import annotations
 
-import contextvars
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2 import Template as JinjaTemplate
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.filters import FILTERS
+from jinja2.lexer import (
+    TOKEN_LBRACE,
+    TOKEN_LBRACKET,
+    TOKEN_LPAREN,
+    TOKEN_RBRACE,
+    TOKEN_RBRACKET,
+    TOKEN_RPAREN,
+)
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from noteapp.domain.document import Document
 from noteapp.templates.context import plain_context
+from noteapp.templates.filters import note_filters
+from noteapp.templates.limits import (
+    MAX_BODY_CHARS,
+    MAX_INT_BITS,
+    MAX_LOOP_NESTING,
+    MAX_NESTING,
+    MAX_OUTPUT_CHARS,
+    LimitExceeded,
+    admit,
+    budget,
+    check_total,
+    concat_guard,
+    end_render,
+    iter_guard,
+    range_guard,
+    size_of,
+    start_render,
+)
 from noteapp.templates.markup import encode_value, parse_markup
 from noteapp.templates.model import Template, TemplateProblem, TemplateRenderError
 
-MAX_OUTPUT_CHARS = 2_000_000  # a note is a few pages; anything bigger is a runaway template
-MAX_VALUE_CHARS = 2_000_000  # any single string or list built while rendering
-MAX_ITERATIONS = 100_000  # loop iterations in one render, all loops together
-MAX_RANGE = 10_000  # items from one range() call
-MAX_INT_BITS = 4_096
-TIME_LIMIT_SECONDS = 5.0
-
 _ITER = "noteapp_iter_guard"
 _CONCAT = "noteapp_concat_guard"
+_VALUE = "noteapp_value_guard"
 _FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.Macro: "macros",
     nodes.CallBlock: "call blocks",
@@ -38,107 +61,30 @@ _FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.FromImport: "imports",
     nodes.Include: "includes",
     nodes.Extends: "extends",
+    # These collect output in memory, out of reach of the output limit; notes never need them.
+    nodes.Block: "blocks",
+    nodes.AssignBlock: "'set' blocks (use {% set name = value %})",
+    nodes.FilterBlock: "filter blocks",
+    # Jinja evaluates an autoescape setting while compiling; notes are not HTML anyway.
+    nodes.EvalContextModifier: "autoescape settings",
+    nodes.ScopedEvalContextModifier: "autoescape settings",
 }
-_SAFE_FILTERS = (
-    "abs", "attr", "batch", "capitalize", "count", "d", "default", "dictsort", "e", "escape",
-    "first", "float", "groupby", "int", "items", "last", "length", "list", "lower", "map", "max",
-    "min", "reject", "rejectattr", "reverse", "round", "safe", "select", "selectattr", "slice",
-    "sort", "string", "striptags", "sum", "title", "tojson", "trim", "truncate", "unique",
-    "upper", "wordcount", "wordwrap",
-)  # fmt: skip
-# str methods that can build huge strings from a short call; the filters cover real needs.
-_DENIED_STR_METHODS = frozenset(
-    {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map", "join",
-     "replace", "translate", "encode"}
-)  # fmt: skip
-
-
-class _LimitExceeded(Exception):
-    """A render limit (size, iterations, time) was hit."""
-
-
-class _Budget:
-    """Per-render counters; reached through a context variable so threads never share one."""
-
-    def __init__(self) -> None:
-        self._iterations = 0
-        self._deadline = time.monotonic() + TIME_LIMIT_SECONDS
-
-    def _tick(self, count: int = 1) -> None:
-        self._iterations += count
-        if self._iterations > MAX_ITERATIONS:
-            raise _LimitExceeded(f"the template loops more than {MAX_ITERATIONS} times")
-        if time.monotonic() > self._deadline:
-            raise _LimitExceeded(f"rendering took longer than {TIME_LIMIT_SECONDS:g} seconds")
-
-
-_BUDGET: contextvars.ContextVar[_Budget] = contextvars.ContextVar("noteapp_template_budget")
-
-
-def _budget() -> _Budget:
-    budget = _BUDGET.get(None)
-    if budget is None:  # only when called outside render_note, e.g. by a test
-        budget = _Budget()
-        _BUDGET.set(budget)
-    return budget
-
-
-def _check_size(value: object) -> None:
-    if isinstance(value, str | list | tuple) and len(value) > MAX_VALUE_CHARS:
-        raise _LimitExceeded("the template builds a value that is too large")
-
-
-def _iter_guard(iterable: Iterable[Any]) -> Iterator[Any]:
-    budget = _budget()
-    for item in iterable:
-        budget._tick()
-        yield item
-
-
-def _concat_guard(*parts: Any) -> str:
-    _budget()._tick(0)
-    texts = [str(part) for part in parts]
-    if sum(len(text) for text in texts) > MAX_VALUE_CHARS:
-        raise _LimitExceeded("the template builds a value that is too large")
-    return "".join(texts)
-
-
-def _range_guard(*args: int) -> range:
-    result = range(*args)
-    if len(result) > MAX_RANGE:
-        raise _LimitExceeded(f"range() may produce at most {MAX_RANGE} items")
-    return result
-
-
-def _join_filter(value: Iterable[Any], d: str = "") -> str:
-    texts = [str(item) for item in value]
-    total = sum(len(text) for text in texts) + len(str(d)) * max(0, len(texts) - 1)
-    if total > MAX_VALUE_CHARS:
-        raise _LimitExceeded("the template builds a value that is too large")
-    return str(d).join(texts)
-
-
-def _replace_filter(value: Any, old: str, new: str, count: int | None = None) -> str:
-    text, old, new = str(value), str(old), str(new)
-    hits = text.count(old) if count is None else min(text.count(old), max(count, 0))
-    if len(text) + hits * max(0, len(new) - len(old)) > MAX_VALUE_CHARS:
-        raise _LimitExceeded("the template builds a value that is too large")
-    return text.replace(old, new, -1 if count is None else count)
-
-
-def _width_capped(name: str) -> Callable[..., Any]:
-    original = FILTERS[name]
-
-    def capped(value: Any, width: Any = 4, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(width, int) and width > 1_000:
-            raise _LimitExceeded(f"the '{name}' width is too large")
-        return original(value, width, *args, **kwargs)
-
-    return capped
+_OPENING = frozenset({TOKEN_LPAREN, TOKEN_LBRACKET, TOKEN_LBRACE})
+_CLOSING = frozenset({TOKEN_RPAREN, TOKEN_RBRACKET, TOKEN_RBRACE})
+_NESTING_MESSAGE = f"the template nests expressions or blocks more than {MAX_NESTING} deep"
+# Methods that build huge values from a short call; the filters cover real needs.
+_DENIED_METHODS: dict[type, frozenset[str]] = {
+    str: frozenset(
+        {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map", "join",
+         "replace", "translate", "encode"}
+    ),
+    int: frozenset({"to_bytes"}),
+}  # fmt: skip
 
 
 def _finalize(value: Any) -> str:
     # Every {{ ... }} output passes here: the value is encoded so it is data, never markup.
+    size_of(value)  # measured before it is turned into text
     if value is None:
         text = ""
     elif isinstance(value, str):
@@ -147,40 +93,61 @@ def _finalize(value: Any) -> str:
         text = ", ".join("" if item is None else str(item) for item in value)
     else:
         text = str(value)  # StrictUndefined raises here for unknown variables
-    if len(text) > MAX_VALUE_CHARS:
-        raise _LimitExceeded("the template prints a value that is too large")
+    check_total(len(text), "prints a value")
     return encode_value(text)
 
 
-class _NoteEnvironment(ImmutableSandboxedEnvironment):
-    """Immutable sandbox with size-checked arithmetic and a narrower set of callables."""
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse an operation whose result would be too large, before Python computes it."""
+    if operator == "%" and isinstance(left, str):
+        # printf-style formatting pads to any width ('%1500000000d'): refused like str.format.
+        raise SecurityError("'%' text formatting is not available (join text with '~')")
+    ints = isinstance(left, int) and isinstance(right, int)
+    if operator == "**" and ints and right > 0:
+        if max(left.bit_length(), 1) * right > MAX_INT_BITS:
+            raise LimitExceeded("the template builds a number that is too large")
+    elif operator == "*" and ints:
+        if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise LimitExceeded("the template builds a number that is too large")
+    elif operator == "*":
+        seq, times = (left, right) if isinstance(right, int) else (right, left)
+        if isinstance(times, int) and isinstance(seq, str | list | tuple):
+            check_total(size_of(seq) * max(times, 0))
+    elif operator == "+" and all(isinstance(side, str | list | tuple) for side in (left, right)):
+        check_total(size_of(left) + size_of(right))
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+
+class _NoFoldCodeGenerator(CodeGenerator):
+    """Compiles ``{{ … }}`` to code that runs at render time, never to a folded constant.
+
+    Jinja folds constant output while compiling — outside every render limit, on each start
+    of the app ('%1500000000d' % 1 took 25 s and 6 GB). Literal text is still kept as is.
+    """
+
+    def _output_child_to_const(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> str:
+        if not isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()
+        return super()._output_child_to_const(node, frame, finalize)
+
+
+class _NoteEnvironment(ImmutableSandboxedEnvironment):
+    """Immutable sandbox: every operator, call and filter is size-checked and budgeted."""
+
+    code_generator_class = _NoFoldCodeGenerator
+    # Intercepted operators run through call_binop, and Jinja never folds them at compile time.
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        _budget()._tick(0)
-        numbers = isinstance(left, int) and isinstance(right, int)
-        if numbers and operator == "**" and right > 0:
-            too_big = max(left.bit_length(), 1) * right > MAX_INT_BITS
-        elif numbers and operator == "*":
-            too_big = left.bit_length() + right.bit_length() > MAX_INT_BITS
-        elif operator == "*":
-            seq, times = (left, right) if isinstance(right, int) else (right, left)
-            sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
-            limit = MAX_VALUE_CHARS if isinstance(seq, str) else MAX_ITERATIONS
-            too_big = sized and len(seq) * max(times, 0) > limit
-        elif operator == "+":
-            sized = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
-            too_big = sized and len(left) + len(right) > MAX_VALUE_CHARS
-        else:
-            too_big = False
-        if too_big:
-            raise _LimitExceeded("the template builds a value or number that is too large")
-        return super().call_binop(context, operator, left, right)
+        budget().tick(0)
+        _check_binop(operator, left, right)
+        return admit(super().call_binop(context, operator, left, right))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, str) and attr in _DENIED_STR_METHODS:
-            return False
+        for kind, denied in _DENIED_METHODS.items():
+            if isinstance(obj, kind) and attr in denied:
+                return False
         return super().is_safe_attribute(obj, attr, value)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -188,10 +155,8 @@ class _NoteEnvironment(ImmutableSandboxedEnvironment):
         return None
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _budget()._tick(0)
-        result = super().call(__context, __obj, *args, **kwargs)
-        _check_size(result)
-        return result
+        budget().tick(0)
+        return admit(super().call(__context, __obj, *args, **kwargs))
 
 
 def _make_environment() -> _NoteEnvironment:
@@ -204,15 +169,16 @@ def _make_environment() -> _NoteEnvironment:
         keep_trailing_newline=False,
         auto_reload=False,
         cache_size=0,
+        optimized=False,  # the optimizer folds constants at compile time: see above
     )
-    env.filters = {name: FILTERS[name] for name in _SAFE_FILTERS}
-    env.filters.update(
-        join=_join_filter,
-        replace=_replace_filter,
-        center=_width_capped("center"),
-        indent=_width_capped("indent"),
-    )
-    env.globals = {"range": _range_guard, "dict": dict, _ITER: _iter_guard, _CONCAT: _concat_guard}
+    env.filters = note_filters()
+    env.globals = {
+        "range": range_guard,
+        "dict": dict,
+        _ITER: iter_guard,
+        _CONCAT: concat_guard,
+        _VALUE: admit,
+    }
     return env
 
 
@@ -222,8 +188,13 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64
 
 
+def _guard_call(name: str, node: nodes.Node, args: list[nodes.Node]) -> nodes.Call:
+    guard = nodes.Name(name, "load", lineno=node.lineno)
+    return nodes.Call(guard, args, [], None, None, lineno=node.lineno)
+
+
 class _Guard(NodeTransformer):
-    """Route every loop and ``~`` concatenation through the budget; reject risky constructs."""
+    """Route every loop, ``~`` and literal list through the budget; reject risky constructs."""
 
     def __init__(self) -> None:
         self.problems: list[tuple[int, str]] = []
@@ -238,18 +209,74 @@ class _Guard(NodeTransformer):
         node = self.generic_visit(node)  # type: ignore[assignment]
         if node.recursive:
             self.problems.append((node.lineno, "recursive loops are not allowed"))
-        node.iter = nodes.Call(
-            nodes.Name(_ITER, "load", lineno=node.lineno), [node.iter], [], None, None,
-            lineno=node.lineno,
-        )  # fmt: skip
+        node.iter = _guard_call(_ITER, node, [node.iter])
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         node = self.generic_visit(node)  # type: ignore[assignment]
-        return nodes.Call(
-            nodes.Name(_CONCAT, "load", lineno=node.lineno), list(node.nodes), [], None, None,
-            lineno=node.lineno,
-        )  # fmt: skip
+        return _guard_call(_CONCAT, node, [*node.nodes])
+
+    def _literal(self, node: nodes.Expr) -> nodes.Node:
+        # [a, a, a] of a large `a` is a large value too: measured like any value built.
+        visited = self.generic_visit(node)
+        assert isinstance(visited, nodes.Expr)
+        return _guard_call(_VALUE, visited, [visited])
+
+    visit_List = visit_Dict = _literal
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        if node.ctx != "load":  # a target: {% for key, value in … %}
+            return self.generic_visit(node)
+        return self._literal(node)
+
+
+def _bracket_problem(body: str) -> tuple[int, str] | None:
+    """Brackets nested too deeply (checked on tokens, before the parser recurses into them)."""
+    depth = 0
+    for line, kind, _value in _ENV.lex(body):
+        if kind in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, _NESTING_MESSAGE
+        elif kind in _CLOSING:
+            depth -= 1
+    return None
+
+
+def _structure_problem(tree: nodes.Template) -> tuple[int, str] | None:
+    """Too deep a tree of expressions and blocks, or of loops (checked without recursion)."""
+    stack: list[tuple[nodes.Node, int, int]] = [(tree, 0, 0)]
+    while stack:
+        node, depth, loops = stack.pop()
+        if depth > MAX_NESTING:
+            return node.lineno, _NESTING_MESSAGE
+        if isinstance(node, nodes.For):
+            loops += 1
+            if loops > MAX_LOOP_NESTING:
+                return node.lineno, f"the template nests loops more than {MAX_LOOP_NESTING} deep"
+        stack.extend((child, depth + 1, loops) for child in node.iter_child_nodes())
+    return None
+
+
+def _parse(body: str) -> nodes.Template:
+    """Parse a body within the size and nesting limits; raises TemplateRenderError."""
+    if len(body) > MAX_BODY_CHARS:
+        raise TemplateRenderError(
+            f"the template body is longer than {MAX_BODY_CHARS:,} characters", 1
+        )
+    try:
+        problem = _bracket_problem(body)
+        tree = _ENV.parse(body) if problem is None else None
+    except RecursionError:  # e.g. 'not not not …': nesting without brackets
+        raise TemplateRenderError(_NESTING_MESSAGE, 1) from None
+    except ValueError:  # Python reads integers of at most 4,300 digits
+        raise TemplateRenderError("a number in the template is too long", 1) from None
+    if tree is not None:
+        problem = _structure_problem(tree)
+    if problem is not None:
+        raise TemplateRenderError(problem[1], problem[0])
+    assert tree is not None
+    return tree
 
 
 def _compile(body: str) -> JinjaTemplate:
@@ -258,7 +285,7 @@ def _compile(body: str) -> JinjaTemplate:
         cached = _CACHE.get(body)
     if cached is not None:
         return cached
-    tree = _ENV.parse(body)
+    tree = _parse(body)
     guard = _Guard()
     guard.visit(tree)
     if guard.problems:
@@ -300,7 +327,7 @@ def _template_lineno(tb: TracebackType | None) -> int | None:
 
 def _describe(exc: BaseException) -> str:
     # Messages must not carry client data: only template-side facts are kept.
-    if isinstance(exc, _LimitExceeded):
+    if isinstance(exc, LimitExceeded):
         return f"limit exceeded: {exc}"
     if isinstance(exc, SecurityError):
         return f"forbidden in the template sandbox: {exc}"
@@ -328,22 +355,22 @@ def render_markup(template: Template, context: Mapping[str, Any]) -> str:
         data = plain_context(context)
     except TypeError as exc:
         raise TemplateRenderError(str(exc)) from None
-    token = _BUDGET.set(_Budget())
+    token = start_render()
     try:
         chunks: list[str] = []
         size = 0
         for chunk in compiled.generate(data):
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
-                raise _LimitExceeded("the rendered note is larger than 2 MB")
-            _budget()._tick(0)
+                raise LimitExceeded("the rendered note is larger than 2 MB")
+            budget().tick(0)
             chunks.append(chunk)
         return "".join(chunks)
     except Exception as exc:
         line = _template_lineno(exc.__traceback__)
         raise TemplateRenderError(_describe(exc), _file_line(template, line)) from None
     finally:
-        _BUDGET.reset(token)
+        end_render(token)
 
 
 def render_note(template: Template, context: Mapping[str, Any]) -> Document:

@@ -35,6 +35,7 @@ SECTION_OPTIONAL = (
 MAX_SCALE_POINTS = 101
 _SECTIONS_HEADER = re.compile(r"\s*\[\[\s*sections\s*\]\]")
 _TOML_LINE = re.compile(r"at line (\d+)")
+_TOO_DEEP = "the file nests arrays or tables more deeply than a template can; it was not read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +360,8 @@ def parse_template_source(text: str, origin: str) -> tuple[Template | None, list
         line = int(match.group(1)) if match else max(1, len(text.splitlines())) if end else 1
         message = _TOML_LINE.split(str(exc))[0].replace("(at end of document)", "").rstrip(" (")
         return None, [TemplateProblem(line, f"TOML syntax error: {message}")]
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        return None, [TemplateProblem(1, _TOO_DEEP)]
     validator = _Validator(text)
     template = validator.top(data, origin)
     return template, validator.problems

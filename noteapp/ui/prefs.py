@@ -11,13 +11,15 @@ import json
 import os
 from pathlib import Path
 
+from noteapp.domain import json_input
+
 
 class DevicePrefs:
     def __init__(self, file: Path) -> None:
         self._file = file
         self._data: dict[str, object] = {}
         try:
-            loaded = json.loads(file.read_text(encoding="utf-8"))
+            loaded = json_input.loads(file.read_text(encoding="utf-8"), what="settings file")
             if isinstance(loaded, dict):
                 self._data = loaded
         except (OSError, ValueError):

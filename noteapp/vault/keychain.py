@@ -1,18 +1,36 @@
-"""The OS keychain (keyring), offered only where it is really a safe keychain.
+"""The OS keychain (keyring), used only when it is one of the operating systems' secure stores.
 
-On headless Linux keyring's backend is the "fail" backend; with keyrings.alt installed it may
-be a plaintext file. In both cases "remember on this device" must not be offered.
+keyring picks whatever backend it finds: on headless Linux the "fail" backend (every call
+raises), with keyrings.alt installed possibly a plaintext file, and any installed package can
+register a backend of its own. So backends are taken from an allow-list of classes — the
+macOS Keychain, the Windows Credential Locker, the Secret Service (GNOME Keyring, KeePassXC
+and others) and KWallet — and anything else means "remember on this device" is not offered.
+keyring's chainer is looked through: its best allowed member is used directly, so a key is
+never handed to a member that is not on the list.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from noteapp.domain.errors import KeychainUnavailableError
 
 SERVICE = "noteapp-vault"
-_UNSAFE_MODULE_PREFIXES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+# (module, class) of each allowed backend, exactly: a subclass could store keys anywhere.
+ALLOWED_BACKENDS = (
+    ("keyring.backends.macOS", "Keyring"),  # macOS Keychain
+    ("keyring.backends.Windows", "WinVaultKeyring"),  # Windows Credential Locker
+    ("keyring.backends.SecretService", "Keyring"),  # Secret Service over D-Bus
+    ("keyring.backends.libsecret", "Keyring"),  # the same Secret Service, through libsecret
+    ("keyring.backends.kwallet", "DBusKeyring"),  # KWallet (KDE Plasma 5 and 6)
+    ("keyring.backends.kwallet", "DBusKeyringKWallet4"),  # KWallet of KDE 4
+)
+_CHAINER = ("keyring.backends.chainer", "ChainerBackend")
+_NO_KEYCHAIN = "No keychain could be reached on this computer."
+_NOT_SECURE = "This computer has no secure keychain that noteapp can use."
 
 
 @dataclass(frozen=True)
@@ -27,60 +45,112 @@ def _backend_name(backend: Any) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def is_safe_backend(backend: Any) -> bool:
-    """A backend that keeps secrets encrypted by the OS (not fail, null or a plain file)."""
-    name = _backend_name(backend)
-    if name.startswith(_UNSAFE_MODULE_PREFIXES):
+def _load_class(module: str, name: str) -> type | None:
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except Exception:  # a backend keyring does not ship on this version: simply not allowed
+        return None
+    return found if isinstance(found, type) else None
+
+
+@cache
+def _allowed_classes() -> frozenset[type]:
+    classes = (_load_class(module, name) for module, name in ALLOWED_BACKENDS)
+    return frozenset(cls for cls in classes if cls is not None)
+
+
+def _usable(backend: Any) -> bool:
+    """An allowed class that keyring itself finds usable here (priority above zero)."""
+    if type(backend) not in _allowed_classes():
         return False
-    if "chainer" in name.lower():
-        return any(is_safe_backend(b) for b in getattr(backend, "backends", []))
-    return "plaintext" not in name.lower() and float(getattr(backend, "priority", 0) or 0) > 0
+    try:
+        return float(backend.priority) > 0
+    except Exception:  # keyring reports an unusable backend by raising from priority
+        return False
+
+
+def secure_backend(backend: Any) -> Any | None:
+    """The OS secure store to use for ``backend`` (keyring's choice), or ``None``."""
+    if type(backend) is _load_class(*_CHAINER):
+        return next((member for member in _chained(backend) if _usable(member)), None)
+    return backend if _usable(backend) else None
+
+
+def _chained(chainer: Any) -> list[Any]:
+    """The members of keyring's chainer, highest priority first."""
+    try:
+        return list(chainer.backends)
+    except Exception:
+        return []
+
+
+def is_safe_backend(backend: Any) -> bool:
+    """True when ``backend`` is (or chains) one of the OS secure stores on the allow-list."""
+    return secure_backend(backend) is not None
+
+
+def _default_backend() -> Any:
+    import keyring
+
+    return keyring.get_keyring()
 
 
 def status(backend: Any | None = None) -> KeychainStatus:
     """Whether "remember on this device" may be offered here, and why not if not."""
     try:
-        import keyring
-
-        backend = backend if backend is not None else keyring.get_keyring()
+        backend = backend if backend is not None else _default_backend()
+        chosen = secure_backend(backend)
     except Exception:  # keyring can fail in many ways on odd desktops; any failure means no
-        return KeychainStatus(False, "none", "No keychain could be reached on this computer.")
-    name = _backend_name(backend)
-    if is_safe_backend(backend):
-        return KeychainStatus(True, name, "")
-    return KeychainStatus(False, name, "This computer has no secure keychain that noteapp can use.")
+        return KeychainStatus(False, "none", _NO_KEYCHAIN)
+    if chosen is not None:
+        return KeychainStatus(True, _backend_name(chosen), "")
+    return KeychainStatus(False, _backend_name(backend), _NOT_SECURE)
+
+
+def _secure() -> Any | None:
+    try:
+        return secure_backend(_default_backend())
+    except Exception:
+        return None
 
 
 def store_device_key(vault_id: str, device_key: bytes) -> None:
-    import keyring
-
-    if not status().available:
-        raise KeychainUnavailableError("This computer has no secure keychain that noteapp can use.")
+    backend = _secure()
+    if backend is None:
+        raise KeychainUnavailableError(_NOT_SECURE)
     try:
-        keyring.set_password(SERVICE, vault_id, device_key.hex())
+        backend.set_password(SERVICE, vault_id, device_key.hex())
     except Exception as exc:
         raise KeychainUnavailableError("The keychain refused to store the key.") from exc
 
 
 def load_device_key(vault_id: str) -> bytes | None:
-    if not status().available:
+    backend = _secure()
+    if backend is None:
         return None
     try:
-        import keyring
-
-        value = keyring.get_password(SERVICE, vault_id)
+        value = backend.get_password(SERVICE, vault_id)
     except Exception:
         return None
     try:
-        return bytes.fromhex(value) if value else None
+        return bytes.fromhex(value) if isinstance(value, str) and value else None
     except ValueError:
         return None
 
 
-def delete_device_key(vault_id: str) -> None:
+def _forget(store: Any, vault_id: str) -> None:
     try:
-        import keyring
-
-        keyring.delete_password(SERVICE, vault_id)
-    except Exception:  # nothing stored, or no keychain: either way nothing is left behind
+        store.delete_password(SERVICE, vault_id)
+    except Exception:  # nothing stored there, or no keychain: nothing is left behind
         return
+
+
+def delete_device_key(vault_id: str) -> None:
+    """Forget the key: in the secure store, and where keyring's own choice may hold one
+    (earlier versions stored through it, which could be a chained store not on the list)."""
+    import keyring
+
+    backend = _secure()
+    if backend is not None:
+        _forget(backend, vault_id)
+    _forget(keyring, vault_id)

@@ -12,7 +12,10 @@ from noteapp.services.workspace import Workspace
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.unlock_view import UnlockView
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.core.test_keychain import MemoryKeyring
+from tests.core.test_keychain import memory_keyring, patch
+
+# Fixtures of test_keychain: the real Secret Service backend class, storing in memory.
+__all__ = ["memory_keyring", "patch"]
 
 
 @pytest.fixture
@@ -40,10 +43,8 @@ def test_no_remember_option_without_a_safe_keychain(controller, vault_path, monk
     assert not view.keychain_button.isVisibleTo(view)
 
 
-def test_remember_then_unlock_with_the_keychain(qtbot, controller, vault_path, monkeypatch):
-    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
+def test_remember_then_unlock_with_the_keychain(qtbot, controller, vault_path, memory_keyring):
+    backend = memory_keyring
     view = _unlock_view(controller, vault_path)
     assert view.remember.isVisibleTo(view)
     view.passphrase.setText(PASSPHRASE)
