@@ -375,4 +375,3 @@ def main(vault: str | None = None) -> int:
     controller.start()
     quit_after_if_asked(controller.window, controller.page)
     return app.exec()
-
