@@ -15,7 +15,6 @@ only on Linux when Qt would use xcb: never for the offscreen tests, Wayland, mac
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -123,14 +122,11 @@ def uses_xcb(env: Mapping[str, str], platform: str = sys.platform) -> bool:
     return not env.get("WAYLAND_DISPLAY")
 
 
-def xcb_plugin() -> Path | None:
-    """PySide6's xcb platform plugin, found without importing PySide6 (or None)."""
-    try:
-        spec = importlib.util.find_spec("PySide6")
-    except (ImportError, ValueError):
-        return None
-    for base in (spec.submodule_search_locations or []) if spec else []:
-        plugin = Path(base) / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+def xcb_plugin(search: list[str] | None = None) -> Path | None:
+    """PySide6's xcb platform plugin, looked for along the import path without importing
+    PySide6 (a built bundle keeps it there too), or None."""
+    for entry in sys.path if search is None else search:
+        plugin = Path(entry or ".") / "PySide6" / "Qt" / "plugins" / "platforms" / "libqxcb.so"
         if plugin.is_file():
             return plugin
     return None
@@ -203,6 +199,9 @@ def problem(
 def main() -> int:
     """`noteapp desktop-check` (and `python -m noteapp.desktop_check`): the same check on its
     own, for install scripts and support; says what it found either way."""
+    if uses_xcb(os.environ) and xcb_plugin() is None:
+        print("noteapp: Qt's X11 platform plugin (libqxcb.so) was not found.", file=sys.stderr)
+        return EXIT_MISSING
     found = problem()
     if found:
         print(found, file=sys.stderr)

@@ -48,7 +48,8 @@ def expected_files(root: Path = ROOT) -> set[str]:
     wanted: set[str] = set()
     package = root / PACKAGE
     for path in package.rglob("*"):
-        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts:
+        code = path.suffix in (".py", ".pyc") or "__pycache__" in path.parts
+        if path.is_file() and not code:
             wanted.add(path.relative_to(root).as_posix())
     for source, target in wheel_extras(root):
         for path in Path(source).rglob("*"):
