@@ -174,3 +174,11 @@ def test_missing_libraries_without_ldd_says_nothing(
 ) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     assert missing_libraries(plugin, {}, run=fake_ldd(LDD_DESKTOP)) == []
+
+
+def test_ci_installs_every_desktop_package_before_building_the_bundle() -> None:
+    """The CI-built bundle carries the xcb libraries it found on the build machine, and its
+    smoke test runs `desktop-check`: CI must install the whole list."""
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    installed = set(script.replace("\\\n", " ").split())
+    assert sorted(set(DESKTOP_PACKAGES) - installed) == []
