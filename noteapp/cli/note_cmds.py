@@ -25,6 +25,7 @@ from noteapp.domain.notes import (
     SessionInfo,
     session_to_dict,
 )
+from noteapp.domain.signatures import ItemType, SignedItem
 
 if TYPE_CHECKING:
     from noteapp.services.workspace import Workspace
@@ -235,10 +236,50 @@ def note_json(ws: Workspace, note: Note) -> dict[str, Any]:
             }
             for i in ws.signing.corrections(note.id)
         ],
+        "reviews": [review_json(i) for i in ws.signing.reviews(note.id)],
         "version": note.version,
         "created_at": note.created_at.isoformat() if note.created_at else None,
         "updated_at": note.updated_at.isoformat() if note.updated_at else None,
     }
+
+
+def _text(payload: dict[str, Any], key: str) -> str:
+    value = payload.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def review_json(item: SignedItem) -> dict[str, Any]:
+    """A co-signature or return received for the note: who, when, and what they said."""
+    cosign = item.type == ItemType.COSIGNATURE
+    return {
+        "id": item.id,
+        "type": item.type.value,
+        "author": _text(item.author, "name"),
+        "credentials": _text(item.author, "credentials"),
+        "license_number": _text(item.author, "license_number"),
+        "fingerprint": item.fingerprint,
+        "signed_at": item.signed_at,
+        "signed_at_display": _text(item.payload, "signed_at_display") or item.signed_at,
+        "statement": _text(item.payload, "statement") if cosign else None,
+        "comments": None if cosign else _text(item.payload, "comments"),
+    }
+
+
+def review_lines(item: SignedItem) -> list[str]:
+    """`note show`: "Co-signature · Morgan Hale, PhD · 2026-03-05 10:02 UTC · key …", then
+    the statement or the comments, indented."""
+    r = review_json(item)
+    who = f"{r['author']}, {r['credentials']}" if r["credentials"] else r["author"]
+    label = "Statement" if item.type == ItemType.COSIGNATURE else "Comments"
+    text = r["statement"] if item.type == ItemType.COSIGNATURE else r["comments"]
+    # split("\n"), not splitlines(): other separators are control characters that the
+    # output shows escaped rather than obeys.
+    first, *rest = (text or "").split("\n")
+    return [
+        f"{item.type.label} · {who} · {r['signed_at_display']} · key {r['fingerprint']}",
+        f"  {label}: {first}",
+        *(f"  {line}" for line in rest),
+    ]
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -250,8 +291,15 @@ def run_show(args: argparse.Namespace) -> int:
         text = document_plain_text(ws.notes.render(note))
         status = "Signed" if note.status == NoteStatus.SIGNED else "Draft"
         warnings = ws.notes.psychotherapy_warnings(note)
+        reviews = ws.signing.reviews(note.id)
     common.out(f"{status} · id {note.id}")
     common.out(text)
+    if reviews:
+        common.out("")
+        common.out(f"Co-signatures and returns ({len(reviews)}):")
+        for item in reviews:
+            for line in review_lines(item):
+                common.out(f"  {line}")
     for w in warnings:
         common.warn(w)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,8 @@ from noteapp.domain.errors import InvalidInputError
 from noteapp.services.paths import resolve_vault_path
 
 if TYPE_CHECKING:
+    from noteapp.domain.signatures import TrustedKey
+    from noteapp.services.trust import TrustWarning
     from noteapp.services.verification import VerificationReport
 
 CORRECTION_KINDS = ["addendum", "amendment", "late-entry"]
@@ -73,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     verify.add_argument("file", type=Path, metavar="FILE.docx")
     common.add_json_flag(verify)
+    verify.add_argument(
+        "--require-trusted",
+        action="store_true",
+        help="also exit 1 unless every signer's key is trusted in the vault (--vault or "
+        "$NOTEAPP_VAULT); without a vault no key is trusted",
+    )
 
     keys = common.add_group(subparsers, "keys", "public keys for supervision")
     kexp = common.add_command(
@@ -173,12 +182,21 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def report_json(report: VerificationReport) -> dict[str, Any]:
+def report_json(
+    report: VerificationReport,
+    warnings: Sequence[TrustWarning] = (),
+    *,
+    refusal: str = "",
+) -> dict[str, Any]:
+    """`refusal`: why --require-trusted did not accept a file that verifies (then `ok` is
+    false, like the exit code, and the sentence is the last of `problems`)."""
+    others = {(w.fingerprint, w.role): list(w.trusted_for_name) for w in warnings}
     return {
-        "ok": report.ok,
+        "ok": report.ok and not refusal,
         "status": report.status.value,
         "summary": report.summary,
-        "problems": list(report.problems),
+        "problems": [*report.problems, *([refusal] if refusal else [])],
+        "all_trusted": report.all_trusted,
         "notes": [
             {
                 "note_id": n.note_id,
@@ -195,6 +213,7 @@ def report_json(report: VerificationReport) -> dict[str, Any]:
                         "trusted": s.trusted,
                         "valid": s.valid,
                         "problems": list(s.problems),
+                        "trusted_for_name": others.get((s.fingerprint, s.role), []),
                     }
                     for s in n.signers
                 ],
@@ -204,8 +223,11 @@ def report_json(report: VerificationReport) -> dict[str, Any]:
     }
 
 
-def print_report(report: VerificationReport) -> None:
+def print_report(
+    report: VerificationReport, warnings: Sequence[TrustWarning] = (), *, refusal: str = ""
+) -> None:
     common.out(report.summary)
+    others = {(w.fingerprint, w.role): w for w in warnings}
     for n in report.notes:
         common.out(f"  {n.title or 'Note'} · client {n.client_code} · {n.date_of_service}")
         for s in n.signers:
@@ -216,38 +238,62 @@ def print_report(report: VerificationReport) -> None:
             )
             for p in s.problems:
                 common.out(f"          {p}")
+            warning = others.get((s.fingerprint, s.role))
+            if warning is not None and warning.trusted_for_name:
+                common.out(f"          ! {warning.text}")
     for p in report.problems:
         common.out(f"  ! {p}")
+    if refusal:
+        common.out(f"  ! {refusal}")
 
 
-def _trusted_from_optional_vault(args: argparse.Namespace) -> list[Any]:
-    """verify needs no vault; one given (and unlockable) supplies the trusted keys."""
+def _trusted_from_optional_vault(args: argparse.Namespace) -> list[TrustedKey] | None:
+    """verify needs no vault; one given (and unlockable) supplies the trusted keys. None when
+    there is no vault (no key is trusted then)."""
     explicit = getattr(args, "vault", None)
     if not explicit and not os.environ.get("NOTEAPP_VAULT"):
-        return []
+        return None
     if not resolve_vault_path(explicit).exists():
-        return []
+        return None
     with common.unlocked(args) as ws:
         return ws.review.trusted()
 
 
+def trust_refusal(report: VerificationReport, keys: list[TrustedKey] | None) -> str:
+    """Why --require-trusted does not accept a file that verifies ("" when it does)."""
+    if not report.ok or report.all_trusted:
+        return ""
+    if keys is None:
+        return (
+            "Not accepted (--require-trusted): no vault was given, so no signer's key is "
+            "trusted. Name the vault that holds your trusted keys with --vault or NOTEAPP_VAULT."
+        )
+    untrusted = {s.fingerprint for n in report.notes for s in n.signers if not s.trusted}
+    return (
+        f"Not accepted (--require-trusted): {len(untrusted)} signing key(s) in this file are "
+        "not trusted in this vault. Compare the fingerprint with the signer and trust their "
+        "key first (noteapp keys trust FILE)."
+    )
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    from noteapp.services.verification import verify_docx
+    from noteapp.services.trust import trust_warnings
+    from noteapp.services.verification import is_encrypted_file, verify_docx
 
     if not args.file.is_file():
         raise InvalidInputError(f"No file at {args.file}.")
     trusted = _trusted_from_optional_vault(args)
     password = None
-    from noteapp.services.verification import is_encrypted_file
-
     if is_encrypted_file(args.file):
         password = common.read_export_password(confirm=False)
-    report = verify_docx(args.file, trusted_keys=trusted, password=password)
+    report = verify_docx(args.file, trusted_keys=trusted or [], password=password)
+    warnings = trust_warnings(report, trusted or [])
+    refusal = trust_refusal(report, trusted) if args.require_trusted else ""
     if args.json:
-        common.emit_json(report_json(report))
+        common.emit_json(report_json(report, warnings, refusal=refusal))
     else:
-        print_report(report)
-    return 0 if report.ok else 1
+        print_report(report, warnings, refusal=refusal)
+    return 0 if report.ok and not refusal else 1
 
 
 def run_keys_export(args: argparse.Namespace) -> int:

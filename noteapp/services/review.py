@@ -14,7 +14,13 @@ from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
 from noteapp.export import encrypt_docx, write_docx
 from noteapp.services.audit import AuditService
 from noteapp.services.paper import system_paper_size
-from noteapp.services.signing import SigningService
+from noteapp.services.signing import SigningService, author_block
+from noteapp.services.trust import (
+    TrustWarning,
+    review_refusal,
+    same_clinician,
+    trust_warnings,
+)
 from noteapp.services.verification import VerificationReport, verify_docx
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import NoteProof, check_note_proof, proof_to_bytes
@@ -47,6 +53,27 @@ class ReviewService:
     def verify(self, path: Path, *, password: str | None = None) -> VerificationReport:
         return verify_docx(path, trusted_keys=self.trusted(), password=password)
 
+    def trust_warnings(self, report: VerificationReport) -> builtins.list[TrustWarning]:
+        """Signatures in the report from keys this vault does not trust, each naming the key
+        that is trusted under the same name, if any (a likely impersonation)."""
+        return trust_warnings(report, self.trusted())
+
+    def own_note_reason(self, report: VerificationReport) -> str:
+        """Why this vault's clinician may not co-sign or return the file ("" if they may):
+        no one reviews their own note — same key, or the same clinician by name and
+        license (or credentials) as signed."""
+        profile = self._signing.own_profile()
+        if profile is None or report.proof is None:
+            return ""
+        me = author_block(profile)
+        if any(same_clinician(np.note.author, me) for np in report.proof.notes):
+            return (
+                "This note is your own (signed with your key, or by a clinician with your name "
+                "and license): no one co-signs or returns their own note. Send it to your "
+                "supervisor instead."
+            )
+        return ""
+
     def _review(
         self,
         src: Path,
@@ -60,6 +87,9 @@ class ReviewService:
         report = self.verify(src, password=password)
         if not report.ok or report.proof is None:
             raise CheckFailedError(f"Not reviewed: {report.summary}")
+        own = self.own_note_reason(report)
+        if own:
+            raise RefusedError(f"Not reviewed: {own}")
         if Path(out).resolve() == Path(src).resolve():
             raise InvalidInputError("Write the reviewed note to a new file, not over the original.")
         notes = []
@@ -123,10 +153,16 @@ class ReviewService:
         )
 
     def import_reviewed(self, path: Path, *, password: str | None = None) -> ImportResult:
-        """Attach co-signatures and returns from a reviewed file to the notes they cover."""
+        """Attach co-signatures and returns from a reviewed file to the notes they cover.
+
+        Everything that decides where a review goes comes from signed content: the note it
+        names (`note_id`, signed) must be signed in this vault with the same hash, the review
+        must cover that note and corrections kept here, and its key must be trusted here
+        (never the author's own). All or nothing: one refused review imports none."""
         report = self.verify(path, password=password)
         if not report.ok or report.proof is None:
             raise CheckFailedError(f"Not imported: {report.summary}")
+        trusted = self._signing.trusted_keys()  # this vault's own key is not a reviewer
         attached: list[SignedItem] = []
         present = 0
         for np in report.proof.notes:
@@ -136,11 +172,11 @@ class ReviewService:
                     "This file is not about a note signed in this vault (or about a different "
                     "version of it); nothing was imported."
                 )
-            known = {i.id for i in ours}
+            known = {i.hash for i in ours}
             for item in np.items[1:]:
                 if item.type not in (ItemType.COSIGNATURE, ItemType.RETURN):
                     continue
-                if item.id in known:
+                if item.hash in known:
                     present += 1
                     continue
                 # The review must cover this note and corrections that exist here.
@@ -150,7 +186,10 @@ class ReviewService:
                         "A review in this file does not cover the note and corrections kept in "
                         "this vault; nothing was imported."
                     )
+                refusal = review_refusal(item, note=ours[0], keys=trusted)
+                if refusal:
+                    raise RefusedError(refusal)
+                known.add(item.hash)
                 attached.append(item)
-        for item in attached:
-            self._signing.attach_review(item)
-        return ImportResult(tuple(attached), present)
+        stored = self._signing.attach_reviews(attached)
+        return ImportResult(tuple(stored), present)

@@ -36,8 +36,8 @@ from noteapp.services.notes import NoteService
 from noteapp.services.profile import ProfileService
 from noteapp.services.settings import SettingsService
 from noteapp.signing.canonical import FORMATS, chain_hash, sign_payload
-from noteapp.signing.proof import NoteProof, item_from_dict, item_to_dict
-from noteapp.vault.store import Vault
+from noteapp.signing.proof import NoteProof, check_note_proof, item_from_dict, item_to_dict
+from noteapp.vault.store import StoredRecord, Vault
 
 ITEM_KIND = "signed_item"
 TRUSTED_KIND = "trusted_key"
@@ -98,9 +98,27 @@ class SigningService:
         self._items = {}
         result = self._vault.load_kind(ITEM_KIND)
         self.problems = list(result.failures)
+        recovered: set[str] = set()
         for r in result.records:
-            item = item_from_dict(r.data)
-            self._items.setdefault(item.note_id, []).append(item)
+            versions = [r] if r.version == 1 else self._overwritten(r.id)
+            for v in versions:
+                item = item_from_dict(v.data)
+                self._items.setdefault(item.note_id, []).append(item)
+                if r.version > 1:
+                    recovered.add(item.note_id)
+        for note_id in recovered:
+            self._items[note_id] = chain_order(self._items[note_id])
+
+    def _overwritten(self, record_id: str) -> builtins.list[StoredRecord]:
+        """Signed items are written once. A record with later versions was overwritten by a
+        review import before imports took their ids from signed content; every version is
+        a signed item of its own (the first is the signature that was overwritten), so each
+        goes back to the note it names instead of being lost."""
+        try:
+            return self._vault.history(ITEM_KIND, record_id)
+        except RecordIntegrityError as exc:
+            self.problems.append(exc)
+            return []
 
     # --- reading -----------------------------------------------------------------------
 
@@ -152,7 +170,10 @@ class SigningService:
         return (now.isoformat(timespec="seconds"), f"{local.strftime('%Y-%m-%d %H:%M')} {zone}")
 
     def _store(self, item: SignedItem, action: str) -> None:
-        self._vault.put(ITEM_KIND, item.id, item_to_dict(item))
+        # Signed items are write-once: a second version of one would replace a signature.
+        if self._vault.exists(ITEM_KIND, item.id):
+            raise RefusedError("A signed record with this id exists already; nothing was written.")
+        self._vault.put(ITEM_KIND, item.id, item_to_dict(item), expected_version=0)
         self._audit.record(
             action,
             kind="note",
@@ -429,12 +450,38 @@ class SigningService:
         payload = self.review_payload(np, item_type=item_type, text=text, profile=profile)
         return self._make_item(item_type, np.note.note_id, payload, key)
 
-    def attach_review(self, item: SignedItem) -> None:
-        """Store a co-signature or return received from a supervisor (checked by caller)."""
-        if any(i.id == item.id for i in self._items.get(item.note_id, [])):
-            raise RefusedError("This review was already imported.")
-        with self._vault.transaction():
-            self._store(item, f"{item.type.value}-import")
+    def attach_reviews(self, items: Sequence[SignedItem]) -> builtins.list[SignedItem]:
+        """Store co-signatures and returns received from a supervisor; all or none.
+
+        Who may review is the caller's policy (trust, not one's own note); what is checked
+        here is where a review may go. The record's identity comes from signed content only:
+        its id is derived from the signed hash (an id carried next to the signature is a
+        claim, and once named another note's signature record), it belongs to the note its
+        signed `note_id` names, and it must cover that note and corrections kept here."""
+        stored: list[SignedItem] = []
+        seen: set[str] = set()
+        for item in items:
+            if item.type not in (ItemType.COSIGNATURE, ItemType.RETURN):
+                raise InvalidInputError("A review is a co-signature or a return.")
+            ours = self.items(item.note_id)
+            if not ours or not ours[0].type.is_document:
+                raise RefusedError("This review is not about a note signed in this vault.")
+            if any(i.hash == item.hash for i in ours) or item.hash in seen:
+                raise RefusedError("This review was already imported.")
+            if not check_note_proof(NoteProof((*ours, item)))[-1].ok:
+                raise RefusedError(
+                    "This review does not cover the note and corrections kept in this vault."
+                )
+            seen.add(item.hash)
+            stored.append(replace(item, id=review_record_id(item)))
+        try:
+            with self._vault.transaction():
+                for item in stored:
+                    self._store(item, f"{item.type.value}-import")
+        except BaseException:
+            self.reload()  # what is in memory follows what was committed
+            raise
+        return stored
 
     # --- trusted keys ------------------------------------------------------------------
 
@@ -455,6 +502,10 @@ class SigningService:
             raise InvalidInputError("A file already exists there; choose another name.")
         dest.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return dest
+
+    def own_profile(self) -> ClinicianProfile | None:
+        """This vault's clinician (who signs here), or None before the profile is set up."""
+        return self._profile.get()
 
     def own_key(self) -> TrustedKey | None:
         profile = self._profile.get()
@@ -511,6 +562,31 @@ class SigningService:
         with self._vault.transaction():
             self._vault.delete(TRUSTED_KIND, record_id)
             self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
+
+
+def chain_order(items: Sequence[SignedItem]) -> builtins.list[SignedItem]:
+    """A note's items in an order its proof checks in: the signed document, corrections
+    following their `previous` links, then reviews (which cover a prefix of that chain)."""
+    docs = [i for i in items if i.type.is_document]
+    corrections = [i for i in items if i.type.is_correction]
+    rest = [i for i in items if not i.type.is_document and not i.type.is_correction]
+    ordered: list[SignedItem] = []
+    previous = docs[0].hash if docs else ""
+    while True:
+        nxt = next(
+            (c for c in corrections if c not in ordered and c.payload.get("previous") == previous),
+            None,
+        )
+        if nxt is None:
+            break
+        ordered.append(nxt)
+        previous = nxt.hash
+    return [*docs, *ordered, *(c for c in corrections if c not in ordered), *rest]
+
+
+def review_record_id(item: SignedItem) -> str:
+    """The vault id of a received review: from its signed hash, never from the file."""
+    return item.hash[:32]
 
 
 def read_public_key_file(path: Path) -> TrustedKey:

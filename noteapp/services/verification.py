@@ -67,6 +67,11 @@ class VerificationReport:
     def ok(self) -> bool:
         return self.status in (Status.VALID_TRUSTED, Status.VALID_UNKNOWN_SIGNER)
 
+    @property
+    def all_trusted(self) -> bool:
+        """Valid, and every signer's key is trusted (what `verify --require-trusted` needs)."""
+        return self.status == Status.VALID_TRUSTED
+
 
 def _quote(text: str, limit: int = 60) -> str:
     text = text.replace("\t", ": ")  # a table row's cells, as a person reads them

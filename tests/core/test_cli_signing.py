@@ -538,6 +538,43 @@ def supervisor(vault: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     return path
 
 
+def trust_key(
+    capsys: pytest.CaptureFixture[str], owner: list[str], truster: list[str], key_file: Path
+) -> None:
+    """The vault `truster` (global options, [] = NOTEAPP_VAULT) trusts `owner`'s key."""
+    assert run(capsys, *owner, "keys", "export", "--out", str(key_file)).code == 0
+    assert run(capsys, *truster, "keys", "trust", str(key_file)).code == 0
+
+
+def trust_supervisor(capsys: pytest.CaptureFixture[str], supervisor: Path, tmp: Path) -> None:
+    """The clinician trusts the supervisor's key (a review from any other key is refused)."""
+    trust_key(capsys, ["--vault", str(supervisor)], [], tmp / "morgan.noteapp-key")
+
+
+def signed_note_in(
+    capsys: pytest.CaptureFixture[str], vault_args: list[str], fields: Path, name: str
+) -> str:
+    """A new client `name` and a signed, complete BIRP note in another vault; its id."""
+    client = run(capsys, *vault_args, "client", "add", "--name", name).out.strip()
+    r = run(
+        capsys,
+        *vault_args,
+        "note",
+        "new",
+        "--client",
+        client,
+        "--template",
+        "birp",
+        "--fields",
+        str(fields),
+        *COMPLETE,
+    )
+    assert r.code == 0, r.err
+    note_id = r.out.strip()
+    assert run(capsys, *vault_args, "note", "sign", note_id).code == 0
+    return note_id
+
+
 def test_supervision_round_trip(
     amended: tuple[str, Path],
     clinic: Clinic,
@@ -613,7 +650,11 @@ def test_supervision_round_trip(
     # --comments is required.
     assert run(capsys, *sup, "review", "return", str(note_docx), "--out", str(tmp / "x")).code == 2
 
-    # Back in the clinician's vault.
+    # Back in the clinician's vault: only a trusted supervisor's review is imported.
+    r = run(capsys, "review", "import", str(cosigned))
+    assert r.code == 2 and one_line_error(r.err)
+    assert "not marked as trusted" in r.err and "noteapp keys trust FILE" in r.err
+    trust_supervisor(capsys, supervisor, tmp)
     r = run(capsys, "review", "import", str(cosigned))
     assert r.code == 0, r.err
     assert r.out.startswith("Co-signature: Morgan Hale")
@@ -643,24 +684,7 @@ def test_review_refuses_tampered_and_foreign_files(
     assert r.code == 1 and one_line_error(r.err)
 
     # A note signed in the supervisor's vault is not about any note in the clinician's.
-    r = run(capsys, *sup, "client", "add", "--name", "Riley Quimby")
-    client = r.out.strip()
-    r = run(
-        capsys,
-        *sup,
-        "note",
-        "new",
-        "--client",
-        client,
-        "--template",
-        "birp",
-        "--fields",
-        str(clinic.fields),
-        *COMPLETE,
-    )
-    assert r.code == 0, r.err
-    foreign_id = r.out.strip()
-    assert run(capsys, *sup, "note", "sign", foreign_id).code == 0
+    foreign_id = signed_note_in(capsys, sup, clinic.fields, "Riley Quimby")
     foreign = tmp / "foreign.docx"
     assert export(capsys, *sup, foreign_id, "--out", str(foreign)) == 0
     r = run(capsys, "review", "import", str(foreign))
@@ -684,6 +708,7 @@ def test_review_of_a_password_protected_file(
     r = run(capsys, *sup, "review", "cosign", str(locked), "--out", str(cosigned))
     assert r.code == 0, r.err
     assert cosigned.read_bytes()[:4] == OLE_MAGIC  # a protected file stays protected
+    trust_supervisor(capsys, supervisor, clinic.tmp)
     r = run(capsys, "review", "import", str(cosigned))
     assert r.code == 0, r.err
 

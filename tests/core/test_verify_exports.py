@@ -271,8 +271,12 @@ def test_supervision_round_trip(ws: Workspace, exported: Path, tmp_path: Path) -
         assert [s.role for s in report.notes[0].signers] == ["Author", "Amendment", "Co-signature"]
         returned = tmp_path / "returned.docx"
         sup.review.return_for_revision(exported, returned, comments="Add the PHQ-9 score.")
+        morgan = sup.signing.export_public_key(tmp_path / "morgan.key")
     finally:
         sup.close()
+    with pytest.raises(RefusedError, match="keys trust FILE"):  # the supervisor's key first
+        ws.review.import_reviewed(cosigned)
+    ws.signing.trust_key_file(morgan)
     result = ws.review.import_reviewed(cosigned)
     assert [i.type.value for i in result.attached] == ["cosignature"]
     assert ws.review.import_reviewed(cosigned).attached == ()  # already there

@@ -35,15 +35,28 @@ def ws(workspace):
     return workspace
 
 
-@pytest.fixture
-def supervisor(tmp_path: Path, clock: FakeClock):
+def new_vault(tmp_path: Path, clock: FakeClock, name: str) -> Workspace:
     ws2, _ = Workspace.create(
-        tmp_path / "supervisor.noteapp",
+        tmp_path / f"{name}.noteapp",
         PASSPHRASE,
         params=FAST_KDF,
         clock=clock,
-        paths=AppPaths(tmp_path / "sup-data", tmp_path / "sup-config"),
+        paths=AppPaths(tmp_path / f"{name}-data", tmp_path / f"{name}-config"),
     )
+    return ws2
+
+
+def accept_trust_dialog(qtbot, dialog, key_file: Path) -> None:
+    """Choose the key file, confirm the fingerprint was compared, and trust it."""
+    assert isinstance(dialog, TrustSignerDialog)
+    dialog.file_edit.setText(str(key_file))
+    dialog.compared.setChecked(True)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path, clock: FakeClock):
+    ws2 = new_vault(tmp_path, clock, "supervisor")
     ws2.profile.set(name="Morgan Lee", credentials="PhD, LP", role="supervisor")
     ws2.settings.update(confirm_passphrase_to_sign=True)
     yield ws2
@@ -135,10 +148,19 @@ def test_verify_trust_cosign_and_import(qtbot, ws, supervisor, tmp_path: Path) -
     assert [s.role for s in report.notes[0].signers] == ["Author", "Co-signature"]
     assert "Co-signed copy saved" in view.action_status.text()
 
-    # The clinician imports the co-signature into their vault.
+    # The clinician imports the co-signature into their vault — once they trust the key.
     mine = review_view(qtbot, ws)
     assert not mine.supervisor
     load(qtbot, mine, out)
+    assert mine.trust_banner.isVisible() and "Morgan Lee" in mine.trust_banner.label.text()
+    qtbot.mouseClick(mine.import_button, Qt.MouseButton.LeftButton)
+    assert "not marked as trusted" in mine.action_status.text()
+    assert ws.signing.reviews(note_id) == []
+    morgan = supervisor.signing.export_public_key(tmp_path / "morgan.json")
+    qtbot.mouseClick(mine.trust_button, Qt.MouseButton.LeftButton)
+    accept_trust_dialog(qtbot, mine.dialog, morgan)
+    qtbot.waitUntil(lambda: mine.pending() == 0, timeout=20000)
+    assert not mine.trust_banner.isVisible()
     qtbot.mouseClick(mine.import_button, Qt.MouseButton.LeftButton)
     assert "Imported into your vault: Co-signature by Morgan Lee" in mine.action_status.text()
     assert [r.type for r in ws.signing.reviews(note_id)] == [ItemType.COSIGNATURE]
@@ -202,6 +224,7 @@ def test_return_then_dashboard_lists_it(qtbot, ws, supervisor, tmp_path: Path) -
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
     returned = Path(dialog.out_edit.text())
     assert returned.stem.endswith("-returned")
+    ws.signing.trust_key_file(supervisor.signing.export_public_key(tmp_path / "morgan.json"))
     ws.review.import_reviewed(returned)
 
     main = build_main_view(
@@ -269,11 +292,7 @@ def test_keys_page_add_remove_export(qtbot, ws, supervisor, tmp_path: Path) -> N
 
     key_file = ws.signing.export_public_key(tmp_path / "dana.json")
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    dialog = page.dialog
-    assert isinstance(dialog, TrustSignerDialog)
-    dialog.file_edit.setText(str(key_file))
-    dialog.compared.setChecked(True)
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    accept_trust_dialog(qtbot, page.dialog, key_file)
     assert page.table.rowCount() == 1
     assert page.table.item(0, 0).text() == "Dana Whitfield"
     assert page.table.item(0, 2).text() == ws.profile.get().fingerprint

@@ -39,11 +39,12 @@ from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.job_document import document_body
 from noteapp.ui.widgets.layout import body_label, show_text, status_label, title_label
 from noteapp.ui.widgets.signed_record import item_html
+from noteapp.ui.widgets.trust_banner import UntrustedSignerBanner
 from noteapp.ui.workers import run_in_background
 
 STATUS_TEXT = {
     Status.VALID_TRUSTED: ("✔", "#1e6b34", "Valid — trusted signer"),
-    Status.VALID_UNKNOWN_SIGNER: ("✔", "#8a6d00", "Valid — unknown signer"),
+    Status.VALID_UNKNOWN_SIGNER: ("⚠", "#8a6d00", "Valid — unknown signer"),
     Status.INVALID: ("✖", "#b3261e", "Invalid"),
     Status.UNSIGNED: ("○", "#57606a", "Not signed"),
 }
@@ -176,6 +177,8 @@ class ReviewView(QWidget):
         f.setPointSize(f.pointSize() + 1)
         self.status_banner.setFont(f)
         rl.addWidget(self.status_banner)
+        self.trust_banner = UntrustedSignerBanner(right)
+        rl.addWidget(self.trust_banner)
         actions = QHBoxLayout()
         self.cosign_button = _button(
             "Co-sign…", "reviewCosignButton", right, "Co-sign and save a copy next to the file"
@@ -211,6 +214,10 @@ class ReviewView(QWidget):
             actions.addWidget(b)
         actions.addStretch(1)
         rl.addLayout(actions)
+        self.own_note = body_label("", right, "reviewOwnNoteLabel")
+        self.own_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.own_note.hide()
+        rl.addWidget(self.own_note)
         self.action_status = status_label(right, "reviewActionStatus")
         self.action_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rl.addWidget(self.action_status)
@@ -336,11 +343,18 @@ class ReviewView(QWidget):
         entry = self.current()
         report = entry.report if entry else None
         ok = report is not None and report.ok
-        self.cosign_button.setEnabled(ok)
-        self.return_button.setEnabled(ok)
+        # No one co-signs or returns their own note: said next to the disabled buttons.
+        own = self.ws.review.own_note_reason(report) if ok and report else ""
+        self.cosign_button.setEnabled(ok and not own)
+        self.return_button.setEnabled(ok and not own)
+        self.own_note.setText(own)
+        self.own_note.setVisible(bool(own))
         self.import_button.setEnabled(ok)
         signers = [s for n in report.notes for s in n.signers] if ok and report else []
         self.trust_button.setEnabled(any(not s.trusted for s in signers))
+        self.trust_banner.show_warnings(
+            self.ws.review.trust_warnings(report) if ok and report else []
+        )
         self.password_button.setVisible(is_locked(report))
         if entry is None:
             self.status_banner.setText("")
@@ -361,6 +375,8 @@ class ReviewView(QWidget):
         entry = self.current()
         if entry is None or entry.report is None or not entry.report.ok:
             return
+        if self.ws.review.own_note_reason(entry.report):
+            return  # the buttons are disabled and the reason is shown under them
         dialog = ReviewActionDialog(self.ws, entry.path, kind, password=entry.password, parent=self)
         dialog.reviewed.connect(self._reviewed)
         self.dialog = dialog
