@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from noteapp.domain.document import Document
+from noteapp.domain.paper import PaperSize
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,6 @@ class ExportJob:
     chart_title: str = ""  # set for a chart export: a contents list precedes the notes
     extra: tuple[Document, ...] = ()  # plan, measures … (later issues), after the notes
     proof: bytes | None = None  # the signed payloads and signatures, embedded as its own part
+    # The page the file or print is laid out on (the paper-size setting). Not signed, not
+    # verified: verification compares the text, which is the same on either paper.
+    paper: PaperSize = PaperSize.LETTER

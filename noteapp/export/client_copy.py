@@ -12,9 +12,10 @@ from typing import Any
 
 import docx
 from docx.oxml.parser import parse_xml
-from docx.shared import Emu, Inches
+from docx.shared import Emu, Inches, Twips
 from lxml import etree
 
+from noteapp.domain.paper import PaperSize
 from noteapp.domain.safety_plan import ClientCopy
 from noteapp.export.extract import W
 from noteapp.export.files import write_atomic
@@ -31,8 +32,7 @@ CRISIS_LINE = "8FB3C9"
 REASONS_FILL = "FDF3E1"
 REASONS_LINE = "E3C48E"
 RULE = "BFCFD8"
-MARGIN_TWIPS = 1080  # 0.75 in
-TEXT_WIDTH_TWIPS = 12240 - 2 * MARGIN_TWIPS
+MARGIN_TWIPS = 1080  # 0.75 in, on either paper (the paper-size setting: Letter or A4)
 BOX_PAD_TWIPS = 240
 BULLET_NUM_ID = "901"  # our own list definition, not the template's
 
@@ -120,12 +120,17 @@ STYLES = {
         '<w:jc w:val="center"/>' + _spacing(480, 0, 264),
         _rpr(32, bold=True, color=INK),
     ),
-    "SafetyFooter": _style(
-        "SafetyFooter",
-        f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH_TWIPS}"/></w:tabs>' + _spacing(0, 0, 240),
-        _rpr(22, color=SOFT),
-    ),
 }
+
+
+def _footer(text_width: int) -> str:
+    """The footer's style: "Page X of Y" on a right tab at this paper's right margin."""
+    return _style(
+        "SafetyFooter",
+        f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs>' + _spacing(0, 0, 240),
+        _rpr(22, color=SOFT),
+    )
+
 
 _DEFAULTS = (
     f"<w:docDefaults><w:rPrDefault>{_rpr(ITEM_HALF_POINTS)}</w:rPrDefault>"
@@ -158,8 +163,9 @@ def _sub(parent: Any, tag: str, **attrs: str) -> Any:
     return el
 
 
-def _install_styles(styles: Any) -> None:
-    fresh = parse_xml(f'<w:styles xmlns:w="{W}">{_DEFAULTS}{"".join(STYLES.values())}</w:styles>')
+def _install_styles(styles: Any, text_width: int) -> None:
+    own = "".join([*STYLES.values(), _footer(text_width)])
+    fresh = parse_xml(f'<w:styles xmlns:w="{W}">{_DEFAULTS}{own}</w:styles>')
     by_id = {el.get(_q("styleId")): el for el in styles.iterfind(_q("style"))}
     old_defaults = styles.find(_q("docDefaults"))
     new_defaults = fresh.find(_q("docDefaults"))
@@ -184,11 +190,11 @@ def _install_bullets(doc: Any) -> None:
     numbering.append(parse_xml(_NUM))
 
 
-def _box(parent: Any, fill: str, line: str) -> Any:
-    """A one-cell shaded box with a soft border; returns the cell."""
+def _box(parent: Any, fill: str, line: str, width: int) -> Any:
+    """A one-cell shaded box with a soft border, ``width`` twips wide; returns the cell."""
     tbl = _sub(parent, "tbl")
     pr = _sub(tbl, "tblPr")
-    _sub(pr, "tblW", w=str(TEXT_WIDTH_TWIPS), type="dxa")
+    _sub(pr, "tblW", w=str(width), type="dxa")
     _sub(pr, "tblInd", w=str(BOX_PAD_TWIPS), type="dxa")
     borders = _sub(pr, "tblBorders")
     for side in ("top", "left", "bottom", "right"):
@@ -196,15 +202,15 @@ def _box(parent: Any, fill: str, line: str) -> Any:
     _sub(pr, "tblLayout", type="fixed")
     margins = _sub(pr, "tblCellMar")
     pad = str(BOX_PAD_TWIPS)
-    for side, width in (("top", "140"), ("left", pad), ("bottom", "180"), ("right", pad)):
-        _sub(margins, side, w=width, type="dxa")
+    for side, space in (("top", "140"), ("left", pad), ("bottom", "180"), ("right", pad)):
+        _sub(margins, side, w=space, type="dxa")
     _sub(pr, "tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0")
-    _sub(_sub(tbl, "tblGrid"), "gridCol", w=str(TEXT_WIDTH_TWIPS))
+    _sub(_sub(tbl, "tblGrid"), "gridCol", w=str(width))
     tr = _sub(tbl, "tr")
     _sub(_sub(tr, "trPr"), "cantSplit")
     tc = _sub(tr, "tc")
     tcpr = _sub(tc, "tcPr")
-    _sub(tcpr, "tcW", w=str(TEXT_WIDTH_TWIPS), type="dxa")
+    _sub(tcpr, "tcW", w=str(width), type="dxa")
     _sub(tcpr, "shd", val="clear", color="auto", fill=fill)
     return tc
 
@@ -216,11 +222,13 @@ def _field(p: Any, instr: str) -> None:
 
 
 class _CopyBuilder:
-    def __init__(self, copy: ClientCopy) -> None:
+    def __init__(self, copy: ClientCopy, paper: PaperSize) -> None:
         self.copy = copy
+        self.paper = paper
+        self.text_width = paper.width_twips - 2 * MARGIN_TWIPS
         self.doc: Any = docx.Document()
         part = self.doc.part
-        _install_styles(part.styles.element)
+        _install_styles(part.styles.element, self.text_width)
         _install_bullets(self.doc)
         # The template's bibliography data and Word 2010 style copies are not ours to ship.
         for rid, rel in list(part.rels.items()):
@@ -244,7 +252,7 @@ class _CopyBuilder:
         name = clean_text(c.name).strip()
         self.p(s, " · ".join(x for x in (f"For {name}" if name else "", made) if x), "SafetyFor")
         if c.crisis_lines:
-            cell = _box(s, CRISIS_FILL, CRISIS_LINE)
+            cell = _box(s, CRISIS_FILL, CRISIS_LINE, self.text_width)
             self.p(
                 cell,
                 "If you feel you can't keep yourself safe, reach out now — any time, day or night:",
@@ -266,7 +274,7 @@ class _CopyBuilder:
                 self.p(s, "", "SafetyWriteIn")
                 self.p(s, "", "SafetyWriteIn")
         self.p(s, "", "Normal")
-        cell = _box(s, REASONS_FILL, REASONS_LINE)
+        cell = _box(s, REASONS_FILL, REASONS_LINE, self.text_width)
         self.p(cell, "My reasons for living", "SafetyReasonsHead")
         if c.reasons_for_living:
             for reason in c.reasons_for_living:
@@ -285,7 +293,8 @@ class _CopyBuilder:
 
     def _page(self) -> None:
         section = self.doc.sections[0]
-        section.page_width, section.page_height = Inches(8.5), Inches(11)
+        width, height = self.paper.width_twips, self.paper.height_twips
+        section.page_width, section.page_height = Twips(width), Twips(height)
         margin = Emu(MARGIN_TWIPS * 635)
         section.top_margin = section.bottom_margin = margin
         section.left_margin = section.right_margin = margin
@@ -303,8 +312,9 @@ class _CopyBuilder:
         _field(p, "NUMPAGES")
 
 
-def write_client_copy(copy: ClientCopy, path: Path) -> None:
-    """Write the client copy to ``path`` atomically (temp file, then rename), mode 0600."""
-    builder = _CopyBuilder(copy)
+def write_client_copy(copy: ClientCopy, path: Path, *, paper: PaperSize = PaperSize.LETTER) -> None:
+    """Write the client copy to ``path`` on ``paper``, atomically (temp file, then rename),
+    mode 0600."""
+    builder = _CopyBuilder(copy, paper)
     builder.build()
     write_atomic(Path(path), builder.doc.save)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
+from noteapp.domain.paper import PaperSize
 from noteapp.export.extract import W
 
 FONT = "Calibri"
@@ -16,9 +19,15 @@ KEY_FILL = "F2F2F2"
 HEAD_FILL = "DCE3EE"
 ALERT = "C00000"
 
-# Page: US Letter with 0.8 in (2 cm) margins; twips (1/1440 in).
+# Page: the paper-size setting (US Letter or A4) with 0.8 in (2 cm) margins; twips (1/1440 in).
 PAGE_MARGIN_TWIPS = 1152
-TEXT_WIDTH_TWIPS = 12240 - 2 * PAGE_MARGIN_TWIPS
+
+
+def text_width_twips(paper: PaperSize) -> int:
+    """The width between the margins: full-width tables and the footer's right tab use it."""
+    return paper.width_twips - 2 * PAGE_MARGIN_TWIPS
+
+
 BODY_HALF_POINTS = 21  # 10.5 pt
 
 _FONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
@@ -174,24 +183,34 @@ _STYLES = [
         + _spacing(0, 0, 240),
         _rpr(18, color=MUTED),
     ),
-    _style(
+]
+
+
+def _footer(text_width: int) -> str:
+    """The footer's style: "Page X of Y" on a right tab at the right margin of this paper."""
+    return _style(
         "NoteappFooter",
         "Noteapp Footer",
-        f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH_TWIPS}"/></w:tabs>' + _spacing(0, 0, 240),
+        f'<w:tabs><w:tab w:val="right" w:pos="{text_width}"/></w:tabs>' + _spacing(0, 0, 240),
         _rpr(16, color=MUTED),
-    ),
-]
+    )
+
 
 _DEFAULTS = (
     f"<w:docDefaults><w:rPrDefault>{_rpr(BODY_HALF_POINTS)}</w:rPrDefault>"
     f"<w:pPrDefault><w:pPr>{_spacing(0, 120)}</w:pPr></w:pPrDefault></w:docDefaults>"
 )
-_FRAGMENT = (f'<w:styles xmlns:w="{W}">{_DEFAULTS}{"".join(_STYLES)}</w:styles>').encode()
 
 
-def install_styles(styles: etree._Element) -> None:
+@cache
+def _fragment(paper: PaperSize) -> bytes:
+    styles = "".join([*_STYLES, _footer(text_width_twips(paper))])
+    return f'<w:styles xmlns:w="{W}">{_DEFAULTS}{styles}</w:styles>'.encode()
+
+
+def install_styles(styles: etree._Element, *, paper: PaperSize) -> None:
     """Replace the template's defaults and our paragraph styles in a styles part, once."""
-    fresh = parse_xml(_FRAGMENT)
+    fresh = parse_xml(_fragment(paper))
     by_id = {el.get(f"{{{W}}}styleId"): el for el in styles.iterfind(f"{{{W}}}style")}
     old_defaults = styles.find(f"{{{W}}}docDefaults")
     new_defaults = fresh.find(f"{{{W}}}docDefaults")

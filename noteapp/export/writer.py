@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from docx.shared import Emu, Inches
+from docx.shared import Emu, Inches, Twips
 from lxml import etree
 
 from noteapp.domain.export_model import ExportJob
@@ -124,8 +124,8 @@ def _cell(row: Any, width: int, fill: str = "", valign: str = "") -> Any:
     return tc
 
 
-def _data_table(parent: Any, item: Table) -> None:
-    full = st.TEXT_WIDTH_TWIPS
+def _data_table(parent: Any, item: Table, full: int) -> None:
+    """A table across the text width ``full`` (twips)."""
     if item.kind is TableKind.KEY_VALUE:
         widths = [2900, full - 2900]
     else:
@@ -152,7 +152,8 @@ class _Builder:
         self.job = job
         self.doc: Any = docx.Document()
         part = self.doc.part
-        st.install_styles(part.styles.element)
+        self.text_width = st.text_width_twips(job.paper)
+        st.install_styles(part.styles.element, paper=job.paper)
         # The template's bibliography data and Word 2010 style copies are not ours to ship.
         for rid, rel in list(part.rels.items()):
             if rel.reltype in (_RT_STYLES_WITH_EFFECTS, RT_CUSTOM_XML):
@@ -187,7 +188,11 @@ class _Builder:
 
     def _page(self) -> None:
         section = self.doc.sections[0]
-        section.page_width, section.page_height = Inches(8.5), Inches(11)
+        paper = self.job.paper
+        section.page_width, section.page_height = (
+            Twips(paper.width_twips),
+            Twips(paper.height_twips),
+        )
         margin = Emu(st.PAGE_MARGIN_TWIPS * 635)
         section.top_margin = section.bottom_margin = margin
         section.left_margin = section.right_margin = margin
@@ -225,7 +230,7 @@ class _Builder:
                 keep_next=item.keep_next,
             )
         elif isinstance(item, Table):
-            _data_table(self.scratch, item)
+            _data_table(self.scratch, item, self.text_width)
         else:
             self._letterhead(item)
 
@@ -237,7 +242,7 @@ class _Builder:
                 make_paragraph(self.scratch, line, Role.LETTERHEAD_LINE.value)
             make_paragraph(self.scratch, "", Role.SPACER.value)
             return
-        widths = [_LOGO_COL, st.TEXT_WIDTH_TWIPS - _LOGO_COL]
+        widths = [_LOGO_COL, self.text_width - _LOGO_COL]
         tbl = _table(self.scratch, widths, borders=False)
         tr = _sub(tbl, "tr")
         logo_cell = _cell(tr, widths[0], valign="center")

@@ -24,6 +24,7 @@ from noteapp.domain.document import (
 from noteapp.domain.errors import InvalidInputError, RefusedError
 from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
 from noteapp.domain.notes import Note, NoteStatus
+from noteapp.domain.paper import PaperSize
 from noteapp.domain.safety_plan import safety_plan_from_dict
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.export import default_file_name, encrypt_docx, write_client_copy, write_docx
@@ -31,9 +32,11 @@ from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
+from noteapp.services.paper import system_paper_size
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.safety_render import client_copy
+from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import Proof, proof_to_bytes
@@ -54,6 +57,7 @@ class ExportService:
         clock: Clock,
         plans: PlanService | None = None,
         measures: MeasureService | None = None,
+        settings: SettingsService | None = None,
     ) -> None:
         self._notes = notes
         self._clients = clients
@@ -63,6 +67,11 @@ class ExportService:
         self._clock = clock
         self._plans = plans
         self._measures = measures
+        self._settings = settings
+
+    def paper(self) -> PaperSize:
+        """The paper-size setting (the computer's region's paper when none is set)."""
+        return self._settings.paper_size() if self._settings else system_paper_size()
 
     def _letterhead(self) -> Letterhead:
         p = self._profile.get()
@@ -85,7 +94,7 @@ class ExportService:
         """A signed plan version, verifiable like a note (acknowledgement block included)."""
         proof = Proof((self._signing.proof(plan_id),), logo_png=self._letterhead().logo_png)
         job = job_from_proof(proof)
-        return replace(job, proof=proof_to_bytes(proof))
+        return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
 
     def export_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
         return self.write(
@@ -143,7 +152,7 @@ class ExportService:
             raise RefusedError("This signed safety plan cannot be read back.")
         plan = safety_plan_from_dict(data)
         client = self._clients.get(plan.client_id)
-        write_client_copy(client_copy(plan, client), out)
+        write_client_copy(client_copy(plan, client), out, paper=self.paper())
         self._audit.record(
             "export",
             kind="safety_plan",
@@ -160,7 +169,7 @@ class ExportService:
         if note.status == NoteStatus.SIGNED:
             proof = Proof((self._signing.proof(note.id),), logo_png=self._letterhead().logo_png)
             job = job_from_proof(proof)
-            return replace(job, proof=proof_to_bytes(proof))
+            return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
         if not draft:
             raise RefusedError("This note is a draft: sign it first, or export it as a draft.")
         return ExportJob(
@@ -168,6 +177,7 @@ class ExportService:
             client=self._client_block(note.client_id),
             notes=(ExportedNote(document=self._notes.render(note), signature=None),),
             draft=True,
+            paper=self.paper(),
         )
 
     def chart_job(
@@ -207,7 +217,7 @@ class ExportService:
             logo_png=self._letterhead().logo_png,
         )
         job = job_from_proof(proof)
-        return replace(job, proof=proof_to_bytes(proof))
+        return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
 
     def _measures_document(
         self, client_id: str, date_from: date | None, date_to: date | None

@@ -4,13 +4,16 @@ clinician imports the result, which is checked against the note in the vault."""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from noteapp.domain.errors import CheckFailedError, InvalidInputError, RefusedError
+from noteapp.domain.paper import PaperSize
 from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
 from noteapp.export import encrypt_docx, write_docx
 from noteapp.services.audit import AuditService
+from noteapp.services.paper import system_paper_size
 from noteapp.services.signing import SigningService, author_block
 from noteapp.services.trust import (
     TrustWarning,
@@ -30,9 +33,16 @@ class ImportResult:
 
 
 class ReviewService:
-    def __init__(self, *, signing: SigningService, audit: AuditService) -> None:
+    def __init__(
+        self,
+        *,
+        signing: SigningService,
+        audit: AuditService,
+        paper: Callable[[], PaperSize] = system_paper_size,
+    ) -> None:
         self._signing = signing
         self._audit = audit
+        self._paper = paper  # the reviewer's paper-size setting, for the reviewed copy
 
     def trusted(self) -> builtins.list[TrustedKey]:
         """Keys marked as trusted, plus this vault's own key."""
@@ -90,7 +100,7 @@ class ReviewService:
             notes.append(NoteProof((*np.items, item)))
         proof = replace(report.proof, notes=tuple(notes))
         job = job_from_proof(proof)
-        reviewed = replace(job, proof=proof_to_bytes(proof))
+        reviewed = replace(job, proof=proof_to_bytes(proof), paper=self._paper())
         # A protected file stays protected: the reviewed copy gets the same password.
         if password is None:
             write_docx(reviewed, Path(out))

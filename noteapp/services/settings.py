@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.paper import PaperSize
+from noteapp.services.paper import system_paper_size
 from noteapp.vault.store import Vault
 
 KIND = "settings"
@@ -21,6 +23,7 @@ class Settings:
     confirm_passphrase_to_sign: bool = True
     checklist_severities: dict[str, str] | None = None
     plan_review_days: int = 90  # payer- or state-specific; 90 is the common default
+    paper_size: str = ""  # "letter" or "a4"; empty: this computer's region decides
 
     def validated(self) -> Settings:
         for name in ("auto_lock_minutes", "backup_keep", "plan_review_days"):
@@ -37,6 +40,8 @@ class Settings:
             and all(v in ("block", "warn", "off") for v in self.checklist_severities.values())
         ):
             raise InvalidInputError("Checklist severities are 'block', 'warn' or 'off'.")
+        if self.paper_size not in ("", *PaperSize):
+            raise InvalidInputError("The paper size is 'letter', 'a4' or empty (automatic).")
         if not (7 <= self.plan_review_days <= 730):
             raise InvalidInputError("The plan review interval is 7 to 730 days.")
         if not (0 <= self.auto_lock_minutes <= 240):
@@ -60,6 +65,12 @@ class SettingsService:
             known = {f.name for f in fields(Settings)}
             self._cached = Settings(**{k: v for k, v in data.items() if k in known})
         return self._cached
+
+    def paper_size(self) -> PaperSize:
+        """The paper every export and print is laid out on: the setting, else the paper of
+        this computer's region (US Letter where that is unknown)."""
+        chosen = self.get().paper_size
+        return PaperSize(chosen) if chosen else system_paper_size()
 
     def update(self, **changes: Any) -> Settings:
         known = {f.name for f in fields(Settings)}

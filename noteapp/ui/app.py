@@ -29,6 +29,7 @@ from noteapp.ui.errors import install_excepthook, message_for
 from noteapp.ui.idle import IdleWatcher
 from noteapp.ui.main_builder import build_main_view
 from noteapp.ui.prefs import DevicePrefs
+from noteapp.ui.quit_after import quit_after_if_asked
 from noteapp.ui.resources import icon
 from noteapp.ui.views.create_vault_view import CreateVaultView
 from noteapp.ui.views.main_view import MainView
@@ -372,4 +373,5 @@ def main(vault: str | None = None) -> int:
         paths=paths, vault_path=resolve_vault_path(explicit) if explicit else None
     )
     controller.start()
+    quit_after_if_asked(controller.window, controller.page)
     return app.exec()

@@ -31,6 +31,7 @@ from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
 from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
 from noteapp.ui.views.settings_keys_page import SettingsKeysPage
+from noteapp.ui.views.settings_paper_page import PaperSettingsPage
 from noteapp.ui.views.settings_phrases_page import QuickPhrasesSettingsPage
 from noteapp.ui.views.settings_plans_page import PlanSettingsPage
 from noteapp.ui.views.settings_profile_page import SettingsProfilePage
@@ -311,6 +312,7 @@ def build_main_view(
                     ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
                 ),
             ),
+            ("Paper", PaperSettingsPage(ws.settings)),
             ("Templates", TemplatesSettingsPage(ws.templates)),
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
             ("Dictionary", DictionarySettingsPage(ws.speller)),

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from noteapp.domain.export_model import ExportJob
 from noteapp.services.exports import MIN_EXPORT_PASSWORD
 from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.job_document import paint_job, write_pdf
+from noteapp.ui.widgets.job_document import page_size, paint_job, write_pdf
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -427,6 +427,7 @@ class ExportDialog(QDialog):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(page_size(job.paper))  # the setting; the dialog may still change it
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("exportPrintDialog")
         if dialog.exec() != QDialog.DialogCode.Accepted:

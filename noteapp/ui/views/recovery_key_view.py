@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.services.paper import system_paper_size
+from noteapp.ui.widgets.job_document import page_size
 from noteapp.ui.widgets.layout import (
     body_label,
     centered_card,
@@ -159,6 +161,8 @@ class RecoveryKeyView(QWidget):
         if not PRINT_AVAILABLE:
             return
         printer = QPrinter()
+        # A new vault has no paper-size setting yet: the computer's region decides.
+        printer.setPageSize(page_size(system_paper_size()))
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("recoveryKeyPrintDialog")
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:

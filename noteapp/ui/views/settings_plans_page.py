@@ -4,14 +4,12 @@ with."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
 
 from noteapp.services.settings import SettingsService
-from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import body_label, error_label, show_error
-
-SAVED_MS = 2000
+from noteapp.ui.widgets.layout import body_label
+from noteapp.ui.widgets.setting_saver import SettingSaver
 
 
 class PlanSettingsPage(QWidget):
@@ -20,7 +18,9 @@ class PlanSettingsPage(QWidget):
     def __init__(self, settings_service: SettingsService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("planSettingsPage")
-        self._settings = settings_service
+        self._saver = SettingSaver(settings_service, self, "planSettings")
+        self.saved_label = self._saver.saved_label
+        self.error = self._saver.error
         lay = QVBoxLayout(self)
         lay.addWidget(
             body_label(
@@ -38,31 +38,17 @@ class PlanSettingsPage(QWidget):
         self.interval.setRange(7, 730)
         self.interval.setSuffix(" days")
         row.addWidget(self.interval)
-        self.saved_label = QLabel("Saved", self)
-        self.saved_label.setObjectName("planSettingsSavedLabel")
-        self.saved_label.hide()
         row.addWidget(self.saved_label)
         row.addStretch(1)
         form.addRow("Review &interval", row)
         lay.addLayout(form)
-        self.error = error_label(self, "planSettingsError")
         lay.addWidget(self.error)
         lay.addStretch(1)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVED_MS)
-        self._timer.timeout.connect(self.saved_label.hide)
         self.interval.setValue(settings_service.get().plan_review_days)
         self.interval.valueChanged.connect(self.save)
 
     def save(self, *_: object) -> bool:
-        try:
-            self._settings.update(plan_review_days=self.interval.value())
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return False
-        show_error(self.error, "")
-        self.saved_label.show()
-        self._timer.start()
-        self.changed.emit()
-        return True
+        saved = self._saver.save(plan_review_days=self.interval.value())
+        if saved:
+            self.changed.emit()
+        return saved

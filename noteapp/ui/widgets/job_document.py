@@ -23,6 +23,15 @@ from PySide6.QtGui import (
 
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
+from noteapp.domain.paper import PaperSize
+
+_PAGE_SIZES = {PaperSize.LETTER: QPageSize.PageSizeId.Letter, PaperSize.A4: QPageSize.PageSizeId.A4}
+
+
+def page_size(paper: PaperSize) -> QPageSize:
+    """Qt's page size for the paper-size setting (PDF files and the printer's default)."""
+    return QPageSize(_PAGE_SIZES[paper])
+
 
 _CSS = """
 body { font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt; color: #000; }
@@ -171,7 +180,7 @@ def write_pdf(job: ExportJob, out: Path) -> Path:
     writer.setResolution(300)
     writer.setPageLayout(
         QPageLayout(
-            QPageSize(QPageSize.PageSizeId.Letter),
+            page_size(job.paper),
             QPageLayout.Orientation.Portrait,
             QMarginsF(18, 15, 18, 15),
             QPageLayout.Unit.Millimeter,
