@@ -267,3 +267,17 @@ def _files(path: Path) -> dict[str, bytes]:
 
 def _names(path: Path) -> list[str]:
     return list(_files(path))
+
+
+def test_fhir_export_from_the_command_line(
+    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "caseload.fhir.json"
+    r = run(capsys, "--vault", str(source), "archive", "export", "--fhir", str(out))
+    assert r.code == 0, r.err
+    assert r.out.strip() == str(out)
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert "Patient" in r.err and "not encrypted" in r.err
+    again = run(capsys, "--vault", str(source), "archive", "export", "--fhir", str(out))
+    assert again.code == 2 and "already exists" in again.err
