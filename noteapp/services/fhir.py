@@ -217,15 +217,9 @@ def _documents(ws: Workspace, include_psychotherapy: bool) -> Iterable[dict[str,
         if n.client_id in client_ids
     ]
     record_ids: list[tuple[str, str]] = [(n.id, n.client_id) for n in reversed(signed_notes)]
-    for client_id in sorted(client_ids):
-        record_ids += [
-            (p.id, client_id) for p in ws.plans.versions(client_id) if ws.signing.note_item(p.id)
-        ]
-        record_ids += [
-            (p.id, client_id)
-            for p in ws.safety_plans.versions(client_id)
-            if ws.signing.note_item(p.id)
-        ]
+    for cid in sorted(client_ids):
+        ids = [p.id for p in ws.plans.versions(cid)] + [p.id for p in ws.safety_plans.versions(cid)]
+        record_ids += [(i, cid) for i in ids if ws.signing.note_item(i)]
     for record_id, client_id in record_ids:
         item = ws.signing.note_item(record_id)
         if item is None:
