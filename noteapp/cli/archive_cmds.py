@@ -14,7 +14,7 @@ from noteapp.domain.display import visible
 from noteapp.domain.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from noteapp.services.archive import ArchiveSummary
+    from noteapp.services.archive_layout import ArchiveSummary
 
 ARCHIVE_PASSPHRASE_ENV = "NOTEAPP_ARCHIVE_PASSPHRASE"  # noqa: S105 - a variable's name
 
@@ -161,7 +161,8 @@ def _export_fhir(args: argparse.Namespace, target: Path) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from noteapp.services.archive import archive_json, verify_archive
+    from noteapp.services.archive_import import verify_archive
+    from noteapp.services.archive_layout import archive_json
 
     if not args.file.is_file():
         raise InvalidInputError(f"No archive at {args.file}.")
@@ -184,7 +185,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from noteapp.services.archive import archive_json, check_empty, import_archive
+    from noteapp.services.archive_import import check_empty, import_archive
+    from noteapp.services.archive_layout import archive_json
 
     if not args.file.is_file():
         raise InvalidInputError(f"No archive at {args.file}.")

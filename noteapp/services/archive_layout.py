@@ -18,7 +18,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ MANIFEST_FORMAT = "noteapp-archive/1"
 RECORD_FORMAT = "noteapp-archive-record/1"
 AUDIT_FORMAT = "noteapp-archive-audit/1"
 SIGNATURE_PREFIX = b"noteapp-archive-manifest/1\x00"
+AUDIT_FIELDS = ("seq", "time", "action", "kind", "record_id", "detail", "prev", "hash")
 # Bounds on read: far above what a real practice produces, far below what hurts.
 MAX_ENTRIES = 1_000_000
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -88,6 +89,44 @@ def load_json(raw: bytes, where: str) -> Any:
     if _depth(value) > MAX_JSON_DEPTH:
         raise ArchiveDamagedError(f"{where} in the archive is nested too deeply.")
     return value
+
+
+@dataclass(frozen=True)
+class ArchiveSummary:
+    """What an archive holds (after export, verify or import)."""
+
+    records: int
+    versions: int
+    exports: int
+    audit_entries: int
+    include_psychotherapy: bool
+    created: str
+    signer_name: str
+    signer_credentials: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class ArchiveReport:
+    summary: ArchiveSummary | None
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ArchiveRecord:
+    """One record with every version's data, oldest first."""
+
+    kind: str
+    id: str
+    versions: tuple[dict[str, Any], ...]
+
+
+def archive_json(summary: ArchiveSummary) -> dict[str, Any]:
+    return asdict(summary)
 
 
 # --- writing ---------------------------------------------------------------------------

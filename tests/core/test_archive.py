@@ -13,8 +13,9 @@ import pytest
 
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.errors import CheckFailedError, RefusedError, WrongSecretError
-from noteapp.services import archive
+from noteapp.services import archive, archive_import
 from noteapp.services.archive_container import ContainerWriter, open_container
+from noteapp.services.archive_layout import ArchiveSummary
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -55,7 +56,7 @@ def demo(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def _export(ws: Workspace, out: Path, **kw: bool) -> archive.ArchiveSummary:
+def _export(ws: Workspace, out: Path, **kw: bool) -> ArchiveSummary:
     return archive.export_archive(ws, out=out, passphrase=ARCHIVE_PASS, params=FAST_KDF, **kw)
 
 
@@ -112,7 +113,7 @@ def test_every_version_and_the_order_of_records_come_back(demo: Workspace, tmp_p
     assert any(len(v) > 1 for k in kinds for _i, v in before[k]), "some record has versions"
     _export(demo, tmp_path / "a", include_psychotherapy=True)
     target = _new(tmp_path, "target")
-    archive.import_archive(target, tmp_path / "a", passphrase=ARCHIVE_PASS)
+    archive_import.import_archive(target, tmp_path / "a", passphrase=ARCHIVE_PASS)
     target.close()
     target = _reopen(tmp_path, "target")
     after = {
@@ -134,7 +135,7 @@ def test_import_refused_when_the_vault_holds_records(demo: Workspace, tmp_path: 
     target = _new(tmp_path, "target")
     target.clients.add(name="Riley Quimby")
     with pytest.raises(RefusedError, match="already holds records"):
-        archive.import_archive(target, tmp_path / "a", passphrase=ARCHIVE_PASS)
+        archive_import.import_archive(target, tmp_path / "a", passphrase=ARCHIVE_PASS)
     assert [c.name for c in target.clients.list()] == ["Riley Quimby"]
     target.close()
 
@@ -148,14 +149,14 @@ def test_a_changed_file_is_named(demo: Workspace, tmp_path: Path) -> None:
         files[path] = files[path].replace(client.name.encode(), b"Someone Else")
 
     bad = _rewrite(tmp_path / "a", tmp_path / "b", edit)
-    report = archive.verify_archive(bad, passphrase=ARCHIVE_PASS)
+    report = archive_import.verify_archive(bad, passphrase=ARCHIVE_PASS)
     assert not report.ok
     assert report.problems == (
         f"records/client/{client.id}.json does not match its hash in the manifest: it was changed.",
     )
     target = _new(tmp_path, "target")
     with pytest.raises(CheckFailedError, match="does not match its hash"):
-        archive.import_archive(target, bad, passphrase=ARCHIVE_PASS)
+        archive_import.import_archive(target, bad, passphrase=ARCHIVE_PASS)
     assert target.vault.count() == 0
     target.close()
 
@@ -168,7 +169,7 @@ def test_a_changed_manifest_fails_its_signature(demo: Workspace, tmp_path: Path)
         manifest["include_psychotherapy"] = True
         files["manifest.json"] = json.dumps(manifest).encode()
 
-    report = archive.verify_archive(
+    report = archive_import.verify_archive(
         _rewrite(tmp_path / "a", tmp_path / "b", edit), passphrase=ARCHIVE_PASS
     )
     assert not report.ok
@@ -183,7 +184,7 @@ def test_added_and_removed_files_are_named(demo: Workspace, tmp_path: Path) -> N
         del files[f"exports/{signed.id}.docx"]
         files["records/client/ffff.json"] = b"{}"
 
-    report = archive.verify_archive(
+    report = archive_import.verify_archive(
         _rewrite(tmp_path / "a", tmp_path / "b", edit), passphrase=ARCHIVE_PASS
     )
     assert f"exports/{signed.id}.docx is listed in the manifest but missing." in report.problems
@@ -198,7 +199,7 @@ def test_unexpected_paths_are_refused(demo: Workspace, tmp_path: Path) -> None:
     def edit(files: dict[str, bytes]) -> None:
         files["../../evil.sh"] = b"rm -rf ~"
 
-    report = archive.verify_archive(
+    report = archive_import.verify_archive(
         _rewrite(tmp_path / "a", tmp_path / "b", edit), passphrase=ARCHIVE_PASS
     )
     assert not report.ok and "unexpected file" in report.problems[0]
@@ -207,9 +208,9 @@ def test_unexpected_paths_are_refused(demo: Workspace, tmp_path: Path) -> None:
 def test_wrong_passphrase_and_not_an_archive(demo: Workspace, tmp_path: Path) -> None:
     _export(demo, tmp_path / "a")
     with pytest.raises(WrongSecretError):
-        archive.verify_archive(tmp_path / "a", passphrase="another passphrase")
+        archive_import.verify_archive(tmp_path / "a", passphrase="another passphrase")
     (tmp_path / "note.txt").write_text("hello")
-    report = archive.verify_archive(tmp_path / "note.txt", passphrase=ARCHIVE_PASS)
+    report = archive_import.verify_archive(tmp_path / "note.txt", passphrase=ARCHIVE_PASS)
     assert report.problems == ("This file is not a noteapp archive (its first bytes differ).",)
 
 
@@ -223,7 +224,7 @@ def test_inflated_kdf_parameters_are_refused_before_any_work(tmp_path: Path) -> 
 
     prefix = MAGIC + struct.pack(">I", len(raw)) + raw + b"\0" * 28
     (tmp_path / "big").write_bytes(prefix + hashlib.sha256(prefix).digest())
-    report = archive.verify_archive(tmp_path / "big", passphrase=ARCHIVE_PASS)
+    report = archive_import.verify_archive(tmp_path / "big", passphrase=ARCHIVE_PASS)
     assert report.problems == (
         "The archive is damaged or was altered: its header is unreadable or out of bounds.",
     )

@@ -65,9 +65,10 @@ def test_every_record_validates_against_its_kind_schema(
     export_archive(
         every_kind, out=out, passphrase=ARCHIVE_PASS, params=FAST_KDF, include_psychotherapy=True
     )
-    with out.open("rb") as handle, zipfile.ZipFile(
-        io.BytesIO(open_container(handle, ARCHIVE_PASS))
-    ) as z:
+    with (
+        out.open("rb") as handle,
+        zipfile.ZipFile(io.BytesIO(open_container(handle, ARCHIVE_PASS))) as z,
+    ):
         files = {n: z.read(n) for n in z.namelist()}
     published = {p.name: p.read_bytes() for p in SCHEMAS.glob("*.schema.json")}
     carried = {n.removeprefix("schemas/"): b for n, b in files.items() if n.startswith("schemas/")}
@@ -105,7 +106,9 @@ def test_the_schemas_reject_what_they_describe_as_wrong() -> None:
         "format": "noteapp-archive-record/1",
         "kind": "client",
         "id": "0" * 32,
-        "versions": [{"version": 1, "data": {"id": "0" * 32, "name": "Jordan Avery", "code": "C1"}}],
+        "versions": [
+            {"version": 1, "data": {"id": "0" * 32, "name": "Jordan Avery", "code": "C1"}}
+        ],
     }
     assert validator.is_valid(good)
     bad_diagnosis = json.loads(json.dumps(good))
