@@ -11,45 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from noteapp.domain.clock import FakeClock
 from noteapp.domain.errors import CheckFailedError, RefusedError, WrongSecretError
 from noteapp.services import archive, archive_import
 from noteapp.services.archive_container import ContainerWriter, open_container
 from noteapp.services.archive_layout import ArchiveSummary
-from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
-
-ARCHIVE_PASS = "archive passphrase for tests"
-
-
-def _new(tmp_path: Path, name: str) -> Workspace:
-    ws, _ = Workspace.create(
-        tmp_path / f"{name}.noteapp",
-        PASSPHRASE,
-        params=FAST_KDF,
-        clock=FakeClock(),
-        paths=AppPaths(tmp_path / f"{name}-data", tmp_path / f"{name}-config"),
-    )
-    return ws
-
-
-def _reopen(tmp_path: Path, name: str) -> Workspace:
-    return Workspace.unlock(
-        tmp_path / f"{name}.noteapp",
-        PASSPHRASE,
-        clock=FakeClock(),
-        paths=AppPaths(tmp_path / f"{name}-data", tmp_path / f"{name}-config"),
-    )
+from tests.core.helpers import ARCHIVE_PASS, demo_workspace, new_workspace, reopen_workspace
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Workspace]:
     """A demo vault with one signed psychotherapy note."""
-    from noteapp.services.demo import fill_demo
-
-    ws = _new(tmp_path, "source")
-    fill_demo(ws, clients=3, notes=12, passphrase=PASSPHRASE)
+    ws = demo_workspace(tmp_path, "source")
     process = next(n for n in ws.notes.list() if n.psychotherapy)
     ws.signing.sign_note(process.id, passphrase=PASSPHRASE)
     yield ws
@@ -112,10 +86,10 @@ def test_every_version_and_the_order_of_records_come_back(demo: Workspace, tmp_p
     }
     assert any(len(v) > 1 for k in kinds for _i, v in before[k]), "some record has versions"
     _export(demo, tmp_path / "a", include_psychotherapy=True)
-    target = _new(tmp_path, "target")
+    target = new_workspace(tmp_path, "target")
     archive_import.import_archive(target, tmp_path / "a", passphrase=ARCHIVE_PASS)
     target.close()
-    target = _reopen(tmp_path, "target")
+    target = reopen_workspace(tmp_path, "target")
     after = {
         k: [
             (r.id, [h.data for h in target.vault.history(k, r.id)])
@@ -132,7 +106,7 @@ def test_every_version_and_the_order_of_records_come_back(demo: Workspace, tmp_p
 
 def test_import_refused_when_the_vault_holds_records(demo: Workspace, tmp_path: Path) -> None:
     _export(demo, tmp_path / "a")
-    target = _new(tmp_path, "target")
+    target = new_workspace(tmp_path, "target")
     target.clients.add(name="Riley Quimby")
     with pytest.raises(RefusedError, match="already holds records"):
         archive_import.import_archive(target, tmp_path / "a", passphrase=ARCHIVE_PASS)
@@ -154,7 +128,7 @@ def test_a_changed_file_is_named(demo: Workspace, tmp_path: Path) -> None:
     assert report.problems == (
         f"records/client/{client.id}.json does not match its hash in the manifest: it was changed.",
     )
-    target = _new(tmp_path, "target")
+    target = new_workspace(tmp_path, "target")
     with pytest.raises(CheckFailedError, match="does not match its hash"):
         archive_import.import_archive(target, bad, passphrase=ARCHIVE_PASS)
     assert target.vault.count() == 0
@@ -231,7 +205,7 @@ def test_inflated_kdf_parameters_are_refused_before_any_work(tmp_path: Path) -> 
 
 
 def test_export_needs_a_profile(tmp_path: Path) -> None:
-    ws = _new(tmp_path, "empty")
+    ws = new_workspace(tmp_path, "empty")
     with pytest.raises(RefusedError, match="profile"):
         _export(ws, tmp_path / "a")
     assert not (tmp_path / "a").exists()

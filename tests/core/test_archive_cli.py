@@ -6,42 +6,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from noteapp.cli.main import main
-
-PASS = "correct horse battery staple"
-ARCHIVE_PASS = "archive passphrase for tests"
-KDF = ["--kdf-memory-mib", "19", "--kdf-iterations", "2", "--kdf-lanes", "1"]
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
-
-
-def json_of(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    r = run(capsys, *argv, "--json")
-    assert r.code == 0, r.err
-    return json.loads(r.out)
-
-
-def init_vault(capsys: pytest.CaptureFixture[str], path: Path, mp: pytest.MonkeyPatch) -> None:
-    mp.setenv("NOTEAPP_NEW_PASSPHRASE", PASS)
-    assert run(capsys, "--vault", str(path), "init", *KDF).code == 0
-    mp.delenv("NOTEAPP_NEW_PASSPHRASE")
+from tests.core.helpers import ARCHIVE_PASS, KDF, Result, init_vault, json_of, run
 
 
 @pytest.fixture
@@ -51,7 +21,6 @@ def source(
     """A small demo vault: clients, notes (some signed), plans, measures, safety plans and
     one psychotherapy note."""
     path = tmp_path / "source.noteapp"
-    monkeypatch.setenv("NOTEAPP_PASSPHRASE", PASS)
     monkeypatch.setenv("NOTEAPP_ARCHIVE_PASSPHRASE", ARCHIVE_PASS)
     init_vault(capsys, path, monkeypatch)
     r = run(capsys, "--vault", str(path), "demo", "--clients", "3", "--notes", "12")

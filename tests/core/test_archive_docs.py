@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from noteapp.domain.clock import FakeClock
-from noteapp.services.paths import AppPaths
-from noteapp.services.workspace import Workspace
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.conftest import FAST_KDF
+from tests.core.helpers import ARCHIVE_PASS, demo_workspace
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "archive.md"
-ARCHIVE_PASS = "archive passphrase for tests"
 
 
 def _script() -> str:
@@ -44,18 +41,10 @@ def _run(script: Path, archive: Path, passphrase: str) -> subprocess.CompletedPr
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     from noteapp.services.archive import export_archive
-    from noteapp.services.demo import fill_demo
 
     tmp = tmp_path_factory.mktemp("docs")
-    ws, _ = Workspace.create(
-        tmp / "v.noteapp",
-        PASSPHRASE,
-        params=FAST_KDF,
-        clock=FakeClock(),
-        paths=AppPaths(tmp / "data", tmp / "config"),
-    )
+    ws = demo_workspace(tmp)
     try:
-        fill_demo(ws, clients=3, notes=12, passphrase=PASSPHRASE)
         codes = {c.id: c.code for c in ws.clients.list()}
         expected = sorted(
             (n.session.date.isoformat(), n.id, codes[n.client_id], n.template_id, n.status.value)
@@ -68,12 +57,17 @@ def archived(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
     return tmp / "a", lines
 
 
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "list_notes.py"
+    path.write_text(_script(), encoding="utf-8")
+    return path
+
+
 def test_the_documented_script_lists_the_notes(
-    archived: tuple[Path, list[str]], tmp_path: Path
+    archived: tuple[Path, list[str]], script: Path
 ) -> None:
     archive, expected = archived
-    script = tmp_path / "list_notes.py"
-    script.write_text(_script(), encoding="utf-8")
     # Only the standard library and cryptography: no noteapp import anywhere in it.
     assert "noteapp." not in _script().replace("noteapp archive", "")
     result = _run(script, archive, ARCHIVE_PASS)
@@ -83,11 +77,9 @@ def test_the_documented_script_lists_the_notes(
 
 
 def test_the_documented_script_refuses_a_wrong_passphrase_and_damage(
-    archived: tuple[Path, list[str]], tmp_path: Path
+    archived: tuple[Path, list[str]], script: Path, tmp_path: Path
 ) -> None:
     archive, _ = archived
-    script = tmp_path / "list_notes.py"
-    script.write_text(_script(), encoding="utf-8")
     wrong = _run(script, archive, "not the passphrase")
     assert wrong.returncode != 0 and "InvalidTag" in wrong.stderr
     data = bytearray(archive.read_bytes())

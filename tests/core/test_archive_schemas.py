@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from noteapp.domain.clock import FakeClock
-from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.conftest import FAST_KDF
+from tests.core.helpers import ARCHIVE_PASS, demo_workspace
 
 jsonschema = pytest.importorskip("jsonschema")
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
-ARCHIVE_PASS = "archive passphrase for tests"
 
 
 @pytest.fixture
@@ -26,16 +24,8 @@ def every_kind(tmp_path: Path) -> Iterator[Workspace]:
     """A demo vault in which every kind of record exists at least once."""
     from noteapp import crypto
     from noteapp.domain.reference import reference_to_dict
-    from noteapp.services.demo import fill_demo
 
-    ws, _ = Workspace.create(
-        tmp_path / "v.noteapp",
-        PASSPHRASE,
-        params=FAST_KDF,
-        clock=FakeClock(),
-        paths=AppPaths(tmp_path / "data", tmp_path / "config"),
-    )
-    fill_demo(ws, clients=3, notes=12, passphrase=PASSPHRASE)
+    ws = demo_workspace(tmp_path)
     ws.settings.update(auto_lock_minutes=15)
     ws.reference.update(reference_to_dict(ws.reference.get()))
     ws.reference.save_phrases(ws.reference.phrases())

@@ -5,45 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from noteapp.cli.main import main
 from noteapp.services.client_csv import COLUMNS
-
-PASS = "correct horse battery staple"
-KDF = ["--kdf-memory-mib", "19", "--kdf-iterations", "2", "--kdf-lanes", "1"]
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
-
-
-def json_of(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    r = run(capsys, *argv, "--json")
-    assert r.code == 0, r.err
-    return json.loads(r.out)
-
-
-def new_vault(capsys: pytest.CaptureFixture[str], path: Path, mp: pytest.MonkeyPatch) -> list[str]:
-    mp.setenv("NOTEAPP_NEW_PASSPHRASE", PASS)
-    mp.setenv("NOTEAPP_PASSPHRASE", PASS)
-    assert run(capsys, "--vault", str(path), "init", *KDF).code == 0
-    mp.delenv("NOTEAPP_NEW_PASSPHRASE")
-    return ["--vault", str(path)]
+from tests.core.helpers import init_vault, json_of, run
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> Path:
@@ -57,7 +25,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] =
 def test_list_then_import_gives_the_same_clients(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = new_vault(capsys, tmp_path / "a.noteapp", monkeypatch)
+    src = init_vault(capsys, tmp_path / "a.noteapp", monkeypatch)
     assert run(capsys, *src, "demo", "--clients", "7", "--notes", "0").code == 0
     tricky = [
         "client", "add", "--name", "=HYPERLINK(\"http://x\") Ünïcødé 🙂", "--code", "TR-1",
@@ -84,7 +52,7 @@ def test_list_then_import_gives_the_same_clients(
 
     exported = tmp_path / "clients.csv"
     exported.write_text(listed.out, encoding="utf-8")
-    dst = new_vault(capsys, tmp_path / "b.noteapp", monkeypatch)
+    dst = init_vault(capsys, tmp_path / "b.noteapp", monkeypatch)
     r = run(capsys, *dst, "client", "import", "--csv", str(exported))
     assert r.code == 0, r.err
     before = json_of(capsys, *src, "client", "list")
@@ -113,7 +81,7 @@ def _in_file_order(clients: list[dict[str, Any]], rows: list[list[str]]) -> list
 def test_check_reports_every_row_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    v = new_vault(capsys, tmp_path / "v.noteapp", monkeypatch)
+    v = init_vault(capsys, tmp_path / "v.noteapp", monkeypatch)
     path = write_csv(
         tmp_path / "in.csv",
         [
@@ -157,7 +125,7 @@ def test_check_reports_every_row_and_writes_nothing(
 def test_bad_files_get_a_clear_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    v = new_vault(capsys, tmp_path / "v.noteapp", monkeypatch)
+    v = init_vault(capsys, tmp_path / "v.noteapp", monkeypatch)
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("name,ssn\nJordan Avery,123\n", encoding="utf-8")
     r = run(capsys, *v, "client", "import", "--csv", str(unknown))

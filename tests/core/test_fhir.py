@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from noteapp.domain.clock import FakeClock
-from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.conftest import PASSPHRASE
+from tests.core.helpers import demo_workspace
 
 # fhir.resources 6.x holds the R4 (4.0.1) models; 7 and later moved to R5/R4B.
 fhir_bundle = pytest.importorskip("fhir.resources.bundle")
@@ -22,16 +21,7 @@ fhir_bundle = pytest.importorskip("fhir.resources.bundle")
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Workspace]:
-    from noteapp.services.demo import fill_demo
-
-    ws, _ = Workspace.create(
-        tmp_path / "v.noteapp",
-        PASSPHRASE,
-        params=FAST_KDF,
-        clock=FakeClock(),
-        paths=AppPaths(tmp_path / "data", tmp_path / "config"),
-    )
-    fill_demo(ws, clients=3, notes=12, passphrase=PASSPHRASE)
+    ws = demo_workspace(tmp_path)
     yield ws
     ws.close()
 
