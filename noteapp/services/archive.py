@@ -12,7 +12,7 @@ signature and the audit chain are those of the source. See docs/archive.md.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from noteapp import crypto
 from noteapp.crypto import Argon2Params
@@ -174,25 +174,40 @@ def export_archive(
 
         def fill(sink: BinaryIO) -> None:
             container = ContainerWriter(sink, passphrase, params)
-            archive = ArchiveZipWriter(container)
-            for r in records:
-                archive.add(record_path(r.kind, r.id), _record_file(r))
-            archive.add(AUDIT, _audit_file(entries))
-            for record_id in documents:
-                archive.add(
-                    export_path(record_id), render_docx_bytes(ws.exports.plan_job(record_id))
-                )
-            for path, data in schema_files().items():
-                archive.add(path, data)
-            key = ws.profile.private_signing_key()
             try:
-                archive.finish(manifest, key)
-            finally:
-                crypto.wipe(key)
+                _write_contents(
+                    ws, ArchiveZipWriter(container), records, entries, documents, manifest
+                )
+            except BaseException:
+                container.abort()
+                raise
             container.finish()
 
         write_atomic(out, fill)
     return summary
+
+
+def _write_contents(
+    ws: Workspace,
+    archive: ArchiveZipWriter,
+    records: list[ArchiveRecord],
+    entries: list[AuditEntry],
+    documents: list[str],
+    manifest: dict[str, Any],
+) -> None:
+    for r in records:
+        archive.add(record_path(r.kind, r.id), _record_file(r))
+    archive.add(AUDIT, _audit_file(entries))
+    for record_id in documents:
+        # The proof of a signed note, plan or safety plan, exactly as `noteapp export` writes it.
+        archive.add(export_path(record_id), render_docx_bytes(ws.exports.plan_job(record_id)))
+    for path, data in schema_files().items():
+        archive.add(path, data)
+    key = ws.profile.private_signing_key()
+    try:
+        archive.finish(manifest, key)
+    finally:
+        crypto.wipe(key)
 
 
 def _record_file(r: ArchiveRecord) -> bytes:

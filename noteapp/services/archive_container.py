@@ -167,6 +167,11 @@ class ContainerWriter:
         self._sink.write(self._aead.encrypt(plaintext, _chunk_ad(self._digest, self._index, final)))
         self._index += 1
 
+    def abort(self) -> None:
+        """Drop the key without writing the end (the caller discards the file)."""
+        crypto.wipe(self._key)
+        self.closed = True
+
     def finish(self) -> None:
         """Write the last chunk (flagged final) and drop the key."""
         if self.closed:

@@ -193,7 +193,15 @@ def _read_zip(plaintext: bytes) -> dict[str, bytes]:
             # zipfile stops at the declared size and checks the CRC: no zip bomb gets past.
             with archive.open(info) as handle:
                 files[name] = handle.read(MAX_FILE_BYTES + 1)
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        # RuntimeError: an entry flagged as encrypted; NotImplementedError: unknown compression.
+        except (
+            zipfile.BadZipFile,
+            ValueError,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+        ):
             raise ArchiveDamagedError(f"{name} in the archive is damaged.") from None
     return files
 

@@ -172,8 +172,9 @@ def _measure(m: Measure, instrument: Instrument | None, patient_id: str) -> list
         "subject": _ref(patient_id),
         "effectiveDateTime": m.on.isoformat(),
         "valueInteger": m.total,
-        "interpretation": [{"text": m.severity}],
     }
+    if m.severity:  # FHIR strings are never empty
+        observation["interpretation"] = [{"text": m.severity}]
     if m.instrument in LOINC_CODES:
         _p, _pd, code, display = LOINC_CODES[m.instrument]
         observation["code"] = _concept(LOINC, code, display, f"{m.name} total score")
@@ -242,7 +243,6 @@ def _documents(ws: Workspace, include_psychotherapy: bool) -> Iterable[dict[str,
             "docStatus": "final",
             "type": kind,
             "subject": _ref(_uuid("client", client_id)),
-            "date": str(item.signed_at),
             "author": [_ref(_uuid("practitioner", item.fingerprint))],
             "description": f"{item.type.label}, signed; verify with 'noteapp verify'",
             "content": [
@@ -255,6 +255,8 @@ def _documents(ws: Workspace, include_psychotherapy: bool) -> Iterable[dict[str,
                 }
             ],
         }
+        if item.signed_at:
+            reference["date"] = str(item.signed_at)
         if day:
             reference["context"] = {"period": {"start": str(day)}}
         yield reference

@@ -211,3 +211,26 @@ def test_export_needs_a_profile(tmp_path: Path) -> None:
     assert not (tmp_path / "a").exists()
     assert [e.action for e in ws.audit.entries()][-1] != "archive-export"
     ws.close()
+
+
+def test_an_encrypted_zip_entry_is_a_plain_error(demo: Workspace, tmp_path: Path) -> None:
+    """zipfile raises RuntimeError for an entry flagged as encrypted: still a sentence."""
+    _export(demo, tmp_path / "a")
+    files = _contents(tmp_path / "a")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    raw = bytearray(buffer.getvalue())
+    # Set the "encrypted" flag in the entry's central-directory header (46 bytes before
+    # the name; the flag is at offset 8): zipfile then refuses to read it without a password.
+    header = raw.rindex(b"audit/log.json") - 46
+    assert raw[header : header + 4] == b"PK\x01\x02"
+    raw[header + 8] |= 0x1
+    buffer = io.BytesIO(bytes(raw))
+    with (tmp_path / "b").open("wb") as sink:
+        writer = ContainerWriter(sink, ARCHIVE_PASS, FAST_KDF)
+        writer.write(buffer.getvalue())
+        writer.finish()
+    report = archive_import.verify_archive(tmp_path / "b", passphrase=ARCHIVE_PASS)
+    assert report.problems == ("audit/log.json in the archive is damaged.",)
