@@ -234,3 +234,18 @@ def test_an_encrypted_zip_entry_is_a_plain_error(demo: Workspace, tmp_path: Path
         writer.finish()
     report = archive_import.verify_archive(tmp_path / "b", passphrase=ARCHIVE_PASS)
     assert report.problems == ("audit/log.json in the archive is damaged.",)
+
+
+def test_every_signed_docx_in_the_archive_verifies(demo: Workspace, tmp_path: Path) -> None:
+    from noteapp.services.verification import verify_docx
+
+    _export(demo, tmp_path / "a", include_psychotherapy=True)
+    files = _contents(tmp_path / "a")
+    docs = {n: b for n, b in files.items() if n.startswith("exports/")}
+    signed = [i for n in demo.notes.list() if (i := demo.signing.note_item(n.id))]
+    assert len(docs) >= len(signed) > 0  # notes, plus signed plan and safety-plan versions
+    for name, data in docs.items():
+        path = tmp_path / name.replace("/", "_")
+        path.write_bytes(data)
+        report = verify_docx(path)
+        assert report.ok, (name, report.summary)
