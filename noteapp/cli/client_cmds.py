@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from noteapp.cli import common
@@ -16,6 +18,7 @@ from noteapp.domain.clients import (
     EmergencyContact,
     client_to_dict,
 )
+from noteapp.domain.display import visible
 from noteapp.domain.errors import InvalidInputError
 
 ADD_EPILOG = """\
@@ -28,6 +31,20 @@ examples:
       --diagnosis "F43.10:Post-traumatic stress disorder, unspecified" F32.1
 """
 ID_HELP = "the client's id, or their code"
+CSV_EPILOG = """\
+columns (any order; only 'name' is required):
+  id, code, name, preferred_name, dob, pronouns, phone, email, address,
+  emergency_name, emergency_relationship, emergency_phone, diagnoses, status,
+  admitted_on, discharged_on, discharge_reason
+Dates are YYYY-MM-DD. diagnoses holds ICD-10-CM codes, each optionally followed by
+': description', one per line in the cell (or separated by ';'). status is active or
+discharged. An empty id or code gets a new one. 'noteapp client list --csv' writes these
+columns, so a list exported from one vault imports into another.
+
+examples:
+  noteapp client import --csv clients.csv --check
+  noteapp client list --csv > clients.csv
+"""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,7 +65,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="which clients (default: all)",
     )
     list_.add_argument("--search", metavar="TEXT", default="", help="filter on name or code")
-    common.add_json_flag(list_)
+    list_format = list_.add_mutually_exclusive_group()
+    list_format.add_argument(
+        "--json", action="store_true", help="print one JSON document on stdout instead of text"
+    )
+    list_format.add_argument(
+        "--csv", action="store_true", help="print CSV with the columns 'client import' reads"
+    )
+
+    imp = common.add_command(
+        group,
+        CommandSpec(
+            "import",
+            "add clients from a CSV file; prints their ids",
+            run_import,
+            description="Add clients from a CSV file (UTF-8, a header row naming the columns). "
+            "Every row is checked first; if any row has a problem, each is reported with its "
+            "row number and nothing is imported (exit 2).",
+            epilog=CSV_EPILOG,
+        ),
+    )
+    imp.add_argument("--csv", metavar="FILE", type=Path, required=True, help="the CSV file")
+    imp.add_argument("--check", action="store_true", help="only check the file; write nothing")
 
     show = common.add_command(group, CommandSpec("show", "show one client in full", run_show))
     show.add_argument("id", metavar="ID", help=ID_HELP)
@@ -178,6 +216,11 @@ def run_list(args: argparse.Namespace) -> int:
     status = None if args.status == "all" else ClientStatus(args.status)
     with common.unlocked(args) as ws:
         clients = ws.clients.list(status=status, text=args.search)
+    if args.csv:
+        from noteapp.services.client_csv import clients_to_csv
+
+        sys.stdout.write(clients_to_csv(clients))
+        return 0
     if args.json:
         common.emit_json([client_json(c) for c in clients])
         return 0
@@ -286,4 +329,27 @@ def run_delete(args: argparse.Namespace) -> int:
         client = ws.clients.get(args.id)
         ws.clients.delete(client.id, confirm_code=args.confirm)
     common.info(f"Deleted client {client.code}; a backup was made first.")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from noteapp.services.client_csv import parse_clients_csv, read_csv_file
+
+    text = read_csv_file(args.csv)  # read and bounded before any passphrase is asked for
+    with common.unlocked(args) as ws:
+        result = parse_clients_csv(text, existing=ws.clients.list(), today=ws.clock.now().date())
+        if result.ok and not args.check:
+            ws.clients.import_clients(list(result.clients), source="csv")
+    if not result.ok:
+        for problem in result.problems:
+            common.info(f"  {visible(problem)}")
+        raise InvalidInputError(
+            f"{len(result.problems)} problem(s) in {args.csv.name}; nothing was imported."
+        )
+    if args.check:
+        common.info(f"{result.rows} row(s) checked: every row can be imported.")
+        return 0
+    for client in result.clients:
+        common.out(client.id)
+    common.info(f"Imported {len(result.clients)} client(s).")
     return 0

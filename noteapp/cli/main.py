@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from noteapp.cli import (
+    archive_cmds,
     audit_cmds,
     backup_cmds,
     client_cmds,
@@ -43,6 +44,7 @@ COMMAND_MODULES: list[ModuleType] = [
     template_cmds,
     sign_cmds,
     demo_cmds,
+    archive_cmds,
 ]
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_WRONG_SECRET, EXIT_VAULT = 0, 1, 2, 3, 4

@@ -31,3 +31,7 @@ class AuditService:
 
     def verify(self) -> AuditVerification:
         return self._log.verify()
+
+    def replace_log(self, entries: list[AuditEntry]) -> None:
+        """Replace the whole log with an archive's (import into a new vault; chain checked)."""
+        self._log.replace_all(entries)

@@ -132,6 +132,24 @@ class ClientService:
         self._notify(client)
         return client
 
+    def import_clients(self, clients: builtins.list[Client], *, source: str) -> None:
+        """Add checked clients (a CSV import) in one transaction: all or none. Ids and codes
+        must be new; each is audited as created by the import."""
+        taken = {c.code.casefold() for c in self._clients.values()}
+        if len({c.code.casefold() for c in clients} | taken) != len(taken) + len(clients) or any(
+            c.id in self._clients for c in clients
+        ):
+            raise InvalidInputError("A client code or id to import is already used.")
+        with self._vault.transaction():
+            for client in clients:
+                self._vault.put(KIND, client.id, client_to_dict(client))
+                self._audit.record(
+                    "create", kind=KIND, record_id=client.id, detail={"import": source}
+                )
+        for client in clients:
+            self._clients[client.id] = client
+            self._notify(client)
+
     def update(self, client_id: str, **changes: Any) -> Client:
         current = self.get(client_id)
         editable = {f.name for f in fields(Client)} - {"id", "status"}

@@ -9,11 +9,13 @@ record id, and may hold nothing identifying in clear.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
+from noteapp.domain.errors import CheckFailedError
 from noteapp.vault.format import audit_ad, audit_head_ad
 from noteapp.vault.store import Vault
 
@@ -43,6 +45,29 @@ class AuditVerification:
 def _entry_hash(body: dict[str, Any]) -> str:
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return crypto.sha256(b"noteapp audit v1\0" + canonical.encode()).hex()
+
+
+def _body(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "time": e.time,
+        "action": e.action,
+        "kind": e.kind,
+        "record_id": e.record_id,
+        "detail": e.detail,
+        "prev": e.prev,
+    }
+
+
+def first_broken(entries: Sequence[AuditEntry]) -> int | None:
+    """The first entry (counting from 1) that does not follow from the one before, or None
+    when the chain holds (used for logs carried outside a vault, e.g. in an archive)."""
+    prev = GENESIS
+    for expected_seq, e in enumerate(entries, start=1):
+        if e.seq != expected_seq or e.prev != prev or _entry_hash(_body(e)) != e.hash:
+            return expected_seq
+        prev = e.hash
+    return None
 
 
 class AuditLog:
@@ -172,3 +197,34 @@ class AuditLog:
                 f"Entries after {count} are missing (the log should have {head_count}).",
             )
         return AuditVerification(True, count, None, f"All {count} entries are intact.")
+
+    def replace_all(self, entries: Sequence[AuditEntry]) -> None:
+        """Make `entries` the whole log (an archive imported into a new, empty vault).
+
+        Each entry keeps its seq, time, prev and hash and is encrypted under this vault's
+        key: the chain is over the entries' content, so it verifies here exactly as it did
+        in the vault it came from. The chain is checked before anything is written; joins
+        the caller's transaction.
+        """
+        broken = first_broken(entries)
+        if broken is not None:
+            raise CheckFailedError(
+                f"The audit log to import is broken at entry {broken}; nothing was imported."
+            )
+        cipher = self._cipher()
+        vault_id = self._vault.vault_id
+        with self._vault.transaction() as conn:
+            conn.execute("DELETE FROM audit")
+            for e in entries:
+                plain = {**_body(e), "hash": e.hash}
+                blob = cipher.encrypt(
+                    json.dumps(plain, ensure_ascii=False).encode(), audit_ad(vault_id, e.seq)
+                )
+                conn.execute("INSERT INTO audit(seq, blob) VALUES(?, ?)", (e.seq, blob))
+            last = entries[-1].hash if entries else GENESIS
+            head = json.dumps({"count": len(entries), "hash": last}).encode()
+            conn.execute(
+                "INSERT INTO meta VALUES('audit_head', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (cipher.encrypt(head, audit_head_ad(vault_id)),),
+            )
