@@ -27,4 +27,8 @@ def test_collection_covers_every_non_code_file_of_the_package() -> None:
 
 
 def test_the_wheel_and_the_bundle_place_resources_alike() -> None:
-    assert bundle_data.wheel_extras() == [(str(ROOT / "resources"), "noteapp/_resources")]
+    # Icons and the record schemas (which every archive carries) sit where a wheel puts them.
+    assert sorted(bundle_data.wheel_extras()) == [
+        (str(ROOT / "docs" / "schemas"), "noteapp/_schemas"),
+        (str(ROOT / "resources"), "noteapp/_resources"),
+    ]
