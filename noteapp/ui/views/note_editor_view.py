@@ -60,6 +60,7 @@ COPIED_TEXT = (
 def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
     b = QPushButton(text, parent)
     b.setObjectName(name)
+    b.setAutoDefault(False)  # never pressed by an Enter typed into a field
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
     if tip:
         b.setToolTip(tip)
@@ -174,6 +175,11 @@ class NoteEditorView(QWidget):
         self.preview_toggle.setCheckable(True)
         self.preview_toggle.setChecked(True)
         self.preview_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Undo and Redo act only when clicked (or Ctrl+Z / Ctrl+Shift+Z in a field): they take
+        # no keyboard focus, so neither Tab, Space nor Enter can reach them by accident, and
+        # clicking them leaves the caret in the field they act on.
+        for b in (self.undo_button, self.redo_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.undo_button.clicked.connect(self.undo)
         self.redo_button.clicked.connect(self.redo)
         self.phrase_button.clicked.connect(self.open_quick_phrases)
@@ -568,10 +574,17 @@ class NoteEditorView(QWidget):
 
     @staticmethod
     def insert_text(edit: SpellTextEdit, text: str) -> None:
+        """Insert at the cursor (replacing a selection), with a space on either side where
+        the phrase would otherwise run into a neighbouring word."""
         cursor = edit.textCursor()
-        before = edit.document().characterAt(cursor.position() - 1)
-        if cursor.position() > 0 and before and not before.isspace():
+        doc = edit.document()
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        before = doc.characterAt(start - 1) if start > 0 else ""
+        after = doc.characterAt(end) if end < doc.characterCount() - 1 else ""
+        if before and not before.isspace():
             text = " " + text
+        if after and not after.isspace() and after not in ".,;:!?)":
+            text = text + " "
         cursor.insertText(text)
         edit.setTextCursor(cursor)
         edit.setFocus(Qt.FocusReason.OtherFocusReason)
