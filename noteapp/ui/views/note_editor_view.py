@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.notes import FieldValue, Note
+from noteapp.domain.risk import reconcile
 from noteapp.domain.signatures import ItemType
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
@@ -221,6 +222,12 @@ class NoteEditorView(QWidget):
         self.same_day_label.setWordWrap(True)
         self.same_day_label.hide()
         lay.addWidget(self.same_day_label)
+        # An older draft whose session details and risk assessment disagreed (domain/risk.py).
+        self.risk_conflict_banner = Banner(
+            "", object_name="riskConflictBanner", warning=True, button_text="Got it", parent=self
+        )
+        self.risk_conflict_banner.hide()
+        lay.addWidget(self.risk_conflict_banner)
         if self.note.copied_from and not self.read_only:
             lay.addWidget(
                 Banner(COPIED_TEXT, object_name="copied_banner", button_text="Got it", parent=self)
@@ -279,6 +286,9 @@ class NoteEditorView(QWidget):
             )
             self.risk_panel.set_assessment(self.note.risk_assessment)
             self.risk_panel.changed.connect(self._on_changed)
+            self.metadata.changed.connect(
+                lambda: self.risk_panel and self.risk_panel.set_screen(self.metadata.session().risk)
+            )
             s_lay.insertWidget(0 if flagged else s_lay.count(), self.risk_panel)
         s_lay.addStretch(1)
         if not self.psychotherapy:
@@ -354,13 +364,28 @@ class NoteEditorView(QWidget):
 
     def _load(self, note: Note) -> None:
         self.note = note
+        conflicts = []
+        if not self.read_only and self.risk_panel is not None:
+            # One risk screen per note: an older draft that said two things is shown (and
+            # saved) with the safer answer, and the clinician is told what changed.
+            screen, conflicts = reconcile(note.session.risk, note.risk_assessment)
+            note = replace(note, session=replace(note.session, risk=screen))
         for field_id, editor in self.sections.items():
             editor.set_value(note.fields.get(field_id, [] if editor.checks else ""))
         self.metadata.set_session(note.session)
         if self.risk_panel is not None:
             self.risk_panel.set_assessment(note.risk_assessment)
+            self.risk_panel.set_screen(note.session.risk)
         if not self.read_only:
             self._show_saved(note)
+        self.risk_conflict_banner.label.setText(
+            " ".join(c.message() for c in conflicts)
+            + " The risk screen now says “present”: check it, and the risk assessment, "
+            "before signing."
+        )
+        self.risk_conflict_banner.setVisible(bool(conflicts))
+        if conflicts:
+            self._on_changed()
 
     def reload(self) -> None:
         """Show the stored note again (after a version was restored)."""
@@ -519,7 +544,7 @@ class NoteEditorView(QWidget):
             self.sections_scroll.ensureWidgetVisible(editor, 0, 40)
             editor.focus_input()
             return
-        if rule == "risk_flag_followup" and self.risk_panel is not None:
+        if rule in ("risk_flag_followup", "risk_assessment") and self.risk_panel is not None:
             self.sections_scroll.ensureWidgetVisible(self.risk_panel, 0, 40)
             self.risk_panel.level.setFocus()
             return
