@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from noteapp.domain.notes import RiskArea, RiskAssessment, RiskScreen, ScreenResult
+from noteapp.domain.notes import RiskAssessment, RiskScreen, ScreenResult
 
 # The areas both records answer: (attribute on RiskScreen and on RiskAssessment, label).
 SCREENED_AREAS = (
@@ -76,11 +76,15 @@ def risk_conflicts(screen: RiskScreen, assessment: RiskAssessment | None) -> lis
 
 def assessment_following_screen(assessment: RiskAssessment, screen: RiskScreen) -> RiskAssessment:
     """The assessment with suicidal and homicidal ideation answered as the screen says."""
-    changes: dict[str, RiskArea] = {}
-    for key, _label in SCREENED_AREAS:
-        area: RiskArea = getattr(assessment, key)
-        changes[key] = replace(area, present=presence(getattr(screen, key)))
-    return replace(assessment, **changes)
+    return replace(
+        assessment,
+        suicidal_ideation=replace(
+            assessment.suicidal_ideation, present=presence(screen.suicidal_ideation)
+        ),
+        homicidal_ideation=replace(
+            assessment.homicidal_ideation, present=presence(screen.homicidal_ideation)
+        ),
+    )
 
 
 def screen_following_assessment(screen: RiskScreen, assessment: RiskAssessment) -> RiskScreen:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.notes import FieldValue, Note
-from noteapp.domain.risk import reconcile
+from noteapp.domain.risk import RiskConflict, reconcile
 from noteapp.domain.signatures import ItemType
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
@@ -286,9 +286,7 @@ class NoteEditorView(QWidget):
             )
             self.risk_panel.set_assessment(self.note.risk_assessment)
             self.risk_panel.changed.connect(self._on_changed)
-            self.metadata.changed.connect(
-                lambda: self.risk_panel and self.risk_panel.set_screen(self.metadata.session().risk)
-            )
+            self.metadata.changed.connect(self._follow_screen)
             s_lay.insertWidget(0 if flagged else s_lay.count(), self.risk_panel)
         s_lay.addStretch(1)
         if not self.psychotherapy:
@@ -362,9 +360,14 @@ class NoteEditorView(QWidget):
 
     # --- loading -----------------------------------------------------------------------
 
+    def _follow_screen(self) -> None:
+        """The risk assessment shows the session details' screen (one risk screen)."""
+        if self.risk_panel is not None:
+            self.risk_panel.set_screen(self.metadata.session().risk)
+
     def _load(self, note: Note) -> None:
         self.note = note
-        conflicts = []
+        conflicts: list[RiskConflict] = []
         if not self.read_only and self.risk_panel is not None:
             # One risk screen per note: an older draft that said two things is shown (and
             # saved) with the safer answer, and the clinician is told what changed.
