@@ -204,6 +204,8 @@ def add_demo_notes(
     ids: list[str] = []
     with ws.vault.transaction():
         for client, templates in zip(clients, plans, strict=True):
+            if not templates:
+                continue  # fewer notes than clients: this one has none
             start = max(
                 client.admitted_on or today - timedelta(days=120), today - timedelta(days=365)
             )
