@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from noteapp.domain.diagnosis_terms import addressed_in
 from noteapp.domain.notes import Modality, Note
 from noteapp.domain.reference import ReferenceData
+from noteapp.domain.risk import risk_conflicts
 
 
 class Severity(StrEnum):
@@ -53,6 +55,8 @@ class ChecklistFacts:
     has_active_objectives: bool | None = None
     unresolved_risk_flag: bool | None = None
     has_current_safety_plan: bool | None = None
+    # The client's treatment-plan problems, goals and objectives as text ("" = no plan).
+    plan_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,12 +211,60 @@ def _risk(n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts) -> list
     ]
 
 
+def _risk_consistent(
+    n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
+) -> list[tuple[str, str]]:
+    """One risk screen per note: the session details and the risk assessment must not
+    say different things about suicidal or homicidal ideation."""
+    return [
+        (c.message() + " Answer it once, in the session details.", "")
+        for c in risk_conflicts(n.session.risk, n.risk_assessment)
+    ]
+
+
 def _risk_screened(
     n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
 ) -> list[tuple[str, str]]:
     if n.session.risk.assessed:
         return []
     return [("Suicidal and homicidal ideation were not screened.", "")]
+
+
+def _diagnosis_supported(
+    n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
+) -> list[tuple[str, str]]:
+    """Each diagnosis on the note is addressed by the note itself or a plan problem."""
+    note_text = "\n".join(n.text(k) for k in n.fields)
+    out = []
+    for dx in n.session.diagnoses:
+        if addressed_in(dx, note_text) or (f.plan_text and addressed_in(dx, f.plan_text)):
+            continue
+        name = f"{dx.code} {dx.description}".strip()
+        where = "this note or the treatment plan's problems" if f.plan_text else "this note"
+        out.append(
+            (
+                f"Nothing in {where} addresses {name}: say how today's work relates to it, "
+                "or untick it.",
+                "",
+            )
+        )
+    return out
+
+
+def _contact_code(
+    n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
+) -> list[tuple[str, str]]:
+    """A collateral contact records no psychotherapy, so it is not billed as one."""
+    code = r.service_code(n.session.service_code)
+    if t.id not in CONTACT_TEMPLATES or code is None or not code.psychotherapy:
+        return []
+    return [
+        (
+            f"{code.code} is a psychotherapy code, and a contact note records no "
+            "psychotherapy: use a case-management code, or none.",
+            "",
+        )
+    ]
 
 
 def _plan_progress(
@@ -257,6 +309,10 @@ def _risk_followup(
     ]
 
 
+# Collateral / case-management contacts: not timed psychotherapy (missing times only warn)
+# and not billed with a psychotherapy code.
+CONTACT_TEMPLATES = frozenset({"contact"})
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "required_sections", "Required sections are filled in", Severity.BLOCK, _required_sections
@@ -276,7 +332,25 @@ RULES: tuple[Rule, ...] = (
     Rule("interventions", "Interventions and techniques named", Severity.BLOCK, _interventions),
     Rule("client_response", "Client's participation and response", Severity.BLOCK, _response),
     Rule("risk_assessment", "Risk assessed when the screen is positive", Severity.BLOCK, _risk),
+    Rule(
+        "risk_consistent",
+        "Risk screen and risk assessment agree",
+        Severity.BLOCK,
+        _risk_consistent,
+    ),
     Rule("risk_screen", "Risk screen done", Severity.WARN, _risk_screened),
+    Rule(
+        "diagnosis_supported",
+        "Each diagnosis is addressed by the note or the plan",
+        Severity.WARN,
+        _diagnosis_supported,
+    ),
+    Rule(
+        "contact_service_code",
+        "No psychotherapy code on a contact note",
+        Severity.WARN,
+        _contact_code,
+    ),
     Rule("plan_goal_progress", "Progress toward plan goals", Severity.WARN, _plan_progress),
     Rule("current_plan", "A current signed treatment plan", Severity.WARN, _current_plan),
     Rule(
@@ -284,9 +358,6 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 RULE_IDS = tuple(r.id for r in RULES)
-
-# Collateral contacts are not timed psychotherapy: missing times only warn.
-_UNTIMED_TEMPLATES = {"contact"}
 
 
 def check_note(
@@ -310,7 +381,7 @@ def check_note(
         if severity == Severity.OFF:
             continue
         if rule.id in ("start_stop_time", "time_band", "extended_session_reason") and (
-            template.id in _UNTIMED_TEMPLATES
+            template.id in CONTACT_TEMPLATES
         ):
             severity = Severity.WARN
         for message, field_id in rule.check(note, template, reference, facts):

@@ -17,6 +17,9 @@ class ServiceCode:
     max_minutes: int | None = None
     group: bool = False
     family: bool = False
+    # A psychotherapy service (CPT 9083x–9085x and the crisis codes): the checklist warns
+    # when one is put on a note that records no psychotherapy, e.g. a collateral contact.
+    psychotherapy: bool = False
 
     def band_text(self) -> str:
         if self.min_minutes is None and self.max_minutes is None:
@@ -62,6 +65,7 @@ def reference_from_dict(d: dict[str, Any]) -> ReferenceData:
                     max_minutes=s.get("max_minutes"),
                     group=bool(s.get("group", False)),
                     family=bool(s.get("family", False)),
+                    psychotherapy=bool(s.get("psychotherapy", False)),
                 )
                 for s in d.get("service_codes", [])
             ),
@@ -91,6 +95,7 @@ def reference_to_dict(r: ReferenceData) -> dict[str, Any]:
                 "max_minutes": s.max_minutes,
                 "group": s.group,
                 "family": s.family,
+                "psychotherapy": s.psychotherapy,
             }
             for s in r.service_codes
         ],

@@ -51,6 +51,12 @@ class ItemType(StrEnum):
             "return": "Returned for revision",
         }[self.value]
 
+    @property
+    def a_label(self) -> str:
+        """The label in running text with its article: "an amendment", "a late entry"."""
+        noun = self.label.lower()
+        return ("an " if noun[0] in "aeiou" else "a ") + noun
+
 
 CORRECTION_TYPES = (ItemType.ADDENDUM, ItemType.AMENDMENT, ItemType.LATE_ENTRY)
 

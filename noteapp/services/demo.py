@@ -7,14 +7,16 @@ vaults are reproducible.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from noteapp.crypto import Argon2Params
 from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
 from noteapp.domain.clock import Clock
+from noteapp.domain.notes import Note
 from noteapp.services.paths import AppPaths
-from noteapp.services.workspace import Workspace
+from noteapp.services.signing import SigningService
+from noteapp.services.workspace import Workspace, verify_passphrase
 
 _FIRST = [
     "Jordan",
@@ -93,14 +95,29 @@ _DIAGNOSES = [
     ("F43.23", "Adjustment disorder with mixed anxiety and depressed mood"),
     ("F40.10", "Social phobia, unspecified"),
     ("F10.20", "Alcohol dependence, uncomplicated"),
-    ("F42.2", "Mixed obsessional thoughts and acts"),
     ("F90.0", "Attention-deficit hyperactivity disorder, predominantly inattentive type"),
 ]
+# Second diagnoses that commonly co-occur with another family (never two depressive
+# disorders, never an adjustment disorder next to a disorder that explains the symptoms).
+_COMORBID = ("F41.1", "F40.10", "F43.10", "F10.20", "F90.0")
 _RELATIONS = ["spouse", "partner", "parent", "sibling", "friend", "adult child"]
 
 
-def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[str]:
-    """Add `count` synthetic clients; returns their ids. One transaction."""
+def _diagnoses(rng: random.Random) -> list[Diagnosis]:
+    primary = rng.choice(_DIAGNOSES)
+    chosen = [primary]
+    if rng.random() < 1 / 3 and not primary[0].startswith("F43.2"):
+        others = [d for d in _DIAGNOSES if d[0] in _COMORBID and d[0][:3] != primary[0][:3]]
+        chosen.append(rng.choice(others))
+    return [Diagnosis(code, text) for code, text in chosen]
+
+
+def add_demo_clients(
+    ws: Workspace, *, count: int = 12, seed: int = 7, sessions: int | None = None
+) -> list[str]:
+    """Add `count` synthetic clients; returns their ids. One transaction. With `sessions`
+    (the notes each client will have), admissions lie far enough back for that many
+    sessions weekly to every other week; else 8 to 57 weeks back."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     today = ws.clock.now().date()
     ids: list[str] = []
@@ -108,7 +125,6 @@ def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[s
         for i in range(count):
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             dob = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
-            dx = rng.sample(_DIAGNOSES, k=rng.choice([1, 1, 2]))
             client = ws.clients.add(
                 name=f"{first} {last}",
                 preferred_name=rng.choice(["", "", "", first[:3] + "i"]) if i % 5 == 0 else "",
@@ -124,8 +140,8 @@ def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[s
                     relationship=rng.choice(_RELATIONS),
                     phone=f"555-01{rng.randint(0, 99):02d}",
                 ),
-                diagnoses=[Diagnosis(code, text) for code, text in dx],
-                admitted_on=today - timedelta(days=rng.randint(14, 400)),
+                diagnoses=_diagnoses(rng),
+                admitted_on=today - timedelta(days=_days_in_care(rng, sessions)),
             )
             if i % 7 == 6:
                 ws.clients.discharge(
@@ -135,6 +151,13 @@ def add_demo_clients(ws: Workspace, *, count: int = 12, seed: int = 7) -> list[s
                 )
             ids.append(client.id)
     return ids
+
+
+def _days_in_care(rng: random.Random, sessions: int | None) -> int:
+    if sessions is None:
+        return rng.randint(56, 400)
+    weekly_to_fortnightly = 7 * max(sessions - 1, 1) * rng.uniform(1.0, 2.0)
+    return min(400, round(weekly_to_fortnightly) + rng.randint(10, 21))
 
 
 def ensure_demo_profile(ws: Workspace) -> None:
@@ -171,29 +194,88 @@ def fill_demo(
     ws: Workspace, *, clients: int = 12, notes: int | None = None, passphrase: str | None = None
 ) -> list[str]:
     """Everything `noteapp demo` adds: the profile (if none), clients, notes in every
-    template (by default about six per client), and treatment plans with goal progress rated
-    in the notes. With the vault's passphrase, notes older than
-    a week are signed, as a real caseload's would be. Returns the new client ids."""
-    from noteapp.services.demo_measures import add_demo_measures
+    template (by default about six per client), treatment plans with goal progress rated
+    in the notes, measures, and safety plans. With the vault's passphrase, notes older than
+    a week are signed, as a real caseload's would be — each on its own day of service, a
+    little after the session ended. Returns the new client ids."""
+    from noteapp.services.demo_measures import DEMO_OVERRIDE_REASON, add_demo_measures
     from noteapp.services.demo_notes import add_demo_notes
     from noteapp.services.demo_plans import add_demo_plans
     from noteapp.services.demo_safety import add_demo_safety_plans
 
     ensure_demo_profile(ws)
-    ids = add_demo_clients(ws, count=clients)
-    note_ids = add_demo_notes(ws, count=6 * clients if notes is None else notes, client_ids=ids)
+    count = 6 * clients if notes is None else notes
+    ids = add_demo_clients(ws, count=clients, sessions=-(-count // clients) if clients else 0)
+    note_ids = add_demo_notes(ws, count=count, client_ids=ids)
     add_demo_plans(ws, passphrase, client_ids=ids)  # rates the notes before they are signed
-    add_demo_measures(ws, passphrase, client_ids=ids)  # PHQ-9/GAD-7 history, risk flags
+    # PHQ-9/GAD-7 history and risk flags (one addressed by a note, if the demo signs).
+    addressed = add_demo_measures(ws, client_ids=ids, addressed_flag=passphrase is not None)
     add_demo_safety_plans(ws, passphrase, client_ids=ids)
     if passphrase is not None:
         week_ago = ws.clock.now().date().toordinal() - 7
         ready = [
-            n.id
+            n
             for n in (ws.notes.get(i) for i in note_ids)
             if n.session.date.toordinal() < week_ago
             and not n.psychotherapy
-            and not n.is_signed  # e.g. the note that addressed a demo risk flag
-            and ws.notes.check(n).can_sign
+            and not n.is_signed
+            and (n.id == addressed or ws.notes.check(n).can_sign)
         ]
-        ws.signing.sign_notes(ready, passphrase=passphrase)
+        sign_on_their_day(
+            ws, ready, passphrase=passphrase, override={addressed: DEMO_OVERRIDE_REASON}
+        )
     return ids
+
+
+class _SigningClock:
+    """The demo's signing clock: `at` is set to each note's signing time before it is
+    signed; otherwise it is the workspace's clock."""
+
+    def __init__(self, base: Clock) -> None:
+        self._base = base
+        self.at: datetime | None = None
+
+    def now(self) -> datetime:
+        return self.at or self._base.now()
+
+    def monotonic(self) -> float:
+        return self._base.monotonic()
+
+
+def sign_on_their_day(
+    ws: Workspace,
+    notes: list[Note],
+    *,
+    passphrase: str,
+    override: dict[str, str] | None = None,
+    seed: int = 31,
+) -> None:
+    """Sign demo notes as a clinician would have: on the day of service, 15 minutes to three
+    hours after the session ended (a signature the day the demo runs, on a note from months
+    ago, is what no clinician's record looks like). The passphrase is checked once; each
+    note is signed by a signing service whose clock reads that note's time. The audit log
+    keeps the real time at which the demo did it."""
+    if not notes:
+        return
+    verify_passphrase(ws.vault, passphrase)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    clock = _SigningClock(ws.clock)
+    signer = SigningService(
+        vault=ws.vault,
+        audit=ws.audit,
+        notes=ws.notes,
+        clients=ws.clients,
+        profile=ws.profile,
+        settings=ws.settings,
+        clock=clock,
+        check_passphrase=lambda _p: None,  # checked once above
+    )
+    now = ws.clock.now()
+    with ws.vault.transaction():
+        for note in sorted(notes, key=lambda n: (n.session.date, n.session.end or time(17))):
+            ended = datetime.combine(note.session.date, note.session.end or time(17))
+            at = ended.astimezone(UTC) + timedelta(minutes=rng.randint(15, 180))
+            clock.at = min(at, now)
+            reason = (override or {}).get(note.id, "")
+            signer.sign_note(note.id, passphrase=passphrase, override_reason=reason)
+    ws.signing.reload()  # the workspace's own signing service sees the new signatures

@@ -1,55 +1,36 @@
-# ruff: noqa: E501 - banks of clinical prose read better unwrapped
-"""Synthetic progress notes in every template, written in plausible clinical language.
+"""Synthetic progress notes a clinician would believe, in every built-in template.
 
-Everything is invented. Sentences are assembled from banks of phrases so that notes vary
-(and search has something real to chew on), deterministically for a seed.
+Everything is invented, deterministically for a seed. What makes the notes believable:
+
+- each client's notes run in order: the intake on the day of admission, sessions about weekly
+  after it, and — for a discharged client — the discharge summary on the day of discharge;
+- what a note says fits the client's diagnoses (`demo_text`: the symptoms, skills and focus
+  of depression, anxiety, trauma, drinking, ADHD…), and names every diagnosis it carries, so
+  the checklist's `diagnosis_supported` has nothing to say;
+- each template is billed as its kind of service (`_SERVICE`): an intake with the diagnostic
+  evaluation, a crisis with the crisis code, a group with the group code and a collateral
+  contact with case management — never with psychotherapy;
+- scores are never made up here: `demo_measures` writes "PHQ-9 today …" into the notes of
+  the days a measure was given, from the scores it recorded.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from noteapp.domain.clients import Client
-from noteapp.domain.notes import FieldValue, Modality, Note, RiskScreen, ScreenResult
+from noteapp.domain.notes import (
+    Modality,
+    Note,
+    RiskScreen,
+    ScreenResult,
+    SessionInfo,
+)
+from noteapp.services.demo_text import fields_for, passive_ideation
 from noteapp.services.workspace import Workspace
 
-_MOODS = ["low", "anxious", "irritable", "flat", "more hopeful", "tired but steady", "tense"]
-_STRESSORS = [
-    "work deadlines",
-    "a conflict with their sister",
-    "financial strain",
-    "caring for an ill parent",
-    "a difficult anniversary",
-    "returning to school",
-    "a breakup",
-    "noise and poor sleep at home",
-    "a new job",
-    "court dates",
-]
-_SYMPTOMS = [
-    "early waking",
-    "racing thoughts at night",
-    "loss of interest in hobbies",
-    "panic symptoms on the bus",
-    "intrusive memories",
-    "trouble concentrating",
-    "skipping meals",
-    "urges to drink after work",
-    "avoiding friends",
-]
-_SKILLS = [
-    "thought records",
-    "paced breathing",
-    "activity scheduling",
-    "5-4-3-2-1 grounding",
-    "opposite action",
-    "urge surfing",
-    "scheduled worry time",
-    "a consistent sleep window",
-    "values-based goal setting",
-]
 _INTERVENTIONS = [
     "Cognitive behavioral therapy (CBT)",
     "Cognitive restructuring",
@@ -63,187 +44,194 @@ _INTERVENTIONS = [
     "Problem-solving therapy",
     "Relapse prevention",
 ]
-_AFFECT = [
-    "constricted",
-    "congruent with stated mood",
-    "tearful at times",
-    "broad and reactive",
-    "anxious",
-    "mildly irritable",
-]
-_PROGRESS = ["some progress", "significant progress", "no change", "a slight setback"]
+_FIXED_INTERVENTIONS = {
+    "contact": ("Case management and care coordination",),
+    "crisis": ("Crisis intervention", "Safety planning"),
+    "discharge": ("Relapse prevention", "Psychoeducation"),
+}
+# Template → (service code, minutes, modality, place, reason when over 52 minutes).
+_SERVICE: dict[str, tuple[str, int, Modality | None, str, str]] = {
+    "intake": (
+        "90791",
+        60,
+        Modality.IN_PERSON,
+        "11",
+        "Initial diagnostic evaluation: history, mental status and risk assessment.",
+    ),
+    "group": ("90853", 90, Modality.IN_PERSON, "11", ""),
+    "crisis": (
+        "90839",
+        60,
+        None,
+        "",
+        "Crisis: risk assessment and safety planning took the full hour.",
+    ),
+    "contact": ("T1017", 20, Modality.AUDIO, "02", ""),
+    "discharge": ("90834", 50, None, "", ""),
+}
+_INDIVIDUAL = (("90834", 50), ("90834", 45), ("90837", 55), ("90832", 30))
+_EXTENDED = (
+    "Exposure exercise needed the full session for anxiety to come down before ending.",
+    "Processing a difficult week took longer; the session ran to the hour by agreement.",
+)
+CRISIS_ASSESSMENT = passive_ideation(
+    "Passive thoughts of death after the escalation; no plan or intent.",
+    protective="Children at home; a planned trip with their sister; engaged in treatment.",
+    level="moderate",
+    actions="De-escalation; means-safety counselling; safety plan written together; 988 and "
+    "the clinic line given; check-in call tomorrow.",
+)
+# Templates the demo writes (custom templates in the user's folder are left alone).
+_PROGRESS_TEMPLATES = ("soap", "dap", "birp", "girp", "pirp")
+_SESSION_WEIGHTS = {
+    "soap": 12,
+    "dap": 12,
+    "birp": 12,
+    "girp": 3,
+    "pirp": 3,
+    "group": 2,
+    "contact": 2,
+    "crisis": 1,
+    "psychotherapy": 1,
+}
+KNOWN_TEMPLATES = frozenset({*_SESSION_WEIGHTS, "intake", "discharge"})
 
 
-def _p(rng: random.Random, *options: str) -> str:
-    return rng.choice(options)
+def _spread(start: date, end: date, k: int, rng: random.Random) -> list[date]:
+    """k dates from start to end, about evenly spaced (weekly-ish), in order."""
+    if k <= 0:
+        return []
+    span = max((end - start).days, 0)
+    step = span / k
+    days = [
+        start + timedelta(days=min(span, round(step * (i + 1) + rng.uniform(-1, 1))))
+        for i in range(k)
+    ]
+    return sorted(min(max(d, start), end) for d in days)
 
 
-def _fields(template_id: str, c: Client, rng: random.Random) -> dict[str, FieldValue]:
-    n = c.first_name
-    mood, stress, symptom = rng.choice(_MOODS), rng.choice(_STRESSORS), rng.choice(_SYMPTOMS)
-    skill, affect, progress = rng.choice(_SKILLS), rng.choice(_AFFECT), rng.choice(_PROGRESS)
-    homework = (
-        f"{n} will practise {skill} at least four times before the next session and "
-        "note what helped."
-    )
-    behavior = (
-        f"{n} arrived on time, casually dressed and well groomed. Affect {affect}; "
-        "speech normal in rate and volume; thought process linear and goal-directed; "
-        "no evidence of psychosis. Oriented ×4."
-    )
-    response = (
-        f"{n} engaged well and was able to {_p(rng, 'name', 'identify', 'challenge')} "
-        f"two unhelpful thoughts about {stress}. Reports {progress} on the treatment goal "
-        f"addressing {symptom}."
-    )
-    intervention = (
-        f"Reviewed the week and {n}'s practice of {skill}. Used "
-        f"{_p(rng, 'cognitive restructuring', 'Socratic questioning', 'behavioral activation planning', 'motivational interviewing')}"
-        f" to address {stress}; practised {skill} in session with coaching."
-    )
-    plan = f"Continue weekly individual psychotherapy. {homework} Next session in one week."
-    common = {"intervention": intervention, "response": response, "plan": plan}
-    if template_id == "soap":
-        return {
-            "subjective": (
-                f"{n} describes the week as “{_p(rng, 'up and down', 'a bit better', 'really hard', 'about the same')}”. "
-                f"Mood {mood}; reports {symptom} and stress about {stress}. "
-                f"“{_p(rng, 'I actually used the breathing on Tuesday.', 'I keep replaying it at night.', 'I got out of the house twice.', 'Work has been a lot.')}”"
-            ),
-            "objective": behavior + f" PHQ-9 today {rng.randint(4, 19)}.",
-            "assessment": response + " Risk remains low; diagnosis continues to fit.",
-            "plan": plan,
-        }
-    if template_id == "dap":
-        return {
-            "data": f"{n} reports a {mood} mood and {symptom}, linked to {stress}. " + behavior,
-            "assessment": response,
-            "plan": plan,
-        }
-    if template_id == "birp":
-        return {"behavior": behavior, **common}
-    if template_id == "girp":
-        return {
-            "goals": f"Reduce {symptom}; build coping with {stress} (treatment plan goal 1).",
-            **common,
-        }
-    if template_id == "pirp":
-        return {"problem": f"{symptom.capitalize()} in the context of {stress}.", **common}
-    if template_id == "intake":
-        return {
-            "presenting_problem": f"{n} self-referred for {symptom} and a {mood} mood over the past three months, following {stress}.",
-            "psychiatric_history": "One prior episode of outpatient counselling; no hospitalisations; no prior suicide attempts.",
-            "medical_history": "No significant medical history reported. Sees primary care yearly.",
-            "substance_use_history": _p(
-                rng,
-                "Alcohol socially, 2–3 drinks a week; denies other substances.",
-                "Denies alcohol and drug use.",
-            ),
-            "family_history": "Reports depression in a parent; no known family history of psychosis.",
-            "social_history": f"Lives with a partner; works full time; identifies {_p(rng, 'a close friend', 'a sibling', 'their partner')} as support.",
-            "mental_status_exam": behavior,
-            "risk_assessment": "Denies suicidal and homicidal ideation, intent or plan; no history of self-harm. Protective factors: family, work, future orientation. Risk assessed as low.",
-            "diagnosis": ", ".join(f"{d.code} {d.description}" for d in c.diagnoses)
-            or "Deferred pending further assessment.",
-            "recommendations": "Weekly individual CBT for 12 weeks; PHQ-9 and GAD-7 every four weeks; coordinate with primary care with consent.",
-        }
-    if template_id == "group":
-        return {
-            "group_topic": _p(
-                rng, "Coping with stress", "Sleep and mood", "Challenging unhelpful thoughts"
-            ),
-            "group_modality": ["CBT skills group"],
-            "attendance": f"{rng.randint(4, 8)} members attended.",
-            "participation": f"{n} shared an example about {stress} and gave supportive feedback to a peer.",
-            "response": response,
-            "plan": "Continue weekly group; practise the skill of the week.",
-        }
-    if template_id == "crisis":
-        return {
-            "precipitating_event": f"{n} called after {stress} escalated and reported feeling overwhelmed.",
-            "risk_assessment": "Reports passive thoughts of death without intent or plan; no access to firearms; no prior attempts. Protective factors: children, upcoming plans. Risk assessed as moderate, not imminent.",
-            "interventions": "De-escalation, collaborative safety planning, means-safety counselling; reviewed 988.",
-            "disposition": "Remained in the community with a safety plan",
-            "safety_plan": "Safety plan reviewed and updated; client kept a copy.",
-            "follow_up": "Phone check-in tomorrow; next session within 48 hours.",
-        }
-    if template_id == "contact":
-        return {
-            "contact_with": _p(
-                rng, "Primary care provider's office", "School counsellor", "Client's case manager"
-            ),
-            "contact_method": "phone",
-            "purpose": "Coordination of care with the client's written consent.",
-            "outcome": "Shared current treatment focus; agreed to update each other after the next appointment.",
-            "referrals": _p(
-                rng,
-                "None.",
-                "Referred to a community food bank.",
-                "Referred for a psychiatric medication evaluation.",
-            ),
-        }
-    if template_id == "discharge":
-        return {
-            "discharge_reason": "Treatment goals met",
-            "treatment_summary": f"{n} attended 14 sessions of CBT for {symptom}; PHQ-9 fell from 17 to 5.",
-            "goal_status": "Goal 1 met; goal 2 partially met.",
-            "aftercare": "Relapse-prevention plan reviewed; may return at any time; 988 for crises.",
-        }
+def _plan_templates(k: int, discharged: bool, rng: random.Random) -> list[str]:
+    """The templates of one client's k notes, in date order."""
+    if k <= 0:
+        return []
+    names = list(_SESSION_WEIGHTS)
+    weights = list(_SESSION_WEIGHTS.values())
+    middle = k - 1 - (1 if discharged and k >= 2 else 0)
+    out = ["intake", *rng.choices(names, weights, k=middle)]
+    if discharged and k >= 2:
+        out.append("discharge")
+    if out[1:2] == ["psychotherapy"]:  # process notes follow a session, not the intake
+        out[1] = "soap"
+    return out
+
+
+def _cover_every_template(plans: list[list[str]], rng: random.Random) -> None:
+    """Where there is room, make sure each session template appears at least once (the demo
+    shows them all), replacing repeats of the common progress templates."""
+    for template in _SESSION_WEIGHTS:
+        if any(template in p for p in plans):
+            continue
+        slots = [
+            (ci, i)
+            for ci, p in enumerate(plans)
+            for i, t in enumerate(p)
+            if t in ("soap", "dap", "birp")
+            and 1 < i < len(p) - 1
+            and sum(t == x for q in plans for x in q) > 1
+        ]
+        if slots:
+            ci, i = rng.choice(slots)
+            plans[ci][i] = template
+
+
+def _session(
+    ws: Workspace, client: Client, template_id: str, day: date, rng: random.Random
+) -> SessionInfo:
     if template_id == "psychotherapy":
-        return {
-            "process_notes": f"Noticed {n} went quiet when the sister came up — something about being the responsible one. Transference: seemed to want my approval of the decision.",
-            "impressions": "Shame seems to sit underneath the anger. Worth slowing down next time.",
-            "supervision_questions": "How to name the pattern without it feeling like criticism?",
-        }
-    return {}
+        return SessionInfo(date=day)  # process notes record the date only
+    code, minutes = rng.choice(_INDIVIDUAL)
+    modality: Modality | None = rng.choice([Modality.IN_PERSON, Modality.IN_PERSON, Modality.VIDEO])
+    place, reason = "", ""
+    if template_id in _SERVICE:
+        code, minutes, fixed, place, reason = _SERVICE[template_id]
+        modality = fixed or modality
+    if not place:
+        place = "10" if modality == Modality.VIDEO else "11"
+    if minutes > 52 and not reason:
+        reason = rng.choice(_EXTENDED)
+    start_hour = 17 if template_id == "group" else rng.randint(8, 16)
+    start = time(start_hour, rng.choice([0, 0, 15, 30]))
+    end_minutes = start_hour * 60 + start.minute + minutes
+    risk = RiskScreen(
+        ScreenResult.PRESENT if template_id == "crisis" else ScreenResult.DENIED,
+        ScreenResult.DENIED,
+    )
+    assert modality is not None
+    return replace(
+        ws.notes.default_session(client, on=day),
+        start=start,
+        end=time(end_minutes // 60, end_minutes % 60),
+        service_code=code,
+        modality=modality,
+        place_of_service=place,
+        interventions=_FIXED_INTERVENTIONS.get(template_id)
+        or tuple(rng.sample(_INTERVENTIONS, k=2)),
+        risk=risk,
+        extended_reason=reason,
+        diagnoses=client.diagnoses,
+    )
 
 
 def add_demo_notes(
     ws: Workspace, *, count: int, seed: int = 11, client_ids: list[str] | None = None
 ) -> list[str]:
-    """`count` notes spread over the clients, in every template; newest ones left as drafts."""
+    """`count` notes spread over the clients (see the module doc); the newest are drafts
+    until `fill_demo` signs the older ones."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     clients = [ws.clients.get(i) for i in client_ids] if client_ids else ws.clients.list()
     if not clients or count <= 0:
         return []
-    templates = [t.id for t in ws.templates.list()]
-    weights = [
-        12 if t in ("soap", "dap", "birp") else 3 if t in ("girp", "pirp") else 1 for t in templates
-    ]
+    available = {t.id for t in ws.templates.list()} & KNOWN_TEMPLATES
     today = ws.clock.now().date()
-    codes = ["90834", "90834", "90837", "90832"]
+    per_client = [
+        count // len(clients) + (1 if i < count % len(clients) else 0) for i in range(len(clients))
+    ]
+    plans = [
+        _plan_templates(k, c.discharged_on is not None, rng)
+        for c, k in zip(clients, per_client, strict=True)
+    ]
+    _cover_every_template(plans, rng)
     ids: list[str] = []
     with ws.vault.transaction():
-        for i in range(count):
-            client = clients[i % len(clients)]
-            template_id = templates[0] if i < len(templates) else rng.choices(templates, weights)[0]
-            if i < len(templates):
-                template_id = templates[i]
-            day = today - timedelta(days=rng.randint(0, 365))
-            start_hour = rng.randint(8, 18)
-            code = rng.choice(codes)
-            minutes = {"90832": 30, "90834": 50, "90837": 55}[code]
-            modality = rng.choice([Modality.IN_PERSON, Modality.IN_PERSON, Modality.VIDEO])
-            session = replace(
-                ws.notes.default_session(client, on=day),
-                start=time(start_hour, 0),
-                end=time(start_hour, minutes),
-                service_code="90853" if template_id == "group" else code,
-                modality=modality,
-                place_of_service="10" if modality == Modality.VIDEO else "11",
-                interventions=tuple(rng.sample(_INTERVENTIONS, k=2)),
-                risk=RiskScreen(ScreenResult.DENIED, ScreenResult.DENIED),
-                extended_reason="Client in acute distress; extended time needed to complete "
-                "safety planning."
-                if minutes > 52
-                else "",
-                diagnoses=client.diagnoses,
+        for client, templates in zip(clients, plans, strict=True):
+            if not templates:
+                continue  # fewer notes than clients: this one has none
+            start = max(
+                client.admitted_on or today - timedelta(days=120), today - timedelta(days=365)
             )
-            note: Note = ws.notes.new(
-                client_id=client.id,
-                template_id=template_id,
-                session=session,
-                fields=_fields(template_id, client, rng),
-            )
-            ids.append(note.id)
+            # The latest session a few days ago (a measure given since can still flag risk).
+            end = client.discharged_on or today - timedelta(days=rng.randint(2, 6))
+            days = [start, *_spread(start + timedelta(days=7), end, len(templates) - 1, rng)]
+            if templates and templates[-1] == "discharge":
+                days[-1] = end
+            sessions = 0
+            gap = (days[-1] - days[0]).days / max(len(days) - 1, 1)
+            next_weeks = max(1, min(3, round(gap / 7)))
+            for i, (template_id, day) in enumerate(zip(templates, days, strict=True)):
+                if template_id not in available:
+                    template_id = "soap"
+                if template_id == "psychotherapy" and i > 0:
+                    day = days[i - 1]  # process notes are written about that day's session
+                sessions += template_id in (*_PROGRESS_TEMPLATES, "group", "crisis")
+                note: Note = ws.notes.new(
+                    client_id=client.id,
+                    template_id=template_id,
+                    session=_session(ws, client, template_id, day, rng),
+                    fields=fields_for(
+                        template_id, client, rng, sessions=sessions, next_weeks=next_weeks
+                    ),
+                )
+                if template_id == "crisis":
+                    note = ws.notes.save(note.id, risk_assessment=CRISIS_ASSESSMENT)
+                ids.append(note.id)
     return ids

@@ -17,18 +17,22 @@ from noteapp.domain.plans import Plan
 from noteapp.services.goal_library import GoalLibrary, LibraryChoice, LibraryGroup, to_plan_json
 from noteapp.services.workspace import Workspace
 
-# Diagnosis code prefixes → the library group that fits them.
-_GROUP_BY_DIAGNOSIS = (
-    ("F32", "depression"),
-    ("F33", "depression"),
-    ("F43.1", "trauma"),
-    ("F43.2", "depression"),
-    ("F41", "anxiety"),
-    ("F40", "anxiety"),
-    ("F42", "anxiety"),
-    ("F10", "substance-use"),
-    ("F11", "substance-use"),
-    ("F12", "substance-use"),
+# Diagnosis code prefixes → what of the goal library fits them: (group, problem, goal,
+# objectives to choose two from), as indices into that group. A diagnosis that nothing in
+# the library fits gets no invented plan problem.
+_DEPRESSION = ("depression", 0, 0, (0, 1, 2))
+_SUBSTANCE = ("substance-use", 0, 0, (0, 1, 3, 5))
+_FITS: tuple[tuple[str, tuple[str, int, int, tuple[int, ...]]], ...] = (
+    ("F32", _DEPRESSION),
+    ("F33", _DEPRESSION),
+    ("F43.1", ("trauma", 0, 0, (0, 1, 2, 4))),
+    ("F43.2", ("depression", 1, 1, (3, 4))),
+    ("F41", ("anxiety", 0, 0, (0, 1, 2))),
+    ("F40", ("anxiety", 2, 2, (1, 5))),
+    ("F10", _SUBSTANCE),
+    ("F11", _SUBSTANCE),
+    ("F12", _SUBSTANCE),
+    ("F90", ("adhd", 0, 0, (0, 1, 3))),
 )
 # Templates whose notes rate plan objectives (progress notes of sessions).
 RATED_TEMPLATES = {"soap", "dap", "birp", "girp", "pirp", "group", "crisis"}
@@ -54,37 +58,36 @@ _COMMENTS = {
 }
 
 
-def _group_for(client: Client, groups: dict[str, LibraryGroup], rng: random.Random) -> str:
+Fit = tuple[str, int, int, tuple[int, ...]]
+
+
+def _problems_for(client: Client, groups: dict[str, LibraryGroup]) -> list[Fit]:
+    """What the library offers for each of the client's diagnoses, one per group, in the
+    order of the diagnoses."""
+    out: list[Fit] = []
     for dx in client.diagnoses:
-        for prefix, group_id in _GROUP_BY_DIAGNOSIS:
-            if dx.code.startswith(prefix) and group_id in groups:
-                return group_id
-    return rng.choice(sorted(groups))
+        fit = next((f for prefix, f in _FITS if dx.code.startswith(prefix)), None)
+        if fit is not None and fit[0] in groups and fit[0] not in {f[0] for f in out}:
+            out.append(fit)
+    return out
 
 
 def _plan_json(
-    client: Client, groups: dict[str, LibraryGroup], rng: random.Random, start: date
+    groups: dict[str, LibraryGroup], rng: random.Random, start: date, fits: list[Fit]
 ) -> dict[str, object]:
-    main_id = _group_for(client, groups, rng)
-    main = groups[main_id]
-    problems = [
-        to_plan_json(
-            main,
-            LibraryChoice(
-                problem=0,
-                goal=0,
-                objectives=tuple(sorted(rng.sample(range(len(main.objectives)), k=2))),
-                interventions=tuple(sorted(rng.sample(range(len(main.interventions)), k=2))),
-            ),
-            start=start,
-        )
-    ]
-    if rng.random() < 0.4 and "relationship" in groups and main_id != "relationship":
-        rel = groups["relationship"]
+    problems = []
+    for group_id, problem, goal, objectives in fits:
+        group = groups[group_id]
+        usable = [i for i in objectives if i < len(group.objectives)] or [0]
         problems.append(
             to_plan_json(
-                rel,
-                LibraryChoice(problem=0, goal=0, objectives=(1,), interventions=(0, 1)),
+                group,
+                LibraryChoice(
+                    problem=min(problem, len(group.problems) - 1),
+                    goal=min(goal, len(group.goals) - 1),
+                    objectives=tuple(sorted(rng.sample(usable, k=min(2, len(usable))))),
+                    interventions=tuple(sorted(rng.sample(range(len(group.interventions)), k=2))),
+                ),
                 start=start,
             )
         )
@@ -124,10 +127,11 @@ def add_demo_plans(
     client_ids: Sequence[str] | None = None,
     seed: int = 23,
 ) -> list[str]:
-    """A plan for most active demo clients (about 5 in 6), valid from about four months
-    ago, built from the goal library; goal-progress ratings on their draft notes within
-    the plan period. Plans are signed when the vault's passphrase is given, else left as
-    drafts. Returns the plan version ids."""
+    """A plan for most active demo clients (about 5 in 6): a problem from the goal library
+    for each of their diagnoses, valid from shortly after admission (or, for long-standing
+    clients, the yearly update about four months ago); goal-progress ratings on their draft
+    notes within the plan period. Plans are signed when the vault's passphrase is given,
+    else left as drafts. Returns the plan version ids."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     today = ws.clock.now().date()
     groups = {g.id: g for g in GoalLibrary(ws.vault).groups()}
@@ -141,8 +145,17 @@ def add_demo_plans(
                 continue  # some clients have no plan yet: the dashboard shows them
             if ws.plans.latest(client.id) is not None:
                 continue
-            start = today - timedelta(days=rng.randint(100, 140))
-            plans.append(ws.plans.import_json(client.id, _plan_json(client, groups, rng, start)))
+            fits = _problems_for(client, groups)
+            if not fits:
+                continue  # nothing in the library fits: no plan rather than a wrong one
+            # Written within two weeks of admission, or (for a long-standing client) the
+            # yearly update about four months ago.
+            admitted = client.admitted_on or today - timedelta(days=140)
+            start = min(
+                max(admitted + timedelta(days=rng.randint(0, 14)), today - timedelta(days=140)),
+                today,
+            )
+            plans.append(ws.plans.import_json(client.id, _plan_json(groups, rng, start, fits)))
         for plan in plans:
             _rate_notes(ws, plan, rng)
     if passphrase is not None and plans:

@@ -35,6 +35,7 @@ from noteapp.domain.notes import (
     note_from_dict,
     note_to_dict,
 )
+from noteapp.domain.risk import in_step
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.reference import ReferenceService
@@ -270,14 +271,19 @@ class NoteService:
         merged = dict(current.fields)
         if fields is not None:
             merged.update(self._validated_fields(template, fields))
+        screen, assessment = in_step(
+            (session or current.session).risk,
+            None if clear_risk_assessment else (risk_assessment or current.risk_assessment),
+            screen_given=session is not None,
+            assessment_given=risk_assessment is not None,
+        )
+        new_session = replace(session or current.session, risk=screen)
         updated = replace(
             current,
             fields=merged,
-            session=session or current.session,
+            session=new_session,
             goal_progress=current.goal_progress if goal_progress is None else goal_progress,
-            risk_assessment=None
-            if clear_risk_assessment
-            else (risk_assessment or current.risk_assessment),
+            risk_assessment=assessment,
         )
         if (
             updated.fields == current.fields

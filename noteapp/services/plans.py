@@ -459,7 +459,22 @@ class PlanService:
             facts,
             has_current_signed_plan=current,
             has_active_objectives=bool(plan and plan.active_objectives()),
+            plan_text=_problem_text(plan) if plan is not None else "",
         )
+
+
+def _problem_text(plan: Plan) -> str:
+    """What the plan treats, in words: problems, goals, objectives and interventions (the
+    checklist asks whether the note's diagnoses are among them)."""
+    parts: list[str] = []
+    for p in plan.problems:
+        parts.append(p.statement)
+        for g in p.goals:
+            parts += [g.statement, g.client_words]
+            for o in g.objectives:
+                parts.append(o.description)
+                parts += [i.description for i in o.interventions]
+    return "\n".join(x for x in parts if x)
 
 
 __all__ = ["DUE_SOON_DAYS", "DueReview", "GoalStatus", "PlanService"]

@@ -44,6 +44,22 @@ PLACEHOLDERS = {
 }
 
 
+def _with_default_flags(data: dict[str, Any]) -> dict[str, Any]:
+    """Reference data saved before a flag existed (e.g. `psychotherapy`) takes it from the
+    shipped defaults, code by code, so a practice's edited codes keep being checked."""
+    shipped = {str(c.get("code")): c for c in _default("reference.json").get("service_codes", [])}
+    codes = data.get("service_codes")
+    if not isinstance(codes, list):
+        return data
+    filled = []
+    for c in codes:
+        if isinstance(c, dict) and "psychotherapy" not in c:
+            known = shipped.get(str(c.get("code")), {})
+            c = {**c, "psychotherapy": bool(known.get("psychotherapy", False))}
+        filled.append(c)
+    return {**data, "service_codes": filled}
+
+
 class ReferenceService:
     def __init__(self, vault: Vault, audit: AuditService) -> None:
         self._vault = vault
@@ -56,11 +72,11 @@ class ReferenceService:
                 data = self._vault.get(REFERENCE_KIND, REFERENCE_KIND).data
             except NotFoundError:
                 data = _default("reference.json")
-            self._reference = reference_from_dict(data)
+            self._reference = reference_from_dict(_with_default_flags(data))
         return self._reference
 
     def update(self, data: dict[str, Any]) -> ReferenceData:
-        reference = reference_from_dict(data)
+        reference = reference_from_dict(_with_default_flags(data))
         codes = [s.code for s in reference.service_codes]
         if len(codes) != len(set(codes)):
             raise InvalidInputError("Each service code may appear only once.")

@@ -337,7 +337,7 @@ class SigningService:
         if not note.is_signed:
             raise RefusedError("Corrections are added to signed notes; edit the draft instead.")
         if item_type in (ItemType.AMENDMENT, ItemType.LATE_ENTRY) and not reason.strip():
-            raise InvalidInputError(f"An {item_type.label.lower()} needs a reason.")
+            raise InvalidInputError(f"{item_type.a_label.capitalize()} needs a reason.")
         covered = (date_of_service or note.session.date).isoformat()
         return self.append_item(
             note.id,

@@ -69,6 +69,7 @@ class AppController(QObject):
         )
         self.ws: Workspace | None = None
         self.main_view: MainView | None = None
+        self.unlock_notice = ""  # shown once in the main view after unlocking
         self.idle_watcher: IdleWatcher | None = None
         self.window = ShellWindow(on_close=self.shutdown)
         self.window.setWindowIcon(app_icon())
@@ -209,12 +210,12 @@ class AppController(QObject):
                 try:
                     ws.remember_on_device()
                 except NoteappError as exc:
-                    note = str(exc)
+                    note = f"Unlocked, but not remembered on this device: {exc}"
             return ws, note
 
         def done(result: tuple[Workspace, str]) -> None:
-            ws, _note = result
-            self._unlocked(ws)
+            ws, keychain_problem = result
+            self._unlocked(ws, notice=keychain_problem)
 
         run_in_background(
             work,
@@ -252,8 +253,9 @@ class AppController(QObject):
     def switch_vault(self) -> None:
         self.choose_existing()
 
-    def _unlocked(self, ws: Workspace) -> None:
+    def _unlocked(self, ws: Workspace, *, notice: str = "") -> None:
         self.ws = ws
+        self.unlock_notice = notice  # e.g. why "remember on this device" failed
         if not self.is_demo:
             self.prefs.set_last_vault(self.vault_path)
         self._after_workspace_ready()
@@ -278,7 +280,9 @@ class AppController(QObject):
             on_restore=self.restore,
             on_auto_lock_changed=self._set_auto_lock,
             prefs=self.prefs,
+            notice=self.unlock_notice,
         )
+        self.unlock_notice = ""
         self.main_view = view
         self.window.set_page(view, title="noteapp — Demo vault" if self.is_demo else "noteapp")
         minutes = ws.settings.get().auto_lock_minutes

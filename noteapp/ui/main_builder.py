@@ -90,6 +90,7 @@ def build_main_view(
     on_restore: Callable[[Path, str], None],
     on_auto_lock_changed: Callable[[int], None],
     prefs: DevicePrefs,
+    notice: str = "",
 ) -> MainView:
     profile = ws.profile.get()
     today = ws.clock.now().astimezone().date()
@@ -326,6 +327,10 @@ def build_main_view(
     banners: list[Banner] = []
     if is_demo:
         banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
+    if notice:  # something the unlock could not do, e.g. storing the key in the keychain
+        banners.append(
+            Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")
+        )
     problems = len(ws.clients.problems) + len(ws.notes.problems)
     if problems:
         banners.append(

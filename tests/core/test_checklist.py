@@ -18,7 +18,15 @@ from noteapp.domain.checklist import (
 )
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.ids import ClientId, NoteId
-from noteapp.domain.notes import Modality, Note, RiskScreen, ScreenResult, SessionInfo
+from noteapp.domain.notes import (
+    Modality,
+    Note,
+    RiskArea,
+    RiskAssessment,
+    RiskScreen,
+    ScreenResult,
+    SessionInfo,
+)
 from noteapp.domain.reference import PlaceOfService, ReferenceData, ServiceCode
 
 BIRP = TemplateInfo(
@@ -183,3 +191,101 @@ def test_group_sessions_need_no_52_minute_reason() -> None:
     )
     note = session(service_code="90853", end=time(15, 30))
     assert check_note(note, BIRP, reference, FACTS).items == ()
+
+
+# --- one risk screen per note (issue 9, point 18) -----------------------------------------
+
+COMPLETE_NO = RiskAssessment(
+    suicidal_ideation=RiskArea(present=False),
+    homicidal_ideation=RiskArea(present=False),
+    self_harm=RiskArea(present=False),
+    risk_level="low",
+    actions_taken="Reviewed coping plan.",
+)
+
+
+def test_risk_screen_and_assessment_that_disagree_block_signing() -> None:
+    # The reported case: "Suicidal ideation: present" in the session details, "no" in the
+    # structured assessment — both would have been signed and exported.
+    note = replace(
+        session(risk=RiskScreen(ScreenResult.PRESENT, ScreenResult.DENIED)),
+        risk_assessment=COMPLETE_NO,
+    )
+    result = check_note(note, BIRP, REFERENCE, FACTS)
+    items = [i for i in result.items if i.rule == "risk_consistent"]
+    assert [i.severity for i in items] == [Severity.BLOCK]
+    assert "Suicidal ideation is “present” in the session details but “no”" in items[0].message
+    assert not result.can_sign
+    # The other way round, and "not assessed" against an answer, contradict as well.
+    denied_yes = replace(
+        good_note(),
+        risk_assessment=replace(COMPLETE_NO, homicidal_ideation=RiskArea(present=True)),
+    )
+    assert rules_fired(denied_yes)["risk_consistent"] == Severity.BLOCK
+    unscreened = replace(session(risk=RiskScreen()), risk_assessment=COMPLETE_NO)
+    assert rules_fired(unscreened)["risk_consistent"] == Severity.BLOCK
+
+
+def test_agreeing_or_unanswered_risk_records_pass() -> None:
+    assert "risk_consistent" not in rules_fired(replace(good_note(), risk_assessment=COMPLETE_NO))
+    unanswered = RiskAssessment(risk_level="low")  # presence not answered yet: incomplete
+    assert "risk_consistent" not in rules_fired(replace(good_note(), risk_assessment=unanswered))
+
+
+# --- diagnoses the note or plan address; codes that fit the note (point 21) ---------------
+
+ADHD = Diagnosis("F90.0", "Attention-deficit hyperactivity disorder, predominantly inattentive")
+
+
+def test_a_diagnosis_nothing_addresses_is_a_warning() -> None:
+    note = session(diagnoses=(*good_note().session.diagnoses, ADHD))  # the note is about worry
+    items = [i for i in check_note(note, BIRP, REFERENCE, FACTS).items]
+    assert [(i.rule, i.severity) for i in items] == [("diagnosis_supported", Severity.WARN)]
+    assert "F90.0 Attention-deficit" in items[0].message
+    assert check_note(note, BIRP, REFERENCE, FACTS).can_sign
+    # An anxiety plan does not support it either; a plan problem about attention does.
+    anxious_plan = replace(FACTS, plan_text="Excessive worry on most days; GAD-7 below 10.")
+    assert "diagnosis_supported" in rules_fired_with(note, anxious_plan)
+    adhd_plan = replace(FACTS, plan_text="Missed deadlines from disorganisation; use a planner.")
+    assert "diagnosis_supported" not in rules_fired_with(note, adhd_plan)
+    # ... and so does the note itself, by its words or its code.
+    for words in ("Lost focus twice in session.", "Reviewed F90.0 medication response."):
+        talked = replace(note, fields={**note.fields, "behavior": words})
+        assert "diagnosis_supported" not in rules_fired(talked)
+    assert rules_fired(note, severities={"diagnosis_supported": "off"}) == {}
+    assert rules_fired(note, severities={"diagnosis_supported": "block"}) == {
+        "diagnosis_supported": Severity.BLOCK
+    }
+
+
+def rules_fired_with(note: Note, facts: ChecklistFacts) -> set[str]:
+    return {i.rule for i in check_note(note, BIRP, REFERENCE, facts).items}
+
+
+PSY_REFERENCE = replace(
+    REFERENCE,
+    service_codes=(
+        ServiceCode("90834", "Psychotherapy, 45 minutes", 38, 52, psychotherapy=True),
+        ServiceCode("T1017", "Targeted case management, per 15 minutes", 8, None),
+    ),
+)
+CONTACT = TemplateInfo(
+    "contact",
+    "Collateral / Case Management Contact",
+    (SectionInfo("outcome", "Outcome", True),),
+)
+
+
+def test_a_psychotherapy_code_on_a_contact_note_is_a_warning() -> None:
+    contact = replace(session(interventions=("CBT",)), fields={"outcome": "Shared the worry plan."})
+    result = check_note(contact, CONTACT, PSY_REFERENCE, FACTS)
+    items = [i for i in result.items if i.rule == "contact_service_code"]
+    assert [i.severity for i in items] == [Severity.WARN] and result.can_sign
+    assert "90834 is a psychotherapy code" in items[0].message
+    case_management = replace(contact, session=replace(contact.session, service_code="T1017"))
+    fired = {i.rule for i in check_note(case_management, CONTACT, PSY_REFERENCE, FACTS).items}
+    assert "contact_service_code" not in fired
+    # A psychotherapy note template with that code is what the code is for.
+    assert "contact_service_code" not in {
+        i.rule for i in check_note(good_note(), BIRP, PSY_REFERENCE, FACTS).items
+    }

@@ -22,7 +22,7 @@ from noteapp.services.goal_library import (
 from noteapp.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 
-GROUPS = {"depression", "anxiety", "trauma", "substance-use", "relationship"}
+GROUPS = {"depression", "anxiety", "trauma", "substance-use", "adhd", "relationship"}
 # Something countable or observable in each objective: a number and how it is measured.
 NUMBER = re.compile(r"\d")
 

@@ -225,7 +225,9 @@ def test_demo_writes_notes_that_pass_the_checklist(ws: Workspace) -> None:
     fill_demo(ws, clients=4, notes=30)
     notes = list(ws.notes.all())
     assert len(notes) == 30
-    assert {n.template_id for n in notes} >= {t.id for t in ws.templates.list()}
+    # Every template — but a discharge summary only for a discharged client (none of 4).
+    assert not any(c.discharged_on for c in ws.clients.list())
+    assert {n.template_id for n in notes} == {t.id for t in ws.templates.list()} - {"discharge"}
     assert all(ws.notes.check(n).can_sign for n in notes)
 
 

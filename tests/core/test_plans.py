@@ -587,8 +587,11 @@ def test_demo_plans_are_signed_and_notes_rated(workspace: Workspace) -> None:
     assert 6 <= len(with_plan) < len(ids)  # most clients, not all
     for client_id in with_plan:
         plan = workspace.plans.current_signed(client_id)
-        assert plan is not None and plan.valid_from is not None
-        assert 100 <= (date(2026, 1, 5) - plan.valid_from).days <= 140
+        admitted = workspace.clients.get(client_id).admitted_on
+        assert plan is not None and plan.valid_from is not None and admitted is not None
+        # Written after the intake (never before the client came), at most ~4 months ago.
+        assert admitted <= plan.valid_from <= date(2026, 1, 5)
+        assert (date(2026, 1, 5) - plan.valid_from).days <= 140
     points = [p for c in with_plan for o in workspace.plans.progress(c) for p in o.points]
     assert points, "progress charts need ratings"
     ratings = [p.rating for p in points]

@@ -227,8 +227,10 @@ def test_completed_assessment_and_current_safety_plan_pass_without_override(
     plans.add(client_id)
     ws.notes.save(note_id, risk_assessment=dataclasses.replace(COMPLETE, risk_level=""))
     blocking = ws.notes.check(ws.notes.get(note_id)).blocking
-    assert [i.rule for i in blocking] == ["risk_flag_followup"]
-    assert "risk assessment" in blocking[0].message
+    # The assessment records suicidal ideation, so the note's one risk screen is positive
+    # and wants the assessment completed too.
+    assert [i.rule for i in blocking] == ["risk_assessment", "risk_flag_followup"]
+    assert "risk assessment" in blocking[1].message
     # Both: signs, with the assessment inside the signed payload and document.
     ws.notes.save(note_id, risk_assessment=COMPLETE)
     item = ws.signing.sign_note(note_id, passphrase=PASSPHRASE)
@@ -362,3 +364,58 @@ def test_cli_note_risk_and_override(
     assert json_of(capsys, "measure", "flags") == []
     r = run(capsys, "note", "risk", note_id, "--clear")
     assert r.code == 2  # signed: refused
+
+
+# --- one risk screen per note (issue 9, point 18) --------------------------------------
+
+
+def _screen(ws: Workspace, note_id: str) -> tuple[ScreenResult, ScreenResult]:
+    risk = ws.notes.get(note_id).session.risk
+    return risk.suicidal_ideation, risk.homicidal_ideation
+
+
+def test_the_session_screen_owns_ideation_and_the_assessment_follows(ws: Workspace) -> None:
+    note = ws.notes.get(ready_note(ws))  # screen: denied / denied
+    ws.notes.save(note.id, risk_assessment=COMPLETE)  # `note risk --file`: SI present
+    assert _screen(ws, note.id) == (ScreenResult.PRESENT, ScreenResult.DENIED)
+    # The session details change the screen: the assessment's answer follows it.
+    denied = dataclasses.replace(
+        ws.notes.get(note.id).session, risk=RiskScreen(ScreenResult.DENIED, ScreenResult.DENIED)
+    )
+    saved = ws.notes.save(note.id, session=denied)
+    assert saved.risk_assessment is not None
+    assert saved.risk_assessment.suicidal_ideation.present is False
+    assert saved.risk_assessment.protective_factors == COMPLETE.protective_factors  # kept
+    assert ws.notes.check(saved).can_sign
+    # "Not assessed" in the screen leaves the assessment's answer open, never invented.
+    unscreened = dataclasses.replace(denied, risk=RiskScreen())
+    saved = ws.notes.save(note.id, session=unscreened)
+    assert saved.risk_assessment is not None
+    assert saved.risk_assessment.suicidal_ideation.present is None
+
+
+def test_an_older_draft_that_contradicts_itself_cannot_be_signed(ws: Workspace) -> None:
+    note = ws.notes.get(ready_note(ws))
+    stored = note_to_dict(note)
+    stored["session"]["risk"]["suicidal_ideation"] = "present"
+    stored["risk_assessment"] = risk_assessment_to_dict(
+        dataclasses.replace(COMPLETE, suicidal_ideation=RiskArea(present=False))
+    )
+    ws.vault.put("note", note.id, stored, expected_version=note.version)
+    ws.notes.reload()
+    old = ws.notes.get(note.id)
+    assert old.risk_assessment is not None
+    # A save that touches neither record leaves both as they were: nothing is guessed ...
+    old = ws.notes.save(note.id, fields={"plan": "Next week."})
+    assert _screen(ws, note.id)[0] == ScreenResult.PRESENT
+    assert (
+        old.risk_assessment is not None and old.risk_assessment.suicidal_ideation.present is False
+    )
+    # ... and the checklist blocks signing until someone answers once.
+    blocking = {i.rule: i.message for i in ws.notes.check(old).blocking}
+    assert (
+        "present” in the session details but “no” in the risk assessment"
+        in (blocking["risk_consistent"])
+    )
+    with pytest.raises(CheckFailedError, match="risk assessment"):
+        ws.signing.sign_note(note.id, passphrase=PASSPHRASE)

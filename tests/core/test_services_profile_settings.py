@@ -178,3 +178,33 @@ def test_settings_type_validation(workspace: Any, bad: dict[str, object]) -> Non
     assert ws.settings.get() == Settings()
     ws.clients.add(name="Avery Quimby")
     assert ws.backups.auto_backup_if_changed() is not None
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+def test_reference_data_says_which_codes_are_psychotherapy(workspace: Any) -> None:
+    ref = workspace.reference.get()
+    psychotherapy = {c.code for c in ref.service_codes if c.psychotherapy}
+    assert {"90832", "90834", "90837", "90846", "90847", "90853", "90839"} <= psychotherapy
+    assert not {"90791", "T1017", "H0004", "90785"} & psychotherapy
+
+
+def test_reference_saved_before_the_flag_takes_it_from_the_defaults(workspace: Any) -> None:
+    from noteapp.services.reference import REFERENCE_KIND, ReferenceService
+
+    # A practice's edited list from an earlier version: no "psychotherapy" key at all.
+    legacy = {
+        "service_codes": [
+            {"code": "90834", "description": "Psychotherapy, 45 min", "min_minutes": 38},
+            {"code": "X0001", "description": "Agency code"},
+        ],
+        "places_of_service": [{"code": "11", "description": "Office"}],
+        "interventions": ["CBT"],
+    }
+    workspace.vault.put(REFERENCE_KIND, REFERENCE_KIND, legacy)
+    reopened = ReferenceService(workspace.vault, workspace.audit)  # as after unlocking again
+    codes = {c.code: c for c in reopened.get().service_codes}
+    assert codes["90834"].psychotherapy and not codes["X0001"].psychotherapy
+    saved = reopened.update({**legacy, "service_codes": legacy["service_codes"][:1]})
+    assert saved.service_codes[0].psychotherapy

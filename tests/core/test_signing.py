@@ -158,8 +158,10 @@ def test_corrections_chain_to_the_note_and_never_change_it(ws: Workspace) -> Non
     assert late.payload["date_of_service"] == "2026-01-04"
     checks = check_note_proof(ws.signing.proof(note_id))
     assert [c.ok for c in checks] == [True, True, True, True]
-    with pytest.raises(InvalidInputError, match="reason"):
+    with pytest.raises(InvalidInputError, match=r"^An amendment needs a reason"):
         ws.signing.add_correction(note_id, kind="amendment", text="x", passphrase=PASSPHRASE)
+    with pytest.raises(InvalidInputError, match=r"^A late entry needs a reason"):
+        ws.signing.add_correction(note_id, kind="late-entry", text="x", passphrase=PASSPHRASE)
     with pytest.raises(InvalidInputError):
         ws.signing.add_correction(note_id, kind="rewrite", text="x", passphrase=PASSPHRASE)
 

@@ -14,8 +14,15 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from noteapp.domain.measures import MeasureMode
-from noteapp.domain.notes import NoteStatus
+from noteapp.domain.notes import (
+    NoteStatus,
+    RiskArea,
+    RiskAssessment,
+    note_to_dict,
+    risk_assessment_to_dict,
+)
 from noteapp.services.demo import fill_demo
+from noteapp.services.notes import NOTE_KIND
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
@@ -264,9 +271,11 @@ def test_risk_assessment_panel_saves_into_the_note(qtbot, ws) -> None:
     editor.show()
     panel = editor.risk_panel
     assert panel is not None and not panel.alert.isVisible()
-    for area in ("suicidal_ideation", "homicidal_ideation", "self_harm"):
-        combo = panel.combos[(area, "present")]
-        combo.setCurrentIndex(combo.findData(False))
+    # Suicidal and homicidal ideation come from the risk screen in the session details.
+    for combo in (editor.metadata.si_combo, editor.metadata.hi_combo):
+        combo.setCurrentIndex(combo.findData("denied"))
+    combo = panel.combos[("self_harm", "present")]
+    combo.setCurrentIndex(combo.findData(False))
     history = panel.combos[("self_harm", "history")]
     history.setCurrentIndex(history.findData(True))
     panel.level.setCurrentIndex(panel.level.findData("low"))
@@ -319,3 +328,61 @@ def test_auditc_takes_zero_to_four(qtbot, ws) -> None:
     assert form.result_total.text().startswith("7 — positive screen")
     qtbot.mouseClick(form.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.form is None)
+
+
+def _editor(qtbot, ws, note_id: str) -> NoteEditorView:
+    editor = NoteEditorView(ws, note_id)
+    qtbot.addWidget(editor)
+    editor.resize(1366, 900)
+    editor.show()
+    qtbot.waitExposed(editor)
+    return editor
+
+
+def test_one_risk_screen_the_assessment_shows_the_session_answers(qtbot, ws) -> None:
+    note = fresh_client_note(ws)
+    editor = _editor(qtbot, ws, note.id)
+    panel, meta = editor.risk_panel, editor.metadata
+    si = panel.combos[("suicidal_ideation", "present")]
+    hi = panel.combos[("homicidal_ideation", "present")]
+    assert not si.isEnabled() and not hi.isEnabled()  # answered once, in the session details
+    assert panel.combos[("self_harm", "present")].isEnabled()
+    meta.si_combo.setCurrentIndex(meta.si_combo.findData("present"))
+    assert si.currentData() is True and panel.is_empty()  # a mirror alone adds no section
+    assert "risk_assessment" in [i.rule for i in ws.notes.check(editor.draft()).blocking]
+    plan = panel.combos[("suicidal_ideation", "plan")]
+    plan.setCurrentIndex(plan.findData(False))
+    assert editor.flush()
+    stored = ws.notes.get(note.id)
+    assert stored.session.risk.suicidal_ideation.value == "present"
+    assert stored.risk_assessment is not None
+    assert stored.risk_assessment.suicidal_ideation.present is True
+    meta.si_combo.setCurrentIndex(meta.si_combo.findData("denied"))
+    assert si.currentData() is False
+    assert editor.flush()
+    assert ws.notes.get(note.id).risk_assessment.suicidal_ideation.present is False
+    assert "risk_consistent" not in [i.rule for i in ws.notes.check(ws.notes.get(note.id)).items]
+
+
+def test_an_older_draft_that_said_two_things_opens_with_the_safer_answer(qtbot, ws) -> None:
+    note = fresh_client_note(ws)
+    stored = note_to_dict(ws.notes.get(note.id))
+    stored["session"]["risk"]["suicidal_ideation"] = "denied"  # the session details said no
+    stored["risk_assessment"] = risk_assessment_to_dict(
+        RiskAssessment(suicidal_ideation=RiskArea(present=True, plan=False))  # ... this: yes
+    )
+    ws.vault.put(NOTE_KIND, note.id, stored, expected_version=note.version)
+    ws.notes.reload()
+    assert "risk_consistent" in [i.rule for i in ws.notes.check(ws.notes.get(note.id)).blocking]
+
+    editor = _editor(qtbot, ws, note.id)
+    banner = editor.risk_conflict_banner
+    assert banner.isVisible()
+    assert "Suicidal ideation is “denied” in the session details but “yes”" in banner.label.text()
+    assert editor.metadata.si_combo.currentData() == "present"
+    qtbot.waitUntil(lambda: not editor.dirty, timeout=5000)  # saved at once, consistently
+    saved = ws.notes.get(note.id)
+    assert saved.session.risk.suicidal_ideation.value == "present"
+    assert saved.risk_assessment.suicidal_ideation.present is True
+    rules = [i.rule for i in ws.notes.check(saved).items]
+    assert "risk_consistent" not in rules and "risk_assessment" in rules

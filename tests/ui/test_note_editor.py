@@ -278,7 +278,9 @@ def test_metadata_edits_save_and_extended_reason_appears(qtbot, ws, client_id):
     assert meta.duration_label.text() == "Duration: 60 min"
     assert not meta.extended_edit.isHidden()
     meta.si_combo.setCurrentIndex(meta.si_combo.findData("present"))
-    assert not meta.risk_detail.isHidden()
+    # One risk record: the risk assessment section (not a second box here) takes it up.
+    assert meta.risk_detail.isHidden()
+    assert editor.risk_panel.combos[("suicidal_ideation", "present")].currentData() is True
     assert editor.flush()
     saved = ws.notes.get(note.id).session
     assert (saved.start, saved.end, saved.duration_minutes) == (time(14, 0), time(15, 0), 60)

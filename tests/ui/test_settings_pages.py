@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +296,19 @@ def test_reference_restore_defaults(
     qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
     assert workspace.reference.get() == defaults
     assert page.codes.rowCount() == len(defaults.service_codes)
+
+
+# --- profile --------------------------------------------------------------------------------
+
+
+def test_profile_fingerprint_is_shown_once_in_groups_of_four(qtbot: Any, workspace: Any) -> None:
+    from noteapp.ui.views.settings_profile_page import SettingsProfilePage
+
+    profile = workspace.profile.set(name="Dana Whitfield", credentials="LCSW")
+    page = SettingsProfilePage(workspace.profile)
+    qtbot.addWidget(page)
+    shown = page.fingerprint.text()
+    # 32 hex digits read out by phone as eight groups of four, exactly as stored and as the
+    # Signing keys page shows them (it was grouped a second time: "B03E 50A 5 FA A9 …").
+    assert re.fullmatch(r"([0-9A-F]{4} ){7}[0-9A-F]{4}", shown), shown
+    assert shown == profile.fingerprint

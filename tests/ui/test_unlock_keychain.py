@@ -59,3 +59,32 @@ def test_remember_then_unlock_with_the_keychain(qtbot, controller, vault_path, m
     assert not view.remember.isVisibleTo(view)
     qtbot.mouseClick(view.keychain_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
+
+
+def test_a_failed_remember_is_reported_after_unlock(qtbot, controller, vault_path, monkeypatch):
+    from noteapp.domain.errors import KeychainUnavailableError
+    from noteapp.ui.widgets.banner import Banner
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
+    keyring.set_keyring(MemoryKeyring())
+
+    def refuse(self):
+        raise KeychainUnavailableError("The keychain refused to store the key.")
+
+    monkeypatch.setattr(Workspace, "remember_on_device", refuse)
+    view = _unlock_view(controller, vault_path)
+    view.passphrase.setText(PASSPHRASE)
+    view.remember.setChecked(True)
+    qtbot.mouseClick(view.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
+    banner = controller.page().findChild(Banner, "unlockNoticeBanner")
+    assert banner is not None and banner.isVisibleTo(controller.page())
+    assert "not remembered on this device" in banner.label.text()
+    assert "The keychain refused to store the key." in banner.label.text()
+    # Said once: locking and unlocking again does not repeat it.
+    controller.lock()
+    view = controller.page()
+    view.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(view.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
+    assert controller.page().findChild(Banner, "unlockNoticeBanner") is None

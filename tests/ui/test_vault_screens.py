@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from noteapp.services.demo import DEMO_PASSPHRASE
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
+from noteapp.ui.views.create_vault_view import CreateVaultView
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.recovery_key_view import RecoveryKeyView, grouped, write_private_file
 from noteapp.ui.views.unlock_view import UnlockView
@@ -168,3 +169,22 @@ def test_unreadable_records_show_a_banner(qtbot, controller):
     assert "Settings → Backups" in banner.label.text()
     banner.button.click()
     assert not banner.isVisible()
+
+
+def test_create_vault_strength_meter_and_match_line_follow_the_typing(qtbot, controller):
+    controller.start()
+    qtbot.mouseClick(controller.page().create_button, Qt.MouseButton.LeftButton)
+    create = controller.page()
+    assert isinstance(create, CreateVaultView)
+    pair = create.pair
+    assert pair.meter.value() == 0 and pair.match.text() == ""
+    qtbot.keyClicks(pair.first, "abc")
+    weak = pair.meter.value()
+    assert pair.meter.format() != ""  # a strength word appears as soon as one types
+    pair.first.clear()
+    qtbot.keyClicks(pair.first, NEW_PASSPHRASE)
+    assert pair.meter.value() > weak and pair.hint.text()
+    qtbot.keyClicks(pair.second, "a brand")
+    assert pair.match.text() == "The two passphrases are not the same yet."
+    qtbot.keyClicks(pair.second, " new river lantern")
+    assert pair.match.text() == "The two passphrases match."

@@ -7,7 +7,6 @@ import itertools
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from noteapp.domain.clients import Client, Contact, Diagnosis, EmergencyContact
 from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import error_label, show_error
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
@@ -38,7 +38,7 @@ def _line(parent: QWidget, name: str, accessible: str, placeholder: str = "") ->
     return edit
 
 
-class ClientDialog(QDialog):
+class ClientDialog(EditingDialog):
     """Saves through ClientService; errors appear inline as sentences and nothing is saved."""
 
     saved = Signal(object)  # the Client

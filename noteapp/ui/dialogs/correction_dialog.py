@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.signatures import ItemType, SignedItem
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
@@ -39,7 +39,7 @@ EXPLANATIONS = {
 KINDS = (ItemType.ADDENDUM, ItemType.AMENDMENT, ItemType.LATE_ENTRY)
 
 
-class CorrectionDialog(QDialog):
+class CorrectionDialog(EditingDialog):
     """`added(SignedItem)` fires once the correction is signed and stored."""
 
     added = Signal(object)
@@ -126,7 +126,7 @@ class CorrectionDialog(QDialog):
         self.sign_button = QPushButton("Sign and add", self)
         self.sign_button.setObjectName("correctionSignButton")
         self.sign_button.setAccessibleName("Sign and add")
-        self.sign_button.setDefault(True)
+        self.submit_on_enter(self.passphrase, self.sign_button)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("correctionCancelButton")
         self.cancel_button.setAccessibleName("Cancel")
@@ -176,7 +176,7 @@ class CorrectionDialog(QDialog):
             show_error(self.error, f"Write the text of the {k.label.lower()}.")
             return
         if k in (ItemType.AMENDMENT, ItemType.LATE_ENTRY) and not reason:
-            show_error(self.error, f"An {k.label.lower()} needs a reason.")
+            show_error(self.error, f"{k.a_label.capitalize()} needs a reason.")
             return
         passphrase: str | None = self.passphrase.text() if self.needs_passphrase else None
         if self.needs_passphrase and not passphrase:

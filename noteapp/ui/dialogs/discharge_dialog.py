@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QPlainTextEdit,
@@ -18,11 +17,12 @@ from PySide6.QtWidgets import (
 from noteapp.domain.clients import Client
 from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 
-class DischargeDialog(QDialog):
+class DischargeDialog(EditingDialog):
     discharged = Signal(object)
 
     def __init__(

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -26,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.clients import ClientStatus
 from noteapp.domain.notes import Modality, Note, SessionInfo
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.metadata_panel import OptionalTimeEdit
 
 GROUP_CODE = "90853"
 
 
-class GroupNoteDialog(QDialog):
+class GroupNoteDialog(EditingDialog):
     """On accept, `created_notes` holds one draft per attending member. Each member's
     participation and response are then written in that member's own note."""
 

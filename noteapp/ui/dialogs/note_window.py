@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from noteapp.services.workspace import Workspace
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.views.note_editor_view import NoteEditorView
 
 
-class NoteWindow(QDialog):
+class NoteWindow(EditingDialog):
     """Non-modal, so the chart and other notes stay usable. Closing (or locking, which
-    closes every dialog) flushes the draft first: nothing typed is lost."""
+    closes every dialog) flushes the draft first: nothing typed is lost. No button is a
+    default button: Enter in a single-line field moves on, it never presses Undo."""
+
+    keeps_text_on_close = True
 
     def __init__(self, ws: Workspace, note_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QPlainTextEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.plans import AckMethod
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.dialogs.plan_sign_dialog import passphrase_edit
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
@@ -35,7 +35,7 @@ METHOD_LABELS = {
 }
 
 
-class PlanAckDialog(QDialog):
+class PlanAckDialog(EditingDialog):
     """`recorded(result)` fires once the acknowledgement is stored."""
 
     recorded = Signal(object)
@@ -94,7 +94,7 @@ class PlanAckDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton("Record", self)
         self.save_button.setObjectName("planAckSaveButton")
-        self.save_button.setDefault(True)
+        self.submit_on_enter(self.passphrase, self.save_button)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("planAckCancelButton")
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)

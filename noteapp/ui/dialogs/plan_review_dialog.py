@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QPlainTextEdit,
@@ -17,13 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.signatures import SignedItem
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.dialogs.plan_sign_dialog import passphrase_edit
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
 
-class PlanReviewDialog(QDialog):
+class PlanReviewDialog(EditingDialog):
     """`signed(SignedItem)` fires once the review is signed."""
 
     signed = Signal(object)
@@ -69,7 +69,7 @@ class PlanReviewDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.sign_button = QPushButton("Sign review", self)
         self.sign_button.setObjectName("planReviewSignButton")
-        self.sign_button.setDefault(True)
+        self.submit_on_enter(self.passphrase, self.sign_button)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("planReviewCancelButton")
         buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)

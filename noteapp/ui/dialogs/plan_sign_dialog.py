@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.signatures import SignedItem
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
@@ -33,7 +33,7 @@ def passphrase_edit(parent: QWidget, name: str) -> QLineEdit:
     return edit
 
 
-class VersionSignDialog(QDialog):
+class VersionSignDialog(EditingDialog):
     """Signs one version of a versioned document through `service` (get /
     validate_for_signing / sign). `signed(SignedItem)` fires once it is signed and locked."""
 
@@ -105,7 +105,7 @@ class VersionSignDialog(QDialog):
         self.sign_button = QPushButton("Sign and lock", self)
         self.sign_button.setObjectName(f"{prefix}AndLockButton")
         self.sign_button.setAccessibleName("Sign and lock")
-        self.sign_button.setDefault(True)
+        self.submit_on_enter(self.passphrase, self.sign_button)
         self.sign_button.setEnabled(not self.problems)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName(f"{prefix}CancelButton")

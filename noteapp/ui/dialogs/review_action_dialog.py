@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
@@ -37,7 +37,7 @@ def reviewed_path(src: Path, suffix: str) -> Path:
     return candidate
 
 
-class ReviewActionDialog(QDialog):
+class ReviewActionDialog(EditingDialog):
     """`kind` is "cosign" or "return". `reviewed(Path, VerificationReport)` when written."""
 
     reviewed = Signal(object, object)
@@ -111,7 +111,7 @@ class ReviewActionDialog(QDialog):
         self.ok_button = QPushButton("Co-sign and save" if cosign else "Return and save", self)
         self.ok_button.setObjectName("reviewActionOkButton")
         self.ok_button.setAccessibleName(self.ok_button.text())
-        self.ok_button.setDefault(True)
+        self.submit_on_enter(self.passphrase, self.ok_button)
         cancel = QPushButton("Cancel", self)
         cancel.setObjectName("reviewActionCancelButton")
         cancel.setAccessibleName("Cancel")

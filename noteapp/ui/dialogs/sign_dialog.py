@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -27,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.signatures import SignedItem
 from noteapp.services.signing import DEFAULT_ATTESTATION, OVERRIDABLE_RULES
+from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
 
-class SignDialog(QDialog):
+class SignDialog(EditingDialog):
     """`signed(SignedItem)` fires once the note is signed and locked."""
 
     signed = Signal(object)
@@ -154,7 +154,7 @@ class SignDialog(QDialog):
         self.sign_button = QPushButton("Sign and lock", self)
         self.sign_button.setObjectName("signAndLockButton")
         self.sign_button.setAccessibleName("Sign and lock")
-        self.sign_button.setDefault(True)
+        self.submit_on_enter(self.passphrase, self.sign_button)
         self.sign_button.setEnabled(not self.blocking)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setObjectName("signCancelButton")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.notes import FieldValue, Note
+from noteapp.domain.risk import RiskConflict, reconcile
 from noteapp.domain.signatures import ItemType
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
@@ -60,6 +61,7 @@ COPIED_TEXT = (
 def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
     b = QPushButton(text, parent)
     b.setObjectName(name)
+    b.setAutoDefault(False)  # never pressed by an Enter typed into a field
     b.setAccessibleName(text.replace("&", "").rstrip("…"))
     if tip:
         b.setToolTip(tip)
@@ -174,6 +176,11 @@ class NoteEditorView(QWidget):
         self.preview_toggle.setCheckable(True)
         self.preview_toggle.setChecked(True)
         self.preview_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Undo and Redo act only when clicked (or Ctrl+Z / Ctrl+Shift+Z in a field): they take
+        # no keyboard focus, so neither Tab, Space nor Enter can reach them by accident, and
+        # clicking them leaves the caret in the field they act on.
+        for b in (self.undo_button, self.redo_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.undo_button.clicked.connect(self.undo)
         self.redo_button.clicked.connect(self.redo)
         self.phrase_button.clicked.connect(self.open_quick_phrases)
@@ -215,6 +222,12 @@ class NoteEditorView(QWidget):
         self.same_day_label.setWordWrap(True)
         self.same_day_label.hide()
         lay.addWidget(self.same_day_label)
+        # An older draft whose session details and risk assessment disagreed (domain/risk.py).
+        self.risk_conflict_banner = Banner(
+            "", object_name="riskConflictBanner", warning=True, button_text="Got it", parent=self
+        )
+        self.risk_conflict_banner.hide()
+        lay.addWidget(self.risk_conflict_banner)
         if self.note.copied_from and not self.read_only:
             lay.addWidget(
                 Banner(COPIED_TEXT, object_name="copied_banner", button_text="Got it", parent=self)
@@ -273,6 +286,7 @@ class NoteEditorView(QWidget):
             )
             self.risk_panel.set_assessment(self.note.risk_assessment)
             self.risk_panel.changed.connect(self._on_changed)
+            self.metadata.changed.connect(self._follow_screen)
             s_lay.insertWidget(0 if flagged else s_lay.count(), self.risk_panel)
         s_lay.addStretch(1)
         if not self.psychotherapy:
@@ -346,15 +360,35 @@ class NoteEditorView(QWidget):
 
     # --- loading -----------------------------------------------------------------------
 
+    def _follow_screen(self) -> None:
+        """The risk assessment shows the session details' screen (one risk screen)."""
+        if self.risk_panel is not None:
+            self.risk_panel.set_screen(self.metadata.session().risk)
+
     def _load(self, note: Note) -> None:
         self.note = note
+        conflicts: list[RiskConflict] = []
+        if not self.read_only and self.risk_panel is not None:
+            # One risk screen per note: an older draft that said two things is shown (and
+            # saved) with the safer answer, and the clinician is told what changed.
+            screen, conflicts = reconcile(note.session.risk, note.risk_assessment)
+            note = replace(note, session=replace(note.session, risk=screen))
         for field_id, editor in self.sections.items():
             editor.set_value(note.fields.get(field_id, [] if editor.checks else ""))
         self.metadata.set_session(note.session)
         if self.risk_panel is not None:
             self.risk_panel.set_assessment(note.risk_assessment)
+            self.risk_panel.set_screen(note.session.risk)
         if not self.read_only:
             self._show_saved(note)
+        self.risk_conflict_banner.label.setText(
+            " ".join(c.message() for c in conflicts)
+            + " The risk screen now says “present”: check it, and the risk assessment, "
+            "before signing."
+        )
+        self.risk_conflict_banner.setVisible(bool(conflicts))
+        if conflicts:
+            self._on_changed()
 
     def reload(self) -> None:
         """Show the stored note again (after a version was restored)."""
@@ -513,7 +547,7 @@ class NoteEditorView(QWidget):
             self.sections_scroll.ensureWidgetVisible(editor, 0, 40)
             editor.focus_input()
             return
-        if rule == "risk_flag_followup" and self.risk_panel is not None:
+        if rule in ("risk_flag_followup", "risk_assessment") and self.risk_panel is not None:
             self.sections_scroll.ensureWidgetVisible(self.risk_panel, 0, 40)
             self.risk_panel.level.setFocus()
             return
@@ -568,10 +602,17 @@ class NoteEditorView(QWidget):
 
     @staticmethod
     def insert_text(edit: SpellTextEdit, text: str) -> None:
+        """Insert at the cursor (replacing a selection), with a space on either side where
+        the phrase would otherwise run into a neighbouring word."""
         cursor = edit.textCursor()
-        before = edit.document().characterAt(cursor.position() - 1)
-        if cursor.position() > 0 and before and not before.isspace():
+        doc = edit.document()
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        before = doc.characterAt(start - 1) if start > 0 else ""
+        after = doc.characterAt(end) if end < doc.characterCount() - 1 else ""
+        if before and not before.isspace():
             text = " " + text
+        if after and not after.isspace() and after not in ".,;:!?)":
+            text = text + " "
         cursor.insertText(text)
         edit.setTextCursor(cursor)
         edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from noteapp.domain.errors import NoteappError
 from noteapp.services.profile import ProfileService
@@ -16,11 +15,8 @@ from noteapp.ui.widgets.layout import (
     show_text,
     status_label,
 )
+from noteapp.ui.widgets.mono import fingerprint_label
 from noteapp.ui.widgets.profile_form import ProfileForm
-
-
-def grouped_fingerprint(fp: str) -> str:
-    return " ".join(fp[i : i + 4] for i in range(0, len(fp), 4))
 
 
 class SettingsProfilePage(QWidget):
@@ -33,12 +29,11 @@ class SettingsProfilePage(QWidget):
         self.form = ProfileForm(self)
         profile = profiles.get()
         self.form.set_profile(profile)
-        fp = profile.fingerprint if profile else ""
-        self.fingerprint = QLabel(grouped_fingerprint(fp) or "—", self)
-        self.fingerprint.setObjectName("signingKeyFingerprint")
+        # The stored fingerprint is already grouped; fingerprint_label regroups it from its
+        # hex digits only, so it reads "B03E 50A5 …" as on the Signing keys page and in exports.
+        fp = profile.fingerprint if profile and profile.fingerprint else "—"
+        self.fingerprint = fingerprint_label(fp, self, "signingKeyFingerprint")
         self.fingerprint.setAccessibleName("Signing key fingerprint")
-        self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = status_label(self, "profileSaveStatus")
         self.error = error_label(self, "profileSaveError")
         self.save_button = QPushButton("Save profile", self)

@@ -38,6 +38,7 @@ CODE_COLUMNS = [
     ("Max minutes", "max_minutes", "minutes"),
     ("Group", "group", "flag"),
     ("Family", "family", "flag"),
+    ("Psychotherapy", "psychotherapy", "flag"),
 ]
 PLACE_COLUMNS = [
     ("Code", "code", "text"),

@@ -261,15 +261,18 @@ class MetadataPanel(QWidget):
             combo.currentIndexChanged.connect(self._edited)
         form.addRow("&Suicidal ideation", self.si_combo)
         form.addRow("&Homicidal ideation", self.hi_combo)
+        # The free-text risk notes of earlier versions. The risk assessment section holds
+        # the follow-up now (one risk record per note), so this box shows only on a draft
+        # that already has text in it, for the clinician to move or keep.
         self.risk_detail = SpellTextEdit(self._speller, self)
         self.risk_detail.setObjectName("risk_detail")
-        self.risk_detail.setAccessibleName("Risk assessment")
-        self.risk_detail.setPlaceholderText(
-            "Risk assessment: ideation, intent, plan, means, protective factors, actions taken"
-        )
+        self.risk_detail.setAccessibleName("Risk notes (earlier version)")
         self.risk_detail.setFixedHeight(90)
         self.risk_detail.textChanged.connect(self._edited)
-        self.risk_label = QLabel("Risk assessment", self)
+        self.risk_label = QLabel("Risk notes", self)
+        self.risk_label.setToolTip(
+            "Written before the risk assessment section existed; the section now holds it."
+        )
         form.addRow(self.risk_label, self.risk_detail)
 
     # --- values ------------------------------------------------------------------------
@@ -397,11 +400,7 @@ class MetadataPanel(QWidget):
             self.band_label.setText(f"Time band: {code.band_text()}")
         else:
             self.band_label.setText(f"⚠ {minutes} min is outside {code.code} ({code.band_text()})")
-        positive = ScreenResult.PRESENT.value in (
-            self.si_combo.currentData(),
-            self.hi_combo.currentData(),
-        )
-        show_risk = positive or bool(self.risk_detail.toPlainText().strip())
+        show_risk = bool(self.risk_detail.toPlainText().strip())
         self.risk_label.setVisible(show_risk)
         self.risk_detail.setVisible(show_risk)
         used = self.checked_interventions()
@@ -435,7 +434,10 @@ class MetadataPanel(QWidget):
                 "diagnosis": self.dx_list,
                 "interventions": self.iv_list,
                 "risk_screen": self.si_combo,
+                "risk_consistent": self.si_combo,
                 "risk_assessment": self.risk_detail,
+                "diagnosis_supported": self.dx_list,
+                "contact_service_code": self.code_combo,
             }.get(rule, self.date_edit)
             if target.isHidden():
                 target = self.si_combo

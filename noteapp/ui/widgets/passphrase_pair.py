@@ -52,14 +52,15 @@ class PassphrasePair(QWidget):
         form.addRow("&Repeat", self.second)
         form.addRow("", self.match)
         self.setLayout(form)
+        # Wired here, not in insert_row(): the create-vault screen never inserts a row, and
+        # its meter and match line must follow the typing too.
+        self.first.textChanged.connect(self._update)
+        self.second.textChanged.connect(self._update)
+        self._update()
 
     def insert_row(self, label: str, widget: QWidget) -> None:
         """Put another field (current passphrase, recovery key) in the same aligned form."""
         self.form.insertRow(0, label, widget)
-
-        self.first.textChanged.connect(self._update)
-        self.second.textChanged.connect(self._update)
-        self._update()
 
     def _update(self) -> None:
         text = self.first.text()

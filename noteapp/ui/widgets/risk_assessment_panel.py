@@ -23,9 +23,11 @@ from noteapp.domain.notes import (
     RISK_AREAS,
     RISK_LEVELS,
     RiskAssessment,
+    RiskScreen,
     risk_assessment_from_dict,
     risk_assessment_to_dict,
 )
+from noteapp.domain.risk import SCREENED_AREAS, presence
 from noteapp.ui.widgets.layout import body_label
 
 DOMAINS = RISK_AREAS
@@ -38,7 +40,11 @@ ASPECTS = (
 )
 DEFAULT_LEVELS = RISK_LEVELS
 UNANSWERED = "—"
-HINT = "Ask about each; “—” means not assessed yet."
+HINT = (
+    "Ask about each; “—” means not assessed yet. Suicidal and homicidal ideation are answered "
+    "once, in the risk screen of the session details; they show here read only."
+)
+SCREEN_TIP = "Answered in the risk screen (Session details), the one place the note records it."
 
 
 def _text_edit(parent: QWidget, name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
@@ -107,6 +113,11 @@ class RiskAssessmentPanel(QWidget):
                 combo.currentIndexChanged.connect(self._edited)
                 grid.addWidget(combo, row, col)
                 self.combos[(domain, aspect)] = combo
+        # One risk screen per note: these two mirror the session details (domain/risk.py).
+        self.screened = [self.combos[(key, "present")] for key, _label in SCREENED_AREAS]
+        for combo in self.screened:
+            combo.setEnabled(False)
+            combo.setToolTip(SCREEN_TIP)
         lay.addWidget(grid_box)
         lay.addWidget(QLabel("Protective factors", self))
         self.protective = _text_edit(
@@ -151,7 +162,11 @@ class RiskAssessmentPanel(QWidget):
             self.changed.emit()
 
     def _show_missing(self) -> None:
-        missing = self.assessment_or_empty().missing()
+        screened = {
+            f"{label.lower()}: presence": f"{label.lower()} (risk screen, session details)"
+            for _key, label in SCREENED_AREAS
+        }
+        missing = [screened.get(m, m) for m in self.assessment_or_empty().missing()]
         self.missing_label.setText(
             "✓ Complete." if not missing else "Still to answer: " + ", ".join(missing) + "."
         )
@@ -173,6 +188,19 @@ class RiskAssessmentPanel(QWidget):
     def set_assessment(self, assessment: RiskAssessment | None) -> None:
         self.set_value(risk_assessment_to_dict(assessment) if assessment else None)
 
+    def set_screen(self, screen: RiskScreen) -> None:
+        """Show the session details' answers for suicidal and homicidal ideation (not an
+        edit: the screen's own change already counts as one)."""
+        self._loading = True
+        try:
+            for key, _label in SCREENED_AREAS:
+                combo = self.combos[(key, "present")]
+                answer = presence(getattr(screen, key))
+                combo.setCurrentIndex(0 if answer is None else combo.findData(answer))
+        finally:
+            self._loading = False
+        self._show_missing()
+
     def set_alert(self, text: str) -> None:
         self.alert.setText(text)
         self.alert.setVisible(bool(text))
@@ -190,8 +218,13 @@ class RiskAssessmentPanel(QWidget):
         return out
 
     def is_empty(self) -> bool:
+        """Nothing entered here. The mirrored screen answers do not count: a routine note
+        with a denied screen has no risk-assessment section."""
         v = self.value()
-        answered = any(v[d][a] is not None for d, _t in DOMAINS for a, _u in ASPECTS)
+        mirrored = {(key, "present") for key, _label in SCREENED_AREAS}
+        answered = any(
+            v[d][a] is not None for d, _t in DOMAINS for a, _u in ASPECTS if (d, a) not in mirrored
+        )
         return not (answered or v["protective_factors"] or v["risk_level"] or v["actions_taken"])
 
     def set_value(self, value: dict[str, Any] | None) -> None:
@@ -218,7 +251,7 @@ class RiskAssessmentPanel(QWidget):
     def set_read_only(self, read_only: bool = True) -> None:
         self.read_only = read_only
         for combo in self.combos.values():
-            combo.setEnabled(not read_only)
+            combo.setEnabled(not read_only and combo not in self.screened)
         self.level.setEnabled(not read_only)
         self.protective.setReadOnly(read_only)
         self.actions_edit.setReadOnly(read_only)

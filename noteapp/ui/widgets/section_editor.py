@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -199,6 +199,9 @@ class SectionEditor(QWidget):
                 text = "\n".join(value) if isinstance(value, list) else value
                 if text != self.text_edit.toPlainText():
                     self.text_edit.setPlainText(text)
+                    # setPlainText leaves the cursor at the start; a keyboard user who tabs
+                    # in carries on writing (or inserts a quick phrase) after the text.
+                    self.text_edit.moveCursor(QTextCursor.MoveOperation.End)
             elif self.combo is not None:
                 idx = self.combo.findData(value if isinstance(value, str) else "")
                 if idx < 0 and value:
