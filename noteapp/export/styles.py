@@ -5,7 +5,8 @@ from __future__ import annotations
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from noteapp.export.extract import W
+from noteapp.export import allowlist as al
+from noteapp.export.allowlist import W
 
 FONT = "Calibri"
 INK = "1F3864"  # dark blue-grey for titles and headings: prints well in colour and grey
@@ -152,7 +153,7 @@ _STYLES = [
         _spacing(0, 0, 240),
         _rpr(18, color=MUTED),
     ),
-    _style("NoteappSpacer", "Noteapp Spacer", _spacing(0, 0, 240), _rpr(10)),
+    _style("NoteappSpacer", "Noteapp Spacer", _spacing(0, 0, 240), _rpr(al.MIN_HALF_POINTS)),
     _style("NoteappTableText", "Noteapp Table Text", _spacing(30, 30, 240), _rpr(20)),
     _style(
         "NoteappTableKey",

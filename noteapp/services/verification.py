@@ -9,12 +9,15 @@ from enum import StrEnum
 from pathlib import Path
 
 from noteapp.domain.errors import NoteappError
+from noteapp.domain.export_model import ExportJob
 from noteapp.domain.signatures import ItemType, TrustedKey
 from noteapp.export import (
     ExportReadError,
     ReadResult,
     expected_body_lines,
+    expected_footer_lines,
     expected_header_lines,
+    expected_images,
     is_encrypted,
     read_docx,
 )
@@ -82,6 +85,35 @@ def _first_difference(expected: list[str], actual: list[str]) -> str:
     return f"text was removed after line {len(actual)}"
 
 
+def _page_problems(read: ReadResult, job: ExportJob) -> list[str]:
+    """The body, every header and footer a reader shows, and the pictures, against the job."""
+    problems = []
+    expected = expected_body_lines(job)
+    if read.body_lines != expected:
+        problems.append(
+            "The visible text does not match what was signed: "
+            + _first_difference(expected, read.body_lines)
+            + "."
+        )
+    for parts, lines, verdict in (
+        (read.headers, expected_header_lines(job), "does not match the signed client details"),
+        (read.footers, expected_footer_lines(job), "is not the one noteapp writes"),
+    ):
+        for part in parts:
+            if part.lines != lines:
+                # A field's markers are not text: show page numbers as a reader would name them.
+                shown = " / ".join(part.lines).replace("\ufdd0", "{").replace("\ufdd1", "}")
+                label = part.label[:1].upper() + part.label[1:]
+                problems.append(
+                    f"{label} {verdict}: it shows {_quote(shown) if shown else 'nothing'}."
+                )
+    if list(read.images) != expected_images(job):
+        problems.append(
+            "The pictures in the document are not the letterhead logo it was exported with."
+        )
+    return problems
+
+
 def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) -> VerificationReport:
     """Verify what read_docx returned (the file's visible text and its proof part)."""
     if read.proof is None:
@@ -134,15 +166,8 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
                 signers=tuple(signers),
             )
         )
-    expected = expected_body_lines(job)
-    if read.body_lines != expected:
-        problems.append(
-            "The visible text does not match what was signed: "
-            + _first_difference(expected, read.body_lines)
-            + "."
-        )
-    if read.header_lines != expected_header_lines(job):
-        problems.append("The page header does not match the signed client details.")
+    problems.extend(read.findings)
+    problems.extend(_page_problems(read, job))
     if problems:
         return VerificationReport(
             Status.INVALID,
