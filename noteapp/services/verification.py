@@ -10,7 +10,7 @@ from pathlib import Path
 
 from noteapp.domain.errors import NoteappError
 from noteapp.domain.export_model import ExportJob
-from noteapp.domain.signatures import ItemType, TrustedKey
+from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
 from noteapp.export import (
     ExportReadError,
     ReadResult,
@@ -21,6 +21,7 @@ from noteapp.export import (
     is_encrypted,
     read_docx,
 )
+from noteapp.signing.manifest import manifest_problems
 from noteapp.signing.presentation import job_from_proof, signer_text
 from noteapp.signing.proof import Proof, ProofError, check_note_proof, proof_from_bytes
 
@@ -65,10 +66,29 @@ class VerificationReport:
     notes: tuple[NoteReport, ...] = ()
     problems: tuple[str, ...] = ()
     proof: Proof | None = None
+    # Who signed the file's list of contents (the exporter, or the reviewer of a copy).
+    contents: SignerReport | None = None
 
     @property
     def ok(self) -> bool:
         return self.status in (Status.VALID_TRUSTED, Status.VALID_UNKNOWN_SIGNER)
+
+
+def _signer(
+    item: SignedItem, role: str, problems: tuple[str, ...], trusted: dict[str, bytes]
+) -> SignerReport:
+    author = item.author
+    return SignerReport(
+        role=role,
+        signer=signer_text(author),
+        name=str(author.get("name", "")),
+        credentials=str(author.get("credentials", "")),
+        fingerprint=item.fingerprint,
+        signed_at=str(item.payload.get("signed_at_display") or item.signed_at),
+        trusted=trusted.get(item.fingerprint) == item.public_key,
+        valid=not problems,
+        problems=problems,
+    )
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -137,21 +157,8 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
         signers = []
         for check in check_note_proof(np):
             item = check.item
-            author = item.author
             role = "Author" if item.type == ItemType.NOTE else item.type.label
-            signers.append(
-                SignerReport(
-                    role=role,
-                    signer=signer_text(author),
-                    name=str(author.get("name", "")),
-                    credentials=str(author.get("credentials", "")),
-                    fingerprint=item.fingerprint,
-                    signed_at=str(item.payload.get("signed_at_display") or item.signed_at),
-                    trusted=trusted.get(item.fingerprint) == item.public_key,
-                    valid=check.ok,
-                    problems=check.problems,
-                )
-            )
+            signers.append(_signer(item, role, check.problems, trusted))
             problems.extend(f"{role} signature: {p}." for p in check.problems)
         payload = np.note.payload
         client = payload.get("client") if isinstance(payload.get("client"), dict) else {}
@@ -166,6 +173,11 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
                 signers=tuple(signers),
             )
         )
+    bound = manifest_problems(proof)
+    problems.extend(bound)
+    contents = None
+    if proof.manifest is not None:
+        contents = _signer(proof.manifest, "Contents", tuple(bound), trusted)
     problems.extend(read.findings)
     problems.extend(_page_problems(read, job))
     if problems:
@@ -175,7 +187,9 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
             tuple(notes),
             tuple(problems),
             proof,
+            contents,
         )
+    # The manifest's key signed something in the file, so it is among these signers.
     everyone_trusted = all(s.trusted for n in notes for s in n.signers)
     count = sum(len(n.signers) for n in notes)
     if everyone_trusted:
@@ -186,6 +200,7 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
             tuple(notes),
             (),
             proof,
+            contents,
         )
     return VerificationReport(
         Status.VALID_UNKNOWN_SIGNER,
@@ -195,6 +210,7 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
         tuple(notes),
         (),
         proof,
+        contents,
     )
 
 
