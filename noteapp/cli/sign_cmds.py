@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common, measure_cmds
 from noteapp.cli.common import CommandSpec
+from noteapp.domain.display import visible
 from noteapp.domain.errors import InvalidInputError
 from noteapp.services.paths import resolve_vault_path
 
 if TYPE_CHECKING:
-    from noteapp.services.verification import VerificationReport
+    from noteapp.services.verification import SignerReport, VerificationReport
 
 CORRECTION_KINDS = ["addendum", "amendment", "late-entry"]
 
@@ -173,51 +174,61 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _signer_json(s: SignerReport) -> dict[str, Any]:
+    return {
+        "role": s.role,
+        "signer": s.name,
+        "credentials": s.credentials,
+        "fingerprint": s.fingerprint,
+        "signed_at": s.signed_at,
+        "trusted": s.trusted,
+        "valid": s.valid,
+        "problems": list(s.problems),
+    }
+
+
 def report_json(report: VerificationReport) -> dict[str, Any]:
+    """The `verify --json` document (docs/cli.md); strings exactly as in the file."""
     return {
         "ok": report.ok,
         "status": report.status.value,
         "summary": report.summary,
         "problems": list(report.problems),
+        "contents": None if report.contents is None else _signer_json(report.contents),
         "notes": [
             {
                 "note_id": n.note_id,
                 "title": n.title,
                 "client_code": n.client_code,
                 "date_of_service": n.date_of_service,
-                "signatures": [
-                    {
-                        "role": s.role,
-                        "signer": s.name,
-                        "credentials": s.credentials,
-                        "fingerprint": s.fingerprint,
-                        "signed_at": s.signed_at,
-                        "trusted": s.trusted,
-                        "valid": s.valid,
-                        "problems": list(s.problems),
-                    }
-                    for s in n.signers
-                ],
+                "signatures": [_signer_json(s) for s in n.signers],
             }
             for n in report.notes
         ],
     }
 
 
+def _signer_line(s: SignerReport) -> str:
+    trust = "trusted" if s.trusted else "not trusted"
+    return f"{visible(s.signer)} · {visible(s.signed_at)} · key {visible(s.fingerprint)} ({trust})"
+
+
 def print_report(report: VerificationReport) -> None:
-    common.out(report.summary)
+    """Text for people. Every value from the file is escaped on its own (`visible`), so a
+    forged name can neither drive the terminal nor print a line of its own."""
+    common.out(visible(report.summary))
+    if report.contents is not None:
+        common.out(f"  Contents listed by {_signer_line(report.contents)}")
     for n in report.notes:
-        common.out(f"  {n.title or 'Note'} · client {n.client_code} · {n.date_of_service}")
+        title = visible(n.title) or "Note"
+        common.out(f"  {title} · client {visible(n.client_code)} · {visible(n.date_of_service)}")
         for s in n.signers:
             mark = "ok " if s.valid else "BAD"
-            trust = "trusted" if s.trusted else "not trusted"
-            common.out(
-                f"    [{mark}] {s.role}: {s.signer} · {s.signed_at} · key {s.fingerprint} ({trust})"
-            )
+            common.out(f"    [{mark}] {visible(s.role)}: {_signer_line(s)}")
             for p in s.problems:
-                common.out(f"          {p}")
+                common.out(f"          {visible(p)}")
     for p in report.problems:
-        common.out(f"  ! {p}")
+        common.out(f"  ! {visible(p)}")
 
 
 def _trusted_from_optional_vault(args: argparse.Namespace) -> list[Any]:
@@ -318,7 +329,7 @@ def run_cosign(args: argparse.Namespace) -> int:
             passphrase=_passphrase(args),
             password=password,
         )
-    common.info(f"Co-signed: wrote {args.out}. {report.summary}")
+    common.info(f"Co-signed: wrote {args.out}. {visible(report.summary)}")
     return 0
 
 
@@ -333,7 +344,7 @@ def run_return(args: argparse.Namespace) -> int:
             passphrase=_passphrase(args),
             password=password,
         )
-    common.info(f"Returned with comments: wrote {args.out}. {report.summary}")
+    common.info(f"Returned with comments: wrote {args.out}. {visible(report.summary)}")
     return 0
 
 
@@ -343,7 +354,8 @@ def run_import(args: argparse.Namespace) -> int:
         result = ws.review.import_reviewed(args.file, password=password)
     for item in result.attached:
         when = item.payload.get("signed_at_display") or item.signed_at
-        common.out(f"{item.type.label}: {item.author.get('name', '')} · {when}")
+        name = visible(str(item.author.get("name", "")))
+        common.out(f"{item.type.label}: {name} · {visible(str(when))}")
     common.info(
         f"Imported {len(result.attached)} review(s)"
         + (f"; {result.already_present} were already here." if result.already_present else ".")

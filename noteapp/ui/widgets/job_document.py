@@ -7,7 +7,6 @@ for the client on every page). Every piece of text is escaped: it is data, never
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF
@@ -23,6 +22,7 @@ from PySide6.QtGui import (
 
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
+from noteapp.ui.widgets.safe_text import escape
 
 _CSS = """
 body { font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt; color: #000; }
