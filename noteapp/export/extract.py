@@ -15,7 +15,7 @@ from typing import Any
 from noteapp.export import allowlist as al
 from noteapp.export.allowlist import PIC, WP, A, w
 from noteapp.export.formatting import Direction, Findings, check_properties
-from noteapp.export.text import is_rtl, normalise
+from noteapp.export.text import has_rtl, is_rtl, normalise
 
 W = al.W
 # Resolves an image relationship id to the bytes it shows (None: not an embedded image).
@@ -73,9 +73,13 @@ def _blocks(container: Any, out: list[str], part: Part) -> None:
 def _table(tbl: Any, out: list[str], part: Part) -> None:
     for child in tbl:
         tag = child.tag
-        if not isinstance(tag, str) or tag in al.INVISIBLE_MARKS or tag == w("tblGrid"):
+        if not isinstance(tag, str) or tag in al.INVISIBLE_MARKS:
             continue
-        if tag == w("tblPr"):
+        if tag == w("tblGrid"):
+            for col in child:
+                if isinstance(col.tag, str) and col.tag != w("gridCol"):
+                    part.found.unknown(col.tag, part.where)
+        elif tag == w("tblPr"):
             check_properties(child, part.where, part.found)
         elif tag == _TR:
             cells: list[str] = []
@@ -124,20 +128,36 @@ def _paragraph(p: Any, part: Part) -> str:
         part.found.unknown(_FLD_CHAR, part.where)  # a field left open across paragraphs
     text = "".join(parts)
     rtl = is_rtl(text)
-    # The writer marks a paragraph right-to-left exactly when its text starts right-to-left;
-    # a direction added to other text can reorder what it shows (times, dates, ranges).
-    if direction.bidi != rtl or (direction.rtl and not rtl):
+    # The writer marks a paragraph right-to-left exactly when its text starts right-to-left,
+    # and LibreOffice marks runs of right-to-left letters inside other paragraphs; a direction
+    # added to other text can reorder what it shows ("14:00–14:53" read backwards).
+    stray = not rtl and any(not has_rtl(run) for run in direction.rtl_runs)
+    if direction.bidi != rtl or (direction.rtl and not rtl) or stray:
         part.found.formatting("a changed reading direction (w:bidi or w:rtl)", part.where)
     return text
 
 
 def _run(r: Any, parts: list[str], state: list[_Field], direction: Direction, part: Part) -> None:
+    own = Direction()  # this run's w:rtl
+    start = len(parts)
+    _run_children(r, parts, state, own, part)
+    if own.rtl:
+        direction.rtl_runs.append("".join(parts[start:]))
+
+
+def _run_children(
+    r: Any, parts: list[str], state: list[_Field], direction: Direction, part: Part
+) -> None:
     for child in r:
         tag = child.tag
         if not isinstance(tag, str) or tag in al.INVISIBLE_MARKS:
             continue
         if tag not in al.RUN_CHILDREN:
             part.found.unknown(tag, part.where)
+        elif tag in (_T, _INSTR) and len(child):
+            # Text interrupted by a comment or other markup: a reader shows all of it, so
+            # reading only the first piece could miss words.
+            part.found.unknown(child[0].tag, part.where)
         elif tag == w("rPr"):
             check_properties(child, part.where, part.found, direction=direction)
         elif tag in (_FLD_CHAR, _INSTR):

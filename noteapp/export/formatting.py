@@ -55,10 +55,12 @@ class Findings:
 
 @dataclass
 class Direction:
-    """Reading direction set on a paragraph and its runs (compared with its text)."""
+    """Reading direction set on a paragraph (`w:bidi`, the paragraph mark's `w:rtl`) or on
+    one run (`w:rtl`), compared with the text it applies to."""
 
     bidi: bool = False
     rtl: bool = False
+    rtl_runs: list[str] = field(default_factory=list)  # text of runs marked right-to-left
 
 
 def is_on(el: Any) -> bool:

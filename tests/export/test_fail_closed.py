@@ -66,6 +66,10 @@ BODY_EDITS = {
         ),
         "(w:pict)",
     ),
+    "text-split-by-a-comment": (
+        ed.after_run_with(RISK, "<w:r><w:t>x<!-- a reader shows what follows -->NOT</w:t></w:r>"),
+        "a processing instruction or comment",
+    ),
     "embedded-object": (ed.after_run_with(RISK, "<w:r><w:object/></w:r>"), "(w:object)"),
     "field": (
         ed.after_run_with(

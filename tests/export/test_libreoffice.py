@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from noteapp.domain.document import Heading
+from noteapp.domain.document import Document, Heading, KeyValueTable, Paragraph
 from noteapp.export import (
     expected_body_lines,
     expected_footer_lines,
@@ -69,14 +69,28 @@ def test_libreoffice_shows_client_headings_and_signature(tmp_path: Path) -> None
     assert "Amendment — 2026-03-06 by Dana Whitfield, LCSW" in shown
 
 
+# Right-to-left paragraphs, and right-to-left words inside a left-to-right one: LibreOffice
+# marks those runs w:rtl, which the verifier models (docs/exports.md).
+RTL = Document(
+    title="SOAP",
+    blocks=(
+        KeyValueTable((("Date of service", "2026-03-04"), ("שם", "דנה כהן 14:00–14:53"))),
+        Heading(2, "תוכנית"),
+        Paragraph("המטופל דיווח על שינה טובה יותר 6–7 שעות.\nالعميل بخير 12/3."),
+        Paragraph("Mixed: English first, then עברית."),
+    ),
+)
+
+
 @pytest.mark.parametrize(
     "job",
     [
         samples.job(samples.amended_note()),
         samples.job(replace(samples.signed_note(), signature=None), draft=True),
         samples.chart_job(5),
+        samples.job(replace(samples.signed_note(), document=RTL)),
     ],
-    ids=["amended", "draft", "chart"],
+    ids=["amended", "draft", "chart", "right-to-left"],
 )
 def test_libreoffice_resave_keeps_text_and_proof(job: object, tmp_path: Path) -> None:
     assert isinstance(job, type(samples.job()))
