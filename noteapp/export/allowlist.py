@@ -288,8 +288,11 @@ FIELD_OPEN, FIELD_CLOSE = "\ufdd0", "\ufdd1"
 # Drawings: the letterhead logo only — an inline picture (never floating over text) showing
 # an embedded image part, with no alternative text and no link.
 PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-# Word's "use local DPI" flag inside a:blip is the one harmless extension it writes.
-BLIP_EXTENSIONS = frozenset({"{28A0092B-C50C-407E-A947-70E740481C1C}"})
+# Extensions Word writes into a picture that show nothing: the "use local DPI" flag inside
+# a:blip, and the creation id of a drawing's properties (Word 2016 and later).
+DRAWING_EXTENSIONS = frozenset(
+    {"{28A0092B-C50C-407E-A947-70E740481C1C}", "{FF2B5EF4-FFF2-40B4-BE49-F238E27FC236}"}
+)
 
 # --- plain words for what was found -----------------------------------------------------
 

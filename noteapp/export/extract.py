@@ -245,6 +245,8 @@ _DRAWING_TREE: dict[str, frozenset[str]] = {
     f"{{{A}}}graphicData": frozenset({f"{{{PIC}}}pic"}),
     f"{{{PIC}}}pic": frozenset(f"{{{PIC}}}{t}" for t in ("nvPicPr", "blipFill", "spPr")),
     f"{{{PIC}}}nvPicPr": frozenset({f"{{{PIC}}}cNvPr", f"{{{PIC}}}cNvPicPr"}),
+    f"{{{WP}}}docPr": frozenset({f"{{{A}}}extLst"}),
+    f"{{{PIC}}}cNvPr": frozenset({f"{{{A}}}extLst"}),
     f"{{{PIC}}}cNvPicPr": frozenset({f"{{{A}}}picLocks"}),
     f"{{{PIC}}}blipFill": frozenset(f"{{{A}}}{t}" for t in ("blip", "srcRect", "stretch")),
     f"{{{A}}}blip": frozenset({f"{{{A}}}extLst"}),
@@ -278,7 +280,7 @@ def _outside_tree(el: Any) -> Any | None:
     """The first element under ``el`` that the picture structure above does not allow."""
     parent = el.getparent()
     if el.tag == f"{{{A}}}ext" and parent is not None and parent.tag == f"{{{A}}}extLst":
-        return None if el.get("uri") in al.BLIP_EXTENSIONS else el
+        return None if el.get("uri") in al.DRAWING_EXTENSIONS else el
     allowed = _DRAWING_TREE.get(el.tag, frozenset())
     for child in el:
         if not isinstance(child.tag, str):

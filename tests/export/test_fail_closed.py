@@ -230,3 +230,21 @@ def test_the_number_of_findings_is_bounded(good: Path, tmp_path: Path) -> None:
     )
     edited = ed.edit_document(good, tmp_path / "m.docx", ed.after_run_with(RISK, many))
     assert 1 <= len(read_docx(edited).findings) <= 20
+
+
+def test_every_section_shows_its_own_headers(good: Path, tmp_path: Path) -> None:
+    # A section break after the title: section 1 gets a header of its own naming someone else.
+    step = ed.add_page_part(good, tmp_path / "a.docx", kind="header", ref_type="even", text="X Y")
+
+    def section_break(xml: str) -> str:
+        ref = '<w:headerReference w:type="even" r:id="rIdForgedheadereven"/>'
+        xml = xml.replace(ref, "", 1)
+        own = ref.replace('"even"', '"default"')
+        brk = f"<w:p><w:pPr><w:sectPr>{own}</w:sectPr></w:pPr></w:p>"
+        return xml.replace("<w:body>", "<w:body>" + brk, 1)
+
+    result = read_docx(ed.edit_document(step, tmp_path / "s.docx", section_break))
+    headers = {h.label: h.lines for h in result.headers}
+    assert headers["the page header of section 1"] == ["X Y"]
+    assert headers["the page header of section 2"] == ["Jordan Avery · Date of birth 1990-04-12"]
+    assert headers["the page header of section 1"] != headers["the page header of section 2"]
