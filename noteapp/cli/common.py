@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from noteapp.domain.display import escape_json_text, visible
 from noteapp.domain.errors import InvalidInputError, VaultMissingError
 from noteapp.services.paths import resolve_vault_path
 
@@ -239,17 +240,24 @@ def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
 # --- output ----------------------------------------------------------------------------
 
 
+# Every line the CLI prints passes through out/warn/info/emit_json, so text that came from a
+# file or a record (a forged export's client name, a template name) can never drive the
+# terminal: control characters and bidi overrides are shown as escapes (domain.display).
+# Callers escape single values with `visible` too, so a value's own newline cannot forge a
+# line of output; the multiline pass here is the safety net for everything else.
+
+
 def out(text: str = "") -> None:
-    print(text, file=sys.stdout)
+    print(visible(text, multiline=True), file=sys.stdout)
 
 
 def warn(text: str) -> None:
-    print(f"noteapp: warning: {one_line(text)}", file=sys.stderr)
+    print(f"noteapp: warning: {visible(one_line(text))}", file=sys.stderr)
 
 
 def info(text: str) -> None:
     """Messages for the person at the terminal, kept off stdout when it is data."""
-    print(text, file=sys.stderr)
+    print(visible(text, multiline=True), file=sys.stderr)
 
 
 def one_line(text: str) -> str:
@@ -257,11 +265,14 @@ def one_line(text: str) -> str:
 
 
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    """One JSON document; strings keep their exact value, unsafe characters as \\uXXXX."""
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False)
+    sys.stdout.write(escape_json_text(text) + "\n")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Aligned columns; the last column is not padded."""
+    """Aligned columns; the last column is not padded. Cells are shown escaped (`visible`)."""
+    rows = [[visible(str(cell)) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

@@ -27,6 +27,7 @@ from noteapp.cli import (
     template_cmds,
     vault_cmds,
 )
+from noteapp.domain.display import visible
 from noteapp.domain.errors import NoteappError
 
 # Each module has `register(subparsers)`. A new command group is one module plus one line here.
@@ -145,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(message: str) -> None:
-    print(f"noteapp: {common.one_line(message)}", file=sys.stderr)
+    # Error messages may quote a file (a line that differs, a name): shown harmlessly.
+    print(f"noteapp: {visible(common.one_line(message))}", file=sys.stderr)
 
 
 def _debug() -> bool:

@@ -38,11 +38,26 @@ from noteapp.services.profile import ProfileService
 from noteapp.services.safety_render import client_copy
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
+from noteapp.signing.manifest import contents
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import Proof, proof_to_bytes
 
 MIN_EXPORT_PASSWORD = 8
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def sealed_job(signing: SigningService, proof: Proof, *, made_by: str) -> ExportJob:
+    """The export job of ``proof`` with its manifest, signed by this vault's key.
+
+    Refused when this key signed nothing in the file: verification would not accept a
+    manifest from a key that vouches for nothing else in it."""
+    manifest = signing.sign_manifest(contents(proof, made_by=made_by))
+    if manifest.public_key not in {i.public_key for np in proof.notes for i in np.items}:
+        raise RefusedError(
+            "This file holds nothing signed with your key, so you cannot export or review it."
+        )
+    proof = replace(proof, manifest=manifest)
+    return replace(job_from_proof(proof), proof=proof_to_bytes(proof))
 
 
 class ExportService:
@@ -90,11 +105,15 @@ class ExportService:
                 "this export if you really mean to."
             )
 
+    def _sealed(self, proof: Proof) -> ExportJob:
+        """The export of ``proof``, bound as a whole by a manifest signed with this vault's key."""
+        return replace(sealed_job(self._signing, proof, made_by="export"), paper=self.paper())
+
     def plan_job(self, plan_id: str) -> ExportJob:
         """A signed plan version, verifiable like a note (acknowledgement block included)."""
-        proof = Proof((self._signing.proof(plan_id),), logo_png=self._letterhead().logo_png)
-        job = job_from_proof(proof)
-        return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
+        return self._sealed(
+            Proof((self._signing.proof(plan_id),), logo_png=self._letterhead().logo_png)
+        )
 
     def export_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
         return self.write(
@@ -167,9 +186,9 @@ class ExportService:
         note = self._notes.get(note_id)
         self._check_psychotherapy([note], include_psychotherapy)
         if note.status == NoteStatus.SIGNED:
-            proof = Proof((self._signing.proof(note.id),), logo_png=self._letterhead().logo_png)
-            job = job_from_proof(proof)
-            return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
+            return self._sealed(
+                Proof((self._signing.proof(note.id),), logo_png=self._letterhead().logo_png)
+            )
         if not draft:
             raise RefusedError("This note is a draft: sign it first, or export it as a draft.")
         return ExportJob(
@@ -216,8 +235,7 @@ class ExportService:
             chart_title=f"Clinical record, {span}",
             logo_png=self._letterhead().logo_png,
         )
-        job = job_from_proof(proof)
-        return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
+        return self._sealed(proof)
 
     def _measures_document(
         self, client_id: str, date_from: date | None, date_to: date | None

@@ -385,6 +385,21 @@ class SigningService:
             self._store(item, item_type.value)
         return item
 
+    def sign_manifest(self, statement: dict[str, Any]) -> SignedItem:
+        """Sign an exported file's list of contents (see noteapp.signing.manifest).
+
+        No passphrase is asked: the manifest asserts nothing clinical, only what this file
+        holds, and it counts only if this key also signed something in the file."""
+        profile, key = self._signer()
+        signed_at, display = self._now()
+        payload = {
+            **statement,
+            "author": author_block(profile),
+            "signed_at": signed_at,
+            "signed_at_display": display,
+        }
+        return self._make_item(ItemType.MANIFEST, new_id(), payload, key)
+
     def sign_document(
         self,
         record_id: str,
