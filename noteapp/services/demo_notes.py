@@ -127,8 +127,10 @@ def _plan_templates(k: int, discharged: bool, rng: random.Random) -> list[str]:
 
 def _cover_every_template(plans: list[list[str]], rng: random.Random) -> None:
     """Where there is room, make sure each session template appears at least once (the demo
-    shows them all), replacing repeats of the common progress templates."""
-    for template in _SESSION_WEIGHTS:
+    shows them all), replacing repeats of the common progress templates. The rarest come
+    first: with few notes, a psychotherapy note and a crisis note matter more to try out than
+    a fifth progress-note format."""
+    for template in sorted(_SESSION_WEIGHTS, key=_SESSION_WEIGHTS.__getitem__):
         if any(template in p for p in plans):
             continue
         slots = [
