@@ -28,6 +28,7 @@ from noteapp.domain.errors import InvalidInputError, NotFoundError, RecordIntegr
 from noteapp.domain.ids import ClientId, new_id
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
+from noteapp.services.damage import find_damaged
 from noteapp.vault.store import Vault
 
 KIND = "client"
@@ -46,6 +47,9 @@ class ClientService:
         self.problems: list[RecordIntegrityError] = []
         # Called with the client after every change, or with its id after deletion.
         self.listeners: list[Callable[[Client | str], None]] = []
+        # Codes (casefolded) of damaged clients, as known from signed records → their ids;
+        # wired by the workspace, so `client show C0003` names the damage.
+        self.damaged_codes: Callable[[], dict[str, str]] = dict
         self.reload()
 
     def reload(self) -> None:
@@ -79,6 +83,11 @@ class ClientService:
             ]
             if len(matches) == 1:
                 return matches[0]
+            # A damaged client is still there: say so, never "no such client".
+            key = self.damaged_codes().get(client_id.casefold(), client_id)
+            damaged = find_damaged(self.problems, key)
+            if damaged is not None:
+                raise damaged
             raise NotFoundError(f"No client with id or code '{client_id[:32]}'.")
         return client
 
@@ -191,7 +200,7 @@ class ClientService:
         current = self.get(client_id)
         if confirm_code.strip().casefold() != current.code.casefold():
             raise InvalidInputError("Type the client's code to confirm the deletion.")
-        self._backups.backup_now(reason="before-delete")
+        self._backups.backup_before_delete()
         with self._vault.transaction():
             self._vault.delete(KIND, current.id)
             self._audit.record("delete", kind=KIND, record_id=current.id)
