@@ -10,6 +10,7 @@ import builtins
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from noteapp.domain.clients import (
@@ -192,20 +193,22 @@ class ClientService:
         self._notify(updated)
         return updated
 
-    def delete(self, client_id: str, *, confirm_code: str) -> None:
-        """Delete a client and every version of their record, after a backup.
+    def delete(self, client_id: str, *, confirm_code: str) -> Path:
+        """Delete a client and every version of their record, after a backup (kept apart
+        from rotation for the retention period); returns that backup's path.
 
         `confirm_code` must repeat the client's code: deletion is never one slip away.
         """
         current = self.get(client_id)
         if confirm_code.strip().casefold() != current.code.casefold():
             raise InvalidInputError("Type the client's code to confirm the deletion.")
-        self._backups.backup_before_delete()
+        way_back = self._backups.backup_before_delete()
         with self._vault.transaction():
             self._vault.delete(KIND, current.id)
             self._audit.record("delete", kind=KIND, record_id=current.id)
         del self._clients[current.id]
         self._notify(current.id)
+        return way_back
 
     def _notify(self, changed: Client | str) -> None:
         for listener in self.listeners:

@@ -195,7 +195,14 @@ class DamageReport:
         out = [DamagedRecord(e.kind, e.record_id, swapped=_swapped(e)) for e in errors]
         owners = self._signature_owners() if any(r.kind == SIGNED_KIND for r in out) else {}
         unresolved = any(r.kind == SIGNED_KIND and r.record_id not in owners for r in out)
-        return [self._context(r, owners, unresolved) for r in out]
+        found = [self._context(r, owners, unresolved) for r in out]
+        codes: dict[str, str] = {c.id: c.code for c in self._clients.list()}
+        return [
+            replace(r, client_code=codes[r.client_id])
+            if not r.client_code and r.client_id in codes
+            else r
+            for r in found
+        ]
 
     def _signature_owners(self) -> dict[str, str]:
         """Signature record id → the note or plan it belongs to (from the audit log and
@@ -219,6 +226,10 @@ class DamageReport:
             return replace(r, owner_id=owner, client_id=self._client_of(owner))
         if r.kind == "client":
             return replace(r, client_id=r.record_id, client_code=self._signed_code(r.record_id))
+        if r.kind == "measure":  # notes keep the measures given on their day, by id
+            for note in self._notes.all():
+                if any(m.get("id") == r.record_id for m in note.measures):
+                    return replace(r, client_id=note.client_id)
         if r.kind in (*NOTE_KINDS, "plan", "safety_plan"):
             item = self._signing.note_item(r.record_id)
             if item is None:

@@ -217,6 +217,7 @@ class Workspace:
                 clock=clock,
                 plans=plans,
                 measures=measures,
+                damage=damage,
             ),
             review=ReviewService(signing=signing, audit=audit),
             plans=plans,
