@@ -19,7 +19,7 @@ from noteapp.domain.errors import InvalidInputError, RecordIntegrityError, Vault
 from noteapp.services.paths import resolve_vault_path
 
 if TYPE_CHECKING:
-    from noteapp.services.damage import DamagedRecord
+    from noteapp.services.damaged_record import DamagedRecord
     from noteapp.services.workspace import Workspace
 
 PASSPHRASE_ENV = "NOTEAPP_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret

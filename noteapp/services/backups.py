@@ -13,7 +13,16 @@ from noteapp.domain.errors import InvalidInputError, NoteappError, VaultExistsEr
 from noteapp.services.audit import AuditService
 from noteapp.services.settings import SettingsService
 from noteapp.vault import backup, snapshots
-from noteapp.vault.snapshots import RecordRef, SnapshotInfo, SnapshotKind
+from noteapp.vault.snapshots import RecordRef, SnapshotInfo, SnapshotKind, SnapshotStatus
+
+__all__ = [
+    "BackupService",
+    "RestoreResult",
+    "SnapshotInfo",
+    "SnapshotKind",
+    "SnapshotStatus",
+    "restore_snapshot",
+]
 from noteapp.vault.store import Vault
 
 

@@ -29,7 +29,7 @@ from noteapp.domain.errors import InvalidInputError, NotFoundError, RecordIntegr
 from noteapp.domain.ids import ClientId, new_id
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
-from noteapp.services.damage import find_damaged
+from noteapp.services.damaged_record import find_damaged
 from noteapp.vault.store import Vault
 
 KIND = "client"

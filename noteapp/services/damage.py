@@ -13,10 +13,12 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from noteapp.domain.errors import NoteappError, RecordIntegrityError
+from noteapp.services.damaged_record import DamagedRecord, swapped_rows
 from noteapp.vault.snapshots import RecordRef, SnapshotInfo
 
 if TYPE_CHECKING:
@@ -31,104 +33,9 @@ if TYPE_CHECKING:
 
 NOTE_KINDS = ("note", "psychotherapy_note")
 SIGNED_KIND = "signed_item"
-_LABELS = {
-    "note": "note",
-    "psychotherapy_note": "psychotherapy note",
-    "signed_item": "signature record",
-    "client": "client",
-    "plan": "treatment plan",
-    "measure": "measure",
-    "safety_plan": "safety plan",
-}
+CLI_HOW = "Settings → Backups → Restore, or `noteapp restore FILE`"
 # Audit actions that store a signed item (`detail.item` names it, `record_id` its note).
 _SIGNED_ACTIONS = {"sign", "addendum", "amendment", "late-entry", "plan-review"}
-
-
-def _swapped(err: RecordIntegrityError) -> bool:
-    # The store tells swapped or replayed rows from plain damage in its message.
-    return "swapped or replayed" in str(err)
-
-
-def damaged_error(kind: str, record_id: str, *, swapped: bool = False) -> RecordIntegrityError:
-    """The error for asking for a record that is damaged (never "no such record")."""
-    what = f"{_LABELS.get(kind, kind).capitalize()} {record_id[:8]}"
-    why = (
-        "holds another record's data (rows were swapped or replayed)"
-        if swapped
-        else "is damaged and cannot be read"
-    )
-    return RecordIntegrityError(
-        f"{what} {why}; nothing was changed.", kind=kind, record_id=record_id
-    )
-
-
-def find_damaged(
-    problems: Iterable[RecordIntegrityError], key: str, *, prefix: bool = False
-) -> RecordIntegrityError | None:
-    """The damage error for a looked-up id (or, with `prefix`, a unique prefix of 6+)."""
-    problems = list(problems)
-    for p in problems:
-        if p.record_id == key:
-            return damaged_error(p.kind, p.record_id, swapped=_swapped(p))
-    if prefix and len(key) >= 6:
-        matches = [p for p in problems if p.record_id.startswith(key)]
-        if len(matches) == 1:
-            p = matches[0]
-            return damaged_error(p.kind, p.record_id, swapped=_swapped(p))
-    return None
-
-
-@dataclass(frozen=True)
-class DamagedRecord:
-    """One damaged record and what other records say about it ("" / None: not known)."""
-
-    kind: str
-    record_id: str
-    swapped: bool = False
-    client_id: str = ""
-    client_code: str = ""
-    owner_id: str = ""  # a signature record: the note or plan it belongs to
-    signed: bool | None = None  # a note or plan: signed (its signature record is intact)?
-    date: str = ""  # date of service, from the signature record
-    template: str = ""
-
-    @property
-    def ref(self) -> RecordRef:
-        return (self.kind, self.record_id)
-
-    @property
-    def short_id(self) -> str:
-        return self.record_id[:8]
-
-    @property
-    def label(self) -> str:
-        return _LABELS.get(self.kind, self.kind)
-
-    def concerns(self, client_id: str) -> bool:
-        """It belongs to this client, or nobody knows whose it is (fail closed)."""
-        return not self.client_id or self.client_id == client_id
-
-    def describe(self) -> str:
-        """'note 1a2b3c4d (client C0003)': kind, short id and what is known of its owner."""
-        known = []
-        if self.owner_id:
-            known.append(f"of {self.owner_id[:8]}")
-        if self.client_code:
-            known.append(f"client {self.client_code}")
-        elif self.client_id:
-            known.append(f"client {self.client_id[:8]}")
-        return f"{self.label} {self.short_id}" + (f" ({', '.join(known)})" if known else "")
-
-    def sentence(self) -> str:
-        why = (
-            "holds another record's data (rows were swapped or replayed)"
-            if self.swapped
-            else "is damaged and cannot be read"
-        )
-        return f"{self.describe()} {why}; it was left as it is."
-
-    def __repr__(self) -> str:
-        return f"DamagedRecord({self.kind!r}, {self.short_id!r})"
 
 
 class DamageReport:
@@ -192,7 +99,7 @@ class DamageReport:
         )
 
     def _build(self, errors: Sequence[RecordIntegrityError]) -> builtins.list[DamagedRecord]:
-        out = [DamagedRecord(e.kind, e.record_id, swapped=_swapped(e)) for e in errors]
+        out = [DamagedRecord(e.kind, e.record_id, swapped=swapped_rows(e)) for e in errors]
         owners = self._signature_owners() if any(r.kind == SIGNED_KIND for r in out) else {}
         unresolved = any(r.kind == SIGNED_KIND and r.record_id not in owners for r in out)
         found = [self._context(r, owners, unresolved) for r in out]
@@ -365,25 +272,43 @@ class DamageReport:
             self._advice[key] = self._backups.before_damage(list(key))
         return self._advice[key]
 
-    def advice(self, records: Sequence[DamagedRecord] | None = None) -> str:
+    def restore_point(self, records: Sequence[DamagedRecord] | None = None) -> Path | None:
+        """The backup to restore for these damaged records (default: all): the newest taken
+        before the damage; None when no backup holds an earlier copy of any of them."""
+        best = self._best(self.records() if records is None else records)
+        return best.path if best is not None else None
+
+    def _best(self, records: Sequence[DamagedRecord]) -> SnapshotInfo | None:
+        have = [i for i in self.restore_points(records).values() if i is not None]
+        # Restoring replaces the whole vault: the oldest of the newest good copies holds an
+        # earlier copy of each record that any backup holds.
+        return min(have, key=lambda i: i.taken_at) if have else None
+
+    def advice(
+        self,
+        records: Sequence[DamagedRecord] | None = None,
+        *,
+        how: str = CLI_HOW,
+        with_path: bool = True,
+    ) -> str:
         """What to do about these damaged records (default: all), in one or two sentences.
         Restoring is advised only when a backup holds an earlier copy."""
         records = list(self.records() if records is None else records)
         if not records:
             return ""
         points = self.restore_points(records)
-        have = [info for info in points.values() if info is not None]
         missing = [r for r in records if points.get(r.ref) is None]
         recoverable = [r for r in missing if self.recoverable(r)]
         lost = [r for r in missing if not self.recoverable(r)]
+        best = self._best(records)
         parts = []
-        if have:
-            best = min(have, key=lambda i: i.taken_at)
+        if best is not None:
             them = "it" if len(records) - len(missing) == 1 else "them"
             parts.append(
-                f"To get {them} back, restore the backup of {best.when} ({best.path}), the "
-                "newest taken before the damage (Settings → Backups → Restore, or `noteapp "
-                "restore FILE`); it is checked first and the current vault is kept beside it."
+                f"To get {them} back, restore the backup of {best.when}"
+                + (f" ({best.path})" if with_path else "")
+                + f", the newest taken before the damage ({how}); it is checked first and the "
+                "current vault is kept beside it."
             )
         if recoverable:
             parts.append(

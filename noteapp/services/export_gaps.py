@@ -15,7 +15,8 @@ from datetime import date
 
 from noteapp.domain.document import Document, KeyValueTable, Paragraph
 from noteapp.domain.errors import RecordIntegrityError
-from noteapp.services.damage import DamagedRecord, DamageReport
+from noteapp.services.damage import DamageReport
+from noteapp.services.damaged_record import DamagedRecord
 
 INCOMPLETE_TITLE = " — INCOMPLETE: records are missing (see “What this chart is missing”)"
 

@@ -37,7 +37,7 @@ from noteapp.domain.notes import (
 )
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
-from noteapp.services.damage import find_damaged
+from noteapp.services.damaged_record import find_damaged
 from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
 from noteapp.services.templates import TemplateCatalog, template_info
