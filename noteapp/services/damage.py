@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 NOTE_KINDS = ("note", "psychotherapy_note")
 SIGNED_KIND = "signed_item"
 CLI_HOW = "Settings → Backups → Restore, or `noteapp restore FILE`"
-# Audit actions that store a signed item (`detail.item` names it, `record_id` its note).
-_SIGNED_ACTIONS = {"sign", "addendum", "amendment", "late-entry", "plan-review"}
 
 
 class DamageReport:
@@ -112,13 +110,14 @@ class DamageReport:
         ]
 
     def _signature_owners(self) -> dict[str, str]:
-        """Signature record id → the note or plan it belongs to (from the audit log and
-        the signature ids a signed note keeps)."""
+        """Signature record id → the note or plan it belongs to (from the audit log, whose
+        entry for each stored signature record names it in `detail.item` and its note or plan
+        as the record; and from the signature ids a signed note keeps)."""
         owners: dict[str, str] = {}
         entries, _unreadable = self._audit.read()
         for e in entries:
             item = e.detail.get("item") if isinstance(e.detail, dict) else None
-            if isinstance(item, str) and (e.action in _SIGNED_ACTIONS or e.kind == "note"):
+            if isinstance(item, str) and e.kind == "note":
                 owners.setdefault(item, e.record_id)
         for note in self._notes.all():
             for item_id in note.signature_ids:
