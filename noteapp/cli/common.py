@@ -8,7 +8,7 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from noteapp.domain.display import escape_json_text, visible
-from noteapp.domain.errors import InvalidInputError, VaultMissingError
+from noteapp.domain.errors import InvalidInputError, RecordIntegrityError, VaultMissingError
 from noteapp.services.paths import resolve_vault_path
 
 if TYPE_CHECKING:
+    from noteapp.services.damaged_record import DamagedRecord
     from noteapp.services.workspace import Workspace
 
 PASSPHRASE_ENV = "NOTEAPP_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
@@ -204,9 +205,67 @@ def require_vault(path: Path) -> None:
 
 
 def report_problems(ws: Workspace) -> None:
-    """Records that failed to decrypt are reported, never silently dropped."""
-    for problem in ws.clients.problems:
-        warn(str(problem))
+    """Records that failed to decrypt are reported, never silently dropped: one warning per
+    damaged record (kind, short id, client code where known), then what to do about them."""
+    records = ws.damage.records()
+    for record in records:
+        warn(record.sentence())
+    if records:
+        warn(ws.damage.advice(records))
+
+
+# Output printed but incomplete because records are damaged: the vault is (partly) corrupt.
+EXIT_DAMAGED = int(RecordIntegrityError.exit_code)
+
+
+def damaged_exit(records: Sequence[DamagedRecord]) -> int:
+    """The exit code of a command whose output these damaged records are missing from."""
+    return EXIT_DAMAGED if records else 0
+
+
+def gaps_of(ws: Workspace, kind: str, client_id: str) -> list[DamagedRecord]:
+    """Damaged records of a kind that are, or may be, this client's (what a list or show
+    of that kind may be missing)."""
+    return [r for r in ws.damage.records() if r.kind == kind and r.concerns(client_id)]
+
+
+def damaged_entry(
+    ws: Workspace, record: DamagedRecord, keys: Iterable[str], **known: Any
+) -> dict[str, Any]:
+    """A damaged record as an entry of a --json list: the usual keys (null where unknown),
+    `damaged: true`, and what is known about it under `damage`."""
+    return {**dict.fromkeys(keys), **known, "damaged": True, "damage": ws.damage.as_json(record)}
+
+
+def client_id_even_if_damaged(ws: Workspace, key: str) -> str:
+    """The id of a client given by id or code; for a damaged client, its id all the same (its
+    notes are readable and still listed; the warnings above say what is missing)."""
+    try:
+        return ws.clients.get(key).id
+    except RecordIntegrityError as err:
+        if err.kind != "client":
+            raise
+        return err.record_id
+
+
+def show_damaged(ws: Workspace, err: RecordIntegrityError, *, as_json: bool) -> int:
+    """`… show` of a damaged record: what is known of it (never an empty record), exit 4."""
+    record = ws.damage.find(err.kind, err.record_id)
+    if record is None:
+        raise err
+    if as_json:
+        emit_json({"id": record.record_id, "damaged": True, "damage": ws.damage.as_json(record)})
+    else:
+        known = [
+            f"client {record.client_code}" if record.client_code else "",
+            "signed" if record.signed else "",
+            f"date of service {record.date}" if record.date else "",
+        ]
+        out(f"DAMAGED · {record.label} {record.record_id}")
+        if any(known):
+            out("Known from other records: " + ", ".join(k for k in known if k) + ".")
+    print(f"noteapp: {one_line(str(err))}", file=sys.stderr)
+    return EXIT_DAMAGED
 
 
 @contextmanager

@@ -71,6 +71,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="password-protect (password from $NOTEAPP_EXPORT_PASSWORD or a prompt)",
     )
+    export.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="a chart that would miss damaged records: write it anyway, marked INCOMPLETE "
+        "with a page listing what is missing (exit 4 all the same)",
+    )
     verify = common.add_command(
         subparsers,
         CommandSpec("verify", "verify a signed .docx; exit 1 if anything fails", run_verify),
@@ -161,14 +167,14 @@ def run_export(args: argparse.Namespace) -> int:
     password = common.read_export_password() if args.encrypt else None
     with common.unlocked(args) as ws:
         if args.note:
-            note = ws.notes.get(args.note)
             ws.exports.export_note(
-                note.id,
+                args.note,
                 args.out,
                 draft=args.draft,
                 include_psychotherapy=args.include_psychotherapy,
                 password=password,
             )
+            gaps = []
         else:
             client = ws.clients.get(args.client)
             ws.exports.export_chart(
@@ -178,9 +184,16 @@ def run_export(args: argparse.Namespace) -> int:
                 date_to=common.parse_date(args.date_to, "--to date"),
                 include_psychotherapy=args.include_psychotherapy,
                 password=password,
+                allow_incomplete=args.allow_incomplete,
             )
+            gaps = ws.damage.chart_gaps(client.id, include_psychotherapy=args.include_psychotherapy)
     common.info(f"Wrote {args.out}" + (" (password-protected)." if password else "."))
-    return 0
+    if gaps:
+        common.warn(
+            f"The chart is INCOMPLETE and says so: {len(gaps)} damaged record(s) could not be "
+            "included (listed on its page “What this chart is missing”)."
+        )
+    return common.damaged_exit(gaps)
 
 
 def _signer_json(s: SignerReport, others: dict[tuple[str, str], list[str]]) -> dict[str, Any]:

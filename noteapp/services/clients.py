@@ -10,6 +10,7 @@ import builtins
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from noteapp.domain.clients import (
@@ -28,6 +29,7 @@ from noteapp.domain.errors import InvalidInputError, NotFoundError, RecordIntegr
 from noteapp.domain.ids import ClientId, new_id
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
+from noteapp.services.damaged_record import find_damaged
 from noteapp.vault.store import Vault
 
 KIND = "client"
@@ -46,6 +48,9 @@ class ClientService:
         self.problems: list[RecordIntegrityError] = []
         # Called with the client after every change, or with its id after deletion.
         self.listeners: list[Callable[[Client | str], None]] = []
+        # Codes (casefolded) of damaged clients, as known from signed records → their ids;
+        # wired by the workspace, so `client show C0003` names the damage.
+        self.damaged_codes: Callable[[], dict[str, str]] = dict
         self.reload()
 
     def reload(self) -> None:
@@ -79,6 +84,11 @@ class ClientService:
             ]
             if len(matches) == 1:
                 return matches[0]
+            # A damaged client is still there: say so, never "no such client".
+            key = self.damaged_codes().get(client_id.casefold(), client_id)
+            damaged = find_damaged(self.problems, key)
+            if damaged is not None:
+                raise damaged
             raise NotFoundError(f"No client with id or code '{client_id[:32]}'.")
         return client
 
@@ -201,20 +211,22 @@ class ClientService:
         self._notify(updated)
         return updated
 
-    def delete(self, client_id: str, *, confirm_code: str) -> None:
-        """Delete a client and every version of their record, after a backup.
+    def delete(self, client_id: str, *, confirm_code: str) -> Path:
+        """Delete a client and every version of their record, after a backup (kept apart
+        from rotation for the retention period); returns that backup's path.
 
         `confirm_code` must repeat the client's code: deletion is never one slip away.
         """
         current = self.get(client_id)
         if confirm_code.strip().casefold() != current.code.casefold():
             raise InvalidInputError("Type the client's code to confirm the deletion.")
-        self._backups.backup_now(reason="before-delete")
+        way_back = self._backups.backup_before_delete()
         with self._vault.transaction():
             self._vault.delete(KIND, current.id)
             self._audit.record("delete", kind=KIND, record_id=current.id)
         del self._clients[current.id]
         self._notify(current.id)
+        return way_back
 
     def _notify(self, changed: Client | str) -> None:
         for listener in self.listeners:

@@ -38,6 +38,7 @@ from noteapp.domain.notes import (
 from noteapp.domain.risk import in_step
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.damaged_record import find_damaged
 from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
 from noteapp.services.templates import TemplateCatalog, template_info
@@ -147,6 +148,10 @@ class NoteService:
             matches = [n for n in self._notes.values() if n.id.startswith(note_id)]
             if len(note_id) >= 6 and len(matches) == 1:
                 return matches[0]
+            # A damaged note is still there: say so, never "no such note".
+            damaged = find_damaged(self.problems, note_id, prefix=not matches)
+            if damaged is not None:
+                raise damaged
             raise NotFoundError(f"No note with id '{note_id[:32]}'.")
         return note
 

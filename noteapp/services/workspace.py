@@ -22,6 +22,7 @@ from noteapp.domain.errors import (
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
 from noteapp.services.goal_library import GoalLibrary
@@ -120,6 +121,7 @@ class Workspace:
     goal_library: GoalLibrary
     measures: MeasureService
     safety_plans: SafetyPlanService
+    damage: DamageReport
 
     @classmethod
     def build(
@@ -177,6 +179,20 @@ class Workspace:
         )
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
+        damage = DamageReport(
+            clients=clients,
+            notes=notes,
+            signing=signing,
+            plans=plans,
+            measures=measures,
+            safety_plans=safety_plans,
+            audit=audit,
+            backups=backups,
+        )
+        # Snapshots record what was damaged when they were taken (rotation keeps a copy from
+        # before); a damaged client's code, known from its signed notes, still finds it.
+        backups.damaged_records = damage.refs
+        clients.damaged_codes = damage.damaged_client_codes
         return cls(
             vault=vault,
             clock=clock,
@@ -202,12 +218,14 @@ class Workspace:
                 plans=plans,
                 measures=measures,
                 settings=settings,
+                damage=damage,
             ),
             review=ReviewService(signing=signing, audit=audit, paper=settings.paper_size),
             plans=plans,
             goal_library=GoalLibrary(vault),
             measures=measures,
             safety_plans=safety_plans,
+            damage=damage,
         )
 
     # --- lifecycle ---------------------------------------------------------------------

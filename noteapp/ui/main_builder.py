@@ -41,22 +41,13 @@ from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSe
 from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
+from noteapp.ui.widgets.integrity_banner import IntegrityBanner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
 
 DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
     "touches your own vault."
 )
-
-
-def integrity_text(count: int) -> str:
-    records = "record" if count == 1 else "records"
-    verb = "was" if count == 1 else "were"
-    return (
-        f"{count} {records} could not be read: {('it is' if count == 1 else 'they are')} "
-        f"damaged or {verb} altered outside noteapp, so {('it is' if count == 1 else 'they are')} "
-        "not shown and nothing was changed. Restore from a backup (Settings → Backups)."
-    )
 
 
 class _RiskEvents(QObject):
@@ -151,6 +142,7 @@ def build_main_view(
             ("Safety plan", safety_plan_tab),
         ),
         header_widgets=(risk_banner,),
+        damaged=lambda: [r.describe() for r in ws.damage.clients()],
     )
 
     def drafts() -> list[DraftRow]:
@@ -295,6 +287,9 @@ def build_main_view(
         ws.change_passphrase(current=current, new=new, params=kdf_params)
 
     profile_page = SettingsProfilePage(ws.profile)
+    backups_page = SettingsBackupsPage(
+        ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
+    )
     settings = SettingsView(
         [
             ("Profile", profile_page),
@@ -307,12 +302,7 @@ def build_main_view(
                     on_auto_lock_changed=on_auto_lock_changed,
                 ),
             ),
-            (
-                "Backups",
-                SettingsBackupsPage(
-                    ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
-                ),
-            ),
+            ("Backups", backups_page),
             ("Paper", PaperSettingsPage(ws.settings)),
             ("Templates", TemplatesSettingsPage(ws.templates)),
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
@@ -331,16 +321,9 @@ def build_main_view(
         banners.append(
             Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")
         )
-    problems = len(ws.clients.problems) + len(ws.notes.problems)
-    if problems:
-        banners.append(
-            Banner(
-                integrity_text(problems),
-                object_name="integrityBanner",
-                warning=True,
-                button_text="I have read this",
-            )
-        )
+    integrity = IntegrityBanner(ws.damage) if ws.damage else None
+    if integrity is not None:
+        banners.append(integrity)
 
     def header_text() -> str:
         p = ws.profile.get()
@@ -360,6 +343,15 @@ def build_main_view(
         header_text=header_text(),
     )
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
+
+    def open_backups(snapshot: Path) -> None:
+        """ "Open backups" on the integrity banner: the restore dialog, the right one chosen."""
+        view.show_page("settings")
+        settings.show_section("Backups")
+        backups_page.open_restore(preselect=snapshot)
+
+    if integrity is not None:
+        integrity.open_backups.connect(open_backups)
     view.lock_requested.connect(on_lock)
 
     def new_client() -> None:
@@ -392,6 +384,7 @@ def build_main_view(
             [(t.id, t.name) for t in ws.templates.list()],
             open_hit,
             view,
+            unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -27,7 +27,7 @@ from noteapp.domain.errors import (
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
-from noteapp.vault import backup
+from noteapp.vault import backup, snapshots
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -343,7 +343,7 @@ def test_rotate_keeps_the_newest(tmp_path: Path) -> None:
     others = ["my-own-copy.noteapp", "noteapp-backup-latest.noteapp", "notes.txt"]
     for n in names + others:
         (tmp_path / n).write_bytes(b"x")
-    removed = backup.rotate(tmp_path, keep=3)
+    removed = snapshots.rotate(tmp_path, keep=3)
     assert sorted(p.name for p in removed) == sorted(
         [
             "noteapp-backup-20251231-235959.noteapp",
@@ -351,17 +351,17 @@ def test_rotate_keeps_the_newest(tmp_path: Path) -> None:
             "noteapp-backup-20260101-090000-1.noteapp",
         ]
     )
-    assert [p.name for p in backup.list_snapshots(tmp_path)] == [
+    assert [p.name for p in snapshots.list_snapshots(tmp_path)] == [
         "noteapp-backup-20260102-080000.noteapp",
         "noteapp-backup-20260101-090000-10.noteapp",
         "noteapp-backup-20260101-090000-2.noteapp",
     ]
     for n in others:  # never touches files it did not make
         assert (tmp_path / n).exists()
-    assert backup.rotate(tmp_path, keep=3) == []
+    assert snapshots.rotate(tmp_path, keep=3) == []
     with pytest.raises(InvalidInputError):
-        backup.rotate(tmp_path, keep=0)
-    assert backup.list_snapshots(tmp_path / "missing") == []
+        snapshots.rotate(tmp_path, keep=0)
+    assert snapshots.list_snapshots(tmp_path / "missing") == []
 
 
 def test_automatic_backups_rotate(tmp_path: Path, clock: FakeClock, paths: AppPaths) -> None:
