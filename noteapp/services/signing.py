@@ -35,6 +35,7 @@ from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.profile import ProfileService
 from noteapp.services.settings import SettingsService
+from noteapp.services.tracked import TrackedRecord
 from noteapp.signing.canonical import FORMATS, chain_hash, sign_payload
 from noteapp.signing.proof import NoteProof, item_from_dict, item_to_dict
 from noteapp.vault.store import Vault
@@ -152,7 +153,8 @@ class SigningService:
         return (now.isoformat(timespec="seconds"), f"{local.strftime('%Y-%m-%d %H:%M')} {zone}")
 
     def _store(self, item: SignedItem, action: str) -> None:
-        self._vault.put(ITEM_KIND, item.id, item_to_dict(item))
+        # A signed item is written once under a new id and never changes.
+        self._vault.put(ITEM_KIND, item.id, item_to_dict(item), expected_version=0)
         self._audit.record(
             action,
             kind="note",
@@ -490,9 +492,7 @@ class SigningService:
         )
         record_id = key.fingerprint.replace(" ", "").lower()
         with self._vault.transaction():
-            self._vault.put(
-                TRUSTED_KIND,
-                record_id,
+            TrackedRecord(self._vault, TRUSTED_KIND, record_id).write(
                 {
                     "fingerprint": trusted.fingerprint,
                     "public_key": trusted.public_key.hex(),
@@ -506,10 +506,9 @@ class SigningService:
 
     def untrust(self, fingerprint: str) -> None:
         record_id = fingerprint.replace(" ", "").lower()
-        if not self._vault.exists(TRUSTED_KIND, record_id):
-            raise NotFoundError("No trusted key with that fingerprint.")
         with self._vault.transaction():
-            self._vault.delete(TRUSTED_KIND, record_id)
+            if not TrackedRecord(self._vault, TRUSTED_KIND, record_id).delete():
+                raise NotFoundError("No trusted key with that fingerprint.")
             self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
 
 
