@@ -51,9 +51,9 @@ CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 
 # Format 2. `tag` is the AEAD tag of `blob` (its last 16 bytes) and `prev_tag` the tag of the
 # version before (empty for version 1, bound in the blob's associated data): the chain of a
-# record's versions. Both sit before `blob`, so checking which versions are current reads
-# only the small head of each row, never a large blob's overflow pages. Index entries of
-# (kind, latest) are in seq order, so loading a kind in write order needs no sort.
+# record's versions. Checking which versions of a kind are current reads only the covering
+# index records_heads, never a row or a blob. Entries of records_current are in seq order,
+# so loading a kind in write order needs no sort.
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE records(
@@ -68,6 +68,7 @@ CREATE TABLE records(
     UNIQUE(kind, id, version)
 );
 CREATE INDEX records_current ON records(kind, latest);
+CREATE INDEX records_heads ON records(kind, latest, id, version, tag);
 CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 """
 TAG_BYTES = 16

@@ -92,6 +92,19 @@ class VaultState:
         return VaultState(generation, MappingProxyType(kinds))
 
 
+def _frame(part: bytes) -> bytes:
+    return len(part).to_bytes(4, "big") + part
+
+
+def _message(record_id: object, version: object, tag: object) -> bytes:
+    """id ‖ version ‖ tag, each length-prefixed (the kind is the hash's prefix)."""
+    if not isinstance(record_id, str) or not isinstance(tag, bytes):
+        # A hostile edit can store any type in a cell: such a row can never match.
+        return b"\xff" * 17
+    rid, ver = record_id.encode(), str(version).encode()
+    return _frame(rid) + _frame(ver) + _frame(tag)
+
+
 def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
@@ -107,22 +120,15 @@ class StateKeys:
 
     def element(self, kind: str, record_id: str, version: int, tag: bytes) -> int:
         """One current version's contribution to its kind's digest."""
-        parts = (kind.encode(), record_id.encode(), str(version).encode(), bytes(tag))
-        message = b"".join(len(p).to_bytes(4, "big") + p for p in parts)
-        return int.from_bytes(crypto.keyed_digest(self._digest_key, message), "big")
+        return crypto.keyed_digest_sum(
+            self._digest_key, _frame(kind.encode()), [_message(record_id, version, tag)]
+        )
 
     def digest_of(self, kind: str, rows: Iterable[tuple[str, int, bytes]]) -> KindDigest:
         """The digest of (id, version, tag) rows of one kind, as stored."""
-        total = 0
-        count = 0
-        for record_id, version, tag in rows:
-            if not isinstance(record_id, str) or not isinstance(tag, bytes):
-                # A hostile edit can store any type in a cell: it can never match.
-                tag = b"\xff" * 17
-                record_id = str(record_id)
-            total += self.element(kind, record_id, version, tag)
-            count += 1
-        return KindDigest(count, total % MODULUS)
+        messages = [_message(record_id, version, tag) for record_id, version, tag in rows]
+        total = crypto.keyed_digest_sum(self._digest_key, _frame(kind.encode()), messages)
+        return KindDigest(len(messages), total)
 
     def seal(self, state: VaultState) -> bytes:
         return self._cipher.encrypt(state.to_bytes(), self._ad)

@@ -92,7 +92,7 @@ class Vault(VaultFile):
             tag = blob[-TAG_BYTES:]
             if current:
                 conn.execute(
-                    "UPDATE records SET latest=0 WHERE kind=? AND id=? AND +latest=1",
+                    "UPDATE records SET latest=0 WHERE kind=? AND id=? AND latest=1",
                     (kind, record_id),
                 )
             conn.execute(
@@ -113,13 +113,19 @@ class Vault(VaultFile):
         the kind holds what noteapp saved and the record is at the version the caller read."""
         self._check_current(kind)
         row = self._conn.execute(
-            "SELECT version, tag FROM records WHERE kind=? AND id=? AND +latest=1",
+            "SELECT version, tag FROM records WHERE kind=? AND id=? AND latest=1",
             (kind, record_id),
         ).fetchone()
         current = int(row[0]) if row else 0
         if expected_version is not None and expected_version != current:
             raise ConcurrentChangeError(CHANGED_ELSEWHERE)
         return current, bytes(row[1]) if row else b""
+
+    @property
+    def _latest(self) -> str:
+        # Format 2 finds a record's current row through records_heads (kind, latest, id);
+        # format 1 must not use its (latest, kind) index for that (a scan of the kind).
+        return "latest=1" if self.format_version >= 2 else "+latest=1"
 
     @property
     def _chain_columns(self) -> str:
@@ -191,7 +197,7 @@ class Vault(VaultFile):
         self._check_current(kind)
         row = self._conn.execute(
             f"SELECT version, {self._chain_columns}, CAST(blob AS BLOB) FROM records "
-            "WHERE kind=? AND id=? AND +latest=1",
+            f"WHERE kind=? AND id=? AND {self._latest}",
             (kind, record_id),
         ).fetchone()
         if row is None:

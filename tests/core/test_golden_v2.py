@@ -43,30 +43,20 @@ from tests.core.test_golden import (
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 PASSPHRASE = "golden v2 synthetic passphrase: harbour meadow 5823"
-RECOVERY_KEY = "GDV7-7R7R-U63T-GP7C-OQOP-DQQN-RL7C-HDRH"
+RECOVERY_KEY = "ORUX-NMC2-BX3E-V4XD-ZVNJ-5QND-GLQW-VCRE"
 DEVICE_KEY = bytes.fromhex("5eed" * 16)
 GENERATION = 11  # create, keychain slot, keychain entry, then 8 writes (each with its entry)
 
 SHA256 = {
-    "valid_v2.noteapp": "ebe9d672dc702d6f7f8a5fa544c7209c55c1416dc601eef9db0b72f1d3286f54",
-    "flipped_bit_record_v2.noteapp": (
-        "884709e755852f79e2360aca918c67dfe4484038e3b56c4b00ae5fc919d55818"
-    ),
-    "flipped_bit_header_v2.noteapp": (
-        "f1b38e271ef26ce914108ee12b6ccdfb8bde851bce02a0cf98c21a87c57b8267"
-    ),
-    "tampered_header_v2.noteapp": (
-        "7d5b1da86117f6577009371ee72f5462e5aac02431280f7c34ccced4015fdd59"
-    ),
-    "truncated_v2.noteapp": "555d2a85d364b8229c36f87c887cc894856753341e601cfaffb91ade9e39b540",
-    "inflated_kdf_v2.noteapp": "6ec0f5822a7776aa70b32306f9be2f36f7b7968f8a95ac16852e79c8a3da7542",
-    "swapped_records_v2.noteapp": (
-        "68f666aa41657a3f7f7f73f3726f39a83fe7fddbf99b4b32344ceab16ed6de06"
-    ),
-    "rolled_back_v2.noteapp": "b192a4b849781253bc8010c4f81360effb920a1b851409258d9ebdbe1562535b",
-    "deleted_middle_version_v2.noteapp": (
-        "6380da2067d8357955056bd7f6d730912ca2683c0963f40e2dd8263dd0b94a88"
-    ),
+    "valid_v2.noteapp": "8e95e2548b2f2e44cdaee5181417aec4f4923d0f31fc602e8308b8493f4fa645",
+    "flipped_bit_record_v2.noteapp": "e14c52d8890ad37c0a9a012adeccf2ce6b62ec8cf859225a69f57797739d552b",
+    "flipped_bit_header_v2.noteapp": "dac93b2fe88acd63442b6b3884614fb8d28bc04c2c8181bcbc76833903af062b",
+    "tampered_header_v2.noteapp": "45baa81f1b6cdc68b04248d5a3737f8b7910b6a795a48b79c44128334557eb7c",
+    "truncated_v2.noteapp": "d1e541ec7858db3403869a6e57ca01d5546bbd1c4df2af2b3dfea19a5db9eb37",
+    "inflated_kdf_v2.noteapp": "c3d9970817744aa8492b19709cbf6e75db893baee7b0e00bc8969e966c955673",
+    "swapped_records_v2.noteapp": "04f4f6c3ff3948a47f7f1d04defe380960d43db345a8b37eb4616831d6ac39af",
+    "rolled_back_v2.noteapp": "d93da50758caa093aa0ca56ddd051e06bd02e226aab129d08bc8ddcb102ab4ba",
+    "deleted_middle_version_v2.noteapp": "873a4b236c323438fe6c08c85067e12527a2e3a62636e98fc674a74d0822806e",
 }
 AUDIT_ACTIONS = [
     "vault-create",
