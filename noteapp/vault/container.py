@@ -408,11 +408,14 @@ class VaultFile:
         """
         if self._state is None or kind in self._checked_kinds:
             return
-        assert self._state_keys is not None
-        rows = self._conn.execute(
-            "SELECT id, version, tag FROM records WHERE kind=? AND latest=1", (kind,)
-        )
-        self._compare(kind, self._state_keys.digest_of(kind, rows))
+        # Under the write lock: another thread's put must not fall between the rows read
+        # here and the state compared (they share this connection and its transaction).
+        with self._thread_lock:
+            assert self._state_keys is not None
+            rows = self._conn.execute(
+                "SELECT id, version, tag FROM records WHERE kind=? AND latest=1", (kind,)
+            )
+            self._compare(kind, self._state_keys.digest_of(kind, rows))
 
     def _compare(self, kind: str, found: KindDigest) -> None:
         assert self._state is not None
