@@ -49,14 +49,24 @@ GENERATION = 11  # create, keychain slot, keychain entry, then 8 writes (each wi
 
 SHA256 = {
     "valid_v2.noteapp": "8e95e2548b2f2e44cdaee5181417aec4f4923d0f31fc602e8308b8493f4fa645",
-    "flipped_bit_record_v2.noteapp": "e14c52d8890ad37c0a9a012adeccf2ce6b62ec8cf859225a69f57797739d552b",
-    "flipped_bit_header_v2.noteapp": "dac93b2fe88acd63442b6b3884614fb8d28bc04c2c8181bcbc76833903af062b",
-    "tampered_header_v2.noteapp": "45baa81f1b6cdc68b04248d5a3737f8b7910b6a795a48b79c44128334557eb7c",
+    "flipped_bit_record_v2.noteapp": (
+        "e14c52d8890ad37c0a9a012adeccf2ce6b62ec8cf859225a69f57797739d552b"
+    ),
+    "flipped_bit_header_v2.noteapp": (
+        "dac93b2fe88acd63442b6b3884614fb8d28bc04c2c8181bcbc76833903af062b"
+    ),
+    "tampered_header_v2.noteapp": (
+        "45baa81f1b6cdc68b04248d5a3737f8b7910b6a795a48b79c44128334557eb7c"
+    ),
     "truncated_v2.noteapp": "d1e541ec7858db3403869a6e57ca01d5546bbd1c4df2af2b3dfea19a5db9eb37",
     "inflated_kdf_v2.noteapp": "c3d9970817744aa8492b19709cbf6e75db893baee7b0e00bc8969e966c955673",
-    "swapped_records_v2.noteapp": "04f4f6c3ff3948a47f7f1d04defe380960d43db345a8b37eb4616831d6ac39af",
+    "swapped_records_v2.noteapp": (
+        "04f4f6c3ff3948a47f7f1d04defe380960d43db345a8b37eb4616831d6ac39af"
+    ),
     "rolled_back_v2.noteapp": "d93da50758caa093aa0ca56ddd051e06bd02e226aab129d08bc8ddcb102ab4ba",
-    "deleted_middle_version_v2.noteapp": "873a4b236c323438fe6c08c85067e12527a2e3a62636e98fc674a74d0822806e",
+    "deleted_middle_version_v2.noteapp": (
+        "873a4b236c323438fe6c08c85067e12527a2e3a62636e98fc674a74d0822806e"
+    ),
 }
 AUDIT_ACTIONS = [
     "vault-create",
