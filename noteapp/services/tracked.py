@@ -35,10 +35,9 @@ class TrackedRecord:
         """A new version; ConcurrentChangeError if it changed since it was read."""
         if self._version is None:
             self.read()  # never read here: the update replaces what is there now
-        self._version = self._vault.put(
-            self.kind, self.record_id, data, expected_version=self._version
-        )
-        return self._version
+        version = self._vault.put(self.kind, self.record_id, data, expected_version=self._version)
+        self._remember(version)
+        return version
 
     def delete(self) -> bool:
         """Remove it (False if there was nothing); refused like `write` if it changed."""
@@ -47,5 +46,12 @@ class TrackedRecord:
         if not self._version:
             return False
         self._vault.delete(self.kind, self.record_id, expected_version=self._version)
-        self._version = 0
+        self._remember(0)
         return True
+
+    def _remember(self, version: int) -> None:
+        # If the caller's transaction is rolled back after this write (say its audit entry
+        # hits a full disk), the stored version is the one before: remember that instead.
+        before = self._version
+        self._version = version
+        self._vault.on_rollback(lambda: setattr(self, "_version", before))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Self
@@ -92,6 +92,7 @@ class VaultFile:
         self._state_at_begin: VaultState | None = None
         self._changes_at_begin = 0
         self._checked_kinds: set[str] = set()
+        self._undo: list[Callable[[], None]] = []
         self._tx_depth = 0
         self._thread_lock = threading.RLock()
         self.failed_unlocks_before_this_one = 0
@@ -349,6 +350,12 @@ class VaultFile:
             if outer:
                 self._commit()
 
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """Call `undo` if the transaction now open is rolled back (e.g. to forget a version a
+        cache took for saved); nothing when none is open, since then nothing can roll back."""
+        if self._tx_depth:
+            self._undo.append(undo)
+
     def _begin(self) -> None:
         if self.format_version < FORMAT_VERSION:
             raise RefusedError(OLD_FORMAT_READ_ONLY)
@@ -363,6 +370,7 @@ class VaultFile:
                 raise ConcurrentChangeError(VAULT_CHANGED_ELSEWHERE)
         self._state_at_begin = self._state
         self._changes_at_begin = self._conn.total_changes
+        self._undo = []
 
     def _commit(self) -> None:
         try:
@@ -382,12 +390,16 @@ class VaultFile:
             raise
         if new_state is not None:
             self._state, self._state_blob = new_state, blob
+        self._undo = []
 
     def _rollback(self) -> None:
         with suppress(sqlite3.Error):
             self._conn.execute("ROLLBACK")
         if self._state is not None:
             self._state = self._state_at_begin
+        undo, self._undo = self._undo, []
+        for step in reversed(undo):
+            step()
 
     @property
     def connection(self) -> sqlite3.Connection:

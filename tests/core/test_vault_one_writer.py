@@ -254,3 +254,24 @@ def test_every_service_write_names_the_version_it_read() -> None:
                 missing.append(f"{source.name}:{call.lineno}")
     assert found >= 10  # the audit looked at something
     assert missing == []
+
+
+def test_a_save_rolled_back_with_its_transaction_is_not_taken_for_saved(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record written in a transaction that then fails (its audit entry, here) must not
+    remember the version that was never saved, or its next save would be refused."""
+    ws = workspace
+    phrases = ws.reference.phrases()
+    ws.reference.save_phrases(phrases[:2])
+    real_record = ws.audit.record
+
+    def audit_fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit entry could not be written")
+
+    monkeypatch.setattr(ws.audit, "record", audit_fails)
+    with pytest.raises(RuntimeError):
+        ws.reference.save_phrases(phrases[:1])
+    monkeypatch.setattr(ws.audit, "record", real_record)
+    ws.reference.save_phrases(phrases[:3])  # not "changed elsewhere"
+    assert len(ws.reference.phrases()) == 3
