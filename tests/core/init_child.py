@@ -22,20 +22,13 @@ from noteapp import crypto
 from noteapp.crypto import Argon2Params
 from noteapp.vault import files
 from noteapp.vault.store import Vault
+from tests.core.processes import die_after
 
 FAST_KDF = Argon2Params(memory_kib=19 * 1024, iterations=2, lanes=1)
 
 
 def die(*args: Any, **kwargs: Any) -> None:
     os._exit(9)
-
-
-def after(function: Any) -> Any:
-    def run_then_die(*args: Any, **kwargs: Any) -> Any:
-        function(*args, **kwargs)
-        os._exit(9)
-
-    return run_then_die
 
 
 def main() -> int:
@@ -53,7 +46,7 @@ def main() -> int:
 
         files.os.link = link_then_die  # type: ignore[assignment]
     elif stage == "connected":
-        files.connect = after(files.connect)  # type: ignore[assignment]
+        files.connect = die_after(files.connect)  # type: ignore[assignment]
     print("START", flush=True)
     vault, _ = Vault.create(path, os.environ["NOTEAPP_CRASH_PASSPHRASE"], params=FAST_KDF)
     vault.close()

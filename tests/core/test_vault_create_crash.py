@@ -23,43 +23,22 @@ import pytest
 from noteapp.domain.errors import VaultExistsError, VaultMissingError
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.processes import REPO, run_child, run_cli
 
-REPO = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("init_child.py")
 ENV = {**os.environ, "NOTEAPP_CRASH_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(REPO)}
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="os._exit/SIGKILL semantics")
 
 
-def run_child(path: Path, stage: str) -> int:
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(path), stage],
-        env=ENV,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-    assert done.stdout.startswith("START"), done.stderr
-    return done.returncode
-
-
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**ENV, "NOTEAPP_HOME": str(home), "NOTEAPP_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "noteapp", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+def run_init_child(path: Path, stage: str) -> int:
+    return run_child(CHILD, str(path), stage, passphrase=PASSPHRASE, first_line="START")
 
 
 def check_after_kill(path: Path, home: Path) -> str:
     """Nothing, or a complete vault: 'absent' or 'complete'. Never a stray file that a
     command calls damaged or that blocks the next init."""
-    listed = cli("--vault", str(path), "client", "list", home=home)
+    listed = run_cli("--vault", str(path), "client", "list", home=home)
     assert "damaged" not in listed.stderr and "backup" not in listed.stderr, listed.stderr
     if not path.exists():
         assert listed.returncode == 4
@@ -86,13 +65,13 @@ def check_after_kill(path: Path, home: Path) -> str:
 )
 def test_init_killed_at_each_stage(tmp_path: Path, stage: str, outcome: str) -> None:
     path = tmp_path / "vault.noteapp"
-    assert run_child(path, stage) == 9
+    assert run_init_child(path, stage) == 9
     assert check_after_kill(path, tmp_path / "home") == outcome
 
 
 def test_the_child_makes_a_vault_when_not_killed(tmp_path: Path) -> None:
     path = tmp_path / "vault.noteapp"
-    assert run_child(path, "none") == 0
+    assert run_init_child(path, "none") == 0
     assert check_after_kill(path, tmp_path / "home") == "complete"
 
 

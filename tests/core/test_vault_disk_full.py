@@ -29,8 +29,8 @@ from noteapp.services.workspace import Workspace
 from noteapp.vault import files, migrate
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.processes import REPO, run_cli
 
-REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data"
 MESSAGE = "The disk is full: nothing was saved. Free some space and try again."
 
@@ -171,29 +171,13 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True, check=False)
 
 
-def _cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "NOTEAPP_HOME": str(home),
-        "NOTEAPP_PASSPHRASE": PASSPHRASE,
-        "PYTHONPATH": str(REPO),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "noteapp", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-
-
-def test_a_really_full_disk_through_the_cli(tiny_disk: Path, tmp_path: Path) -> None:
+def test_a_really_full_disk_through_therun_cli(tiny_disk: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     vault = tiny_disk / "vault.noteapp"
     kdf = ["--kdf-memory-mib", "19", "--kdf-iterations", "2", "--kdf-lanes", "1"]
-    assert _cli("--vault", str(vault), "init", *kdf, home=home).returncode == 0
-    assert _cli("--vault", str(vault), "client", "add", "--name", "A B", home=home).returncode == 0
+    assert run_cli("--vault", str(vault), "init", *kdf, home=home).returncode == 0
+    added = run_cli("--vault", str(vault), "client", "add", "--name", "A B", home=home)
+    assert added.returncode == 0
     filler = tiny_disk / "filler"
     with open(filler, "wb") as handle:  # take every last block
         try:
@@ -203,13 +187,13 @@ def test_a_really_full_disk_through_the_cli(tiny_disk: Path, tmp_path: Path) -> 
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
     before = vault.read_bytes()
-    result = _cli("--vault", str(vault), "client", "add", "--name", "C D", home=home)
+    result = run_cli("--vault", str(vault), "client", "add", "--name", "C D", home=home)
     assert result.returncode == 2, result.stderr
     assert "The disk is full: nothing was saved." in result.stderr
     assert "backup" not in result.stderr.lower()
     assert "damaged" not in result.stderr
     assert vault.read_bytes() == before
     filler.unlink()
-    listed = _cli("--vault", str(vault), "client", "list", "--json", home=home)
+    listed = run_cli("--vault", str(vault), "client", "list", "--json", home=home)
     assert listed.returncode == 0, listed.stderr
     assert '"A B"' in listed.stdout and "C D" not in listed.stdout

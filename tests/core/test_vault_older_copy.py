@@ -4,7 +4,6 @@ but it is noticed: the last generation seen on this computer is kept outside the
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,8 +18,7 @@ from noteapp.services.generations import SeenGenerations
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.core.processes import run_cli
 
 
 @pytest.fixture
@@ -114,22 +112,9 @@ def test_the_remembered_file_holds_no_client_data_and_survives_damage(
 def test_the_cli_prints_the_warning_on_stderr(made: tuple[Path, Path], tmp_path: Path) -> None:
     path, older = made
     home = tmp_path / "cli-home"
-    env = {
-        **os.environ,
-        "NOTEAPP_HOME": str(home),
-        "NOTEAPP_PASSPHRASE": PASSPHRASE,
-        "PYTHONPATH": str(REPO),
-    }
 
     def client_list() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "noteapp.launcher", "--vault", str(path), "client", "list"],
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=120,
-        )
+        return run_cli("--vault", str(path), "client", "list", home=home)
 
     assert client_list().returncode == 0  # remembered at this generation
     shutil.copyfile(older, path)

@@ -21,8 +21,8 @@ from noteapp.services.workspace import Workspace
 from noteapp.vault.lockfile import VaultLock
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.processes import REPO, run_cli
 
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges")
 
 
@@ -98,20 +98,7 @@ def test_a_second_process_through_another_name_is_refused(
 ) -> None:
     """The issue's case: two processes each adding a client got the same code."""
     real, _ = held_through_symlink
-    env = {
-        **os.environ,
-        "NOTEAPP_HOME": str(tmp_path / "home"),
-        "NOTEAPP_PASSPHRASE": PASSPHRASE,
-        "PYTHONPATH": str(REPO),
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "noteapp", "--vault", str(real), "client", "add", "--name", "X Y"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+    result = run_cli("--vault", str(real), "client", "add", "--name", "X Y", home=tmp_path / "home")
     assert result.returncode == 4
     assert "open in another noteapp window or command" in result.stderr
     assert result.stdout == ""

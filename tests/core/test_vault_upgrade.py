@@ -29,6 +29,7 @@ from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF
 from tests.core.legacy_v1 import write_v1_vault
+from tests.core.processes import run_child, run_cli
 from tests.core.test_golden import (
     CONTACT_A,
     CONTACT_B,
@@ -198,14 +199,8 @@ def test_opening_a_v1_vault_in_the_app_upgrades_it_and_says_so(
 
 def test_the_cli_says_where_the_v1_file_was_kept(tmp_path: Path) -> None:
     path = made_v1(tmp_path)
-    env = {**ENV, "NOTEAPP_HOME": str(tmp_path / "home"), "NOTEAPP_PASSPHRASE": PASSPHRASE}
-    result = subprocess.run(
-        [sys.executable, "-m", "noteapp", "--vault", str(path), "audit", "verify"],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
+    result = run_cli(
+        "--vault", str(path), "audit", "verify", home=tmp_path / "home", passphrase=PASSPHRASE
     )
     assert result.returncode == 0, result.stderr
     assert "noteapp: warning: This vault was upgraded to format 2" in result.stderr
@@ -238,17 +233,8 @@ def test_an_existing_file_under_the_kept_name_is_never_overwritten(tmp_path: Pat
 # --- killed in the middle ------------------------------------------------------------------
 
 
-def run_child(path: Path, stage: str) -> int:
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(path), stage],
-        env=ENV,
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-    assert done.stdout.startswith("READY"), done.stderr
-    return done.returncode
+def run_upgrade_child(path: Path, stage: str) -> int:
+    return run_child(CHILD, str(path), stage, passphrase=PASSPHRASE, first_line="READY")
 
 
 @pytest.mark.parametrize(
@@ -258,7 +244,7 @@ def test_an_upgrade_killed_at_each_stage_loses_nothing(
     tmp_path: Path, stage: str, format_after: int
 ) -> None:
     path = golden(tmp_path, "valid_v1.noteapp")
-    assert run_child(path, stage) == (0 if stage == "none" else 9)
+    assert run_upgrade_child(path, stage) == (0 if stage == "none" else 9)
     with unlocked(path) as vault:
         assert vault.format_version == format_after
         if format_after == 1:  # the old file, untouched and readable as before

@@ -15,18 +15,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from noteapp.vault import migrate
 from noteapp.vault.store import Vault
-
-
-def after(function: Any) -> Any:
-    def run_then_die(*args: Any, **kwargs: Any) -> Any:
-        function(*args, **kwargs)
-        os._exit(9)
-
-    return run_then_die
+from tests.core.processes import die_after
 
 
 def main() -> int:
@@ -34,9 +26,9 @@ def main() -> int:
     if stage == "built":
         migrate._verify = lambda *a, **k: os._exit(9)  # type: ignore[assignment]
     elif stage == "kept":
-        migrate._keep = after(migrate._keep)  # type: ignore[assignment]
+        migrate._keep = die_after(migrate._keep)  # type: ignore[assignment]
     elif stage == "swapped":
-        migrate.os.replace = after(os.replace)  # type: ignore[assignment]
+        migrate.os.replace = die_after(os.replace)  # type: ignore[assignment]
     vault = Vault.open(path)
     vault.unlock_with_passphrase(os.environ["NOTEAPP_CRASH_PASSPHRASE"])
     print("READY", flush=True)
