@@ -122,12 +122,7 @@ def kdf_from_args(args: argparse.Namespace) -> Any:
     memory, iterations, lanes = args.kdf_memory_mib, args.kdf_iterations, args.kdf_lanes
     if memory is None and iterations is None and lanes is None:
         return None
-    if lanes is not None and not 1 <= lanes <= 16:
-        raise InvalidInputError("--kdf-lanes must be between 1 and 16.")
-    if memory is not None and memory > 4096:
-        raise InvalidInputError("--kdf-memory-mib must be at most 4096.")
-    if iterations is not None and iterations > 20:
-        raise InvalidInputError("--kdf-iterations must be at most 20.")
+    # The upper bounds (what a vault file may ask for) are checked, and named, by kdf_params.
     return kdf_params(memory_mib=memory, iterations=iterations, lanes=lanes)
 
 
@@ -268,6 +263,12 @@ def show_damaged(ws: Workspace, err: RecordIntegrityError, *, as_json: bool) -> 
     return EXIT_DAMAGED
 
 
+def report_warnings(ws: Workspace) -> None:
+    """What the user should know about the vault just opened (an older copy, an upgrade)."""
+    for warning in ws.warnings:
+        warn(str(warning))
+
+
 @contextmanager
 def close_after(ws: Workspace) -> Iterator[Workspace]:
     """Always close (backs up if changed, releases the lock); an earlier error wins."""
@@ -292,6 +293,7 @@ def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
     # Signing re-checks the passphrase: the one just typed counts, not a second prompt.
     args.unlock_passphrase = passphrase
     with close_after(ws):
+        report_warnings(ws)
         report_problems(ws)
         yield ws
 

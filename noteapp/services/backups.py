@@ -11,8 +11,10 @@ from pathlib import Path
 from noteapp.domain.clock import Clock
 from noteapp.domain.errors import InvalidInputError, NoteappError, VaultExistsError
 from noteapp.services.audit import AuditService
+from noteapp.services.generations import SeenGenerations
+from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.settings import SettingsService
-from noteapp.vault import backup, snapshots
+from noteapp.vault import backup, migrate, snapshots
 from noteapp.vault.snapshots import RecordRef, SnapshotInfo, SnapshotKind, SnapshotStatus
 
 __all__ = [
@@ -170,7 +172,12 @@ class BackupService:
 
 
 def restore_snapshot(
-    *, snapshot: Path, target: Path, passphrase: str, clock: Clock | None = None
+    *,
+    snapshot: Path,
+    target: Path,
+    passphrase: str,
+    clock: Clock | None = None,
+    paths: AppPaths | None = None,
 ) -> RestoreResult:
     """Verify a snapshot completely with its passphrase, then install it at `target`."""
     snap = Vault.open(Path(snapshot), clock=clock, read_only=True)
@@ -186,7 +193,12 @@ def restore_snapshot(
     restored = Vault.open(Path(target), clock=clock)
     try:
         restored.unlock_with_passphrase(passphrase)
+        migrate.upgrade(restored)  # a snapshot in an older format: upgraded like any vault
         AuditService(restored).record("restore", detail={"snapshot": Path(snapshot).name})
+        # A deliberate restore is not a rollback: the older generation is the one to expect.
+        SeenGenerations.of(paths or default_paths()).remember(
+            restored.vault_id, restored.generation
+        )
     finally:
         restored.close()
     return RestoreResult(Path(target), previous, report.records, report.audit_entries)

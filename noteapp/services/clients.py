@@ -45,6 +45,9 @@ class ClientService:
         self._backups = backups
         self._clock = clock
         self._clients: dict[str, Client] = {}
+        # The stored version each client was read at: every update names it, so a change
+        # made elsewhere in the meantime is refused instead of overwritten.
+        self._versions: dict[str, int] = {}
         self.problems: list[RecordIntegrityError] = []
         # Called with the client after every change, or with its id after deletion.
         self.listeners: list[Callable[[Client | str], None]] = []
@@ -56,6 +59,7 @@ class ClientService:
     def reload(self) -> None:
         result = self._vault.load_kind(KIND)
         self._clients = {r.id: client_from_dict(r.data) for r in result.records}
+        self._versions = {r.id: r.version for r in result.records}
         self.problems = result.failures
 
     # --- reading -----------------------------------------------------------------------
@@ -135,12 +139,7 @@ class ClientService:
             diagnoses=tuple(diagnoses),
             admitted_on=admitted_on or self._clock.now().date(),
         )
-        with self._vault.transaction():
-            self._vault.put(KIND, client.id, client_to_dict(client))
-            self._audit.record("create", kind=KIND, record_id=client.id)
-        self._clients[client.id] = client
-        self._notify(client)
-        return client
+        return self._store(client, "create")
 
     def import_clients(self, clients: builtins.list[Client], *, source: str) -> None:
         """Add checked clients (a CSV import) in one transaction: all or none. Ids and codes
@@ -180,36 +179,32 @@ class ClientService:
             raise InvalidInputError("The date of birth is in the future.")
         if {"id", "status"} & set(changes):
             raise InvalidInputError("Use discharge or reactivate to change a client's status.")
-        updated = replace(current, **changes)
-        with self._vault.transaction():
-            self._vault.put(KIND, current.id, client_to_dict(updated))
-            self._audit.record("edit", kind=KIND, record_id=current.id)
-        self._clients[current.id] = updated
-        self._notify(updated)
-        return updated
+        return self._store(replace(current, **changes), "edit")
 
     def discharge(self, client_id: str, *, on: date | None = None, reason: str = "") -> Client:
         current = self.get(client_id)
         when = on or self._clock.now().date()
         if current.admitted_on and when < current.admitted_on:
             raise InvalidInputError("The discharge date is before the client was admitted.")
-        updated = current.discharged(on=when, reason=reason.strip())
-        with self._vault.transaction():
-            self._vault.put(KIND, current.id, client_to_dict(updated))
-            self._audit.record("discharge", kind=KIND, record_id=current.id)
-        self._clients[current.id] = updated
-        self._notify(updated)
-        return updated
+        return self._store(current.discharged(on=when, reason=reason.strip()), "discharge")
 
     def reactivate(self, client_id: str) -> Client:
-        current = self.get(client_id)
-        updated = current.reactivated()
+        return self._store(self.get(client_id).reactivated(), "reactivate")
+
+    def _store(self, client: Client, action: str) -> Client:
+        """Save a new version of a client, checked against the version read (0 if new)."""
         with self._vault.transaction():
-            self._vault.put(KIND, current.id, client_to_dict(updated))
-            self._audit.record("reactivate", kind=KIND, record_id=current.id)
-        self._clients[current.id] = updated
-        self._notify(updated)
-        return updated
+            version = self._vault.put(
+                KIND,
+                client.id,
+                client_to_dict(client),
+                expected_version=self._versions.get(client.id, 0),
+            )
+            self._audit.record(action, kind=KIND, record_id=client.id)
+        self._clients[client.id] = client
+        self._versions[client.id] = version
+        self._notify(client)
+        return client
 
     def delete(self, client_id: str, *, confirm_code: str) -> Path:
         """Delete a client and every version of their record, after a backup (kept apart
@@ -222,9 +217,10 @@ class ClientService:
             raise InvalidInputError("Type the client's code to confirm the deletion.")
         way_back = self._backups.backup_before_delete()
         with self._vault.transaction():
-            self._vault.delete(KIND, current.id)
+            self._vault.delete(KIND, current.id, expected_version=self._versions.get(current.id))
             self._audit.record("delete", kind=KIND, record_id=current.id)
         del self._clients[current.id]
+        self._versions.pop(current.id, None)
         self._notify(current.id)
         return way_back
 

@@ -188,7 +188,7 @@ class MeasureService:
         """Remove a measure entered by mistake (audited, with the reason)."""
         m = self.get(measure_id)
         with self._vault.transaction():
-            self._vault.delete(KIND, m.id)
+            self._vault.delete(KIND, m.id, expected_version=m.version)
             self._audit.record(
                 "delete",
                 kind=KIND,
@@ -304,9 +304,7 @@ class MeasureService:
 
     def _write(self, m: Measure, action: str, detail: dict[str, Any] | None = None) -> Measure:
         with self._vault.transaction():
-            version = self._vault.put(
-                KIND, m.id, measure_to_dict(m), expected_version=m.version or None
-            )
+            version = self._vault.put(KIND, m.id, measure_to_dict(m), expected_version=m.version)
             self._audit.record(action, kind=KIND, record_id=m.id, detail=detail)
         m = replace(m, version=version)
         self._measures[m.id] = m

@@ -113,7 +113,7 @@ class PlanService:
     def _write(self, plan: Plan, action: str) -> Plan:
         with self._vault.transaction():
             version = self._vault.put(
-                KIND, plan.id, plan_to_dict(plan), expected_version=plan.record_version or None
+                KIND, plan.id, plan_to_dict(plan), expected_version=plan.record_version
             )
             self._audit.record(action, kind=KIND, record_id=plan.id)
         plan = replace(plan, record_version=version)

@@ -39,6 +39,7 @@ from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.safety_render import client_copy, render_safety_plan
 from noteapp.services.signing import SigningService, client_block
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 KIND = "safety_plan"
@@ -73,6 +74,7 @@ class SafetyPlanService:
         clock: Clock,
     ) -> None:
         self._vault = vault
+        self._crisis_record = TrackedRecord(vault, CRISIS_KIND, CRISIS_RECORD)
         self._audit = audit
         self._clients = clients
         self._signing = signing
@@ -124,7 +126,7 @@ class SafetyPlanService:
                 KIND,
                 plan.id,
                 safety_plan_to_dict(plan),
-                expected_version=plan.record_version or None,
+                expected_version=plan.record_version,
             )
             self._audit.record(action, kind=KIND, record_id=plan.id)
         plan = replace(plan, record_version=version)
@@ -278,11 +280,8 @@ class SafetyPlanService:
 
     def crisis_line_defaults(self) -> tuple[CrisisLine, ...]:
         """The lines new safety plans start with: the user's edited list, else the shipped."""
-        try:
-            data = self._vault.get(CRISIS_KIND, CRISIS_RECORD).data
-        except NotFoundError:
-            return shipped_crisis_lines()
-        return crisis_lines_from_json(data)
+        data = self._crisis_record.read()
+        return shipped_crisis_lines() if data is None else crisis_lines_from_json(data)
 
     def crisis_lines_customised(self) -> bool:
         return self._vault.exists(CRISIS_KIND, CRISIS_RECORD)
@@ -304,14 +303,13 @@ class SafetyPlanService:
             "crisis_lines": [crisis_line_to_dict(x) for x in checked],
         }
         with self._vault.transaction():
-            self._vault.put(CRISIS_KIND, CRISIS_RECORD, document)
+            self._crisis_record.write(document)
             self._audit.record("edit", kind=CRISIS_KIND, record_id=CRISIS_RECORD)
         return checked
 
     def reset_crisis_line_defaults(self) -> tuple[CrisisLine, ...]:
-        if self._vault.exists(CRISIS_KIND, CRISIS_RECORD):
-            with self._vault.transaction():
-                self._vault.delete(CRISIS_KIND, CRISIS_RECORD)
+        with self._vault.transaction():
+            if self._crisis_record.delete():
                 self._audit.record("reset", kind=CRISIS_KIND, record_id=CRISIS_RECORD)
         return shipped_crisis_lines()
 

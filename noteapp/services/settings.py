@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.paper import PaperSize
 from noteapp.services.paper import system_paper_size
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 KIND = "settings"
@@ -62,15 +63,12 @@ class Settings:
 
 class SettingsService:
     def __init__(self, vault: Vault) -> None:
-        self._vault = vault
+        self._record = TrackedRecord(vault, KIND, RECORD_ID)
         self._cached: Settings | None = None
 
     def get(self) -> Settings:
         if self._cached is None:
-            try:
-                data = self._vault.get(KIND, RECORD_ID).data
-            except NotFoundError:
-                data = {}
+            data = self._record.read() or {}
             known = {f.name for f in fields(Settings)}
             self._cached = Settings(**{k: v for k, v in data.items() if k in known})
         return self._cached
@@ -87,6 +85,6 @@ class SettingsService:
         if unknown:
             raise InvalidInputError(f"Unknown setting '{unknown[0]}'.")
         new = replace(self.get(), **changes).validated()
-        self._vault.put(KIND, RECORD_ID, asdict(new))
+        self._record.write(asdict(new))
         self._cached = new
         return new

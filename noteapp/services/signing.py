@@ -36,6 +36,7 @@ from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.profile import ProfileService
 from noteapp.services.settings import SettingsService
+from noteapp.services.tracked import TrackedRecord
 from noteapp.signing.canonical import FORMATS, chain_hash, sign_payload
 from noteapp.signing.proof import NoteProof, check_note_proof, item_from_dict, item_to_dict
 from noteapp.vault.store import StoredRecord, Vault
@@ -557,9 +558,7 @@ class SigningService:
         )
         record_id = key.fingerprint.replace(" ", "").lower()
         with self._vault.transaction():
-            self._vault.put(
-                TRUSTED_KIND,
-                record_id,
+            TrackedRecord(self._vault, TRUSTED_KIND, record_id).write(
                 {
                     "fingerprint": trusted.fingerprint,
                     "public_key": trusted.public_key.hex(),
@@ -573,10 +572,9 @@ class SigningService:
 
     def untrust(self, fingerprint: str) -> None:
         record_id = fingerprint.replace(" ", "").lower()
-        if not self._vault.exists(TRUSTED_KIND, record_id):
-            raise NotFoundError("No trusted key with that fingerprint.")
         with self._vault.transaction():
-            self._vault.delete(TRUSTED_KIND, record_id)
+            if not TrackedRecord(self._vault, TRUSTED_KIND, record_id).delete():
+                raise NotFoundError("No trusted key with that fingerprint.")
             self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
 
 

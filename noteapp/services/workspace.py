@@ -7,7 +7,7 @@ through the `Workspace` they get back. Locking drops the keys and every decrypte
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from noteapp import crypto
@@ -17,6 +17,7 @@ from noteapp.domain.errors import (
     InvalidInputError,
     KeychainUnavailableError,
     NoteappError,
+    VaultWarning,
     WrongSecretError,
 )
 from noteapp.services.audit import AuditService
@@ -25,6 +26,7 @@ from noteapp.services.clients import ClientService
 from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
+from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
 from noteapp.services.goal_library import GoalLibrary
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
@@ -38,7 +40,8 @@ from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
 from noteapp.services.templates import TemplateCatalog
-from noteapp.vault import keychain
+from noteapp.vault import keychain, migrate
+from noteapp.vault.migrate import UpgradeReport
 from noteapp.vault.store import Vault
 
 MIN_PASSPHRASE_LENGTH = 8
@@ -92,6 +95,16 @@ def verify_passphrase(vault: Vault, passphrase: str) -> None:
     crypto.wipe(keyslots.open_passphrase_slot(slot, vault.vault_id, passphrase))
 
 
+def _upgrade_detail(report: UpgradeReport) -> dict[str, object]:
+    return {
+        "from": report.from_version,
+        "to": report.to_version,
+        "kept_as": report.kept_as.name,
+        "versions": report.versions,
+        "unreadable": report.unreadable,
+    }
+
+
 def check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InvalidInputError(
@@ -122,6 +135,9 @@ class Workspace:
     measures: MeasureService
     safety_plans: SafetyPlanService
     damage: DamageReport
+    # What the user should know about the vault just opened (an older copy, an upgrade):
+    # the CLI prints these on stderr, the app shows them as banners.
+    warnings: list[VaultWarning] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -248,6 +264,7 @@ class Workspace:
         try:
             ws = cls.build(vault, paths=paths, clock=clock)
             ws.audit.record("vault-create")
+            SeenGenerations.of(ws.paths).remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()
             raise
@@ -300,29 +317,52 @@ class Workspace:
         paths: AppPaths | None,
         clock: Clock | None,
     ) -> Workspace:
-        """Open, unlock one way, and build the workspace; the vault is closed on any failure."""
+        """Open, unlock one way, upgrade an older format, and build the workspace; the vault
+        is closed on any failure.
+
+        Upgrading at unlock (not at the first write): an old-format file has no record of
+        what is current, so every session on it is open to a silent rollback; read-only
+        commands would otherwise keep it old forever; and noteapp writes one format only.
+        """
         vault = Vault.open(Path(path), clock=clock)
         try:
             unlock(vault)
+            report = migrate.upgrade(vault)
         except BaseException:
             vault.close()
             raise
-        return cls._after_unlock(vault, method, paths, clock)
+        return cls._after_unlock(vault, method, paths, clock, report)
 
     @classmethod
     def _after_unlock(
-        cls, vault: Vault, method: str, paths: AppPaths | None, clock: Clock | None
+        cls,
+        vault: Vault,
+        method: str,
+        paths: AppPaths | None,
+        clock: Clock | None,
+        report: UpgradeReport | None,
     ) -> Workspace:
         try:
             ws = cls.build(vault, paths=paths, clock=clock)
+            seen_here = SeenGenerations.of(ws.paths)
+            found = vault.generation
+            seen = seen_here.get(vault.vault_id)
+            older = older_copy_warning(seen, found)
             failed = vault.failed_unlocks_before_this_one
             with vault.transaction():
                 if failed:
                     ws.audit.record("unlock-failed", detail={"attempts": failed})
+                if report is not None:
+                    ws.audit.record("vault-upgrade", detail=_upgrade_detail(report))
+                if older is not None:
+                    # Kept in the file's own log too: the warning is shown once.
+                    ws.audit.record("older-copy", detail={"generation": found, "seen": seen})
                 ws.audit.record("unlock", detail={"method": method})
+            ws.warnings.extend(w for w in (report and upgrade_notice(report), older) if w)
             # An unlock alone is no reason for a backup at the next lock; rotation would
             # otherwise push good snapshots out after a few read-only commands.
             ws.backups.mark_clean()
+            seen_here.remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()
             raise
@@ -333,6 +373,7 @@ class Workspace:
         try:
             if self.vault.is_unlocked:
                 self.backups.auto_backup_if_changed()
+                SeenGenerations.of(self.paths).remember(self.vault.vault_id, self.vault.generation)
         finally:
             self.search.clear()
             self.vault.close()

@@ -335,7 +335,7 @@ class AppController(QObject):
         view = self.page()
         if isinstance(view, UnlockView):
             view.set_busy(True)
-        target, clock = self.vault_path, self.clock
+        target, clock, paths = self.vault_path, self.clock, self.paths
 
         def done(result: Any) -> None:
             kept = result.previous_saved_as
@@ -350,7 +350,7 @@ class AppController(QObject):
 
         run_in_background(
             lambda: restore_snapshot(
-                snapshot=snapshot, target=target, passphrase=passphrase, clock=clock
+                snapshot=snapshot, target=target, passphrase=passphrase, clock=clock, paths=paths
             ),
             on_done=done,
             on_error=failed,

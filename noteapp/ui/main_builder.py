@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
-from noteapp.domain.errors import NoteappError
+from noteapp.domain.errors import NoteappError, OlderCopyWarning
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.profile import Role
 from noteapp.domain.signatures import ItemType
@@ -317,6 +317,15 @@ def build_main_view(
     banners: list[Banner] = []
     if is_demo:
         banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
+    for warning in ws.warnings:  # an older copy of the vault, an upgrade: shown once
+        banners.append(
+            Banner(
+                str(warning),
+                object_name="vaultWarningBanner",
+                warning=isinstance(warning, OlderCopyWarning),
+                button_text="I have read this",
+            )
+        )
     if notice:  # something the unlock could not do, e.g. storing the key in the keychain
         banners.append(
             Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from noteapp.domain.errors import (
     CheckFailedError,
+    RecordsRolledBackError,
     RefusedError,
     VaultCorruptError,
 )
@@ -78,7 +79,13 @@ def read_vault_id(path: Path) -> str:
 
 def verify_open_snapshot(vault: Vault) -> SnapshotReport:
     """Every record version decrypts and the audit chain holds (vault already unlocked)."""
-    failures = vault.verify_all()
+    try:
+        failures = vault.verify_all()
+    except RecordsRolledBackError as exc:  # format 2: what is current does not hold
+        raise CheckFailedError(
+            f"The backup is not what noteapp saved: {exc.kind or 'some'} records were rolled "
+            "back or removed outside noteapp. Nothing was restored."
+        ) from exc
     if failures:
         raise CheckFailedError(
             f"The backup is damaged: {len(failures)} record(s) cannot be decrypted. "

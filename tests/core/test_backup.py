@@ -19,6 +19,7 @@ from noteapp.domain.errors import (
     NoteappError,
     RecordIntegrityError,
     VaultCorruptError,
+    VaultHeaderDamagedError,
     VaultHeaderTamperedError,
     VaultInUseError,
     VaultMissingError,
@@ -31,6 +32,7 @@ from noteapp.vault import backup, snapshots
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.tamper import edit_header, roll_back_newest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -237,6 +239,14 @@ def _tamper_header(p: Path) -> None:
     conn.close()
 
 
+def _tamper_header_keeping_its_checksum(p: Path) -> None:
+    edit_header(p, lambda d: d.update(created="2025-01-05T09:00:00+00:00"))
+
+
+def _roll_back_a_record(p: Path) -> None:
+    roll_back_newest(p, "contact", "c0")
+
+
 def _truncate(p: Path) -> None:
     data = p.read_bytes()
     p.write_bytes(data[: len(data) // 3])
@@ -252,7 +262,9 @@ def _garbage(p: Path) -> None:
         (_damage_record, CheckFailedError),
         (_damage_audit, CheckFailedError),
         (_swap_records, CheckFailedError),
-        (_tamper_header, VaultHeaderTamperedError),
+        (_tamper_header, VaultHeaderDamagedError),
+        (_tamper_header_keeping_its_checksum, VaultHeaderTamperedError),
+        (_roll_back_a_record, CheckFailedError),
         (_truncate, VaultCorruptError),
         (_garbage, VaultCorruptError),
     ],
