@@ -25,6 +25,7 @@ from noteapp.services.clients import ClientService
 from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
 from noteapp.services.goal_library import GoalLibrary
+from noteapp.services.instruments import InstrumentService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
 from noteapp.services.paths import AppPaths, default_paths
@@ -120,6 +121,7 @@ class Workspace:
     goal_library: GoalLibrary
     measures: MeasureService
     safety_plans: SafetyPlanService
+    instruments: InstrumentService
 
     @classmethod
     def build(
@@ -172,8 +174,9 @@ class Workspace:
         safety_plans = SafetyPlanService(
             vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
         )
+        instruments = InstrumentService(vault=vault, audit=audit, clock=clock)
         measures = MeasureService(
-            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes
+            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes, catalog=instruments
         )
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
@@ -208,6 +211,7 @@ class Workspace:
             goal_library=GoalLibrary(vault),
             measures=measures,
             safety_plans=safety_plans,
+            instruments=instruments,
         )
 
     # --- lifecycle ---------------------------------------------------------------------
