@@ -21,6 +21,7 @@ from noteapp.domain.errors import (
     RefusedError,
 )
 from noteapp.measures import (
+    MAX_FILE_BYTES,
     DefinitionError,
     Instrument,
     Problem,
@@ -33,6 +34,18 @@ from noteapp.services.audit import AuditService
 from noteapp.vault.store import Vault
 
 KIND = "instrument"
+
+# What the front ends need of the instruments package, through this service.
+__all__ = [
+    "KIND",
+    "MAX_FILE_BYTES",
+    "DefinitionError",
+    "Instrument",
+    "InstrumentService",
+    "Problem",
+    "check_file",
+    "normalise_id",
+]
 
 
 def normalise_id(instrument_id: str) -> str:

@@ -28,6 +28,7 @@ from noteapp.services.goal_library import GoalLibrary
 from noteapp.services.instruments import InstrumentService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
+from noteapp.services.outcomes import OutcomeService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
@@ -122,6 +123,7 @@ class Workspace:
     measures: MeasureService
     safety_plans: SafetyPlanService
     instruments: InstrumentService
+    outcomes: OutcomeService
 
     @classmethod
     def build(
@@ -212,6 +214,13 @@ class Workspace:
             measures=measures,
             safety_plans=safety_plans,
             instruments=instruments,
+            outcomes=OutcomeService(
+                clients=clients,
+                measures=measures,
+                audit=audit,
+                clock=clock,
+                paper=settings.paper_size,
+            ),
         )
 
     # --- lifecycle ---------------------------------------------------------------------
