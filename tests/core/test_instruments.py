@@ -52,7 +52,7 @@ def test_audit_scores_and_zones() -> None:
     assert score_answers(audit, [4] * 10).severity == "zone IV: possible dependence"
     assert score_answers(audit, [3, 2, 2, 1, 0, 0, 0, 0, 0, 0]).severity.startswith("zone II")
     assert score_answers(audit, [4, 4, 4, 2, 2, 0, 0, 0, 0, 0]).severity.startswith("zone III")
-    with pytest.raises(InvalidInputError, match="Answer 9 is 1.*0, 2, 4"):
+    with pytest.raises(InvalidInputError, match=r"Answer 9 is 1.*0, 2, 4"):
         score_answers(audit, [1, 0, 1, 0, 0, 0, 0, 0, 1, 0])
 
 
@@ -61,13 +61,13 @@ def test_audit_skip_rules() -> None:
     # Never drinks: questions 2–8 are not asked; blank or 0 both mean "not asked".
     never = score_answers(audit, ["0", "-", "-", "-", "-", "-", "-", "-", "2", "0"])
     assert never.total == 2 and never.answers == (0, None, None, None, None, None, None, None, 2, 0)
-    assert score_answers(audit, [0] * 10).answers == never.answers[:8] + (0, 0)
-    with pytest.raises(InvalidInputError, match="Question 2 .* asked only when items 1"):
+    assert score_answers(audit, [0] * 10).answers == (*never.answers[:8], 0, 0)
+    with pytest.raises(InvalidInputError, match=r"Question 2 .* asked only when items 1"):
         score_answers(audit, [0, 1, 0, 0, 0, 0, 0, 0, 0, 0])
     # Drinks, but 1–2 drinks and never six: questions 4–8 are skipped (WHO: items 2+3 = 0).
     light = score_answers(audit, [1, 0, 0, "", "", "", "", "", 0, 4])
     assert light.total == 5 and light.answers[3:8] == (None,) * 5
-    with pytest.raises(InvalidInputError, match="Question 4 .* items 2, 3"):
+    with pytest.raises(InvalidInputError, match=r"Question 4 .* items 2, 3"):
         score_answers(audit, [1, 0, 0, 2, 0, 0, 0, 0, 0, 0])
     with pytest.raises(InvalidInputError, match="Answer 4 is missing"):
         score_answers(audit, [1, 1, 0, "-", 0, 0, 0, 0, 0, 0])
@@ -88,7 +88,7 @@ def test_phqa_unscored_questions_and_its_risk_items() -> None:
     assert month.total == 0 and month.flags == ("serious-thoughts-past-month",) and month.risk
     ever = score_answers(phqa, [0] * 9 + [0, 0, 1])
     assert ever.flags == ("lifetime-attempt",) and not ever.risk  # shown, does not hold notes
-    with pytest.raises(InvalidInputError, match="Answer 11 is 2; .* 0–1"):
+    with pytest.raises(InvalidInputError, match=r"Answer 11 is 2; .* 0–1"):
         score_answers(phqa, [0] * 9 + [0, 2, 0])
 
 
@@ -102,7 +102,7 @@ def test_k10_is_scored_1_to_5() -> None:
     assert score_answers(k10, [2] * 6 + [1] * 4).severity == "moderate distress"  # 16
     assert score_answers(k10, [3] * 7 + [1] * 3).severity == "high distress"  # 24
     assert score_answers(k10, [5] * 10).severity == "very high distress"
-    with pytest.raises(InvalidInputError, match="Answer 1 is 0; .* 1–5"):
+    with pytest.raises(InvalidInputError, match=r"Answer 1 is 0; .* 1–5"):
         score_answers(k10, [0] + [1] * 9)
     with pytest.raises(InvalidInputError, match="10–50"):
         score_total(k10, 9)
@@ -253,8 +253,9 @@ def test_reverse_scored_items_and_a_risk_item_from_data(ws: Workspace) -> None:
     note_id = ready_note(ws)
     client_id = ws.notes.get(note_id).client_id
     answers = [0, 0, 3, 0, 3, 3, 3, 3, 3, 2]  # only item 10 above 0 (second-to-last box: 1)
-    m = ws.measures.add(client_id=client_id, instrument="postnatal-test", answers=answers,
-                        on=date(2026, 1, 2))  # fmt: skip
+    m = ws.measures.add(
+        client_id=client_id, instrument="postnatal-test", answers=answers, on=date(2026, 1, 2)
+    )
     assert (m.total, m.risk, m.flags) == (1, True, ("self-harm",))
     assert [x.id for x in ws.measures.open_risk_flags(client_id)] == [m.id]
     # The same gate as PHQ-9 item 9: the note of 5 January cannot be signed.
@@ -277,7 +278,7 @@ def test_a_yes_no_screen_with_skip_rules_weights_and_risk_flags(ws: Workspace) -
     high = score_answers(screen, [1, 1, 1, 1, 0])
     assert (high.total, high.severity) == (3, "high risk")
     assert high.flags == ("yes-1", "yes-2", "yes-3", "yes-4")
-    with pytest.raises(InvalidInputError, match="Question 3 .* asked only when items 2"):
+    with pytest.raises(InvalidInputError, match=r"Question 3 .* asked only when items 2"):
         score_answers(screen, [1, 0, 1, "-", 0])
     client_id = ws.clients.add(name="Riley Sample").id
     m = ws.measures.add(client_id=client_id, instrument="screen-test", answers=[0, 0, "-", "-", 1])

@@ -144,7 +144,7 @@ def test_by_clinician_appears_when_clients_have_one() -> None:
             c.discharged,
             c.discharged_on,
             clinician="Dr One" if c.id in "ABC" else "Dr Two",
-        )  # fmt: skip
+        )
         for c in CLIENTS
     )
     r = outcome_row(OutcomeDef("phq9", "PHQ-9", PHQ9), SCORES, clients, START, END)
@@ -205,7 +205,7 @@ def test_nobody_with_two_scores_gives_none() -> None:
                 higher_is_better=True,
                 remission_at_or_above=45,
                 reliable_change=8,
-            ),  # fmt: skip
+            ),
             30,
             50,
             (True, True, True, False),
