@@ -87,7 +87,9 @@ class OutcomeService:
     def report(
         self, *, start: date | None = None, end: date | None = None, instrument: str | None = None
     ) -> OutcomeReport:
-        today = self._clock.now().date()
+        now = self._clock.now()
+        # The app shows local dates: "today" is the later of UTC's and the computer's.
+        today = max(now.date(), now.astimezone().date())
         end = end or today
         if end > today:
             raise InvalidInputError("The report cannot end after today.")
