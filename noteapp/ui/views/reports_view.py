@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -34,7 +33,13 @@ from PySide6.QtWidgets import (
 from noteapp.domain.chart_spec import ChartTheme
 from noteapp.services.outcome_document import COLUMNS, figure_cells
 from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import body_label, error_label, show_error, title_label
+from noteapp.ui.widgets.layout import (
+    body_label,
+    error_label,
+    named_button,
+    show_error,
+    title_label,
+)
 
 ALL = "__all__"
 SCALE = 2  # chart pixels per point: sharp on high-density screens
@@ -86,15 +91,6 @@ def _header(text: str) -> str:
         return text
     half = (len(words) + 1) // 2
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
-
-
-def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
-    b = QPushButton(text, parent)
-    b.setObjectName(name)
-    b.setAccessibleName(text.rstrip("…"))
-    if tip:
-        b.setToolTip(tip)
-    return b
 
 
 def _table(name: str, accessible: str, parent: QWidget) -> QTableWidget:
@@ -204,12 +200,12 @@ class ReportsView(QWidget):
         for ident, name in self._outcomes():
             self.instrument.addItem(name, ident)
         row.addWidget(self.instrument)
-        self.show_button = _button("Show", "reportsShowButton", self, "Compute the figures")
+        self.show_button = named_button("Show", "reportsShowButton", self, "Compute the figures")
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.refresh)
         row.addWidget(self.show_button)
         row.addStretch(1)
-        self.csv_button = _button(
+        self.csv_button = named_button(
             "Save CSV for funders…",
             "reportsCsvButton",
             self,
@@ -217,7 +213,7 @@ class ReportsView(QWidget):
         )
         self.csv_button.clicked.connect(self.choose_csv)
         row.addWidget(self.csv_button)
-        self.docx_button = _button(
+        self.docx_button = named_button(
             "Save Word report…", "reportsDocxButton", self, "The figures and charts as .docx"
         )
         self.docx_button.clicked.connect(self.choose_docx)
