@@ -28,8 +28,10 @@ from noteapp.services.exports import ExportService
 from noteapp.services.finder import SearchService
 from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
 from noteapp.services.goal_library import GoalLibrary
+from noteapp.services.instruments import InstrumentService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
+from noteapp.services.outcomes import OutcomeService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
@@ -138,6 +140,8 @@ class Workspace:
     # What the user should know about the vault just opened (an older copy, an upgrade):
     # the CLI prints these on stderr, the app shows them as banners.
     warnings: list[VaultWarning] = field(default_factory=list)
+    instruments: InstrumentService
+    outcomes: OutcomeService
 
     @classmethod
     def build(
@@ -190,8 +194,9 @@ class Workspace:
         safety_plans = SafetyPlanService(
             vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
         )
+        instruments = InstrumentService(vault=vault, audit=audit, clock=clock)
         measures = MeasureService(
-            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes
+            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes, catalog=instruments
         )
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
@@ -242,6 +247,14 @@ class Workspace:
             measures=measures,
             safety_plans=safety_plans,
             damage=damage,
+            instruments=instruments,
+            outcomes=OutcomeService(
+                clients=clients,
+                measures=measures,
+                audit=audit,
+                clock=clock,
+                paper=settings.paper_size,
+            ),
         )
 
     # --- lifecycle ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.plan_tab import PlanTab
+from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
@@ -341,11 +342,20 @@ def build_main_view(
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
     review = ReviewView(ws)
+    reports = ReportsView(
+        report=ws.outcomes.report,
+        charts=ws.outcomes.charts,
+        outcomes=lambda: [(o.id, o.name) for o, _value in ws.outcomes.outcomes()],
+        save_csv=ws.outcomes.write_csv,
+        save_docx=ws.outcomes.write_docx,
+        today=today,
+    )
     view = MainView(
         [
             ("dashboard", "Dashboard", dashboard),
             ("clients", "Clients", clients),
             ("review", "Review", review),
+            ("reports", "Reports", reports),
             ("settings", "Settings", settings),
         ],
         banners=banners,
@@ -406,4 +416,5 @@ def build_main_view(
     view.dashboard = dashboard  # type: ignore[attr-defined]
     view.settings = settings  # type: ignore[attr-defined]
     view.review = review  # type: ignore[attr-defined]
+    view.reports = reports  # type: ignore[attr-defined]
     return view
