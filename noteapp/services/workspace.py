@@ -137,11 +137,11 @@ class Workspace:
     measures: MeasureService
     safety_plans: SafetyPlanService
     damage: DamageReport
+    instruments: InstrumentService
+    outcomes: OutcomeService
     # What the user should know about the vault just opened (an older copy, an upgrade):
     # the CLI prints these on stderr, the app shows them as banners.
     warnings: list[VaultWarning] = field(default_factory=list)
-    instruments: InstrumentService
-    outcomes: OutcomeService
 
     @classmethod
     def build(
