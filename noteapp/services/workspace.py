@@ -25,7 +25,6 @@ from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
 from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
-from noteapp.services.finder import SearchService
 from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
 from noteapp.services.goal_library import GoalLibrary
 from noteapp.services.instruments import InstrumentService
@@ -38,6 +37,7 @@ from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
 from noteapp.services.review import ReviewService
 from noteapp.services.safety_plans import SafetyPlanService
+from noteapp.services.search import SearchService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
