@@ -66,8 +66,8 @@ def build_note_vault(path: Path, records: int, *, seed: int = 11) -> dict[str, f
 
 
 def build_small_workspace(path: Path, home: Path) -> None:
+    from noteapp.demo import fill_demo
     from noteapp.domain.clock import SystemClock
-    from noteapp.services.demo import fill_demo
     from noteapp.services.paths import AppPaths
     from noteapp.services.workspace import Workspace
 

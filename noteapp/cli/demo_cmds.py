@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
     from noteapp.services.workspace import Workspace
 
     if not 0 <= args.clients <= 10_000:

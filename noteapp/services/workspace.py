@@ -46,6 +46,9 @@ from noteapp.vault import keychain, migrate
 from noteapp.vault.migrate import UpgradeReport
 from noteapp.vault.store import Vault
 
+# The front ends name key-derivation settings without importing crypto.
+KdfParams = Argon2Params
+
 MIN_PASSPHRASE_LENGTH = 8
 
 

@@ -17,11 +17,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
+from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clock import Clock, SystemClock
 from noteapp.domain.errors import NoteappError
 from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
-from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
 from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog

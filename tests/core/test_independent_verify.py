@@ -19,7 +19,7 @@ import pytest
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from noteapp.services.demo import fill_demo
+from noteapp.demo import fill_demo
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE

@@ -245,8 +245,8 @@ def test_same_day_measures_show_in_the_note(workspace: Workspace, client_id: str
 
 
 def test_demo_gives_a_plausible_history_with_flags(tmp_path: Path) -> None:
+    from noteapp.demo import create_demo_vault
     from noteapp.domain.clock import FakeClock
-    from noteapp.services.demo import create_demo_vault
     from noteapp.services.paths import AppPaths
     from tests.conftest import FAST_KDF
 

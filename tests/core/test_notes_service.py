@@ -220,7 +220,7 @@ def test_delete_draft_and_unknown_note(ws: Workspace, client_id: str) -> None:
 
 
 def test_demo_writes_notes_that_pass_the_checklist(ws: Workspace) -> None:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     fill_demo(ws, clients=4, notes=30)
     notes = list(ws.notes.all())

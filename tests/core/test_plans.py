@@ -580,7 +580,7 @@ def test_the_documented_full_example_imports_and_signs(ws: Workspace, client_id:
 
 
 def test_demo_plans_are_signed_and_notes_rated(workspace: Workspace) -> None:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     ids = fill_demo(workspace, clients=12, passphrase=PASSPHRASE)
     with_plan = [i for i in ids if workspace.plans.latest(i) is not None]
@@ -606,7 +606,7 @@ def test_demo_plans_are_signed_and_notes_rated(workspace: Workspace) -> None:
 
 
 def test_demo_without_passphrase_leaves_plans_as_drafts(workspace: Workspace) -> None:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     ids = fill_demo(workspace, clients=6)
     plans = [p for i in ids for p in workspace.plans.versions(i)]

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from noteapp.demo import fill_demo
 from noteapp.domain.measures import MeasureMode
 from noteapp.domain.notes import (
     NoteStatus,
@@ -21,7 +22,6 @@ from noteapp.domain.notes import (
     note_to_dict,
     risk_assessment_to_dict,
 )
-from noteapp.services.demo import fill_demo
 from noteapp.services.notes import NOTE_KIND
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog

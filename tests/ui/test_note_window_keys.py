@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus, RiskScreen, ScreenResult
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.note_window import NoteWindow

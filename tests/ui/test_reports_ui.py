@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from PySide6.QtWidgets import QComboBox, QDateEdit, QPushButton, QTableWidget
 
-from noteapp.services.demo import fill_demo
+from noteapp.demo import fill_demo
 from noteapp.ui.views.reports_view import ReportsView, theme_from
 
 

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from noteapp.demo import fill_demo
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.services.paths import AppPaths
 from noteapp.services.verification import Status
 from noteapp.services.workspace import Workspace

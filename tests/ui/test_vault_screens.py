@@ -7,7 +7,7 @@ import stat
 
 from PySide6.QtCore import Qt
 
-from noteapp.services.demo import DEMO_PASSPHRASE
+from noteapp.demo import DEMO_PASSPHRASE
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
 from noteapp.ui.views.create_vault_view import CreateVaultView
 from noteapp.ui.views.main_view import MainView

@@ -20,6 +20,7 @@ import random
 from dataclasses import replace
 from datetime import date, time, timedelta
 
+from noteapp.demo.text import fields_for, passive_ideation
 from noteapp.domain.clients import Client
 from noteapp.domain.notes import (
     Modality,
@@ -28,7 +29,6 @@ from noteapp.domain.notes import (
     ScreenResult,
     SessionInfo,
 )
-from noteapp.services.demo_text import fields_for, passive_ideation
 from noteapp.services.workspace import Workspace
 
 _INTERVENTIONS = [

@@ -10,13 +10,12 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from noteapp.crypto import Argon2Params
 from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
 from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Note
 from noteapp.services.paths import AppPaths
 from noteapp.services.signing import SigningService
-from noteapp.services.workspace import Workspace, verify_passphrase
+from noteapp.services.workspace import KdfParams, Workspace, verify_passphrase
 
 _FIRST = [
     "Jordan",
@@ -182,7 +181,7 @@ def create_demo_vault(
     clients: int = 12,
     paths: AppPaths | None = None,
     clock: Clock | None = None,
-    params: Argon2Params | None = None,
+    params: KdfParams | None = None,
 ) -> Workspace:
     """A new vault full of synthetic data, unlocked, with DEMO_PASSPHRASE."""
     ws, _recovery = Workspace.create(path, DEMO_PASSPHRASE, params=params, clock=clock, paths=paths)
@@ -198,10 +197,10 @@ def fill_demo(
     in the notes, measures, and safety plans. With the vault's passphrase, notes older than
     a week are signed, as a real caseload's would be — each on its own day of service, a
     little after the session ended. Returns the new client ids."""
-    from noteapp.services.demo_measures import DEMO_OVERRIDE_REASON, add_demo_measures
-    from noteapp.services.demo_notes import add_demo_notes
-    from noteapp.services.demo_plans import add_demo_plans
-    from noteapp.services.demo_safety import add_demo_safety_plans
+    from noteapp.demo.measures import DEMO_OVERRIDE_REASON, add_demo_measures
+    from noteapp.demo.notes import add_demo_notes
+    from noteapp.demo.plans import add_demo_plans
+    from noteapp.demo.safety import add_demo_safety_plans
 
     ensure_demo_profile(ws)
     count = 6 * clients if notes is None else notes
