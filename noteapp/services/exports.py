@@ -37,12 +37,12 @@ from noteapp.services.notes import PSYCHOTHERAPY_KIND, NoteService
 from noteapp.services.paper import system_paper_size
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
-from noteapp.services.safety_render import client_copy
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.signing.manifest import contents
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import Proof, proof_to_bytes
+from noteapp.templates.safety_document import client_copy
 
 MIN_EXPORT_PASSWORD = 8
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -37,9 +37,9 @@ from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.plan_import import plan_from_json
-from noteapp.services.plan_render import render_plan
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService, client_block
+from noteapp.templates.plan_document import render_plan
 from noteapp.vault.store import Vault
 
 KIND = "plan"

@@ -37,9 +37,9 @@ from noteapp.domain.safety_plan import (
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
-from noteapp.services.safety_render import client_copy, render_safety_plan
 from noteapp.services.signing import SigningService, client_block
 from noteapp.services.tracked import TrackedRecord
+from noteapp.templates.safety_document import client_copy, render_safety_plan
 from noteapp.vault.store import Vault
 
 KIND = "safety_plan"
