@@ -20,6 +20,7 @@ from noteapp.domain.document import Document, document_to_dict
 from noteapp.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from noteapp.domain.ids import new_id
 from noteapp.domain.notes import Note, NoteStatus
+from noteapp.domain.plan_validation import plan_from_json
 from noteapp.domain.plans import (
     AckMethod,
     Acknowledgement,
@@ -36,7 +37,6 @@ from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
-from noteapp.services.plan_import import plan_from_json
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService, client_block
 from noteapp.templates.plan_document import render_plan
