@@ -15,7 +15,7 @@ from noteapp.export import encrypt_docx, write_docx
 from noteapp.services.audit import AuditService
 from noteapp.services.exports import sealed_job
 from noteapp.services.paper import system_paper_size
-from noteapp.services.signing import SigningService, author_block
+from noteapp.services.signing import SigningService
 from noteapp.services.trust import (
     TrustWarning,
     review_refusal,
@@ -23,6 +23,7 @@ from noteapp.services.trust import (
     trust_warnings,
 )
 from noteapp.services.verification import VerificationReport, verify_docx
+from noteapp.signing.payloads import author_block
 from noteapp.signing.proof import NoteProof, check_note_proof
 
 

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from noteapp.domain.clock import Clock
-from noteapp.domain.document import Document, document_to_dict
+from noteapp.domain.document import Document
 from noteapp.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from noteapp.domain.ids import new_id
 from noteapp.domain.safety_plan import (
@@ -37,8 +37,9 @@ from noteapp.domain.safety_plan import (
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
-from noteapp.services.signing import SigningService, client_block
+from noteapp.services.signing import SigningService
 from noteapp.services.tracked import TrackedRecord
+from noteapp.signing.payloads import record_payload
 from noteapp.templates.safety_document import client_copy, render_safety_plan
 from noteapp.vault.store import Vault
 
@@ -254,14 +255,15 @@ class SafetyPlanService:
         today = self._clock.now().date()
         signed = replace(plan, status=SafetyPlanStatus.SIGNED, signed_on=today)
         document = render_safety_plan(signed, client)
-        payload = {
-            "client": client_block(client),
-            "template": {"id": "safety-plan", "version": plan.version, "name": "Safety plan"},
-            "session": {"date": today.isoformat()},
-            "safety_plan": safety_plan_to_dict(signed),
-            "document": document_to_dict(document),
-            "attestation": ATTESTATION,
-        }
+        payload = record_payload(
+            client=client,
+            template=("safety-plan", plan.version, "Safety plan"),
+            on=today,
+            key="safety_plan",
+            record=safety_plan_to_dict(signed),
+            document=document,
+            attestation=ATTESTATION,
+        )
         item = self._signing.sign_document(
             plan.id,
             item_type=ItemType.SAFETY_PLAN,
