@@ -151,12 +151,13 @@ class ClientService:
             raise InvalidInputError("A client code or id to import is already used.")
         with self._vault.transaction():
             for client in clients:
-                self._vault.put(KIND, client.id, client_to_dict(client))
+                self._vault.put(KIND, client.id, client_to_dict(client), expected_version=0)
                 self._audit.record(
                     "create", kind=KIND, record_id=client.id, detail={"import": source}
                 )
         for client in clients:
             self._clients[client.id] = client
+            self._versions[client.id] = 1
             self._notify(client)
 
     def update(self, client_id: str, **changes: Any) -> Client:

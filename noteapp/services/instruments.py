@@ -83,12 +83,14 @@ class InstrumentService:
 
     def reload(self) -> None:
         self._current, self._versions, self._added_at = {}, {}, {}
+        self._record_versions: dict[str, int] = {}  # the stored version each update names
         self.problems = []
         if self._vault is None:
             return
         result = self._vault.load_kind(KIND)
         self.problems = list(result.failures)
         for record in result.records:
+            self._record_versions[record.id] = record.version
             try:
                 history = self._vault.history(KIND, record.id)
             except RecordIntegrityError as exc:
@@ -137,10 +139,16 @@ class InstrumentService:
                 "the version they were given with)."
             )
         with self._vault.transaction():
-            self._vault.put(KIND, inst.id, {"definition": definition, "added_at": added_at})
+            version = self._vault.put(
+                KIND,
+                inst.id,
+                {"definition": definition, "added_at": added_at},
+                expected_version=self._record_versions.get(inst.id, 0),
+            )
             self._audit.record(
                 "instrument-add", kind=KIND, record_id=inst.id, detail={"version": inst.version}
             )
+        self._record_versions[inst.id] = version
         self._versions[inst.key] = inst
         self._added_at[inst.key] = added_at
         self._current[inst.id] = inst
