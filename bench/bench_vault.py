@@ -75,7 +75,7 @@ def build_small_workspace(path: Path, home: Path) -> None:
         path, PASSPHRASE, params=FAST_KDF, clock=SystemClock(), paths=AppPaths(home, home)
     )
     fill_demo(ws, clients=12)
-    ws.vault.close()
+    ws._vault.close()
 
 
 # --- children (each runs in a fresh interpreter) ------------------------------------------

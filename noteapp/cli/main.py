@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 import traceback
 from types import ModuleType
@@ -184,11 +183,6 @@ def main(argv: list[str]) -> int:
         # The reader of our output went away (e.g. `| head`); not an error of ours.
         _silence_stdout()
         return EXIT_OK
-    except sqlite3.DatabaseError as exc:
-        if _debug():
-            traceback.print_exc()
-        _report(_database_error_text(exc))
-        return EXIT_VAULT
     except OSError as exc:
         if _debug():
             traceback.print_exc()
@@ -203,22 +197,6 @@ def main(argv: list[str]) -> int:
             "Set NOTEAPP_DEBUG=1 to see the details."
         )
         return EXIT_USAGE
-
-
-def _database_error_text(exc: sqlite3.DatabaseError) -> str:
-    """Name the real cause: only damage is a reason to restore from a backup."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code in (sqlite3.SQLITE_FULL,):
-        return "The disk is full: nothing was saved. Free some space and try again."
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return (
-            f"the vault file could not be read ({type(exc).__name__}): it is damaged. "
-            "Restore it from a backup."
-        )
-    return (
-        f"the vault file could not be read or written ({type(exc).__name__}: "
-        f"{common.one_line(str(exc))[:80]}); nothing further was saved."
-    )
 
 
 def _silence_stdout() -> None:

@@ -438,10 +438,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_library(args: argparse.Namespace) -> int:
-    from noteapp.services.goal_library import GoalLibrary, group_to_dict
+    from noteapp.services.goal_library import group_to_dict
 
     with common.unlocked(args) as ws:
-        library = GoalLibrary(ws.vault)
+        library = ws.goal_library
         groups = [library.group(args.group)] if args.group else library.groups()
     if args.json:
         common.emit_json([group_to_dict(g) for g in groups])

@@ -108,7 +108,7 @@ def add_demo_measures(
         ),
         "",
     )
-    with ws.vault.transaction():
+    with ws.transaction():
         for cid in client_ids:
             client = ws.clients.get(cid)
             notes = ws.notes.list(client_id=cid, include_psychotherapy=False)

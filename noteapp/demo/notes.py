@@ -204,7 +204,7 @@ def add_demo_notes(
     ]
     _cover_every_template(plans, rng)
     ids: list[str] = []
-    with ws.vault.transaction():
+    with ws.transaction():
         for client, templates in zip(clients, plans, strict=True):
             if not templates:
                 continue  # fewer notes than clients: this one has none

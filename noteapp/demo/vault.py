@@ -14,8 +14,7 @@ from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
 from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Note
 from noteapp.services.paths import AppPaths
-from noteapp.services.signing import SigningService
-from noteapp.services.workspace import KdfParams, Workspace, verify_passphrase
+from noteapp.services.workspace import KdfParams, Workspace
 
 _FIRST = [
     "Jordan",
@@ -120,7 +119,7 @@ def add_demo_clients(
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     today = ws.clock.now().date()
     ids: list[str] = []
-    with ws.vault.transaction():
+    with ws.transaction():
         for i in range(count):
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             dob = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
@@ -256,21 +255,12 @@ def sign_on_their_day(
     keeps the real time at which the demo did it."""
     if not notes:
         return
-    verify_passphrase(ws.vault, passphrase)
+    ws.check_passphrase(passphrase)
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     clock = _SigningClock(ws.clock)
-    signer = SigningService(
-        vault=ws.vault,
-        audit=ws.audit,
-        notes=ws.notes,
-        clients=ws.clients,
-        profile=ws.profile,
-        settings=ws.settings,
-        clock=clock,
-        check_passphrase=lambda _p: None,  # checked once above
-    )
+    signer = ws.signer_with_clock(clock)  # the passphrase was checked once above
     now = ws.clock.now()
-    with ws.vault.transaction():
+    with ws.transaction():
         for note in sorted(notes, key=lambda n: (n.session.date, n.session.end or time(17))):
             ended = datetime.combine(note.session.date, note.session.end or time(17))
             at = ended.astimezone(UTC) + timedelta(minutes=rng.randint(15, 180))

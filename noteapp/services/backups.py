@@ -53,7 +53,7 @@ class BackupService:
         self._settings = settings
         self._clock = clock
         self._default_dir = default_dir
-        self._changes_at_last_backup = vault.connection.total_changes
+        self._changes_at_last_backup = vault.change_count
         self._migrated_from: Path | None = None
         # The records known to be damaged now (the workspace wires in its damage report):
         # each snapshot's manifest keeps them, so rotation keeps a copy from before.
@@ -61,7 +61,7 @@ class BackupService:
 
     def mark_clean(self) -> None:
         """Nothing to back up as of now (e.g. only the unlock was recorded)."""
-        self._changes_at_last_backup = self._vault.connection.total_changes
+        self._changes_at_last_backup = self._vault.change_count
 
     @property
     def base_directory(self) -> Path:
@@ -81,7 +81,7 @@ class BackupService:
         if dest is not None and Path(dest).exists():
             raise VaultExistsError("A file already exists there; choose another name.")
         if dest is not None:
-            backup.write_snapshot(self._vault.connection, Path(dest))
+            self._vault.write_snapshot(Path(dest))
             self._recorded(reason)
             return Path(dest)
         self._migrate()
@@ -102,7 +102,7 @@ class BackupService:
     def _snapshot_into(self, folder: Path, prefix: str, reason: str) -> Path:
         now = self._clock.now()
         target = snapshots.unique_path(folder, prefix, now)
-        backup.write_snapshot(self._vault.connection, target)
+        self._vault.write_snapshot(target)
         damaged = tuple(dict.fromkeys(self.damaged_records()))
         manifest = snapshots.Manifest(self._vault.vault_id, now, reason, damaged)
         snapshots.write_manifest(target, manifest)
@@ -112,7 +112,7 @@ class BackupService:
     def _recorded(self, reason: str) -> None:
         # Recorded once the snapshot exists; that entry alone is no reason for another backup.
         self._audit.record("backup", detail={"reason": reason})
-        self._changes_at_last_backup = self._vault.connection.total_changes
+        self._changes_at_last_backup = self._vault.change_count
 
     def _prune_pre_delete(self) -> None:
         days = self._settings.get().delete_backup_days
@@ -131,7 +131,7 @@ class BackupService:
         """Called on lock and close: a snapshot when anything changed since the last one."""
         if not self._settings.get().auto_backup:
             return None
-        if self._vault.connection.total_changes == self._changes_at_last_backup:
+        if self._vault.change_count == self._changes_at_last_backup:
             return None
         return self.backup_now(reason="automatic")
 
@@ -156,8 +156,7 @@ class BackupService:
     def before_damage(self, refs: Sequence[RecordRef]) -> dict[RecordRef, SnapshotInfo | None]:
         """For each damaged record, the newest snapshot that holds another copy of it (taken
         before the damage appeared), or None when no snapshot does."""
-        conn = self._vault.connection
-        wanted = {ref: snapshots.newest_blob(conn, ref) for ref in dict.fromkeys(refs)}
+        wanted = {ref: self._vault.stored_blob(*ref) for ref in dict.fromkeys(refs)}
         found: dict[RecordRef, SnapshotInfo | None] = dict.fromkeys(wanted)
         for info in self.all_snapshots():
             open_refs = {r: b for r, b in wanted.items() if found[r] is None}

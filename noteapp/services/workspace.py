@@ -6,7 +6,8 @@ through the `Workspace` they get back. Locking drops the keys and every decrypte
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,7 +120,8 @@ def check_new_passphrase(passphrase: str) -> None:
 
 @dataclass
 class Workspace:
-    vault: Vault
+    # Private: the front ends reach records only through the services (ARCHITECTURE.md).
+    _vault: Vault
     clock: Clock
     paths: AppPaths
     audit: AuditService
@@ -218,7 +220,7 @@ class Workspace:
         backups.damaged_records = damage.refs
         clients.damaged_codes = damage.damaged_client_codes
         return cls(
-            vault=vault,
+            _vault=vault,
             clock=clock,
             paths=paths,
             audit=audit,
@@ -387,12 +389,50 @@ class Workspace:
     def close(self) -> None:
         """Back up if anything changed, drop the keys and release the vault."""
         try:
-            if self.vault.is_unlocked:
+            if self._vault.is_unlocked:
                 self.backups.auto_backup_if_changed()
-                SeenGenerations.of(self.paths).remember(self.vault.vault_id, self.vault.generation)
+                SeenGenerations.of(self.paths).remember(
+                    self._vault.vault_id, self._vault.generation
+                )
         finally:
             self.search.clear()
-            self.vault.close()
+            self._vault.close()
+
+    # --- the vault, as the front ends may see it -------------------------------------
+
+    @property
+    def vault_path(self) -> Path:
+        """Where this vault's file is (for messages, backups and the settings page)."""
+        return self._vault.path
+
+    @property
+    def vault_id(self) -> str:
+        return self._vault.vault_id
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Many service calls saved together, or not at all (bulk work such as the demo)."""
+        with self._vault.transaction():
+            yield
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raises WrongSecretError unless this is the vault's passphrase."""
+        verify_passphrase(self._vault, passphrase)
+
+    def signer_with_clock(self, clock: Clock) -> SigningService:
+        """A signing service whose signatures carry `clock`'s time: for synthetic data only
+        (the demo signs its older notes on their day of service). The passphrase is checked
+        by the caller, once."""
+        return SigningService(
+            vault=self._vault,
+            audit=self.audit,
+            notes=self.notes,
+            clients=self.clients,
+            profile=self.profile,
+            settings=self.settings,
+            clock=clock,
+            check_passphrase=lambda _p: None,
+        )
 
     # --- secrets -----------------------------------------------------------------------
 
@@ -401,19 +441,19 @@ class Workspace:
     ) -> None:
         """Re-wraps the data key; the current passphrase is checked first."""
         check_new_passphrase(new)
-        probe = self.vault.header.slot("passphrase")
+        probe = self._vault.header.slot("passphrase")
         if probe is None:
             raise WrongSecretError("This vault has no passphrase slot.")
         from noteapp.vault import keyslots
 
-        crypto.wipe(keyslots.open_passphrase_slot(probe, self.vault.vault_id, current))
+        crypto.wipe(keyslots.open_passphrase_slot(probe, self._vault.vault_id, current))
         self.set_passphrase(new, params=params or probe.kdf)
 
     def set_passphrase(self, new: str, *, params: Argon2Params | None = None) -> None:
         """Used after unlocking with the recovery key."""
         check_new_passphrase(new)
-        with self.vault.transaction():
-            self.vault.change_passphrase(new, params=params or crypto.calibrate_argon2())
+        with self._vault.transaction():
+            self._vault.change_passphrase(new, params=params or crypto.calibrate_argon2())
             self.audit.record("passphrase-change")
 
     def keychain_status(self) -> keychain.KeychainStatus:
@@ -425,15 +465,15 @@ class Workspace:
                 "This computer has no secure keychain that noteapp can use."
             )
         device_key = crypto.random_bytes(crypto.KEY_BYTES)
-        keychain.store_device_key(self.vault.vault_id, device_key)
-        self.vault.set_device_key(device_key)
+        keychain.store_device_key(self._vault.vault_id, device_key)
+        self._vault.set_device_key(device_key)
         self.audit.record("keychain-remember")
 
     def forget_on_device(self) -> None:
-        keychain.delete_device_key(self.vault.vault_id)
-        self.vault.set_device_key(None)
+        keychain.delete_device_key(self._vault.vault_id)
+        self._vault.set_device_key(None)
         self.audit.record("keychain-forget")
 
     @property
     def remembered_on_device(self) -> bool:
-        return self.vault.header.slot("keychain") is not None
+        return self._vault.header.slot("keychain") is not None

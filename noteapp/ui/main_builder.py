@@ -289,7 +289,7 @@ def build_main_view(
 
     profile_page = SettingsProfilePage(ws.profile)
     backups_page = SettingsBackupsPage(
-        ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
+        ws.backups, ws.settings, vault_path=ws.vault_path, on_restore=on_restore
     )
     settings = SettingsView(
         [

@@ -406,6 +406,26 @@ class VaultFile:
         """For the audit log and backups in this package only."""
         return self._conn
 
+    @property
+    def change_count(self) -> int:
+        """How many rows this session has written: lets a backup tell whether anything
+        changed since the last one."""
+        return self._conn.total_changes
+
+    def write_snapshot(self, dest: Path) -> None:
+        """A consistent encrypted copy of the whole file at `dest` (SQLite's backup API)."""
+        from noteapp.vault import backup
+
+        with files.named_storage_errors(Path(dest)):
+            backup.write_snapshot(self._conn, Path(dest))
+
+    def stored_blob(self, kind: str, record_id: str) -> bytes | None:
+        """The encrypted bytes of a record's newest version, read without the key (to find
+        which backup holds another copy of a damaged record)."""
+        from noteapp.vault import snapshots
+
+        return snapshots.newest_blob(self._conn, (kind, record_id))
+
     # --- what is current (format 2) ----------------------------------------------------
 
     def _element(self, kind: str, record_id: str, version: int, tag: bytes) -> int:

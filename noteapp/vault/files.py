@@ -10,6 +10,7 @@ file that noteapp removes next time) or a complete vault.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import shutil
 import sqlite3
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from noteapp.domain.errors import (
     DiskFullError,
@@ -58,7 +60,15 @@ def storage_error(exc: BaseException, where: Path | None = None) -> NoteappError
             if _nearly_full(where):
                 return DiskFullError(DISK_FULL_MESSAGE)
             return StorageError(DISK_ERROR_MESSAGE)
-        return None
+        # Damage is the one cause for which restoring a backup is the remedy.
+        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or (
+            isinstance(exc, sqlite3.DatabaseError)
+            and ("malformed" in text or "not a database" in text or "no such table" in text)
+        ):
+            return VaultCorruptError(DAMAGED_MESSAGE)
+        # Anything else SQLite reports (a read-only file system, a lock it could not take…)
+        # is a storage failure with nothing saved, never a reason to restore.
+        return StorageError(DISK_ERROR_MESSAGE)
     if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
         return DiskFullError(DISK_FULL_MESSAGE)
     return None
@@ -72,6 +82,35 @@ def _nearly_full(where: Path | None) -> bool:
         return shutil.disk_usage(folder).free < _NEARLY_FULL_BYTES
     except OSError:
         return False
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_S = TypeVar("_S", bound="_HasPath")
+
+
+class _HasPath(Protocol):
+    @property
+    def real_path(self) -> Path: ...
+
+
+def reads_storage(
+    method: Callable[Concatenate[_S, _P], _R],
+) -> Callable[Concatenate[_S, _P], _R]:
+    """Decorate a method of the vault that reads SQLite: whatever SQLite raises becomes a
+    typed error with a plain sentence (damage, a full disk, a disk error), so no layer above
+    the vault ever sees, or has to catch, an sqlite3 exception."""
+
+    def wrapper(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            mapped = storage_error(exc, self.real_path)
+            assert mapped is not None  # every sqlite3 error has a sentence
+            raise mapped from exc
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
 
 
 @contextmanager

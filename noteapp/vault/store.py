@@ -19,6 +19,7 @@ from noteapp.domain.errors import (
     NotFoundError,
     RecordIntegrityError,
 )
+from noteapp.vault import files
 from noteapp.vault.container import COMPARTMENT_PREFIXES, VaultFile
 from noteapp.vault.format import TAG_BYTES, record_ad, record_ad_v2
 from noteapp.vault.reading import DecodeBatch, check_chain, damaged_error
@@ -191,6 +192,7 @@ class Vault(VaultFile):
                 return damaged_error(kind, record_id, version, holds=other_id)
         return damaged_error(kind, record_id, version)
 
+    @files.reads_storage
     def get(self, kind: str, record_id: str) -> StoredRecord:
         """The latest version; NotFoundError if none; RecordIntegrityError if damaged."""
         self._key()
@@ -205,12 +207,14 @@ class Vault(VaultFile):
         version, prev_tag, tag, blob = row
         return self._decrypt(kind, record_id, version, blob, prev_tag, tag)
 
+    @files.reads_storage
     def exists(self, kind: str, record_id: str) -> bool:
         row = self._conn.execute(
             "SELECT 1 FROM records WHERE kind=? AND id=? LIMIT 1", (kind, record_id)
         ).fetchone()
         return row is not None
 
+    @files.reads_storage
     def history(self, kind: str, record_id: str) -> list[StoredRecord]:
         """Every version, oldest first. Damaged versions raise (history must be complete),
         and so does a history with a version taken out (format 2: versions are a chain)."""
@@ -225,6 +229,7 @@ class Vault(VaultFile):
             check_chain(kind, record_id, [(v, latest, p, t) for v, latest, p, t, _b in rows])
         return [self._decrypt(kind, record_id, v, b, p, t) for v, _latest, p, t, b in rows]
 
+    @files.reads_storage
     def load_kind(self, kind: str) -> LoadResult:
         """The latest version of every record of a kind, in write order."""
         self._key()
@@ -245,9 +250,11 @@ class Vault(VaultFile):
         records, failures = batch.finish()
         return LoadResult([StoredRecord(kind, i, v, d) for i, v, d in records], failures)
 
+    @files.reads_storage
     def kinds(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT kind FROM records")]
 
+    @files.reads_storage
     def count(self, kind: str | None = None) -> int:
         if kind is None:
             return int(
@@ -270,6 +277,7 @@ class Vault(VaultFile):
                 self._state = self._state.replacing(kind, old, None)
         return cur.rowcount
 
+    @files.reads_storage
     def verify_all(self) -> list[RecordIntegrityError]:
         """Decrypt every version of every record; the failures (used to verify backups).
 
@@ -300,6 +308,7 @@ class Vault(VaultFile):
                 failures.append(err)
         return failures
 
+    @files.reads_storage
     def open_version(
         self, kind: str, record_id: str, version: int, blob: object, prev_tag: object, tag: object
     ) -> bytes:

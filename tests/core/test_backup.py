@@ -384,7 +384,7 @@ def test_automatic_backups_rotate(tmp_path: Path, clock: FakeClock, paths: AppPa
         ws.settings.update(backup_keep=3)
         made = []
         for i in range(5):
-            ws.vault.put("contact", f"c{i}", {"i": i})
+            ws._vault.put("contact", f"c{i}", {"i": i})
             clock.advance(60)
             made.append(ws.backups.backup_now())
         made.append(ws.backups.backup_now())  # same second: gets a -1 suffix, not overwritten
@@ -415,7 +415,7 @@ def test_unlock_and_close_without_changes_makes_no_backup(
     assert len(ws.backups.snapshots()) == 1
     clock.advance(60)
     ws = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
-    ws.vault.put("contact", "c1", {"x": 1})
+    ws._vault.put("contact", "c1", {"x": 1})
     ws.close()
     assert len(ws.backups.snapshots()) == 2
 
@@ -433,14 +433,14 @@ def test_auto_backup_only_when_something_changed(
         assert ws.backups.auto_backup_if_changed() is None
         assert ws.backups.auto_backup_if_changed() is None
         clock.advance(60)
-        ws.vault.put("contact", "c1", {"x": 1})
+        ws._vault.put("contact", "c1", {"x": 1})
         second = ws.backups.auto_backup_if_changed()
         assert second is not None
         assert second != first
         assert ws.backups.auto_backup_if_changed() is None
         assert len(ws.backups.snapshots()) == 2
         ws.settings.update(auto_backup=False)
-        ws.vault.put("contact", "c2", {"x": 1})
+        ws._vault.put("contact", "c2", {"x": 1})
         assert ws.backups.auto_backup_if_changed() is None
         assert len(ws.backups.snapshots()) == 2
     finally:

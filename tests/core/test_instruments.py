@@ -314,7 +314,7 @@ def test_versions_scores_keep_theirs_and_the_vault_carries_them(
     audit = [e for e in ws.audit.entries() if e.action == "instrument-add"]
     assert [e.detail for e in audit] == [{"version": 1}, {"version": 2}]
     # Reopened, the vault still knows both versions (they travel with the records).
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     again = Workspace.unlock(path, PASSPHRASE)
     try:
@@ -333,4 +333,4 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(ws: Workspace) -> None:
         ws.instruments.add(raw(bad))
     assert "highest possible score is 30" in str(caught.value)
     assert caught.value.problems and ws.instruments.custom() == []
-    assert ws.vault.count("instrument") == 0
+    assert ws._vault.count("instrument") == 0

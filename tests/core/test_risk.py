@@ -401,7 +401,7 @@ def test_an_older_draft_that_contradicts_itself_cannot_be_signed(ws: Workspace) 
     stored["risk_assessment"] = risk_assessment_to_dict(
         dataclasses.replace(COMPLETE, suicidal_ideation=RiskArea(present=False))
     )
-    ws.vault.put("note", note.id, stored, expected_version=note.version)
+    ws._vault.put("note", note.id, stored, expected_version=note.version)
     ws.notes.reload()
     old = ws.notes.get(note.id)
     assert old.risk_assessment is not None

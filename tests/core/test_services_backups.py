@@ -48,10 +48,10 @@ def test_backup_refuses_to_overwrite(workspace: Any, tmp_path: Path) -> None:
         ws.backups.backup_now(dest)
     assert dest.read_bytes() == b"precious"
     with pytest.raises(InvalidInputError):
-        ws.backups.backup_now(ws.vault.path)
+        ws.backups.backup_now(ws._vault.path)
     # The same file under another spelling is still the vault.
     with pytest.raises(InvalidInputError):
-        ws.backups.backup_now(ws.vault.path.parent / "." / ws.vault.path.name)
+        ws.backups.backup_now(ws._vault.path.parent / "." / ws._vault.path.name)
 
 
 def test_automatic_snapshots_rotate(workspace: Any, clock: FakeClock) -> None:
@@ -65,7 +65,7 @@ def test_automatic_snapshots_rotate(workspace: Any, clock: FakeClock) -> None:
     made.append(ws.backups.backup_now())  # same second as the previous one: -1 suffix
     snaps = ws.backups.snapshots()
     assert snaps == list(reversed(made[-3:]))  # newest first
-    assert all(p.parent == ws.paths.default_backup_dir / ws.vault.vault_id for p in snaps)
+    assert all(p.parent == ws.paths.default_backup_dir / ws._vault.vault_id for p in snaps)
     assert not any(p.exists() for p in made[:-3])
     assert made[-1].name.endswith("-1.noteapp")
 
@@ -74,7 +74,7 @@ def test_backup_dir_setting(workspace: Any, tmp_path: Path) -> None:
     ws: Workspace = workspace
     ws.settings.update(backup_dir=str(tmp_path / "my-backups"))
     p = ws.backups.backup_now()
-    assert p.parent == tmp_path / "my-backups" / ws.vault.vault_id
+    assert p.parent == tmp_path / "my-backups" / ws._vault.vault_id
     assert ws.backups.snapshots() == [p]
 
 
@@ -103,7 +103,7 @@ def test_unlock_without_changes_makes_no_snapshot(
     workspace: Any, clock: FakeClock, paths: AppPaths
 ) -> None:
     ws: Workspace = workspace
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     before = ws.backups.snapshots()
     clock.advance(60)
@@ -119,7 +119,7 @@ def test_restore_snapshot_end_to_end(
     ws.clients.add(name="Avery Quimby")
     snap = ws.backups.backup_now(tmp_path / "snap.noteapp")
     ws.clients.add(name="Blair Zeller")
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     clock.advance(3600)
 
@@ -155,7 +155,7 @@ def test_restore_with_wrong_passphrase_changes_nothing(
     ws: Workspace = workspace
     snap = ws.backups.backup_now(tmp_path / "snap.noteapp")
     ws.clients.add(name="Blair Zeller")
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     before = path.read_bytes()
     with pytest.raises(WrongSecretError):
@@ -208,7 +208,7 @@ def test_snapshots_from_the_shared_folder_move_into_their_vaults_folder(
     snaps = ws.backups.snapshots()
 
     assert [p.name for p in snaps] == [legacy.name]
-    assert snaps[0].parent == base / ws.vault.vault_id
+    assert snaps[0].parent == base / ws._vault.vault_id
     assert not legacy.exists()
     assert unreadable.read_bytes() == b"damaged beyond reading"  # left untouched
 
@@ -278,7 +278,7 @@ def test_rotation_keeps_the_last_snapshot_from_before_a_damage(
     ws: Workspace = workspace
     ws.settings.update(backup_keep=3)
     target = ws.clients.add(name="Avery Quimby")
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     (before,) = ws.backups.all_snapshots()
     assert before.status == "clean"

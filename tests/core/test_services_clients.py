@@ -22,7 +22,7 @@ TODAY = date(2026, 1, 5)  # FakeClock's default start
 
 
 def _reopen(ws: Workspace, clock: FakeClock, paths: AppPaths) -> Workspace:
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     return Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
 
@@ -209,7 +209,7 @@ def test_delete_requires_the_code_and_backs_up_first(workspace: Any) -> None:
     ws.clients.delete(c.id, confirm_code=" q-1 ")
     with pytest.raises(NotFoundError):
         ws.clients.get(c.id)
-    assert not ws.vault.exists("client", c.id)
+    assert not ws._vault.exists("client", c.id)
     assert [x.id for x in ws.clients.list()] == [keep.id]
 
     # The way back is kept apart from rotation (see test_services_backups.py).
@@ -273,7 +273,7 @@ def test_clients_survive_close_and_unlock(
 def test_no_plaintext_in_vault_file(workspace: Any) -> None:
     ws: Workspace = workspace
     ws.clients.add(name="Avery Quimbyson", preferred_name="Birdiesong")
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     raw = path.read_bytes() + b"".join(
         p.read_bytes() for p in path.parent.glob(path.name + "-*") if p.is_file()
@@ -303,7 +303,7 @@ def test_damaged_client_is_reported_and_the_rest_load(
 ) -> None:
     ws: Workspace = workspace
     ids = [ws.clients.add(name=f"Client {n}").id for n in range(4)]
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     _flip_byte_in_client(path, ids[1])
 

@@ -178,7 +178,7 @@ def test_signatures_survive_reopening(ws: Workspace) -> None:
 
     note_id = ready_note(ws)
     ws.signing.sign_note(note_id, passphrase=PASSPHRASE)
-    path, paths = ws.vault.path, ws.paths
+    path, paths = ws._vault.path, ws.paths
     ws.close()
     again = W.unlock(path, PASSPHRASE, paths=paths)
     try:

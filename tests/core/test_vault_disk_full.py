@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from noteapp.cli.main import _database_error_text
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.errors import DiskFullError
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from noteapp.vault import files, migrate
+from noteapp.vault.files import storage_error
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.processes import REPO, run_cli
@@ -75,7 +75,7 @@ def test_a_full_disk_in_the_app_leaves_every_record_as_it_was(
     )
     try:
         alpha = ws.clients.add(name="Testperson Alpha")
-        fill_up(ws.vault)
+        fill_up(ws._vault)
         added = []
         with pytest.raises(DiskFullError):
             for n in range(500):  # until the pages left are used up
@@ -86,11 +86,11 @@ def test_a_full_disk_in_the_app_leaves_every_record_as_it_was(
                 ws.clients.update(alpha.id, preferred_name="Al")
         listed = sorted(c.name for c in ws.clients.list())
         assert listed == sorted(["Testperson Alpha", *added])  # nothing half-saved
-        free_space(ws.vault)
+        free_space(ws._vault)
         ws.clients.update(alpha.id, preferred_name="Al")  # the remembered version still holds
         ws.clients.add(name="Testperson Later")
-        ws.vault.close()
-        with Vault.open(ws.vault.path) as again:
+        ws._vault.close()
+        with Vault.open(ws._vault.path) as again:
             again.unlock_with_passphrase(PASSPHRASE)
             stored = sorted(r.data["name"] for r in again.load_kind("client").records)
             assert stored == sorted([*listed, "Testperson Later"])
@@ -98,16 +98,27 @@ def test_a_full_disk_in_the_app_leaves_every_record_as_it_was(
         ws.close()
 
 
-def test_the_cli_names_sqlites_full_error() -> None:
+def test_the_vault_names_every_sqlite_error() -> None:
+    """No layer above the vault sees an sqlite3 exception: each becomes a sentence that names
+    the real cause, and only damage advises restoring a backup."""
+
+    def said(exc: sqlite3.Error) -> str:
+        mapped = storage_error(exc)
+        assert mapped is not None
+        return str(mapped)
+
     full = sqlite3.OperationalError("database or disk is full")
     full.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
-    assert _database_error_text(full) == MESSAGE
+    assert said(full) == MESSAGE
     io = sqlite3.OperationalError("disk I/O error")
     io.sqlite_errorcode = sqlite3.SQLITE_IOERR  # type: ignore[attr-defined]
-    assert "backup" not in _database_error_text(io)
+    assert "backup" not in said(io)
     corrupt = sqlite3.DatabaseError("database disk image is malformed")
     corrupt.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
-    assert "Restore it from a backup" in _database_error_text(corrupt)
+    assert "Restore it from a backup" in said(corrupt)
+    other = sqlite3.OperationalError("attempt to write a readonly database")
+    other.sqlite_errorcode = sqlite3.SQLITE_READONLY  # type: ignore[attr-defined]
+    assert "backup" not in said(other) and "nothing was saved" in said(other)
 
 
 @pytest.fixture

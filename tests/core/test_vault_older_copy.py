@@ -43,7 +43,7 @@ def test_reopening_the_same_file_gives_no_warning(
     ws = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
     try:
         assert ws.warnings == []
-        assert SeenGenerations.of(paths).get(ws.vault.vault_id) == ws.vault.generation
+        assert SeenGenerations.of(paths).get(ws._vault.vault_id) == ws._vault.generation
     finally:
         ws.close()
 

@@ -122,7 +122,7 @@ def two_writers(
     b = Workspace.unlock(link, PASSPHRASE, clock=clock, paths=paths)
     yield a, b
     for ws in (a, b):
-        ws.vault.close()
+        ws._vault.close()
 
 
 def test_a_writer_that_missed_another_ones_save_is_refused(
@@ -136,8 +136,8 @@ def test_a_writer_that_missed_another_ones_save_is_refused(
         a.clients.add(name="Testperson Alpha")  # would have taken the same code, C0001
     assert "another noteapp window or command" in str(info.value)
     assert info.value.exit_code == 2
-    a.vault.close()
-    b.vault.close()
+    a._vault.close()
+    b._vault.close()
     with Vault.open(spellings[0]) as vault:
         vault.unlock_with_passphrase(PASSPHRASE)
         (stored,) = vault.load_kind("client").records
@@ -152,14 +152,14 @@ def test_an_edit_from_a_stale_read_never_reverts_a_saved_one(workspace: Workspac
     update names can tell."""
     ws = workspace
     client = ws.clients.add(name="Testperson Alpha")
-    stale = ClientService(vault=ws.vault, audit=ws.audit, backups=ws.backups, clock=ws.clock)
+    stale = ClientService(vault=ws._vault, audit=ws.audit, backups=ws.backups, clock=ws.clock)
     ws.clients.update(client.id, pronouns="they/them")  # acknowledged
     with pytest.raises(ConcurrentChangeError):
         stale.update(client.id, name="Testperson Renamed")
     with pytest.raises(ConcurrentChangeError):
         stale.discharge(client.id)
-    assert ws.vault.get("client", client.id).data["pronouns"] == "they/them"
-    assert ws.vault.get("client", client.id).data["name"] == "Testperson Alpha"
+    assert ws._vault.get("client", client.id).data["pronouns"] == "they/them"
+    assert ws._vault.get("client", client.id).data["name"] == "Testperson Alpha"
     stale.reload()  # after a reload the edit goes through
     assert stale.update(client.id, name="Testperson Renamed").pronouns == "they/them"
 
@@ -168,7 +168,7 @@ def test_an_edit_from_a_stale_read_never_reverts_a_saved_one(workspace: Workspac
 def test_singleton_records_refuse_a_stale_update(workspace: Workspace, service: str) -> None:
     ws = workspace
     ws.profile.set(name="Dana Synthetic", credentials="LCSW")
-    stale = Workspace.build(ws.vault, paths=ws.paths, clock=ws.clock)
+    stale = Workspace.build(ws._vault, paths=ws.paths, clock=ws.clock)
     if service == "settings":
         stale.settings.get()
         ws.settings.update(backup_keep=5)
@@ -189,7 +189,7 @@ def test_a_profile_change_applies_to_what_is_stored_now(workspace: Workspace) ->
     made meanwhile is kept, not overwritten (the write itself names that version)."""
     ws = workspace
     ws.profile.set(name="Dana Synthetic", credentials="LCSW")
-    stale = Workspace.build(ws.vault, paths=ws.paths, clock=ws.clock)
+    stale = Workspace.build(ws._vault, paths=ws.paths, clock=ws.clock)
     stale.profile.get()
     ws.profile.set(agency_name="Riverbend (synthetic)")
     stale.profile.set(license_number="L-2")

@@ -694,7 +694,7 @@ def test_vault_files_are_owner_only(
     folder = tmp_path / "new-folder"
     path = folder / "vault.noteapp"
     ws, _ = Workspace.create(path, PASSPHRASE, params=FAST_KDF, clock=clock, paths=paths)
-    ws.vault.put("contact", "c1", {"x": 1})
+    ws._vault.put("contact", "c1", {"x": 1})
     assert _mode(folder) == 0o700
     assert _mode(path) == 0o600
     assert _mode(Path(str(path) + ".lock")) == 0o600

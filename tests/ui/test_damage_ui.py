@@ -26,7 +26,7 @@ def test_notes_tab_keeps_a_damaged_note_listed_and_explains_it(qtbot, ws) -> Non
     note = ws.notes.get(complete_draft(ws))
     ws.signing.sign_note(note.id)
     client_id = note.client_id
-    flip_in(ws.vault.connection, "note", note.id)
+    flip_in(ws._vault.connection, "note", note.id)
     ws.notes.reload()
     opened: list[str] = []
     tab = NotesTab(ws, client_id, opened.append)
@@ -48,7 +48,7 @@ def test_notes_tab_keeps_a_damaged_note_listed_and_explains_it(qtbot, ws) -> Non
 
 def test_clients_view_names_damaged_clients(qtbot, ws) -> None:
     damaged = ws.clients.list()[1]
-    flip_in(ws.vault.connection, "client", damaged.id)
+    flip_in(ws._vault.connection, "client", damaged.id)
     ws.clients.reload()
     view = ClientsView(
         ws.clients,
@@ -65,7 +65,7 @@ def test_clients_view_names_damaged_clients(qtbot, ws) -> None:
 
 def test_search_names_what_it_could_not_search(qtbot, ws) -> None:
     note = ws.notes.list()[0]
-    flip_in(ws.vault.connection, "note", note.id)
+    flip_in(ws._vault.connection, "note", note.id)
     ws.notes.reload()
     dialog = SearchDialog(
         ws.search.search,
@@ -88,7 +88,7 @@ def test_chart_missing_a_damaged_record_is_exported_only_on_request(
     note_id = complete_draft(ws)
     ws.signing.sign_note(note_id)
     item = ws.signing.add_correction(note_id, kind="addendum", text="Called to reschedule.")
-    flip_in(ws.vault.connection, "signed_item", item.id)
+    flip_in(ws._vault.connection, "signed_item", item.id)
     ws.signing.reload()
     client_id = ws.notes.get(note_id).client_id
 

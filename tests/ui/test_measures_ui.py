@@ -371,7 +371,7 @@ def test_an_older_draft_that_said_two_things_opens_with_the_safer_answer(qtbot, 
     stored["risk_assessment"] = risk_assessment_to_dict(
         RiskAssessment(suicidal_ideation=RiskArea(present=True, plan=False))  # ... this: yes
     )
-    ws.vault.put(NOTE_KIND, note.id, stored, expected_version=note.version)
+    ws._vault.put(NOTE_KIND, note.id, stored, expected_version=note.version)
     ws.notes.reload()
     assert "risk_consistent" in [i.rule for i in ws.notes.check(ws.notes.get(note.id)).blocking]
 

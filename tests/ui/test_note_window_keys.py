@@ -77,7 +77,7 @@ def _stored_fields(ws, note_id: str) -> dict:
     """The fields of the newest version in the vault file itself (not the cache)."""
     note = ws.notes.get(note_id)
     kind = PSYCHOTHERAPY_KIND if note.psychotherapy else NOTE_KIND
-    return ws.vault.get(kind, note_id).data["fields"]
+    return ws._vault.get(kind, note_id).data["fields"]
 
 
 @pytest.mark.parametrize("template_id", BUILTIN_TEMPLATES)

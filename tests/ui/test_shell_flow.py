@@ -99,7 +99,7 @@ def test_closing_the_window_closes_the_workspace(qtbot, controller):
     ws = controller.ws
     controller.window.close()
     assert controller.ws is None
-    assert not ws.vault.is_unlocked
+    assert not ws._vault.is_unlocked
 
 
 def test_unlock_screen_for_existing_vault_and_recovery_available(qtbot, controller):
