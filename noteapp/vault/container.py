@@ -92,10 +92,12 @@ class VaultFile:
         self._state_at_begin: VaultState | None = None
         self._changes_at_begin = 0
         self._checked_kinds: set[str] = set()
+        self._blobs: crypto.Aead | None = None
         self._undo: list[Callable[[], None]] = []
         self._tx_depth = 0
         self._thread_lock = threading.RLock()
         self.failed_unlocks_before_this_one = 0
+        self._forget_cache()
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -244,6 +246,7 @@ class VaultFile:
         self._records = crypto.Aead(crypto.hkdf(key, b"noteapp v1 records"))
         self._compartment = crypto.Aead(crypto.hkdf(key, b"noteapp v1 compartment psychotherapy"))
         if self.format_version >= 2:
+            self._blobs = crypto.Aead(crypto.hkdf(key, b"noteapp v2 blobs"))
             self._state_keys = StateKeys(key, self.vault_id)
             self._load_state()
 
@@ -257,7 +260,7 @@ class VaultFile:
             self.lock()
             raise VaultCorruptError(STATE_DAMAGED) from None
         self._state, self._state_blob = state, blob
-        self._checked_kinds.clear()
+        self._forget_cache()
 
     def _count_failed_unlock(self) -> None:
         # Counted in clear (no key yet); reported in the audit log at the next unlock.
@@ -278,6 +281,11 @@ class VaultFile:
         self._compartment = None
         self._state_keys = None
         self._state = None
+        self._blobs = None
+        self._forget_cache()
+
+    def _forget_cache(self) -> None:
+        """Drop what was checked or decrypted for this session (the record lists: current.py)."""
         self._checked_kinds.clear()
 
     def _key(self) -> bytearray:
@@ -376,6 +384,8 @@ class VaultFile:
         try:
             new_state: VaultState | None = None
             blob = b""
+            if self._state is not None:
+                self._before_commit()
             if self._state is not None and self._conn.total_changes != self._changes_at_begin:
                 assert self._state_keys is not None
                 new_state = self._state.next_generation()
@@ -392,11 +402,18 @@ class VaultFile:
             self._state, self._state_blob = new_state, blob
         self._undo = []
 
+    def _before_commit(self) -> None:
+        """Write what this transaction changed in memory (the record lists: current.py)."""
+
+    def _after_rollback(self) -> None:
+        """Forget what a rolled-back transaction changed in memory (current.py)."""
+
     def _rollback(self) -> None:
         with suppress(sqlite3.Error):
             self._conn.execute("ROLLBACK")
         if self._state is not None:
             self._state = self._state_at_begin
+        self._after_rollback()
         undo, self._undo = self._undo, []
         for step in reversed(undo):
             step()
@@ -428,27 +445,6 @@ class VaultFile:
 
     # --- what is current (format 2) ----------------------------------------------------
 
-    def _element(self, kind: str, record_id: str, version: int, tag: bytes) -> int:
-        assert self._state_keys is not None
-        return self._state_keys.element(kind, record_id, version, tag)
-
-    def _check_current(self, kind: str) -> None:
-        """Refuse a kind whose current versions are not the ones noteapp last saved.
-
-        Proportional to the kind (the small head of each current row); once per kind per
-        session, since every later change goes through this object and updates both.
-        """
-        if self._state is None or kind in self._checked_kinds:
-            return
-        # Under the write lock: another thread's put must not fall between the rows read
-        # here and the state compared (they share this connection and its transaction).
-        with self._thread_lock:
-            assert self._state_keys is not None
-            rows = self._conn.execute(
-                "SELECT id, version, tag FROM records WHERE kind=? AND latest=1", (kind,)
-            )
-            self._compare(kind, self._state_keys.digest_of(kind, rows))
-
     def _compare(self, kind: str, found: KindDigest) -> None:
         assert self._state is not None
         if found == self._state.of(kind):
@@ -458,8 +454,6 @@ class VaultFile:
         if row is None or row[0] != self._state_blob:
             raise ConcurrentChangeError(VAULT_CHANGED_ELSEWHERE)
         raise rolled_back_error(kind)
-
-    # --- records -----------------------------------------------------------------------
 
     # --- other files of this vault, and replacing the file (vault.migrate) ---------------
 

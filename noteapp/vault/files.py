@@ -28,7 +28,7 @@ from noteapp.domain.errors import (
     VaultExistsError,
     VaultInUseError,
 )
-from noteapp.vault.format import APPLICATION_ID, SCHEMA
+from noteapp.vault.format import APPLICATION_ID, PAGE_SIZE, SCHEMA
 from noteapp.vault.lockfile import IN_USE_MESSAGE
 
 DISK_FULL_MESSAGE = "The disk is full: nothing was saved. Free some space and try again."
@@ -199,6 +199,7 @@ def build_file(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
                 if sys.platform == "darwin":
                     conn.execute("PRAGMA fullfsync=ON")
                 conn.execute("PRAGMA secure_delete=ON")
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
                 conn.execute("BEGIN IMMEDIATE")
                 for statement in SCHEMA.split(";"):
                     if statement.strip():

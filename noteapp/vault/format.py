@@ -51,9 +51,14 @@ CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 
 # Format 2. `tag` is the AEAD tag of `blob` (its last 16 bytes) and `prev_tag` the tag of the
 # version before (empty for version 1, bound in the blob's associated data): the chain of a
-# record's versions. Checking which versions of a kind are current reads only the covering
-# index records_heads, never a row or a blob. Entries of records_current are in seq order,
-# so loading a kind in write order needs no sort.
+# record's versions. `parent` groups a record with others of its chart: a keyed hash of the
+# owning record's id (the client of a note, a measure, a plan…), empty for records that
+# belong to nobody; it is bound in the associated data too. `current` holds, per kind and
+# parent, the encrypted list of that group's current versions (id, version, tag and a small
+# summary for lists); the state authenticates the set of those lists (state.py). `blobs` are
+# named opaque values of the layers above (e.g. a search index), encrypted the same way.
+# records_current serves both one group (kind, latest, parent) and a whole kind
+# (kind, latest); its entries are in seq order within a group.
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE records(
@@ -62,15 +67,29 @@ CREATE TABLE records(
     id TEXT NOT NULL,
     version INTEGER NOT NULL,
     latest INTEGER NOT NULL,
+    parent BLOB NOT NULL,
     prev_tag BLOB NOT NULL,
     tag BLOB NOT NULL,
     blob BLOB NOT NULL,
     UNIQUE(kind, id, version)
 );
-CREATE INDEX records_current ON records(kind, latest);
-CREATE INDEX records_heads ON records(kind, latest, id, version, tag);
+CREATE INDEX records_current ON records(kind, latest, parent);
+CREATE TABLE current(
+    kind TEXT NOT NULL,
+    parent BLOB NOT NULL,
+    count INTEGER NOT NULL,
+    tag BLOB NOT NULL,
+    blob BLOB NOT NULL,
+    PRIMARY KEY(kind, parent)
+);
+CREATE TABLE blobs(name TEXT PRIMARY KEY, tag BLOB NOT NULL, blob BLOB NOT NULL);
 CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 """
+# SQLite's page size for new files: measured against 8 and 16 KiB on the demo vault (see
+# docs/security-design.md, "Where the bytes go").
+PAGE_SIZE = 4096
+# The state's entry for the blobs (never a kind: kinds are lower-case letters, digits, _.-).
+BLOBS_ENTRY = "@blobs"
 TAG_BYTES = 16
 
 
@@ -220,12 +239,32 @@ def record_ad(vault_id: str, kind: str, record_id: str, version: int) -> bytes:
     return "\0".join(["noteapp v1 record", vault_id, kind, record_id, str(version)]).encode()
 
 
-def record_ad_v2(vault_id: str, kind: str, record_id: str, version: int, prev_tag: bytes) -> bytes:
-    """Format 2: as format 1, plus the tag of the version before, so a record's history is a
-    chain: no version can be taken out or spliced in from another copy of the vault."""
+def record_ad_v2(
+    vault_id: str, kind: str, record_id: str, version: int, parent: bytes, prev_tag: bytes
+) -> bytes:
+    """Format 2: as format 1, plus the record's group and the tag of the version before, so
+    a record's history is a chain (no version can be taken out or spliced in from another
+    copy of the vault) and a row cannot be moved to another chart."""
     return "\0".join(
-        ["noteapp v2 record", vault_id, kind, record_id, str(version), prev_tag.hex()]
+        [
+            "noteapp v2 record",
+            vault_id,
+            kind,
+            record_id,
+            str(version),
+            parent.hex(),
+            prev_tag.hex(),
+        ]
     ).encode()
+
+
+def current_ad(vault_id: str, kind: str, parent: bytes) -> bytes:
+    """A group's list of current versions is bound to its kind and group."""
+    return "\0".join(["noteapp v2 current", vault_id, kind, parent.hex()]).encode()
+
+
+def blob_ad(vault_id: str, name: str) -> bytes:
+    return "\0".join(["noteapp v2 blob", vault_id, name]).encode()
 
 
 def state_ad(vault_id: str) -> bytes:

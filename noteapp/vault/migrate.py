@@ -3,7 +3,10 @@
 The upgrade reads every record version with the old format's reader, passes it through one
 step per format change (STEPS[n]: format n → n+1; a later format adds its step and its
 writer here), and writes a complete new file of the current format beside the vault under a
-temporary name. That file is verified in full — opened with the vault's key, every version's
+temporary name. Format 2 groups records by chart and keeps a summary of each current one in
+its group's list: where a record belongs and what its summary is are the services' knowledge,
+given as a `Layout` (services/layout.py); without one, every record goes in no group.
+That file is verified in full — opened with the vault's key, every version's
 plaintext compared with the original, every chain and the record of what is current checked,
 the audit log carried byte for byte — and only then swapped in with one rename. The previous
 file is kept beside the vault (`NAME.v1-backup.noteapp`) and the report says where.
@@ -16,24 +19,26 @@ the kept file still holds it as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
 from noteapp.domain.errors import (
-    RecordIntegrityError,
     VaultCorruptError,
     VaultLockedError,
 )
-from noteapp.vault import files
-from noteapp.vault.format import FORMAT_VERSION, TAG_BYTES, record_ad, record_ad_v2
+from noteapp.vault import codec, files
+from noteapp.vault.current import Entry, GroupList
+from noteapp.vault.format import FORMAT_VERSION, TAG_BYTES, current_ad, record_ad, record_ad_v2
 from noteapp.vault.header_io import write_header
-from noteapp.vault.state import VaultState
+from noteapp.vault.state import StateKeys, VaultState
 from noteapp.vault.store import Vault
 
 NOT_VERIFIED = (
@@ -64,8 +69,40 @@ def _container_only(record: RecordVersion) -> RecordVersion:
 
 
 # What a record version's data becomes from format n to n+1. 1 → 2 changed the container
-# only (chained associated data, the state); records are re-encrypted as they are.
+# only (chained associated data, groups, compression, the state); the records' JSON is
+# carried as it is.
 STEPS: dict[int, Step] = {1: _container_only}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a current record belongs (the id of its owner, "" for none) and its summary."""
+
+    owner: str = ""
+    summary: Any = None
+
+
+class Layout(Protocol):
+    """The services' knowledge of each kind: which record owns it and what lists show."""
+
+    # Kinds placed after every other (their owner is found through another record).
+    later: tuple[str, ...]
+
+    def place(
+        self, kind: str, record_id: str, data: dict[str, Any] | None, owners: Mapping[str, str]
+    ) -> Placement:
+        """`data` is the current version (None if unreadable); `owners` maps the ids of the
+        records placed so far to their owners."""
+        ...
+
+
+class NoLayout:
+    later: tuple[str, ...] = ()
+
+    def place(
+        self, kind: str, record_id: str, data: dict[str, Any] | None, owners: Mapping[str, str]
+    ) -> Placement:
+        return Placement()
 
 
 @dataclass(frozen=True)
@@ -77,7 +114,7 @@ class UpgradeReport:
     unreadable: int  # versions carried byte for byte because the old file could not read them
 
 
-def upgrade(vault: Vault) -> UpgradeReport | None:
+def upgrade(vault: Vault, layout: Layout | None = None) -> UpgradeReport | None:
     """Bring an unlocked, writable vault to FORMAT_VERSION; None if it already is."""
     start = vault.format_version
     if start >= FORMAT_VERSION:
@@ -88,7 +125,7 @@ def upgrade(vault: Vault) -> UpgradeReport | None:
     work = real.with_name(f".{real.name}.upgrading")
     files.remove_quietly(work)  # a killed upgrade's leftover (we hold the vault's lock)
     with files.named_storage_errors(real):
-        expected = _build(vault, work)
+        expected = _build(vault, work, layout or NoLayout())
         try:
             _verify(vault, work, expected)
         except BaseException:
@@ -111,32 +148,78 @@ def upgrade(vault: Vault) -> UpgradeReport | None:
     return UpgradeReport(start, FORMAT_VERSION, kept, len(expected), unreadable)
 
 
-def _source_versions(vault: Vault) -> Iterator[RecordVersion]:
-    """Every version as the old format reads it, by record and version (seq kept)."""
+def _source_versions(vault: Vault) -> Iterator[list[RecordVersion]]:
+    """Every record's versions as the old format reads them, oldest first (seq kept)."""
     conn = vault.connection
-    current = {
-        (kind, record_id): version
-        for kind, record_id, version in conn.execute(
-            "SELECT kind, id, MAX(version) FROM records WHERE latest=1 GROUP BY kind, id"
-        )
-    }
+    current = _current_versions(vault)
+    record: list[RecordVersion] = []
     for seq, kind, record_id, version, raw in conn.execute(
         "SELECT seq, kind, id, version, CAST(blob AS BLOB) FROM records ORDER BY kind, id, version"
     ):
         raw = raw if isinstance(raw, bytes) else b""
-        try:
-            # Format 1 is the only older format; its reader is kept exactly as shipped.
-            plaintext: bytes | None = vault.cipher_for(kind).decrypt(
-                raw, record_ad(vault.vault_id, kind, record_id, version)
-            )
-        except DecryptionError:
-            plaintext = None
         latest = current.get((kind, record_id)) == version
-        yield RecordVersion(seq, kind, record_id, version, latest, plaintext, raw)
+        found = RecordVersion(
+            seq,
+            kind,
+            record_id,
+            version,
+            latest,
+            _old_plain(vault, kind, record_id, version, raw),
+            raw,
+        )
+        if record and (record[0].kind, record[0].id) != (kind, record_id):
+            yield record
+            record = []
+        record.append(found)
+    if record:
+        yield record
 
 
-def _place(record: RecordVersion) -> tuple[int, str, str, int, int]:
-    return (record.seq, record.kind, record.id, record.version, int(record.latest))
+def _current_versions(vault: Vault) -> dict[tuple[str, str], int]:
+    return {
+        (kind, record_id): version
+        for kind, record_id, version in vault.connection.execute(
+            "SELECT kind, id, MAX(version) FROM records WHERE latest=1 GROUP BY kind, id"
+        )
+    }
+
+
+def _old_plain(vault: Vault, kind: str, record_id: str, version: int, raw: bytes) -> bytes | None:
+    try:
+        # Format 1 is the only older format; its reader is kept exactly as shipped.
+        return vault.cipher_for(kind).decrypt(
+            raw, record_ad(vault.vault_id, kind, record_id, version)
+        )
+    except DecryptionError:
+        return None
+
+
+def _placements(vault: Vault, layout: Layout) -> dict[tuple[str, str], Placement]:
+    """Where each current record goes, kind by kind (the layout's `later` kinds last)."""
+    current = _current_versions(vault)
+    keys = sorted(current, key=lambda k: (k[0] in layout.later, k))
+    owners: dict[str, str] = {}
+    out: dict[tuple[str, str], Placement] = {}
+    for kind, record_id in keys:
+        (raw,) = vault.connection.execute(
+            "SELECT CAST(blob AS BLOB) FROM records WHERE kind=? AND id=? AND version=?",
+            (kind, record_id, current[(kind, record_id)]),
+        ).fetchone()
+        plain = _old_plain(
+            vault,
+            kind,
+            record_id,
+            current[(kind, record_id)],
+            raw if isinstance(raw, bytes) else b"",
+        )
+        try:
+            data = json.loads(plain) if plain is not None else None
+        except ValueError:
+            data = None
+        placed = layout.place(kind, record_id, data if isinstance(data, dict) else None, owners)
+        out[(kind, record_id)] = placed
+        owners[record_id] = placed.owner
+    return out
 
 
 def _fingerprint(record: RecordVersion) -> tuple[int, bytes]:
@@ -146,11 +229,82 @@ def _fingerprint(record: RecordVersion) -> tuple[int, bytes]:
     return 1, crypto.sha256(record.plaintext)
 
 
-def _build(vault: Vault, work: Path) -> dict[tuple[str, str, int], tuple[int, bytes]]:
+class _Lists:
+    """The group lists of the new file, built as records are written."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, bytes], list[tuple[int, str, Entry]]] = {}
+
+    def add(self, kind: str, parent: bytes, seq: int, record_id: str, entry: Entry) -> None:
+        self.entries.setdefault((kind, parent), []).append((seq, record_id, entry))
+
+    def write(self, conn: sqlite3.Connection, vault: Vault, keys: StateKeys) -> VaultState:
+        state = VaultState(generation=1)
+        for (kind, parent), rows in sorted(self.entries.items()):
+            lst = GroupList(kind, parent, {i: e for _s, i, e in sorted(rows)})
+            blob = vault.cipher_for(kind).encrypt(
+                codec.encode(lst.to_plain()), current_ad(vault.vault_id, kind, parent)
+            )
+            tag, count = blob[-TAG_BYTES:], len(lst.entries)
+            conn.execute(
+                "INSERT INTO current(kind, parent, count, tag, blob) VALUES(?,?,?,?,?)",
+                (kind, parent, count, tag, blob),
+            )
+            state = state.replacing(
+                kind, None, (keys.group_element(kind, parent, count, tag), count)
+            )
+        return state
+
+
+def _write_record(
+    conn: sqlite3.Connection, vault: Vault, versions: list[RecordVersion], parent: bytes
+) -> list[bytes]:
+    """Insert one record's versions, chained, older ones as deltas; returns their tags."""
+    tags: list[bytes] = []
+    prev_tag = b""
+    for n, record in enumerate(versions):
+        newer = versions[n + 1].plaintext if n + 1 < len(versions) else None
+        if record.plaintext is None:
+            blob = record.raw
+            tag = blob[-TAG_BYTES:].rjust(TAG_BYTES, b"\0")
+        else:
+            if newer is not None and not record.latest:
+                stored = codec.encode_delta(record.plaintext, newer)
+            else:
+                stored = codec.encode(record.plaintext)
+            ad = record_ad_v2(
+                vault.vault_id, record.kind, record.id, record.version, parent, prev_tag
+            )
+            blob = vault.cipher_for(record.kind).encrypt(stored, ad)
+            tag = blob[-TAG_BYTES:]
+        conn.execute(
+            "INSERT INTO records(seq, kind, id, version, latest, parent, prev_tag, tag, blob) "
+            "VALUES(?,?,?,?,?,?,?,?,?)",
+            (
+                record.seq,
+                record.kind,
+                record.id,
+                record.version,
+                int(record.latest),
+                parent,
+                prev_tag,
+                tag,
+                blob,
+            ),
+        )
+        tags.append(tag)
+        prev_tag = tag
+    return tags
+
+
+def _build(
+    vault: Vault, work: Path, layout: Layout
+) -> dict[tuple[str, str, int], tuple[int, bytes]]:
     """Write the new file; returns what each version must read back as."""
     raw_header, mac = vault.seal_header(replace(vault.header, format_version=FORMAT_VERSION))
     keys = vault.new_state_keys()
     source = vault.connection
+    placements = _placements(vault, layout)
     expected: dict[tuple[str, str, int], tuple[int, bytes]] = {}
 
     def fill(conn: sqlite3.Connection) -> None:
@@ -162,31 +316,25 @@ def _build(vault: Vault, work: Path) -> dict[tuple[str, str, int], tuple[int, by
             "INSERT INTO audit(seq, blob) VALUES(?, ?)",
             source.execute("SELECT seq, blob FROM audit ORDER BY seq"),
         )
-        state = VaultState(generation=1)
-        previous: tuple[str, str] | None = None
-        prev_tag = b""
-        for record in _source_versions(vault):
+        lists = _Lists()
+        for versions in _source_versions(vault):
             for step in range(vault.format_version, FORMAT_VERSION):
-                record = STEPS[step](record)
-            if (record.kind, record.id) != previous:
-                previous, prev_tag = (record.kind, record.id), b""
-            if record.plaintext is None:
-                blob = record.raw
-                tag = blob[-TAG_BYTES:].rjust(TAG_BYTES, b"\0")
-            else:
-                ad = record_ad_v2(vault.vault_id, record.kind, record.id, record.version, prev_tag)
-                blob = vault.cipher_for(record.kind).encrypt(record.plaintext, ad)
-                tag = blob[-TAG_BYTES:]
-            conn.execute(
-                "INSERT INTO records(seq, kind, id, version, latest, prev_tag, tag, blob) "
-                "VALUES(?,?,?,?,?,?,?,?)",
-                (*_place(record), prev_tag, tag, blob),
-            )
-            if record.latest:
-                element = keys.element(record.kind, record.id, record.version, tag)
-                state = state.replacing(record.kind, None, element)
-            expected[(record.kind, record.id, record.version)] = _fingerprint(record)
-            prev_tag = tag
+                versions = [STEPS[step](record) for record in versions]
+            head = versions[-1]
+            placed = placements.get((head.kind, head.id), Placement())
+            parent = vault.group_key(placed.owner)
+            tags = _write_record(conn, vault, versions, parent)
+            for record, tag in zip(versions, tags, strict=True):
+                if record.latest:
+                    lists.add(
+                        record.kind,
+                        parent,
+                        record.seq,
+                        record.id,
+                        Entry(record.version, tag, placed.summary),
+                    )
+                expected[(record.kind, record.id, record.version)] = _fingerprint(record)
+        state = lists.write(conn, vault, keys)
         conn.execute("INSERT INTO meta VALUES('state', ?)", (keys.seal(state),))
         conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
 
@@ -205,24 +353,26 @@ def _verify(
     try:
         if copy.format_version != FORMAT_VERSION or copy.vault_id != vault.vault_id:
             raise VaultCorruptError(NOT_VERIFIED.format(what="wrong format"))
+        seen = 0
         try:
-            copy.verify_all()  # what is current, every chain
+            # Every group list against the state, every chain, every version decoded.
+            for kind, record_id, version, plain, _err in copy.every_version():
+                if plain is not None:
+                    found = (1, crypto.sha256(plain))
+                else:
+                    (raw,) = copy.connection.execute(
+                        "SELECT CAST(blob AS BLOB) FROM records "
+                        "WHERE kind=? AND id=? AND version=?",
+                        (kind, record_id, version),
+                    ).fetchone()
+                    found = (0, crypto.sha256(raw))
+                if expected.get((kind, record_id, version)) != found:
+                    raise VaultCorruptError(NOT_VERIFIED.format(what="a record differs"))
+                seen += 1
+        except VaultCorruptError:
+            raise
         except Exception as exc:
             raise VaultCorruptError(NOT_VERIFIED.format(what="its records")) from exc
-        seen = 0
-        for kind, record_id, version, prev_tag, tag, blob in copy.connection.execute(
-            "SELECT kind, id, version, prev_tag, tag, CAST(blob AS BLOB) FROM records"
-        ):
-            try:
-                found = (
-                    1,
-                    crypto.sha256(copy.open_version(kind, record_id, version, blob, prev_tag, tag)),
-                )
-            except RecordIntegrityError:
-                found = (0, crypto.sha256(blob))
-            if expected.get((kind, record_id, version)) != found:
-                raise VaultCorruptError(NOT_VERIFIED.format(what="a record differs"))
-            seen += 1
         if seen != len(expected):
             raise VaultCorruptError(NOT_VERIFIED.format(what="records are missing"))
         for table, order in (("audit", "seq"), ("meta WHERE key='audit_head'", "key")):

@@ -1,13 +1,20 @@
 """Format 2's authenticated record of what is current.
 
-A small encrypted document in `meta` ("state"): a generation counter, raised by every write
-transaction, and per record kind the number of current records and a keyed multiset digest
-of them — the sum modulo 2^256 of PRF(kind, id, version, tag) over the current version of
-every record (Bellare–Micciancio's AdHash / MSet-Add-Hash with a secret key). A put or
-delete changes the digest in O(1), in the same SQLite transaction as the row. Checking a
-kind recomputes the sum from the small head of its current rows, so a deleted newest row, an
-older row marked current, a record removed, or a current blob swapped for another copy of
-the same version are all noticed, and nothing older is shown in its place.
+Two levels. Each group of records (one kind, one chart: `parent`) has an encrypted list of
+its current versions — id, version and tag of each (current.py) — whose AEAD tag is kept in
+clear beside it. A small encrypted document in `meta` ("state") holds a generation counter,
+raised by every write transaction, and per record kind the number of current records and a
+keyed multiset digest of its groups: the sum modulo 2^256 of PRF(kind, parent, count, tag of
+the group's list) over the kind's groups (Bellare–Micciancio's AdHash / MSet-Add-Hash with a
+secret key). The named blobs are one more entry ("@blobs": PRF(name, tag) per blob).
+
+A write changes one group's list and the digest in O(1) terms, in the same SQLite
+transaction as the rows. Checking a kind recomputes the sum from the clear (parent, count,
+tag) of its groups — one small row per chart, never a record — so a list replaced by an
+older one, a group removed or one added are noticed; each list then names exactly which
+versions are current, so a deleted newest row, an older row marked current, a record
+removed or a current blob swapped for another copy of the same version are noticed when
+that group is read, and nothing older is shown in its place.
 
 Why a sum and a count rather than XOR: with XOR a duplicated element cancels out.
 """
@@ -21,7 +28,7 @@ from types import MappingProxyType
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
-from noteapp.vault.format import state_ad
+from noteapp.vault.format import BLOBS_ENTRY, state_ad
 
 MODULUS = 1 << 256
 _MAX_STATE_BYTES = 1 << 20
@@ -32,11 +39,11 @@ class KindDigest:
     count: int = 0
     digest: int = 0
 
-    def plus(self, element: int) -> KindDigest:
-        return KindDigest(self.count + 1, (self.digest + element) % MODULUS)
+    def plus(self, element: int, count: int = 1) -> KindDigest:
+        return KindDigest(self.count + count, (self.digest + element) % MODULUS)
 
-    def minus(self, element: int) -> KindDigest:
-        return KindDigest(self.count - 1, (self.digest - element) % MODULUS)
+    def minus(self, element: int, count: int = 1) -> KindDigest:
+        return KindDigest(self.count - count, (self.digest - element) % MODULUS)
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,19 @@ class VaultState:
     def of(self, kind: str) -> KindDigest:
         return self.kinds.get(kind, KindDigest())
 
-    def replacing(self, kind: str, old: int | None, new: int | None) -> VaultState:
-        """The state after `old` (an element) stopped being current and `new` became so."""
+    def replacing(
+        self,
+        kind: str,
+        old: tuple[int, int] | None,
+        new: tuple[int, int] | None,
+    ) -> VaultState:
+        """The state after `old` (an element and the records it counts) stopped being
+        current and `new` became so."""
         digest = self.of(kind)
         if old is not None:
-            digest = digest.minus(old)
+            digest = digest.minus(*old)
         if new is not None:
-            digest = digest.plus(new)
+            digest = digest.plus(*new)
         kinds = dict(self.kinds)
         if digest.count == 0 and digest.digest == 0:
             kinds.pop(kind, None)
@@ -96,13 +109,18 @@ def _frame(part: bytes) -> bytes:
     return len(part).to_bytes(4, "big") + part
 
 
-def _message(record_id: object, version: object, tag: object) -> bytes:
-    """id ‖ version ‖ tag, each length-prefixed (the kind is the hash's prefix)."""
-    if not isinstance(record_id, str) or not isinstance(tag, bytes):
+def _group_message(parent: object, count: object, tag: object) -> bytes:
+    """parent ‖ count ‖ tag, each length-prefixed (the kind is the hash's prefix)."""
+    if not isinstance(parent, bytes) or not isinstance(tag, bytes) or not _is_count(count):
         # A hostile edit can store any type in a cell: such a row can never match.
         return b"\xff" * 17
-    rid, ver = record_id.encode(), str(version).encode()
-    return _frame(rid) + _frame(ver) + _frame(tag)
+    return b"g" + _frame(parent) + _frame(str(count).encode()) + _frame(tag)
+
+
+def _blob_message(name: object, tag: object) -> bytes:
+    if not isinstance(name, str) or not isinstance(tag, bytes):
+        return b"\xff" * 17
+    return b"b" + _frame(name.encode()) + _frame(tag)
 
 
 def _is_count(value: object) -> bool:
@@ -118,17 +136,39 @@ class StateKeys:
         self._digest_key = crypto.hkdf(data_key, b"noteapp v2 current versions digest")
         self._ad = state_ad(vault_id)
 
-    def element(self, kind: str, record_id: str, version: int, tag: bytes) -> int:
-        """One current version's contribution to its kind's digest."""
+    def group_element(self, kind: str, parent: bytes, count: int, tag: bytes) -> int:
+        """One group's contribution to its kind's digest."""
         return crypto.keyed_digest_sum(
-            self._digest_key, _frame(kind.encode()), [_message(record_id, version, tag)]
+            self._digest_key, _frame(kind.encode()), [_group_message(parent, count, tag)]
         )
 
-    def digest_of(self, kind: str, rows: Iterable[tuple[str, int, bytes]]) -> KindDigest:
-        """The digest of (id, version, tag) rows of one kind, as stored."""
-        messages = [_message(record_id, version, tag) for record_id, version, tag in rows]
-        total = crypto.keyed_digest_sum(self._digest_key, _frame(kind.encode()), messages)
-        return KindDigest(len(messages), total)
+    def digest_of_groups(
+        self, kind: str, rows: Iterable[tuple[object, object, object]]
+    ) -> KindDigest:
+        """The digest of a kind's (parent, count, tag) group rows, as stored; the count is
+        the number of records they list."""
+        rows = list(rows)
+        total = crypto.keyed_digest_sum(
+            self._digest_key,
+            _frame(kind.encode()),
+            [_group_message(parent, count, tag) for parent, count, tag in rows],
+        )
+        records = sum(count for _p, count, _t in rows if isinstance(count, int))
+        return KindDigest(records, total)
+
+    def blob_element(self, name: str, tag: bytes) -> int:
+        return crypto.keyed_digest_sum(
+            self._digest_key, _frame(BLOBS_ENTRY.encode()), [_blob_message(name, tag)]
+        )
+
+    def digest_of_blobs(self, rows: Iterable[tuple[object, object]]) -> KindDigest:
+        rows = list(rows)
+        total = crypto.keyed_digest_sum(
+            self._digest_key,
+            _frame(BLOBS_ENTRY.encode()),
+            [_blob_message(name, tag) for name, tag in rows],
+        )
+        return KindDigest(len(rows), total)
 
     def seal(self, state: VaultState) -> bytes:
         return self._cipher.encrypt(state.to_bytes(), self._ad)

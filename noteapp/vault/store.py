@@ -1,30 +1,36 @@
 """Versioned, AEAD-encrypted records in the vault file (container.py has the file itself).
 
-Each record version is one row, encrypted with associated data binding it to vault id,
-kind, id, version and (format 2) the tag of the version before; only those opaque values
-stay in clear. A put or delete updates the authenticated record of what is current in the
-same transaction; every read checks it (once per kind per session).
+Each record version is one row, compressed (codec.py) and encrypted with associated data
+binding it to vault id, kind, id, version, its group and the tag of the version before; only
+those opaque values stay in clear. Older versions are stored as deltas against the version
+after them. A put or delete updates its group's list of what is current (current.py) in the
+same transaction; every read checks the row it found against that list.
+
+Reads cost what they return: `get` one row and its group's list, `load_group` one chart,
+`summaries` the lists only (no record is decrypted), `load_kind` a whole kind.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from noteapp.crypto import DecryptionError
 from noteapp.domain.errors import (
     ConcurrentChangeError,
     InvalidInputError,
     NotFoundError,
     RecordIntegrityError,
 )
-from noteapp.vault import files
-from noteapp.vault.container import COMPARTMENT_PREFIXES, VaultFile
-from noteapp.vault.format import TAG_BYTES, record_ad, record_ad_v2
-from noteapp.vault.reading import DecodeBatch, check_chain, damaged_error
+from noteapp.vault import codec, files
+from noteapp.vault.container import COMPARTMENT_PREFIXES
+from noteapp.vault.current import Entry, GroupList
+from noteapp.vault.format import TAG_BYTES, record_ad_v2
+from noteapp.vault.reading import DecodeBatch, check_chain, rolled_back_error
+from noteapp.vault.rows import Row, RowReader
 
-__all__ = ["COMPARTMENT_PREFIXES", "LoadResult", "StoredRecord", "Vault"]
+__all__ = ["COMPARTMENT_PREFIXES", "LoadResult", "StoredRecord", "Summary", "Vault"]
 
 _KIND_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 CHANGED_ELSEWHERE = (
@@ -46,10 +52,24 @@ class StoredRecord:
 
 @dataclass(frozen=True)
 class LoadResult:
-    """Every readable record of a kind, and the ones that failed (reported, never dropped)."""
+    """Every readable record asked for, and the ones that failed (reported, never dropped)."""
 
     records: list[StoredRecord]
     failures: list[RecordIntegrityError]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A current record as its group's list names it: no record was decrypted. `data` is
+    the summary its writer gave (None when it gave none)."""
+
+    id: str
+    version: int
+    parent: bytes
+    data: Any
+
+    def __repr__(self) -> str:
+        return f"Summary({self.id!r}, version={self.version})"
 
 
 def _check_kind(kind: str) -> None:
@@ -66,8 +86,10 @@ def encode_data(data: dict[str, Any]) -> bytes:
         ) from exc
 
 
-class Vault(VaultFile):
+class Vault(RowReader):
     """An open vault and its records. Locked (no keys in memory) until `unlock_*` succeeds."""
+
+    # --- writing -------------------------------------------------------------------------
 
     def put(
         self,
@@ -75,137 +97,124 @@ class Vault(VaultFile):
         record_id: str,
         data: dict[str, Any],
         *,
+        owner: str | None = None,
+        summary: Any = None,
         expected_version: int | None = None,
     ) -> int:
         """Write a new version of a record; returns its version number (1 for a new one).
 
-        `expected_version` is the version the caller read (0: the record must not exist
-        yet); anything else there means it was changed elsewhere, and nothing is saved.
+        `owner` is the id of the record it belongs to (its group; None keeps the group it
+        has, "" for none); `summary` a small JSON value that lists across the vault show
+        without decrypting it. `expected_version` is the version the caller read (0: the
+        record must not exist yet); anything else there means it was changed elsewhere, and
+        nothing is saved.
         """
         _check_kind(kind)
         cipher = self.cipher_for(kind)
         plaintext = encode_data(data)
         with self.transaction() as conn:
-            current, prev_tag = self._current_for_update(kind, record_id, expected_version)
-            version = current + 1
-            ad = record_ad_v2(self.vault_id, kind, record_id, version, prev_tag)
-            blob = cipher.encrypt(plaintext, ad)
+            row = self._current_for_update(kind, record_id, expected_version)
+            parent = self.group_key(owner) if owner is not None else (row.parent if row else b"")
+            if row is None and record_id in self._list(kind, parent).entries:
+                raise rolled_back_error(kind)  # listed as current, its rows removed
+            prev_tag = self._retire(kind, row, plaintext) if row else b""
+            version = row.version + 1 if row else 1
+            ad = record_ad_v2(self.vault_id, kind, record_id, version, parent, prev_tag)
+            blob = cipher.encrypt(codec.encode(plaintext), ad)
             tag = blob[-TAG_BYTES:]
-            if current:
-                conn.execute(
-                    "UPDATE records SET latest=0 WHERE kind=? AND id=? AND latest=1",
-                    (kind, record_id),
-                )
             conn.execute(
-                "INSERT INTO records(kind, id, version, latest, prev_tag, tag, blob) "
-                "VALUES(?,?,?,1,?,?,?)",
-                (kind, record_id, version, prev_tag, tag, blob),
+                "INSERT INTO records(kind, id, version, latest, parent, prev_tag, tag, blob) "
+                "VALUES(?,?,?,1,?,?,?,?)",
+                (kind, record_id, version, parent, prev_tag, tag, blob),
             )
-            assert self._state is not None
-            old = self._element(kind, record_id, current, prev_tag) if current else None
-            new = self._element(kind, record_id, version, tag)
-            self._state = self._state.replacing(kind, old, new)
+            if row is not None and row.parent != parent:
+                old = self._list(kind, row.parent)
+                old.entries.pop(record_id, None)
+                self._changed(old)
+            lst = self._list(kind, parent)
+            lst.set(record_id, Entry(version, tag, summary))
+            self._changed(lst)
         return version
 
     def _current_for_update(
         self, kind: str, record_id: str, expected_version: int | None
-    ) -> tuple[int, bytes]:
-        """(current version or 0, its tag) of a record about to change, after checking that
-        the kind holds what noteapp saved and the record is at the version the caller read."""
-        self._check_current(kind)
-        row = self._conn.execute(
-            "SELECT version, tag FROM records WHERE kind=? AND id=? AND latest=1",
-            (kind, record_id),
-        ).fetchone()
-        current = int(row[0]) if row else 0
+    ) -> Row | None:
+        """The current row of a record about to change (None if new), after checking it is
+        the version its group lists and the version the caller read."""
+        row = self._current_row(kind, record_id)
+        current = row.version if row else 0
         if expected_version is not None and expected_version != current:
             raise ConcurrentChangeError(CHANGED_ELSEWHERE)
-        return current, bytes(row[1]) if row else b""
+        return row
 
-    @property
-    def _latest(self) -> str:
-        # Format 2 finds a record's current row through records_heads (kind, latest, id);
-        # format 1 must not use its (latest, kind) index for that (a scan of the kind).
-        return "latest=1" if self.format_version >= 2 else "+latest=1"
-
-    @property
-    def _chain_columns(self) -> str:
-        return "prev_tag, tag" if self.format_version >= 2 else "NULL, NULL"
-
-    def _ad(self, kind: str, record_id: str, version: int, prev_tag: object) -> bytes:
-        if self.format_version < 2:
-            return record_ad(self.vault_id, kind, record_id, version)
-        chain = prev_tag if isinstance(prev_tag, bytes) else b"\xff"  # never opens
-        return record_ad_v2(self.vault_id, kind, record_id, version, chain)
-
-    def _open_blob(
-        self, kind: str, record_id: str, version: int, blob: object, prev_tag: object, tag: object
-    ) -> bytes:
-        """The plaintext of one stored version, or the RecordIntegrityError that says why not."""
-        if not isinstance(blob, bytes):  # a hostile edit can store TEXT or numbers in the cell
-            raise damaged_error(kind, record_id, version)
+    def _retire(self, kind: str, row: Row, newer: bytes) -> bytes:
+        """Mark the current row as no longer current, re-encrypted as a delta against the
+        version replacing it when that is smaller; returns its tag (the new version's
+        prev_tag). A row that cannot be read is left exactly as it is."""
+        ad = self._ad(kind, row)
+        tag = row.tag if isinstance(row.tag, bytes) else b""
         try:
-            plaintext = self.cipher_for(kind).decrypt(
-                blob, self._ad(kind, record_id, version, prev_tag)
+            delta = codec.encode_delta(self._plain(kind, row), newer)
+        except RecordIntegrityError:
+            delta = b""
+        if codec.is_delta(delta):
+            blob = self.cipher_for(kind).encrypt(delta, ad)
+            tag = blob[-TAG_BYTES:]
+            self._conn.execute(
+                "UPDATE records SET latest=0, tag=?, blob=? WHERE seq=?", (tag, blob, row.seq)
             )
-        except DecryptionError:
-            raise self._integrity_error(kind, record_id, version, blob) from None
-        if self.format_version >= 2 and blob[-TAG_BYTES:] != tag:
-            # Genuine for this place, but not the copy that was saved last: a replay from
-            # another copy of the vault.
-            raise damaged_error(kind, record_id, version, replayed=True)
-        return plaintext
+        else:
+            self._conn.execute("UPDATE records SET latest=0 WHERE seq=?", (row.seq,))
+        return tag
 
-    def _decrypt(
-        self, kind: str, record_id: str, version: int, blob: object, prev_tag: object, tag: object
-    ) -> StoredRecord:
-        plaintext = self._open_blob(kind, record_id, version, blob, prev_tag, tag)
-        try:
-            data = json.loads(plaintext)
-        except ValueError:
-            raise damaged_error(kind, record_id, version) from None
-        return StoredRecord(kind, record_id, version, data)
+    def delete(self, kind: str, record_id: str, *, expected_version: int | None = None) -> int:
+        """Remove every version of a record (callers confirm and back up first)."""
+        self._key()
+        with self.transaction() as conn:
+            row = self._current_for_update(kind, record_id, expected_version)
+            cur = conn.execute("DELETE FROM records WHERE kind=? AND id=?", (kind, record_id))
+            if row is not None:
+                lst = self._list(kind, row.parent)
+                lst.entries.pop(record_id, None)
+                self._changed(lst)
+        return cur.rowcount
 
-    def _integrity_error(
-        self, kind: str, record_id: str, version: int, blob: bytes
-    ) -> RecordIntegrityError:
-        # Tell a swapped or replayed row from plain damage: does the ciphertext open under
-        # the place of another row of the same kind? Runs only on failure, bounded.
-        rows = self._conn.execute(
-            f"SELECT id, version, {self._chain_columns} FROM records WHERE kind=? LIMIT 5000",
-            (kind,),
-        ).fetchall()
-        cipher = self.cipher_for(kind)
-        for other_id, other_version, other_prev, _tag in rows:
-            if (other_id, other_version) == (record_id, version):
-                continue
-            places = [self._ad(kind, other_id, other_version, other_prev)]
-            if self.format_version >= 2:
-                # A row a format-1 file could not read was carried over as it was: say what
-                # it said there (swapped), not merely "damaged".
-                places.append(record_ad(self.vault_id, kind, other_id, other_version))
-            for ad in places:
-                try:
-                    cipher.decrypt(blob, ad)
-                except DecryptionError:
-                    continue
-                return damaged_error(kind, record_id, version, holds=other_id)
-        return damaged_error(kind, record_id, version)
+    # --- reading one record ----------------------------------------------------------------
+
+    def _current_row(self, kind: str, record_id: str) -> Row | None:
+        """The row marked current, confirmed against its group's list (None: no such row)."""
+        self._key()
+        self._check_current(kind)
+        # Format 1 must not use its (latest, kind) index here (a scan of the kind).
+        latest = "latest=1" if self.format_version >= 2 else "+latest=1"
+        rows = self._rows(f"kind=? AND id=? AND {latest}", (kind, record_id))
+        if len(rows) > 1:
+            raise rolled_back_error(kind)
+        if not rows:
+            return None
+        row = rows[0]
+        if self.format_version >= 2:
+            self._confirm(kind, record_id, row.version, row.parent, row.tag)
+        return row
 
     @files.reads_storage
     def get(self, kind: str, record_id: str) -> StoredRecord:
         """The latest version; NotFoundError if none; RecordIntegrityError if damaged."""
-        self._key()
-        self._check_current(kind)
-        row = self._conn.execute(
-            f"SELECT version, {self._chain_columns}, CAST(blob AS BLOB) FROM records "
-            f"WHERE kind=? AND id=? AND {self._latest}",
-            (kind, record_id),
-        ).fetchone()
+        row = self._current_row(kind, record_id)
         if row is None:
+            self._not_listed(kind, record_id)
             raise NotFoundError(f"No {kind} with id {record_id[:12]}.")
-        version, prev_tag, tag, blob = row
-        return self._decrypt(kind, record_id, version, blob, prev_tag, tag)
+        return StoredRecord(
+            kind, record_id, row.version, self._json(kind, row, self._plain(kind, row))
+        )
+
+    def _not_listed(self, kind: str, record_id: str) -> None:
+        """A record no row holds must not be listed as current anywhere (rows removed outside
+        noteapp): checked only on this not-found path of a full id, over the kind's lists."""
+        if self.format_version < 2 or len(record_id) < 32:
+            return
+        if any(record_id in lst.entries for lst in self._lists_of(kind)):
+            raise rolled_back_error(kind)
 
     @files.reads_storage
     def exists(self, kind: str, record_id: str) -> bool:
@@ -215,40 +224,102 @@ class Vault(VaultFile):
         return row is not None
 
     @files.reads_storage
+    def ids_starting(self, kind: str, prefix: str, *, limit: int = 2) -> list[str]:
+        """Ids of current records of a kind that start with `prefix` (at most `limit`): an
+        index range, no decryption (callers then `get` the one they mean)."""
+        rows = self._conn.execute(
+            "SELECT id FROM records WHERE kind=? AND id>=? AND id<? AND latest=1 LIMIT ?",
+            (kind, prefix, prefix + "\uffff", limit),
+        )
+        return [str(r[0]) for r in rows]
+
+    @files.reads_storage
     def history(self, kind: str, record_id: str) -> list[StoredRecord]:
         """Every version, oldest first. Damaged versions raise (history must be complete),
         and so does a history with a version taken out (format 2: versions are a chain)."""
         self._key()
         self._check_current(kind)
-        rows = self._conn.execute(
-            f"SELECT version, latest, {self._chain_columns}, CAST(blob AS BLOB) FROM records "
-            "WHERE kind=? AND id=? ORDER BY version",
-            (kind, record_id),
-        ).fetchall()
-        if self.format_version >= 2:
-            check_chain(kind, record_id, [(v, latest, p, t) for v, latest, p, t, _b in rows])
-        return [self._decrypt(kind, record_id, v, b, p, t) for v, _latest, p, t, b in rows]
+        rows = self._rows("kind=? AND id=? ORDER BY version", (kind, record_id))
+        if self.format_version >= 2 and rows:
+            check_chain(kind, record_id, [(r.version, r.latest, r.prev_tag, r.tag) for r in rows])
+            newest = rows[-1]
+            self._confirm(kind, record_id, newest.version, newest.parent, newest.tag)
+        out: list[StoredRecord] = []
+        newer: bytes | None = None
+        for row in reversed(rows):
+            newer = self._plain(kind, row, newer=newer)
+            out.append(StoredRecord(kind, record_id, row.version, self._json(kind, row, newer)))
+        return out[::-1]
+
+    # --- reading many ------------------------------------------------------------------------
+
+    @files.reads_storage
+    def load_group(self, kind: str, owner: str) -> LoadResult:
+        """The current version of every record of a kind that `owner` holds, in write order."""
+        self._key()
+        if self.format_version < 2:
+            raise InvalidInputError("This vault's format has no groups; it is upgraded on unlock.")
+        parent = self.group_key(owner)
+        lst = self._list(kind, parent)
+        rows = self._rows("kind=? AND latest=1 AND parent=?", (kind, parent))
+        return self._load(kind, [lst], rows)
 
     @files.reads_storage
     def load_kind(self, kind: str) -> LoadResult:
         """The latest version of every record of a kind, in write order."""
         self._key()
-        self._check_current(kind)
+        lists = self._lists_of(kind)
+        rows = sorted(self._rows("kind=? AND latest=1", (kind,)), key=lambda r: r.seq)
+        return self._load(kind, lists, rows)
+
+    def _load(self, kind: str, lists: Sequence[GroupList], rows: Iterable[Row]) -> LoadResult:
+        """Decrypt `rows` (the current rows of these groups), checking that they are exactly
+        the versions the lists name: an extra, missing or older row fails closed."""
+        listed = {i: (lst.parent, e) for lst in lists for i, e in lst.entries.items()}
+        seen: set[str] = set()
         batch = DecodeBatch(kind)
-        cursor = self._conn.execute(
-            f"SELECT id, version, {self._chain_columns}, CAST(blob AS BLOB) FROM records "
-            "WHERE latest=1 AND kind=? ORDER BY seq",
-            (kind,),
-        )
-        for record_id, version, prev_tag, tag, blob in cursor:
+        for row in rows:
+            if self.format_version >= 2:
+                if row.id in seen:
+                    raise rolled_back_error(kind)
+                self._matches(kind, row, listed.get(row.id))
+                seen.add(row.id)
             try:
-                plaintext = self._open_blob(kind, record_id, version, blob, prev_tag, tag)
+                plain = self._plain(kind, row)
             except RecordIntegrityError as err:
                 batch.failures.append(err)
                 continue
-            batch.add(record_id, version, plaintext)
+            batch.add(row.id, row.version, plain)
+        if self.format_version >= 2 and len(seen) != len(listed):
+            raise rolled_back_error(kind)
         records, failures = batch.finish()
         return LoadResult([StoredRecord(kind, i, v, d) for i, v, d in records], failures)
+
+    @files.reads_storage
+    def summaries(self, kind: str, owner: str | None = None) -> list[Summary]:
+        """What the group lists say of every current record of a kind (or of one owner's):
+        id, version and summary. No record is decrypted."""
+        self._key()
+        if owner is not None:
+            lists = [self._list(kind, self.group_key(owner))]
+        else:
+            lists = self._lists_of(kind)
+        return [
+            Summary(i, e.version, lst.parent, e.summary)
+            for lst in lists
+            for i, e in lst.entries.items()
+        ]
+
+    @files.reads_storage
+    def listed_parent(self, kind: str, record_id: str) -> bytes | None:
+        """The group whose list names this record as current (its row names a candidate; the
+        list confirms it). For the context of a damaged record; None when unknown."""
+        self._key()
+        rows = self._rows("kind=? AND id=? ORDER BY version DESC LIMIT 1", (kind, record_id))
+        if not rows or self.format_version < 2:
+            return None
+        parent = rows[0].parent
+        return parent if record_id in self._list(kind, parent).entries else None
 
     @files.reads_storage
     def kinds(self) -> list[str]:
@@ -266,52 +337,18 @@ class Vault(VaultFile):
             ).fetchone()[0]
         )
 
-    def delete(self, kind: str, record_id: str, *, expected_version: int | None = None) -> int:
-        """Remove every version of a record (callers confirm and back up first)."""
-        self._key()
-        with self.transaction() as conn:
-            current, tag = self._current_for_update(kind, record_id, expected_version)
-            cur = conn.execute("DELETE FROM records WHERE kind=? AND id=?", (kind, record_id))
-            if current and self._state is not None:
-                old = self._element(kind, record_id, current, tag)
-                self._state = self._state.replacing(kind, old, None)
-        return cur.rowcount
+    # --- checking everything ------------------------------------------------------------
 
     @files.reads_storage
     def verify_all(self) -> list[RecordIntegrityError]:
         """Decrypt every version of every record; the failures (used to verify backups).
 
-        Format 2: also checks what is current for every kind and every record's chain of
-        versions, and raises RecordsRolledBackError when they do not hold.
+        Format 2: also checks every kind's group lists against the state, that the current
+        rows are exactly the listed versions, every record's chain of versions and the
+        blobs; raises RecordsRolledBackError when they do not hold.
         """
         self._key()
-        if self._state is not None:
-            kinds = set(self.kinds()) | set(self._state.kinds)
-            for kind in sorted(kinds):
-                self._check_current(kind)
-            chains: dict[tuple[str, str], list[tuple[int, int, object, object]]] = {}
-            for kind, record_id, version, latest, prev_tag, tag in self._conn.execute(
-                "SELECT kind, id, version, latest, prev_tag, tag FROM records "
-                "ORDER BY kind, id, version"
-            ):
-                chains.setdefault((kind, record_id), []).append((version, latest, prev_tag, tag))
-            for (kind, record_id), links in chains.items():
-                check_chain(kind, record_id, links)
-        failures = []
-        for kind, record_id, version, prev_tag, tag, blob in self._conn.execute(
-            f"SELECT kind, id, version, {self._chain_columns}, CAST(blob AS BLOB) "
-            "FROM records ORDER BY seq"
-        ).fetchall():
-            try:
-                self._decrypt(kind, record_id, version, blob, prev_tag, tag)
-            except RecordIntegrityError as err:
-                failures.append(err)
+        failures = [err for _k, _i, _v, _p, err in self.every_version() if err is not None]
+        if self.format_version >= 2:
+            self.check_blobs()
         return failures
-
-    @files.reads_storage
-    def open_version(
-        self, kind: str, record_id: str, version: int, blob: object, prev_tag: object, tag: object
-    ) -> bytes:
-        """The plaintext of one stored version as this vault's format reads it (raises
-        RecordIntegrityError when it cannot)."""
-        return self._open_blob(kind, record_id, version, blob, prev_tag, tag)

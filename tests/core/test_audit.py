@@ -10,7 +10,8 @@ import pytest
 
 from noteapp import crypto
 from noteapp.domain.clock import FakeClock
-from noteapp.vault.audit import GENESIS, AuditLog, _entry_hash
+from noteapp.vault import codec
+from noteapp.vault.audit import ENTRY_DICTIONARY, GENESIS, AuditLog, _entry_hash
 from noteapp.vault.format import audit_ad
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -118,7 +119,8 @@ def test_rewritten_entry_with_valid_encryption_breaks_the_chain(
 ) -> None:
     """Someone with the key re-encrypts an edited entry: the hash chain still catches it."""
     cipher = crypto.Aead(vault.subkey("audit"))
-    d = json.loads(cipher.decrypt(blob(vault, 3), audit_ad(vault.vault_id, 3)))
+    stored = cipher.decrypt(blob(vault, 3), audit_ad(vault.vault_id, 3))
+    d = json.loads(codec.decode_with(stored, ENTRY_DICTIONARY, codec.AUDIT_DEFLATED))
     d["action"] = "export"  # the stored hash is now stale
     sql(
         vault,

@@ -28,7 +28,9 @@ from noteapp.domain.errors import (
     VaultHeaderTamperedError,
     WrongSecretError,
 )
+from noteapp.vault import codec
 from noteapp.vault.audit import AuditLog
+from noteapp.vault.format import record_ad_v2
 from noteapp.vault.store import Vault
 from tests.core.test_golden import (
     CONTACT_A,
@@ -43,30 +45,37 @@ from tests.core.test_golden import (
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 PASSPHRASE = "golden v2 synthetic passphrase: harbour meadow 5823"
-RECOVERY_KEY = "ORUX-NMC2-BX3E-V4XD-ZVNJ-5QND-GLQW-VCRE"
+RECOVERY_KEY = "LSUC-W4R6-ELRP-6XX3-ENJ3-VS56-I5VP-HQRA"
 DEVICE_KEY = bytes.fromhex("5eed" * 16)
-GENERATION = 11  # create, keychain slot, keychain entry, then 8 writes (each with its entry)
+# create, keychain slot, keychain entry, 8 writes (each with its entry), 2 writes of the blob
+GENERATION = 13
+BLOB = "search/index"
 
 SHA256 = {
-    "valid_v2.noteapp": "8e95e2548b2f2e44cdaee5181417aec4f4923d0f31fc602e8308b8493f4fa645",
+    "valid_v2.noteapp": "7e2b8cd5ccdea44d8d063c9bb5afac04f407b2fd7f5964884f84e6759477d344",
     "flipped_bit_record_v2.noteapp": (
-        "e14c52d8890ad37c0a9a012adeccf2ce6b62ec8cf859225a69f57797739d552b"
+        "1d64acb7e090b1a1dd84d94c99181e3ad1d6514274e4c6d4f54a40b4fbdf93cd"
     ),
     "flipped_bit_header_v2.noteapp": (
-        "dac93b2fe88acd63442b6b3884614fb8d28bc04c2c8181bcbc76833903af062b"
+        "4abda03ddd690fa6439c537db1eb088bcf9c589d84260ad44921d39eb5a6de65"
     ),
     "tampered_header_v2.noteapp": (
-        "45baa81f1b6cdc68b04248d5a3737f8b7910b6a795a48b79c44128334557eb7c"
+        "b4360238af936890fd594e93e577a4050070d98700a9e8ad8ddc1adc6cc29cac"
     ),
-    "truncated_v2.noteapp": "d1e541ec7858db3403869a6e57ca01d5546bbd1c4df2af2b3dfea19a5db9eb37",
-    "inflated_kdf_v2.noteapp": "c3d9970817744aa8492b19709cbf6e75db893baee7b0e00bc8969e966c955673",
+    "truncated_v2.noteapp": "1ea3f963f0ca3d0082dee34bb17aaf79c10fbb0623cd32ef6a22a167d4b6bb09",
+    "inflated_kdf_v2.noteapp": "548a1df0a819d9b0e16abf66c951f757cb16bf5ebf4b1a7a0e7470429f8cfd43",
     "swapped_records_v2.noteapp": (
-        "04f4f6c3ff3948a47f7f1d04defe380960d43db345a8b37eb4616831d6ac39af"
+        "dd7dac2aea5d32c7f16c0055991f552bd3910bfe6bac87ab5d379f69d66d81d3"
     ),
-    "rolled_back_v2.noteapp": "d93da50758caa093aa0ca56ddd051e06bd02e226aab129d08bc8ddcb102ab4ba",
+    "rolled_back_v2.noteapp": "25859ac34c9fc94b96acb3837e401457480bc3ccc6b4093ff5c14906d89fc632",
     "deleted_middle_version_v2.noteapp": (
-        "873a4b236c323438fe6c08c85067e12527a2e3a62636e98fc674a74d0822806e"
+        "9a37e11b651553ea6a36460cdf366702e9e9d31192d5e30cc6f58ad240619a5a"
     ),
+    "replayed_list_v2.noteapp": (
+        "a5c28b4e4d0739fa70f92305b645787526815edcfc8c754cde8f02eb8efe7c67"
+    ),
+    "moved_record_v2.noteapp": "6c0a110d4828770d9ba0b12bd82b1b43356cdf21c589df40b47313e8f81a5d69",
+    "stale_blob_v2.noteapp": "a2890e4efe6f78c44cc1f1084d06691e04d8ca84c0285484fd96652689c628ce",
 }
 AUDIT_ACTIONS = [
     "vault-create",
@@ -131,6 +140,16 @@ def _check_valid_contents(vault: Vault) -> None:
     assert vault.count() == 5
     assert vault.verify_all() == []
     assert vault.generation == GENERATION
+    # Format 2's groups and summaries: each note is in its contact's group.
+    assert [r.id for r in vault.load_group("psychotherapy_note", CONTACT_A).records] == [PSY_1]
+    assert vault.load_group("psychotherapy_note", CONTACT_B).records == []
+    assert [r.id for r in vault.load_group("session_note", CONTACT_A).records] == [NOTE_1]
+    assert [r.id for r in vault.load_group("session_note", CONTACT_B).records] == [NOTE_2]
+    summaries = {s.id: (s.version, s.data) for s in vault.summaries("session_note")}
+    assert summaries == {NOTE_1: (3, {"signed": True}), NOTE_2: (1, {"signed": False})}
+    assert [s.data for s in vault.summaries("contact")] == [None, None]
+    assert vault.get_blob(BLOB) == b"synthetic index v2 " * 20
+    assert vault.blob_names() == [BLOB]
     log = AuditLog(vault)
     assert (log.verify().ok, log.verify().entries) == (True, 10)
     entries = log.entries()
@@ -157,11 +176,32 @@ def test_valid_v2_stays_writable(tmp_path: Path) -> None:
     path = golden(tmp_path, "valid_v2.noteapp")
     with unlocked(path) as vault:
         assert vault.put("session_note", NOTE_1, {"text": "an addendum"}, expected_version=3) == 4
+        vault.put_blob(BLOB, b"rebuilt")
         AuditLog(vault).append("edit", kind="session_note", record_id=NOTE_1)
     with unlocked(path) as vault:
         assert vault.get("session_note", NOTE_1).data == {"text": "an addendum"}
-        assert vault.generation == GENERATION + 2
+        assert vault.generation == GENERATION + 3
+        assert [r.data for r in vault.history("session_note", NOTE_1)][-2:] == [
+            EXPECTED[("session_note", NOTE_1)][-1],
+            {"text": "an addendum"},
+        ]
+        assert vault.load_group("session_note", CONTACT_A).records[0].version == 4
+        assert vault.get_blob(BLOB) == b"rebuilt"
         assert vault.verify_all() == []
+
+
+def test_valid_v2_stores_compressed_versions_and_older_ones_as_deltas(tmp_path: Path) -> None:
+    with unlocked(golden(tmp_path, "valid_v2.noteapp")) as vault:
+        cipher = vault.cipher_for("session_note")
+        codecs = {}
+        for version, parent, prev_tag, blob in vault.connection.execute(
+            "SELECT version, parent, prev_tag, blob FROM records WHERE id=? ORDER BY version",
+            (NOTE_1,),
+        ):
+            ad = record_ad_v2(vault.vault_id, "session_note", NOTE_1, version, parent, prev_tag)
+            codecs[version] = cipher.decrypt(blob, ad)[0]
+        assert codecs == {1: codec.DELTA, 2: codec.DELTA, 3: codec.DEFLATED}
+        assert parent == vault.group_key(CONTACT_A)
 
 
 def test_flipped_bit_record(tmp_path: Path) -> None:
@@ -241,18 +281,61 @@ def test_swapped_records(tmp_path: Path) -> None:
 
 
 def test_rolled_back_newest_version_is_refused(tmp_path: Path) -> None:
-    """The signed final text deleted and the draft marked current: never shown as current."""
+    """The signed final text deleted and the draft marked current: never shown as current.
+    Every read that comes across it fails closed (its chart, its kind); another chart's
+    notes still read."""
     with unlocked(golden(tmp_path, "rolled_back_v2.noteapp")) as vault:
         for read in (
             lambda: vault.get("session_note", NOTE_1),
+            lambda: vault.history("session_note", NOTE_1),
+            lambda: vault.load_group("session_note", CONTACT_A),
             lambda: vault.load_kind("session_note"),
-            lambda: vault.get("session_note", NOTE_2),  # the whole kind is refused
+            vault.verify_all,
         ):
             with pytest.raises(RecordsRolledBackError) as info:
                 read()
             assert info.value.kind == "session_note"
             assert "Draft two" not in str(info.value)
+        assert vault.get("session_note", NOTE_2).version == 1  # another chart
         assert len(vault.load_kind("contact").records) == 2  # other kinds read
+
+
+def test_replayed_list_is_refused(tmp_path: Path) -> None:
+    """Contact A's list of current notes put back as it was before the signed version: the
+    state's digest of the lists no longer holds, so no note of that kind is trusted."""
+    with unlocked(golden(tmp_path, "replayed_list_v2.noteapp")) as vault:
+        for read in (
+            lambda: vault.get("session_note", NOTE_1),
+            lambda: vault.get("session_note", NOTE_2),
+            lambda: vault.summaries("session_note"),
+            lambda: vault.load_group("session_note", CONTACT_B),
+        ):
+            with pytest.raises(RecordsRolledBackError) as info:
+                read()
+            assert info.value.kind == "session_note"
+        assert vault.get("psychotherapy_note", PSY_1).version == 2
+
+
+def test_record_moved_to_another_chart_is_refused(tmp_path: Path) -> None:
+    """NOTE_2's row claims contact A's group: it is in neither list as it stands."""
+    with unlocked(golden(tmp_path, "moved_record_v2.noteapp")) as vault:
+        for read in (
+            lambda: vault.get("session_note", NOTE_2),
+            lambda: vault.load_group("session_note", CONTACT_A),
+            lambda: vault.load_group("session_note", CONTACT_B),
+        ):
+            with pytest.raises(RecordsRolledBackError):
+                read()
+        assert vault.get("session_note", NOTE_1).version == 3
+
+
+def test_stale_blob_is_refused(tmp_path: Path) -> None:
+    with unlocked(golden(tmp_path, "stale_blob_v2.noteapp")) as vault:
+        with pytest.raises(RecordsRolledBackError) as info:
+            vault.get_blob(BLOB)
+        assert "indexes" in str(info.value)
+        assert b"synthetic index" not in str(info.value).encode()
+        assert vault.get("session_note", NOTE_1).version == 3  # records are not affected
 
 
 def test_deleted_middle_version_is_refused_in_the_history(tmp_path: Path) -> None:
@@ -289,8 +372,19 @@ def test_each_broken_file_gives_its_own_error(tmp_path: Path) -> None:
     assert outcomes["inflated_kdf_v2.noteapp"][0] == "KdfParametersError"
     assert outcomes["rolled_back_v2.noteapp"][0] == "RecordsRolledBackError"
     assert outcomes["deleted_middle_version_v2.noteapp"][0] == "RecordsRolledBackError"
-    # Distinct: the two record errors and the two rollback errors differ in what they say.
-    assert len(set(outcomes.values())) == len(outcomes)
+    assert outcomes["replayed_list_v2.noteapp"][0] == "RecordsRolledBackError"
+    assert outcomes["moved_record_v2.noteapp"][0] == "RecordsRolledBackError"
+    assert outcomes["stale_blob_v2.noteapp"][0] == "RecordsRolledBackError"
+    # Distinct where the cause differs: a replayed list, a moved row and a rolled-back
+    # version all say the current records are not the ones saved last (the same remedy).
+    assert outcomes["replayed_list_v2.noteapp"] == outcomes["rolled_back_v2.noteapp"]
+    assert outcomes["moved_record_v2.noteapp"] == outcomes["rolled_back_v2.noteapp"]
+    distinct = {
+        v
+        for k, v in outcomes.items()
+        if k not in ("replayed_list_v2.noteapp", "moved_record_v2.noteapp")
+    }
+    assert len(distinct) == len(outcomes) - 2
 
 
 def test_golden_files_were_made_with_the_fast_kdf_and_format_2() -> None:

@@ -22,6 +22,7 @@ from noteapp.domain.errors import (
     VaultExistsError,
     VaultLockedError,
 )
+from noteapp.vault import codec
 from noteapp.vault.format import record_ad_v2
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -227,13 +228,16 @@ def test_compartment_kinds_use_a_different_key(vault: Vault) -> None:
     compartment_key = crypto.Aead(crypto.hkdf(data_key, b"noteapp v1 compartment psychotherapy"))
     (psy_blob,) = rows(vault.path, "SELECT blob FROM records WHERE id='p1'")[0]
     (note_blob,) = rows(vault.path, "SELECT blob FROM records WHERE id='n1'")[0]
-    psy_ad = record_ad_v2(vault.vault_id, "psychotherapy_note", "p1", 1, b"")
-    note_ad = record_ad_v2(vault.vault_id, "session_note", "n1", 1, b"")
+    psy_ad = record_ad_v2(vault.vault_id, "psychotherapy_note", "p1", 1, b"", b"")
+    note_ad = record_ad_v2(vault.vault_id, "session_note", "n1", 1, b"", b"")
     # Same associated data, different keys: only the compartment key opens it.
-    assert json.loads(compartment_key.decrypt(psy_blob, psy_ad)) == {"text": "process note"}
+    psy = codec.decode(compartment_key.decrypt(psy_blob, psy_ad))
+    assert json.loads(psy) == {"text": "process note"}
     with pytest.raises(DecryptionError):
         records_key.decrypt(psy_blob, psy_ad)
-    assert json.loads(records_key.decrypt(note_blob, note_ad)) == {"text": "progress note"}
+    assert json.loads(codec.decode(records_key.decrypt(note_blob, note_ad))) == {
+        "text": "progress note"
+    }
     with pytest.raises(DecryptionError):
         compartment_key.decrypt(note_blob, note_ad)
 

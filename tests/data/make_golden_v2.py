@@ -2,10 +2,12 @@
 
     .venv/bin/python tests/data/make_golden_v2.py
 
-The files are kept forever: a shipped format's golden files are never regenerated (the tests
-pin their sha256). Every value here is synthetic: no real person, no real clinical data.
-The script refuses to overwrite existing files. The records are those of format 1's golden
-files (make_golden_v1.py), so the two formats can be compared.
+The files are kept forever once format 2 ships: a shipped format's golden files are never
+regenerated (the tests pin their sha256). Every value here is synthetic: no real person, no
+real clinical data. The script refuses to overwrite existing files. The records are those of
+format 1's golden files (make_golden_v1.py), so the two formats can be compared; format 2
+adds groups (each note belongs to its contact), summaries, older versions kept as deltas, a
+compressed audit log and one named blob.
 
 What it makes (see README.md for the passphrase, recovery key and expected errors):
 
@@ -20,6 +22,10 @@ What it makes (see README.md for the passphrase, recovery key and expected error
 - rolled_back_v2.noteapp                 a note's newest version deleted, the one before
                                          marked current (an edit undone without any key)
 - deleted_middle_version_v2.noteapp      version 2 of a note's three versions deleted
+- replayed_list_v2.noteapp               contact A's list of current session notes put back as
+                                         it was before the note's last version
+- moved_record_v2.noteapp                NOTE_2's current row moved into contact A's group
+- stale_blob_v2.noteapp                  the blob put back as it was before its last write
 """
 
 from __future__ import annotations
@@ -67,6 +73,19 @@ WRITES: list[tuple[str, str, dict[str, object]]] = [
     ("psychotherapy_note", PSY_1, {"client": CONTACT_A, "text": "Process note v2."}),
 ]
 
+# What each kind's records belong to (the record id of their owner in the data) and the
+# summary written with them: the notes are grouped by their contact.
+def owner_of(kind: str, data: dict[str, object]) -> str:
+    return str(data.get("client", "")) if kind != "contact" else ""
+
+
+def summary_of(kind: str, data: dict[str, object]) -> object:
+    return {"signed": bool(data.get("signed"))} if kind != "contact" else None
+
+
+BLOB = "search/index"
+BLOB_VALUES = [b"synthetic index v1 " * 20, b"synthetic index v2 " * 20]
+
 NAMES = [
     "valid_v2.noteapp",
     "flipped_bit_record_v2.noteapp",
@@ -77,12 +96,22 @@ NAMES = [
     "swapped_records_v2.noteapp",
     "rolled_back_v2.noteapp",
     "deleted_middle_version_v2.noteapp",
+    "replayed_list_v2.noteapp",
+    "moved_record_v2.noteapp",
+    "stale_blob_v2.noteapp",
 ]
 
 
-def make_valid(path: Path) -> str:
+Row = tuple[object, ...]
+
+
+def make_valid(path: Path) -> tuple[str, Row, Row]:
+    """The valid vault; its recovery key, contact A's list of session notes and the blob as
+    they were before their last write (for the replayed files)."""
     clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     vault, recovery = Vault.create(path, PASSPHRASE, params=PARAMS, clock=clock)
+    old_list: Row = ()
+    old_blob: Row = ()
     try:
         audit = AuditLog(vault)
         audit.append("vault-create")
@@ -90,18 +119,34 @@ def make_valid(path: Path) -> str:
         audit.append("keychain-remember")
         for kind, record_id, data in WRITES:
             clock.advance(60)
+            if (kind, record_id) == ("session_note", NOTE_1) and data.get("signed"):
+                old_list = current_row(vault, "session_note", vault.group_key(CONTACT_A))
             with vault.transaction():
-                version = vault.put(kind, record_id, data)
+                version = vault.put(
+                    kind, record_id, data, owner=owner_of(kind, data), summary=summary_of(kind, data)
+                )
                 audit.append(
                     "create" if version == 1 else "edit",
                     kind=kind,
                     record_id=record_id,
                     detail={"version": version},
                 )
+        clock.advance(60)
+        vault.put_blob(BLOB, BLOB_VALUES[0])
+        old_blob = tuple(vault.connection.execute("SELECT name, tag, blob FROM blobs").fetchone())
+        vault.put_blob(BLOB, BLOB_VALUES[1])
         print(f"generation: {vault.generation}")
     finally:
         vault.close()
-    return recovery
+    return recovery, old_list, old_blob
+
+
+def current_row(vault: Vault, kind: str, parent: bytes) -> Row:
+    row = vault.connection.execute(
+        "SELECT kind, parent, count, tag, blob FROM current WHERE kind=? AND parent=?",
+        (kind, parent),
+    ).fetchone()
+    return tuple(row)
 
 
 def blob_of(path: Path, kind: str, record_id: str) -> bytes:
@@ -165,7 +210,7 @@ def main() -> int:
         print(f"Refusing to overwrite shipped golden files: {existing}", file=sys.stderr)
         return 1
     valid = HERE / "valid_v2.noteapp"
-    recovery = make_valid(valid)
+    recovery, old_list, old_blob = make_valid(valid)
     for suffix in ("-wal", "-shm", ".lock"):
         Path(str(valid) + suffix).unlink(missing_ok=True)
     raw = valid.read_bytes()
@@ -205,6 +250,30 @@ def main() -> int:
     edit_with_sql(
         middle,
         ("DELETE FROM records WHERE kind='session_note' AND id=? AND version=2", (NOTE_1,)),
+    )
+
+    replayed = copy(raw, "replayed_list_v2.noteapp")
+    edit_with_sql(
+        replayed,
+        (
+            "UPDATE current SET count=?, tag=?, blob=? WHERE kind=? AND parent=?",
+            (old_list[2], old_list[3], old_list[4], old_list[0], old_list[1]),
+        ),
+    )
+
+    moved = copy(raw, "moved_record_v2.noteapp")
+    edit_with_sql(
+        moved,
+        (
+            "UPDATE records SET parent=(SELECT parent FROM records WHERE id=? LIMIT 1) "
+            "WHERE kind='session_note' AND id=?",
+            (NOTE_1, NOTE_2),
+        ),
+    )
+
+    stale = copy(raw, "stale_blob_v2.noteapp")
+    edit_with_sql(
+        stale, ("UPDATE blobs SET tag=?, blob=? WHERE name=?", (old_blob[1], old_blob[2], BLOB))
     )
 
     print(f"recovery key: {recovery}")

@@ -1,0 +1,110 @@
+"""What a stored plaintext looks like before it is encrypted: compressed, or a delta.
+
+Compression runs before encryption (ciphertext does not compress). Every format-2 plaintext
+starts with one codec byte, authenticated with the rest by the AEAD:
+
+- 0x00  the JSON as it is (when deflating would not make it smaller: tiny records);
+- 0x01  raw DEFLATE of the JSON (zlib level 6; level 9 gains nothing measurable on notes,
+        level 1 loses ~3 %);
+- 0x03  raw DEFLATE with a fixed preset dictionary (audit entries: audit.ENTRY_DICTIONARY);
+- 0x02  a *reverse delta*: raw DEFLATE of an older version's JSON with the next version's
+        JSON as the preset dictionary. Draft histories are near-copies of the version after
+        them, so an older version then costs a few dozen bytes instead of a kilobyte; the
+        current version is always whole (0x00/0x01), so reading what is current never needs
+        another row.
+
+A plaintext that starts with "{" is JSON as format 1 stored it (audit entries carried over
+by an upgrade). Anything else fails closed.
+
+Why not compress across records (a signed item against its note): each record must stay
+readable on its own — a damaged note is still exported from its intact signature record.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from noteapp.domain.errors import InvalidInputError
+
+STORED = 0x00
+DEFLATED = 0x01
+DELTA = 0x02
+AUDIT_DEFLATED = 0x03
+_LEVEL = 6
+_WBITS = -15  # raw DEFLATE: no zlib header or checksum (the AEAD already authenticates)
+# Bounds a decoder never exceeds, whatever a (damaged) stream claims.
+MAX_PLAINTEXT = 64 * 1024 * 1024
+
+
+class CodecError(ValueError):
+    """A plaintext whose codec byte or compressed stream is not understood."""
+
+
+def encode(plain: bytes) -> bytes:
+    """A whole plaintext (the current version of a record, a list, an audit entry)."""
+    if len(plain) > MAX_PLAINTEXT:
+        raise InvalidInputError("This record is too large to be stored.")
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS)
+    packed = packer.compress(plain) + packer.flush()
+    if len(packed) < len(plain):
+        return bytes([DEFLATED]) + packed
+    return bytes([STORED]) + plain
+
+
+def encode_delta(plain: bytes, newer: bytes) -> bytes:
+    """An older version as a delta against the version after it (`newer`, its plaintext)."""
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, zdict=newer)
+    packed = packer.compress(plain) + packer.flush()
+    whole = encode(plain)
+    return bytes([DELTA]) + packed if len(packed) + 1 < len(whole) else whole
+
+
+def encode_with(plain: bytes, zdict: bytes, codec: int) -> bytes:
+    """A small plaintext compressed with a fixed dictionary of what such plaintexts repeat
+    (`codec` names the dictionary, so it is read with the one it was written with)."""
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS, zdict=zdict)
+    packed = packer.compress(plain) + packer.flush()
+    return bytes([codec]) + packed if len(packed) < len(plain) else bytes([STORED]) + plain
+
+
+def decode_with(stored: bytes, zdict: bytes, codec: int) -> bytes:
+    if stored[:1] == bytes([codec]):
+        return _inflate(stored[1:], zdict)
+    return decode(stored)
+
+
+def is_delta(stored: bytes) -> bool:
+    return stored[:1] == bytes([DELTA])
+
+
+def decode(stored: bytes, newer: bytes | None = None) -> bytes:
+    """The plaintext; `newer` is the next version's plaintext, needed for a delta."""
+    if not stored:
+        raise CodecError("empty")
+    head, body = stored[0], stored[1:]
+    if head == ord("{"):  # format 1's JSON, carried over as it was
+        return stored
+    if head == STORED:
+        return body
+    if head == DEFLATED:
+        return _inflate(body, None)
+    if head == DELTA:
+        if newer is None:
+            raise CodecError("a delta needs the version after it")
+        return _inflate(body, newer)
+    raise CodecError("unknown codec")
+
+
+def _inflate(body: bytes, zdict: bytes | None) -> bytes:
+    try:
+        unpacker = (
+            zlib.decompressobj(_WBITS, zdict=zdict)
+            if zdict is not None
+            else zlib.decompressobj(_WBITS)
+        )
+        plain = unpacker.decompress(body, MAX_PLAINTEXT)
+    except zlib.error as exc:
+        raise CodecError("bad stream") from exc
+    if unpacker.unconsumed_tail or not unpacker.eof:
+        raise CodecError("truncated or oversized stream")
+    return plain
