@@ -201,7 +201,9 @@ def require_vault(path: Path) -> None:
 
 def report_problems(ws: Workspace) -> None:
     """Records that failed to decrypt are reported, never silently dropped: one warning per
-    damaged record (kind, short id, client code where known), then what to do about them."""
+    damaged record this command came across (kind, short id, client code where known), then
+    what to do about them. Commands read only what they show, so this is said after their
+    output; `noteapp vault check` reads everything."""
     records = ws.damage.records()
     for record in records:
         warn(record.sentence())
@@ -294,8 +296,8 @@ def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
     args.unlock_passphrase = passphrase
     with close_after(ws):
         report_warnings(ws)
-        report_problems(ws)
         yield ws
+        report_problems(ws)
 
 
 # --- output ----------------------------------------------------------------------------

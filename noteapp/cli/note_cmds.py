@@ -307,12 +307,24 @@ _LIST_KEYS = ("id", "client", "client_code", "template", "status", "date", "serv
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from noteapp.services.summaries import summary_of_note
+
     with common.unlocked(args) as ws:
         client_id = common.client_id_even_if_damaged(ws, args.client) if args.client else None
-        notes = ws.notes.list(
-            client_id=client_id,
-            status=NoteStatus(args.status) if args.status else None,
-            include_psychotherapy=args.include_psychotherapy,
+        status = NoteStatus(args.status) if args.status else None
+        # One chart: its notes are read (a damaged one is found and named). Across the vault:
+        # the notes' summaries, no note's text decrypted (`noteapp check` reads everything).
+        notes = (
+            [
+                summary_of_note(n)
+                for n in ws.notes.list(
+                    client_id=client_id,
+                    status=status,
+                    include_psychotherapy=args.include_psychotherapy,
+                )
+            ]
+            if client_id is not None
+            else ws.notes.summaries(status=status, include_psychotherapy=args.include_psychotherapy)
         )
         codes: dict[str, str] = {c.id: c.code for c in ws.clients.list()}
         unreadable_clients = [
@@ -348,8 +360,8 @@ def run_list(args: argparse.Namespace) -> int:
                         "client_code": codes.get(n.client_id, ""),
                         "template": n.template_id,
                         "status": n.status.value,
-                        "date": n.session.date.isoformat(),
-                        "service_code": n.session.service_code,
+                        "date": n.date.isoformat(),
+                        "service_code": n.service_code,
                         "damaged": False,
                     }
                     for n in notes
@@ -368,11 +380,11 @@ def run_list(args: argparse.Namespace) -> int:
         for r in damaged
     ] + [
         (
-            n.session.date.isoformat(),
+            n.date.isoformat(),
             codes.get(n.client_id, "?"),
             n.template_id,
             n.status.value,
-            n.session.service_code or "-",
+            n.service_code or "-",
             n.id,
         )
         for n in notes

@@ -33,10 +33,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_search(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         client_id = common.client_id_even_if_damaged(ws, args.client) if args.client else None
-        # What could not be searched: the results may be missing matches inside it.
-        gaps = ws.damage.search_gaps(
-            client_id=client_id, include_psychotherapy=args.include_psychotherapy
-        )
         results = ws.search.search(
             args.text,
             client_id=client_id,
@@ -46,6 +42,11 @@ def run_search(args: argparse.Namespace) -> int:
             date_to=common.parse_date(args.date_to, "--to date"),
             include_psychotherapy=args.include_psychotherapy,
             limit=max(1, args.limit),
+        )
+        # What could not be searched (after the search: it names what it came across): the
+        # results may be missing matches inside it.
+        gaps = ws.damage.search_gaps(
+            client_id=client_id, include_psychotherapy=args.include_psychotherapy
         )
         if args.json:
             common.emit_json(

@@ -71,6 +71,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     common.add_kdf_options(recover, what="the new passphrase")
 
+    check = common.add_command(
+        subparsers,
+        CommandSpec(
+            "check",
+            "read every record of the vault and name any that is damaged",
+            run_check,
+            description="Read and authenticate the current version of every record (other "
+            "commands read only what they show, and name only the damage they come across). "
+            "Exit 4 if any record is damaged or was rolled back outside noteapp.",
+        ),
+    )
+    common.add_json_flag(check)
+
 
 def add_recovery_key_file_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -156,6 +169,32 @@ def run_init(args: argparse.Namespace) -> int:
         pass
     common.info(f"Created the vault at {path}.")
     return 0
+
+
+# --- check -----------------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace) -> int:
+    with common.unlocked(args) as ws:
+        checked = ws.damage.check_everything()
+        records = ws.damage.records()
+        rolled_back = [common.one_line(str(e)) for e in ws.damage.rolled_back]
+        if args.json:
+            common.emit_json(
+                {
+                    "checked": checked,
+                    "damaged": [ws.damage.as_json(r) for r in records],
+                    "rolled_back": rolled_back,
+                }
+            )
+    if not args.json:
+        for text in rolled_back:
+            common.warn(text)
+        if records or rolled_back:
+            common.info(f"Checked {checked:,} records: some cannot be read (see above).")
+        else:
+            common.info(f"Checked {checked:,} records: every one is readable.")
+    return common.EXIT_DAMAGED if records or rolled_back else 0
 
 
 # --- passwd ----------------------------------------------------------------------------

@@ -135,13 +135,15 @@ def terms_for(code: str, description: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _pattern(dx: Diagnosis) -> re.Pattern[str] | None:
-    stems = [re.escape(t) for t in terms_for(dx.code, dx.description)]
-    parts = [*stems, re.escape(dx.code.lower()) + r"\b"] if dx.code else stems
+@lru_cache(maxsize=512)
+def _pattern(code: str, description: str) -> re.Pattern[str] | None:
+    # Made once per diagnosis: the Today page checks thousands of drafts.
+    stems = [re.escape(t) for t in terms_for(code, description)]
+    parts = [*stems, re.escape(code.lower()) + r"\b"] if code else stems
     return re.compile(r"\b(?:" + "|".join(parts) + ")") if parts else None
 
 
 def addressed_in(dx: Diagnosis, text: str) -> bool:
     """True when `text` mentions the diagnosis's code, description words or clinical words."""
-    pattern = _pattern(dx)
+    pattern = _pattern(dx.code, dx.description)
     return pattern is not None and pattern.search(text.lower()) is not None

@@ -26,8 +26,10 @@ from noteapp.services.archive_layout import (
     read_archive,
     record_path,
 )
+from noteapp.services.summaries import LAYOUT
 from noteapp.services.workspace import Workspace
 from noteapp.vault.audit import AuditEntry, first_broken
+from noteapp.vault.migrate import Placement
 
 
 def _open(path: Path, passphrase: str) -> ArchiveContents:
@@ -170,15 +172,18 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     own, unreadable = ws.audit.read()
     if unreadable:
         raise CheckFailedError("This vault's audit log cannot be read; nothing was imported.")
+    placed = _placements(records)
     with ws._vault.transaction():
         check_empty(ws)
         # Older versions first, then every latest version in the archive's order: each
-        # kind's records come back in the order the source vault listed them.
+        # kind's records come back in the order the source vault listed them, grouped with
+        # their client and with their summaries, as the services write them.
         for r in records:
             for n, data in enumerate(r.versions[:-1], start=1):
-                _put(ws, r, n, data)
+                _put(ws, r, n, data, placed[(r.kind, r.id)].owner, None)
         for r in records:
-            _put(ws, r, len(r.versions), r.versions[-1])
+            where = placed[(r.kind, r.id)]
+            _put(ws, r, len(r.versions), r.versions[-1], where.owner, where.summary)
         ws.audit.replace_log(entries)
         ws.audit.record(
             "archive-import",
@@ -192,9 +197,28 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     return _summary(contents, records, len(entries))
 
 
-def _put(ws: Workspace, r: ArchiveRecord, version: int, data: dict[str, Any]) -> None:
+def _placements(records: list[ArchiveRecord]) -> dict[tuple[str, str], Placement]:
+    """Where each record goes (its client's group) and its summary, from its latest data."""
+    owners: dict[str, str] = {}
+    out: dict[tuple[str, str], Placement] = {}
+    for r in sorted(records, key=lambda r: r.kind in LAYOUT.later):
+        out[(r.kind, r.id)] = LAYOUT.place(r.kind, r.id, r.versions[-1], owners)
+        owners[r.id] = out[(r.kind, r.id)].owner
+    return out
+
+
+def _put(
+    ws: Workspace,
+    r: ArchiveRecord,
+    version: int,
+    data: dict[str, Any],
+    owner: str,
+    summary: Any,
+) -> None:
     try:
-        stored = ws._vault.put(r.kind, r.id, data, expected_version=version - 1)
+        stored = ws._vault.put(
+            r.kind, r.id, data, owner=owner, summary=summary, expected_version=version - 1
+        )
     except InvalidInputError:
         raise ArchiveDamagedError(
             f"The record {r.kind}/{r.id[:8]} in the archive cannot be stored."

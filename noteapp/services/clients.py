@@ -1,7 +1,8 @@
 """Clients: add, edit, discharge, delete (with confirmation and a backup first), list.
 
-Clients are decrypted once after unlock and kept in memory; lists and filters never touch
-the disk, and nothing about them is ever written anywhere in clear.
+Clients are decrypted the first time any is asked for (the whole kind: every list shows
+them all) and kept in memory; lists and filters then never touch the disk, and nothing about
+them is ever written anywhere in clear.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from noteapp.domain.ids import ClientId, new_id
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.damaged_record import find_damaged
-from noteapp.vault.store import Vault
+from noteapp.services.decoding import decode, decode_all
+from noteapp.vault.store import StoredRecord, Vault
 
 KIND = "client"
 _TEXT_FIELDS = ("preferred_name", "pronouns")
@@ -54,13 +56,39 @@ class ClientService:
         # Codes (casefolded) of damaged clients, as known from signed records → their ids;
         # wired by the workspace, so `client show C0003` names the damage.
         self.damaged_codes: Callable[[], dict[str, str]] = dict
-        self.reload()
+        self._loaded = False
+        self._owners: dict[bytes, str] = {}  # group key → client id
 
     def reload(self) -> None:
-        result = self._vault.load_kind(KIND)
-        self._clients = {r.id: client_from_dict(r.data) for r in result.records}
-        self._versions = {r.id: r.version for r in result.records}
-        self.problems = result.failures
+        """Forget what was read: the next call reads the clients again."""
+        self._loaded = False
+
+    def _ensure(self) -> dict[str, Client]:
+        if not self._loaded:
+            values, failures = decode_all(self._vault.load_kind(KIND), _parse_client)
+            self._clients = {r.id: c for r, c in values}
+            self._versions = {r.id: r.version for r, _c in values}
+            self.problems = failures
+            self._loaded = True
+        return self._clients
+
+    def ids(self) -> builtins.list[str]:
+        """Every client's id, damaged ones included (their records are still grouped)."""
+        return [*self._ensure(), *(p.record_id for p in self.problems)]
+
+    def client_of_record(self, kind: str, record_id: str) -> str | None:
+        """The client a record of a chart kind belongs to, from the group its group list
+        names it in (no record is decrypted; a damaged one has its client all the same)."""
+        parent = self._vault.listed_parent(kind, record_id)
+        return self.owner_of(parent) if parent is not None else None
+
+    def owner_of(self, parent: bytes) -> str | None:
+        """The client whose records are grouped under `parent` (a damaged record's context)."""
+        if not parent:
+            return None
+        if parent not in self._owners:
+            self._owners = {self._vault.group_key(i): i for i in self.ids()}
+        return self._owners.get(parent)
 
     # --- reading -----------------------------------------------------------------------
 
@@ -69,7 +97,7 @@ class ClientService:
         needle = text.casefold().strip()
         out = [
             c
-            for c in self._clients.values()
+            for c in self._ensure().values()
             if (status is None or c.status == status)
             and (
                 not needle
@@ -81,7 +109,7 @@ class ClientService:
         return sorted(out, key=lambda c: (c.name.casefold(), c.code))
 
     def get(self, client_id: str) -> Client:
-        client = self._clients.get(client_id)
+        client = self._ensure().get(client_id)
         if client is None:
             matches = [
                 c for c in self._clients.values() if c.code.casefold() == client_id.casefold()
@@ -99,14 +127,14 @@ class ClientService:
     # --- writing -----------------------------------------------------------------------
 
     def _next_code(self) -> str:
-        taken = {c.code.casefold() for c in self._clients.values()}
+        taken = {c.code.casefold() for c in self._ensure().values()}
         n = len(self._clients) + 1
         while f"c{n:04d}" in taken:
             n += 1
         return f"C{n:04d}"
 
     def _check_code_free(self, code: str, client_id: str | None) -> None:
-        for c in self._clients.values():
+        for c in self._ensure().values():
             if c.code.casefold() == code.casefold() and c.id != client_id:
                 raise InvalidInputError(f"The client code '{code}' is already used.")
 
@@ -144,7 +172,7 @@ class ClientService:
     def import_clients(self, clients: builtins.list[Client], *, source: str) -> None:
         """Add checked clients (a CSV import) in one transaction: all or none. Ids and codes
         must be new; each is audited as created by the import."""
-        taken = {c.code.casefold() for c in self._clients.values()}
+        taken = {c.code.casefold() for c in self._ensure().values()}
         if len({c.code.casefold() for c in clients} | taken) != len(taken) + len(clients) or any(
             c.id in self._clients for c in clients
         ):
@@ -230,4 +258,11 @@ class ClientService:
             listener(changed)
 
     def history(self, client_id: str) -> builtins.list[Client]:
-        return [client_from_dict(r.data) for r in self._vault.history(KIND, client_id)]
+        return [decode(r, _parse_client) for r in self._vault.history(KIND, client_id)]
+
+
+def _parse_client(record: StoredRecord) -> Client:
+    client = client_from_dict(record.data)
+    if client.id != record.id:
+        raise ValueError("id")
+    return client

@@ -1,82 +1,114 @@
 """Damaged records: what is known about each, what it affects, and what to do about it.
 
-A record that fails to decrypt or authenticate is collected by the service that loads its
-kind (`problems`) and never shown as empty or written back. This report gathers them, works
-out from other records what it can without the damaged one (the client, date and status of a
-note from its signature record; the note a signature record belongs to from the audit log),
-and names the remedy: the newest backup that holds an earlier copy, only when there is one.
+A record that fails to decrypt, to authenticate or to make a domain value is collected by
+the service that read it (`problems`) and never shown as empty or written back. Services
+read what a command or a screen needs, so this report names the damage that work came
+across — a `note list --client X` the damaged notes of that chart, `client list` the
+damaged clients — plus whatever a full check found (`check_everything`, run by the app in
+the background after unlock). Gathering it never reads more of the vault.
+
+What is known without the damaged record comes from where it is kept: its group names its
+client, its group's list holds its summary (a note's date, template and status; what a
+signature record belongs to), its client's signature records their client's code. The
+remedy named is the newest backup that holds an earlier copy, only when there is one.
 Messages name kinds, short ids and client codes only — never client data.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from noteapp.domain.errors import NoteappError, RecordIntegrityError
+from noteapp.domain.errors import NoteappError, RecordIntegrityError, RecordsRolledBackError
 from noteapp.services.damaged_record import DamagedRecord, swapped_rows
 from noteapp.vault.snapshots import RecordRef, SnapshotInfo
+from noteapp.vault.store import ScanResult
 
 if TYPE_CHECKING:
     from noteapp.services.audit import AuditService
     from noteapp.services.backups import BackupService
     from noteapp.services.clients import ClientService
-    from noteapp.services.measures import MeasureService
     from noteapp.services.notes import NoteService
     from noteapp.services.plans import PlanService
     from noteapp.services.safety_plans import SafetyPlanService
     from noteapp.services.signing import SigningService
+    from noteapp.services.workspace import Workspace
 
 NOTE_KINDS = ("note", "psychotherapy_note")
 SIGNED_KIND = "signed_item"
+# The kinds this report knows how to describe (a full check may find others: settings,
+# templates… — those are named by the error itself where they are read).
+_REPORTED_KINDS = ("client", *NOTE_KINDS, SIGNED_KIND, "plan", "measure", "safety_plan")
 CLI_HOW = "Settings → Backups → Restore, or `noteapp restore FILE`"
 
 
 class DamageReport:
     """Every damaged record of the unlocked vault, with its context and the remedy."""
 
-    def __init__(
-        self,
-        *,
-        clients: ClientService,
-        notes: NoteService,
-        signing: SigningService,
-        plans: PlanService,
-        measures: MeasureService,
-        safety_plans: SafetyPlanService,
-        audit: AuditService,
-        backups: BackupService,
-    ) -> None:
-        self._clients = clients
-        self._notes = notes
-        self._signing = signing
-        self._plans = plans
-        self._measures = measures
-        self._safety = safety_plans
-        self._audit = audit
-        self._backups = backups
+    def __init__(self, ws: Workspace, *, scan: Callable[[], ScanResult]) -> None:
+        # The workspace, not its services: a service is made (and its module imported) only
+        # when a damaged record needs it described; gathering the damage found never does.
+        self._ws = ws
+        self._scan = scan
         self._cache: tuple[tuple[RecordRef, ...], builtins.list[DamagedRecord]] | None = None
         self._advice: dict[tuple[RecordRef, ...], dict[RecordRef, SnapshotInfo | None]] = {}
+        # What a full check found (check_everything), beside what the services came across.
+        self._found: builtins.list[RecordIntegrityError] = []
+        self.rolled_back: builtins.list[RecordsRolledBackError] = []
+        self.checked = False
 
     # --- what is damaged ---------------------------------------------------------------
 
+    @property
+    def _clients(self) -> ClientService:
+        return self._ws.clients
+
+    @property
+    def _notes(self) -> NoteService:
+        return self._ws.notes
+
+    @property
+    def _signing(self) -> SigningService:
+        return self._ws.signing
+
+    @property
+    def _plans(self) -> PlanService:
+        return self._ws.plans
+
+    @property
+    def _safety(self) -> SafetyPlanService:
+        return self._ws.safety_plans
+
+    @property
+    def _audit(self) -> AuditService:
+        return self._ws.audit
+
+    @property
+    def _backups(self) -> BackupService:
+        return self._ws.backups
+
     def errors(self) -> builtins.list[RecordIntegrityError]:
         seen: dict[RecordRef, RecordIntegrityError] = {}
-        for service in (
-            self._clients,
-            self._notes,
-            self._signing,
-            self._plans,
-            self._measures,
-            self._safety,
-        ):
+        for service in self._ws.services_made():
             for err in service.problems:
                 seen.setdefault((err.kind, err.record_id), err)
+        for err in self._found:
+            seen.setdefault((err.kind, err.record_id), err)
         return list(seen.values())
+
+    def check_everything(self) -> int:
+        """Read every current record of the vault (no older version) and remember what is
+        damaged: the full picture the banner shows, found in the background after unlock.
+        Returns how many records were checked. Raises nothing for damage: it is reported."""
+        result = self._scan()
+        self._found = [e for e in result.failures if e.kind in _REPORTED_KINDS]
+        self.rolled_back = result.rolled_back
+        self.checked = True
+        return result.checked
 
     def refs(self) -> builtins.list[RecordRef]:
         return [(e.kind, e.record_id) for e in self.errors()]
@@ -98,9 +130,10 @@ class DamageReport:
 
     def _build(self, errors: Sequence[RecordIntegrityError]) -> builtins.list[DamagedRecord]:
         out = [DamagedRecord(e.kind, e.record_id, swapped=swapped_rows(e)) for e in errors]
-        owners = self._signature_owners() if any(r.kind == SIGNED_KIND for r in out) else {}
-        unresolved = any(r.kind == SIGNED_KIND and r.record_id not in owners for r in out)
-        found = [self._context(r, owners, unresolved) for r in out]
+        # Signature records first: whether a damaged note was signed may rest on them.
+        signed = {r.ref: self._context(r) for r in out if r.kind == SIGNED_KIND}
+        unresolved = any(not r.owner_id for r in signed.values())
+        found = [signed.get(r.ref) or self._context(r, unresolved) for r in out]
         codes: dict[str, str] = {c.id: c.code for c in self._clients.list()}
         return [
             replace(r, client_code=codes[r.client_id])
@@ -109,53 +142,59 @@ class DamageReport:
             for r in found
         ]
 
-    def _signature_owners(self) -> dict[str, str]:
-        """Signature record id → the note or plan it belongs to (from the audit log, whose
-        entry for each stored signature record names it in `detail.item` and its note or plan
-        as the record; and from the signature ids a signed note keeps)."""
-        owners: dict[str, str] = {}
-        entries, _unreadable = self._audit.read()
-        for e in entries:
-            item = e.detail.get("item") if isinstance(e.detail, dict) else None
-            if isinstance(item, str) and e.kind == "note":
-                owners.setdefault(item, e.record_id)
-        for note in self._notes.all():
-            for item_id in note.signature_ids:
-                owners.setdefault(item_id, note.id)
-        return owners
-
-    def _context(
-        self, r: DamagedRecord, owners: dict[str, str], unresolved_signatures: bool
-    ) -> DamagedRecord:
-        if r.kind == SIGNED_KIND:
-            owner = owners.get(r.record_id, "")
-            return replace(r, owner_id=owner, client_id=self._client_of(owner))
+    def _context(self, r: DamagedRecord, unresolved_signatures: bool = False) -> DamagedRecord:
+        """What other records (and the damaged record's own group and summary) say of it."""
         if r.kind == "client":
             return replace(r, client_id=r.record_id, client_code=self._signed_code(r.record_id))
-        if r.kind == "measure":  # notes keep the measures given on their day, by id
-            for note in self._notes.all():
-                if any(m.get("id") == r.record_id for m in note.measures):
-                    return replace(r, client_id=note.client_id)
-        if r.kind in (*NOTE_KINDS, "plan", "safety_plan"):
+        client = self._clients.client_of_record(r.kind, r.record_id) or ""
+        r = replace(r, client_id=client)
+        if r.kind == SIGNED_KIND:
+            summary = self._signing.summary(r.record_id)
+            owner = summary.note_id if summary is not None else self._owner_from_audit(r)
+            return replace(r, owner_id=owner, client_id=client or self._client_of(owner))
+        if r.kind in NOTE_KINDS:
+            note = self._notes.summary(r.record_id)
+            if note is not None:
+                r = replace(
+                    r,
+                    signed=note.is_signed,
+                    client_id=r.client_id or note.client_id,
+                    date=note.date.isoformat(),
+                    template=note.template_id,
+                )
+        if r.kind in (*NOTE_KINDS, "plan", "safety_plan") and r.signed is not False:
             item = self._signing.note_item(r.record_id)
             if item is None:
-                # No signature record: a draft, unless a damaged one of unknown owner is it.
+                if r.signed is not None:
+                    return r
+                # No summary and no signature record: a draft, unless a damaged signature
+                # record whose owner is unknown is its own.
                 return replace(r, signed=None if unresolved_signatures else False)
             payload = item.payload
-            client = payload.get("client") if isinstance(payload.get("client"), dict) else {}
+            block = payload.get("client") if isinstance(payload.get("client"), dict) else {}
             session = payload.get("session") if isinstance(payload.get("session"), dict) else {}
             template = payload.get("template") if isinstance(payload.get("template"), dict) else {}
-            assert isinstance(client, dict) and isinstance(session, dict)
+            assert isinstance(block, dict) and isinstance(session, dict)
             assert isinstance(template, dict)
             return replace(
                 r,
                 signed=True,
-                client_id=_text(client, "id"),
-                client_code=_text(client, "code"),
-                date=_text(session, "date"),
-                template=_text(template, "id"),
+                client_id=_text(block, "id") or r.client_id,
+                client_code=_text(block, "code"),
+                date=_text(session, "date") or r.date,
+                template=_text(template, "id") or r.template,
             )
         return r
+
+    def _owner_from_audit(self, r: DamagedRecord) -> str:
+        """The note or plan a signature record belongs to, from the audit log (whose entry for
+        each stored signature record names it): only for one without a summary."""
+        entries, _unreadable = self._audit.read()
+        for e in entries:
+            item = e.detail.get("item") if isinstance(e.detail, dict) else None
+            if item == r.record_id and e.kind == "note":
+                return e.record_id
+        return ""
 
     def _client_of(self, owner_id: str) -> str:
         if not owner_id:
@@ -163,16 +202,12 @@ class DamageReport:
         for lookup in (self._notes.get, self._plans.get, self._safety.get):
             with suppress(NoteappError):  # not this kind, or damaged too: try the next
                 return str(lookup(owner_id).client_id)
-        item = self._signing.note_item(owner_id)
-        client = item.payload.get("client") if item is not None else None
-        return _text(client, "id") if isinstance(client, dict) else ""
+        return self._signing.client_of(owner_id) or ""
 
     def _signed_code(self, client_id: str) -> str:
-        for note in self._notes.all():
-            if note.client_id != client_id:
-                continue
-            item = self._signing.note_item(note.id)
-            client = item.payload.get("client") if item is not None else None
+        """A damaged client's code, from the client block of its own signature records."""
+        for item in self._signing.chart_items(client_id):
+            client = item.payload.get("client")
             if isinstance(client, dict) and _text(client, "id") == client_id:
                 return _text(client, "code")
         return ""
@@ -209,7 +244,9 @@ class DamageReport:
         return [r for r in self.records() if r.kind == "client"]
 
     def signatures_of(self, record_id: str) -> builtins.list[DamagedRecord]:
-        """Damaged signature records that are, or may be, part of this note or plan."""
+        """Damaged signature records that are, or may be, part of this note or plan (its
+        client's signature records are read first, so a damaged one is known)."""
+        self._signing.items(record_id)
         return [
             r
             for r in self.records()
@@ -226,7 +263,9 @@ class DamageReport:
     ) -> builtins.list[DamagedRecord]:
         """What a chart export of this client would be missing: damaged signed notes (that
         cannot be rebuilt from their signatures), signature records, plans and measures that
-        are, or may be, this client's. Drafts are never in a chart."""
+        are, or may be, this client's. Drafts are never in a chart. The chart is read first:
+        a damaged record in it is then known."""
+        self._read_chart(client_id)
         gaps = []
         for r in self.records():
             if not r.concerns(client_id):
@@ -243,6 +282,12 @@ class DamageReport:
                 continue
             gaps.append(r)
         return gaps
+
+    def _read_chart(self, client_id: str) -> None:
+        self._notes.list(client_id=client_id)
+        self._signing.chart_items(client_id)
+        self._plans.versions(client_id)
+        self._ws.measures.list(client_id)
 
     def search_gaps(
         self,

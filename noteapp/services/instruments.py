@@ -78,16 +78,26 @@ class InstrumentService:
         self._current: dict[str, Instrument] = {}
         self._versions: dict[tuple[str, int], Instrument] = {}
         self._added_at: dict[tuple[str, int], str] = {}
+        self._record_versions: dict[str, int] = {}  # the stored version each update names
         self.problems: builtins.list[RecordIntegrityError] = []
-        self.reload()
+        self._loaded = False
 
     def reload(self) -> None:
+        """Forget what was read: custom instruments are read again when next needed."""
+        self._loaded = False
+
+    def _ensure(self) -> None:
+        """Custom instruments are read the first time any instrument is looked up."""
+        if self._loaded:
+            return
         self._current, self._versions, self._added_at = {}, {}, {}
-        self._record_versions: dict[str, int] = {}  # the stored version each update names
+        self._record_versions = {}
         self.problems = []
         if self._vault is None:
+            self._loaded = True
             return
         result = self._vault.load_kind(KIND)
+        self._loaded = True
         self.problems = list(result.failures)
         for record in result.records:
             self._record_versions[record.id] = record.version
@@ -124,6 +134,7 @@ class InstrumentService:
 
     def add(self, raw: bytes) -> Instrument:
         """Store a checked definition (a new instrument, or a higher version of one)."""
+        self._ensure()
         if self._vault is None or self._audit is None:
             raise RefusedError("Instruments are added to an open vault.")
         added_at = self._clock.now().isoformat() if self._clock else ""
@@ -156,12 +167,15 @@ class InstrumentService:
 
     def custom(self) -> builtins.list[Instrument]:
         """The current version of every custom instrument, by name."""
+        self._ensure()
         return sorted(self._current.values(), key=lambda i: i.name.casefold())
 
     def added_at(self, inst: Instrument) -> str:
+        self._ensure()
         return self._added_at.get(inst.key, "")
 
     def versions_of(self, instrument_id: str) -> builtins.list[Instrument]:
+        self._ensure()
         ident = normalise_id(instrument_id)
         found = [
             i for key, i in {**builtin_versions(), **self._versions}.items() if key[0] == ident
@@ -172,6 +186,7 @@ class InstrumentService:
 
     def current(self) -> dict[str, Instrument]:
         """Every instrument that can be given now (current versions), by id."""
+        self._ensure()
         return {**load_instruments(), **self._current}
 
     def get(self, instrument_id: str) -> Instrument:
@@ -188,6 +203,7 @@ class InstrumentService:
 
     def at(self, instrument_id: str, version: int) -> Instrument | None:
         """The exact version a score was given with (None if no longer readable)."""
+        self._ensure()
         key = (normalise_id(instrument_id), int(version))
         return builtin_versions().get(key) or self._versions.get(key)
 

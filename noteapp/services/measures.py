@@ -33,9 +33,16 @@ from noteapp.domain.measures import (
 from noteapp.domain.notes import Note
 from noteapp.measures import Instrument, load_instruments, score_answers, score_total
 from noteapp.services.audit import AuditService
+from noteapp.services.charts import MANY_CHARTS, ChartRecords, Summaries
 from noteapp.services.clients import ClientService
 from noteapp.services.instruments import InstrumentService
 from noteapp.services.notes import NoteService
+from noteapp.services.summaries import (
+    MeasureSummary,
+    measure_summary,
+    measure_summary_from,
+    summary_of_measure,
+)
 from noteapp.vault.store import Vault
 
 KIND = "measure"
@@ -82,21 +89,42 @@ class MeasureService:
         self.has_current_safety_plan: Callable[[str], bool] = has_current_safety_plan or (
             lambda _client_id: False
         )
-        self._measures: dict[str, Measure] = {}
-        self.problems: list[RecordIntegrityError] = []
         self.reload()
         if notes is not None:
             notes.fact_providers.append(self._facts)
+            notes.fact_preparers.append(self._prepare)
             notes.measure_sources.append(self._note_measures)
             notes.listeners.append(self._note_written)
 
     def reload(self) -> None:
-        self._measures = {}
-        result = self._vault.load_kind(KIND)
-        self.problems = list(result.failures)
-        for r in result.records:
-            m = measure_from_dict(r.data, version=r.version)
-            self._measures[m.id] = m
+        """Forget what was read. A client's measures are read with their chart; open risk
+        flags across the caseload from the measures' summaries."""
+        self._measures: ChartRecords[Measure] = ChartRecords(
+            self._vault,
+            (KIND,),
+            lambda r: measure_from_dict(r.data, version=r.version),
+            lambda m: m.client_id,
+        )
+        self._summaries: Summaries[MeasureSummary] = Summaries(
+            self._vault,
+            (KIND,),
+            measure_summary_from,
+            self._summary_from_body,
+        )
+        self._by_client: dict[str, builtins.list[MeasureSummary]] = {}
+
+    @property
+    def problems(self) -> builtins.list[RecordIntegrityError]:
+        return self._measures.problems.errors
+
+    def _summary_from_body(self, measure_id: str) -> MeasureSummary | None:
+        m = self._measures.get(measure_id)
+        return summary_of_measure(m) if m is not None else None
+
+    def summaries(self) -> builtins.list[MeasureSummary]:
+        """Every measure's summary (client, instrument, date, open risk flag); no answers
+        are read."""
+        return list(self._summaries.all().values())
 
     # --- giving and reading ------------------------------------------------------------
 
@@ -175,12 +203,8 @@ class MeasureService:
     def list(self, client_id: str, instrument: str | None = None) -> builtins.list[Measure]:
         """A client's measures, oldest first (by date, then by when entered)."""
         client = self._clients.get(client_id)
-        inst = self._instrument_id(instrument) if instrument else None
-        out = [
-            m
-            for m in self._measures.values()
-            if m.client_id == client.id and (inst is None or m.instrument == inst)
-        ]
+        inst = self._instrument_id(instrument, client.id) if instrument else None
+        out = [m for m in self._measures.chart(client.id) if inst is None or m.instrument == inst]
         return sorted(out, key=_order)
 
     def instruments(self) -> dict[str, Instrument]:
@@ -193,24 +217,25 @@ class MeasureService:
 
     def all(self) -> builtins.list[Measure]:
         """Every measure of every client, oldest first (the caseload report)."""
-        return sorted(self._measures.values(), key=_order)
+        return sorted(self._measures.everything(), key=_order)
 
-    def _instrument_id(self, instrument: str) -> str:
+    def _instrument_id(self, instrument: str, client_id: str) -> str:
         try:
             return self.catalog.get(instrument).id
         except InvalidInputError:
             # An instrument no longer readable still names its own scores.
-            known = {m.instrument for m in self._measures.values()}
+            known = {m.instrument for m in self._measures.chart(client_id)}
             if instrument.strip().lower() in known:
                 return instrument.strip().lower()
             raise
 
     def get(self, measure_id: str) -> Measure:
-        m = self._measures.get(measure_id)
+        m = self._measures.get(measure_id) if measure_id else None
+        if m is None and len(measure_id) >= 6:
+            matches = self._measures.ids_starting(measure_id)
+            if len(matches) == 1:
+                m = self._measures.get(matches[0])
         if m is None:
-            matches = [x for x in self._measures.values() if x.id.startswith(measure_id)]
-            if len(measure_id) >= 6 and len(matches) == 1:
-                return matches[0]
             raise NotFoundError(f"No measure with id '{measure_id[:32]}'.")
         return m
 
@@ -225,7 +250,13 @@ class MeasureService:
                 record_id=m.id,
                 detail={"reason": reason.strip()} if reason.strip() else None,
             )
-        del self._measures[m.id]
+        self._measures.forget(m.id)
+        self._summaries.forget(m.id)
+        if self._summaries.loaded() is not None:
+            chart = [x for x in self._by_client.get(m.client_id, []) if x.id != m.id]
+            self._by_client[m.client_id] = chart
+        else:
+            self._by_client.pop(m.client_id, None)
 
     # --- trends ------------------------------------------------------------------------
 
@@ -283,23 +314,53 @@ class MeasureService:
     # --- risk flags --------------------------------------------------------------------
 
     def open_risk_flags(self, client_id: str | None = None) -> builtins.list[Measure]:
-        """Measures whose risk flag is not addressed yet, oldest first (chart, dashboard)."""
-        cid = self._clients.get(client_id).id if client_id else None
-        return sorted(
-            (
+        """Measures whose risk flag is not addressed yet, oldest first (chart, dashboard).
+        Across the caseload, the summaries find them and only those are read."""
+        if client_id:
+            found = self._measures.chart(self._clients.get(client_id).id)
+        else:
+            found = [
                 m
-                for m in self._measures.values()
-                if m.open_risk and (cid is None or m.client_id == cid)
-            ),
-            key=_order,
-        )
+                for s in self._summaries.all().values()
+                if s.open_risk and (m := self._readable(s.id)) is not None
+            ]
+        return sorted((m for m in found if m.open_risk), key=_order)
+
+    def _readable(self, measure_id: str) -> Measure | None:
+        try:
+            return self._measures.get(measure_id)
+        except RecordIntegrityError:
+            return None  # reported in problems
 
     def _open_flags_for(self, note: Note) -> builtins.list[Measure]:
+        """The client's open risk flags dated on or before the note: found in the summaries
+        of its measures (checking many drafts reads no chart), then read."""
         return [
             m
-            for m in self._measures.values()
-            if m.open_risk and m.client_id == note.client_id and m.on <= note.session.date
+            for s in self._client_summaries(note.client_id)
+            if s.open_risk and s.on <= note.session.date
+            if (m := self._readable(s.id)) is not None and m.open_risk
         ]
+
+    def _prepare(self, clients: set[str]) -> None:
+        """Many notes of many clients about to be checked: every measure's summary at once
+        (one pass over the lists) rather than one chart's list at a time."""
+        if len(clients) > MANY_CHARTS and self._summaries.loaded() is None:
+            everything = self._summaries.all()
+            self._by_client = {}
+            for summary in everything.values():
+                self._by_client.setdefault(summary.client_id, []).append(summary)
+
+    def _client_summaries(self, client_id: str) -> builtins.list[MeasureSummary]:
+        if self._measures.loaded_chart(client_id):
+            return [summary_of_measure(m) for m in self._measures.chart(client_id)]
+        if self._summaries.loaded() is not None:
+            return self._by_client.get(client_id, [])
+        found = self._by_client.get(client_id)
+        if found is None:
+            found = self._summaries.of_group(client_id)
+            self._by_client[client_id] = found
+        return found
 
     def _facts(self, note: Note, facts: ChecklistFacts) -> ChecklistFacts:
         if note.psychotherapy:
@@ -342,10 +403,23 @@ class MeasureService:
 
     def _write(self, m: Measure, action: str, detail: dict[str, Any] | None = None) -> Measure:
         with self._vault.transaction():
-            version = self._vault.put(KIND, m.id, measure_to_dict(m), expected_version=m.version)
+            version = self._vault.put(
+                KIND,
+                m.id,
+                measure_to_dict(m),
+                owner=m.client_id,
+                summary=measure_summary(m),
+                expected_version=m.version,
+            )
             self._audit.record(action, kind=KIND, record_id=m.id, detail=detail)
         m = replace(m, version=version)
-        self._measures[m.id] = m
+        self._measures.stored(KIND, m.id, m)
+        self._summaries.stored(m.id, summary_of_measure(m))
+        if self._summaries.loaded() is not None:  # kept current by client
+            chart = [x for x in self._by_client.get(m.client_id, []) if x.id != m.id]
+            self._by_client[m.client_id] = [*chart, summary_of_measure(m)]
+        else:
+            self._by_client.pop(m.client_id, None)
         return m
 
 

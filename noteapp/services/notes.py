@@ -1,8 +1,10 @@
 """Notes: drafts that autosave as versions, copy forward, group notes, psychotherapy notes,
 rendering through the note's own template snapshot, and the documentation checklist.
 
-Notes are decrypted once after unlock and kept in memory. Psychotherapy (process) notes are
-their own record kind, encrypted under their own key (see vault.store COMPARTMENT_PREFIXES).
+Notes are read when asked for: a client's notes when their chart is (one group of the vault),
+one note by id, and lists across the vault from the notes' summaries (no text decrypted);
+what was read is kept for the session. Psychotherapy (process) notes are their own record
+kind, encrypted under their own key (see vault.store COMPARTMENT_PREFIXES).
 """
 
 from __future__ import annotations
@@ -38,17 +40,21 @@ from noteapp.domain.notes import (
 )
 from noteapp.domain.risk import in_step
 from noteapp.services.audit import AuditService
+from noteapp.services.charts import ChartRecords, Summaries
 from noteapp.services.clients import ClientService
-from noteapp.services.damaged_record import find_damaged
+from noteapp.services.damaged_record import damaged_error, find_damaged, swapped_rows
 from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
+from noteapp.services.summaries import NoteSummary, note_summary, note_summary_from, summary_of_note
 from noteapp.services.templates import TemplateCatalog, template_info
-from noteapp.templates import FieldKind, Template, build_render_context, render_note
-from noteapp.vault.store import Vault
+from noteapp.templates.context import build_render_context
+from noteapp.templates.model import FieldKind, Template
+from noteapp.vault.store import StoredRecord, Vault
 
 NOTE_KIND = "note"
 _RULE_TITLES = {r.id: r.title for r in RULES}
 PSYCHOTHERAPY_KIND = "psychotherapy_note"
+NOTE_KINDS = (NOTE_KIND, PSYCHOTHERAPY_KIND)
 MAX_FIELD_CHARS = 200_000
 
 # What belongs in the progress note, not in psychotherapy notes (HIPAA 45 CFR 164.501).
@@ -82,6 +88,13 @@ def billing_content_warnings(text: str) -> list[str]:
     ]
 
 
+def _parse_note(record: StoredRecord) -> Note:
+    note = note_from_dict(record.data, version=record.version)
+    if note.id != record.id:  # a record that claims to be another note is not this note
+        raise ValueError("id")
+    return note
+
+
 class NoteService:
     def __init__(
         self,
@@ -101,23 +114,33 @@ class NoteService:
         self._reference = reference
         self._settings = settings
         self._clock = clock
-        self._notes: dict[str, Note] = {}
-        self.problems: list[RecordIntegrityError] = []
+        self._records: ChartRecords[Note] = ChartRecords(
+            vault, NOTE_KINDS, _parse_note, lambda n: str(n.client_id)
+        )
+        self._summaries: Summaries[NoteSummary] = Summaries(
+            vault, NOTE_KINDS, note_summary_from, self._summary_from_body
+        )
         self.listeners: list[Callable[[Note], None]] = []  # e.g. the search index
         # Later issues contribute facts (plans, measures) for the checklist here.
         self.fact_providers: list[Callable[[Note, ChecklistFacts], ChecklistFacts]] = []
+        # Called with the clients of many notes about to be checked (read their facts at once).
+        self.fact_preparers: list[Callable[[set[str]], None]] = []
         # Measures given on a draft's date (summaries as stored in Note.measures on signing).
         self.measure_sources: list[Callable[[Note], tuple[dict[str, Any], ...]]] = []
-        self.reload()
 
     def reload(self) -> None:
-        self._notes = {}
-        self.problems = []
-        for kind in (NOTE_KIND, PSYCHOTHERAPY_KIND):
-            result = self._vault.load_kind(kind)
-            for r in result.records:
-                self._notes[r.id] = note_from_dict(r.data, version=r.version)
-            self.problems.extend(result.failures)
+        """Forget what was read: the next call reads from the vault again."""
+        self._records = ChartRecords(
+            self._vault, NOTE_KINDS, _parse_note, lambda n: str(n.client_id)
+        )
+        self._summaries = Summaries(
+            self._vault, NOTE_KINDS, note_summary_from, self._summary_from_body
+        )
+
+    @property
+    def problems(self) -> builtins.list[RecordIntegrityError]:
+        """Damaged notes this session came across."""
+        return self._records.problems.errors
 
     # --- reading -----------------------------------------------------------------------
 
@@ -128,29 +151,95 @@ class NoteService:
         status: NoteStatus | None = None,
         include_psychotherapy: bool = True,
     ) -> builtins.list[Note]:
-        """Newest date of service first."""
+        """Newest date of service first. With a client, reads that chart; drafts across the
+        vault read only the drafts; anything else across the vault reads every note (lists
+        that need no text use `summaries`)."""
+        if client_id is not None:
+            notes: Iterable[Note] = self._records.chart(client_id)
+        elif status == NoteStatus.DRAFT:
+            notes = self._bodies(
+                s.id
+                for s in self.summaries(status=status, include_psychotherapy=include_psychotherapy)
+            )
+        else:
+            notes = self._records.everything()
         out = [
             n
-            for n in self._notes.values()
-            if (client_id is None or n.client_id == client_id)
-            and (status is None or n.status == status)
+            for n in notes
+            if (status is None or n.status == status)
             and (include_psychotherapy or not n.psychotherapy)
         ]
-        return sorted(
-            out, key=lambda n: (n.session.date, n.created_at or self._clock.now()), reverse=True
-        )
+        return sorted(out, key=self._order, reverse=True)
+
+    def summaries(
+        self,
+        *,
+        client_id: str | None = None,
+        status: NoteStatus | None = None,
+        include_psychotherapy: bool = True,
+    ) -> builtins.list[NoteSummary]:
+        """What note lists show, newest date of service first, without reading any note's
+        text (a chart already read answers from its notes)."""
+        if client_id is not None and self._records.loaded_chart(client_id):
+            found: Iterable[NoteSummary] = (
+                summary_of_note(n) for n in self._records.chart(client_id)
+            )
+        elif status is not None:
+            # Only the notes of that status are made summaries of (the stored array's second
+            # item is the status).
+            found = self._summaries.matching(lambda data: data[1] == status.value)
+        else:
+            found = self._summaries.all().values()
+        out = [
+            s
+            for s in found
+            if (client_id is None or s.client_id == client_id)
+            and (status is None or s.status == status)
+            and (include_psychotherapy or not s.psychotherapy)
+        ]
+        return sorted(out, key=self._order, reverse=True)
+
+    def _order(self, n: Note | NoteSummary) -> tuple[date, Any]:
+        day = n.session.date if isinstance(n, Note) else n.date
+        return (day, n.created_at or self._clock.now())
+
+    def _bodies(self, ids: Iterable[str]) -> builtins.list[Note]:
+        """The notes with these ids, read together; a damaged one is left out (and
+        reported)."""
+        return self._records.get_many(ids)
+
+    def summary(self, note_id: str) -> NoteSummary | None:
+        """One note's summary from its group's list alone: there even when the note itself
+        is damaged (a damaged note's client, date and status)."""
+        for kind in NOTE_KINDS:
+            found = self._vault.summary(kind, note_id)
+            if found is not None:
+                try:
+                    return note_summary_from(found)
+                except (IndexError, KeyError, TypeError, ValueError):
+                    return None
+        return None
+
+    def _summary_from_body(self, note_id: str) -> NoteSummary | None:
+        note = self._records.get(note_id)
+        return summary_of_note(note) if note is not None else None
 
     def all(self) -> Iterable[Note]:
-        return self._notes.values()
+        """Every note (reads them all: for work that covers the whole vault)."""
+        return self._records.everything()
 
     def get(self, note_id: str) -> Note:
-        note = self._notes.get(note_id)
-        if note is None:
-            matches = [n for n in self._notes.values() if n.id.startswith(note_id)]
-            if len(note_id) >= 6 and len(matches) == 1:
-                return matches[0]
+        try:
+            note = self._records.get(note_id) if note_id else None
+            if note is None and len(note_id) >= 6:
+                matches = self._records.ids_starting(note_id)
+                if len(matches) == 1:
+                    note = self._records.get(matches[0])
+        except RecordIntegrityError as err:
             # A damaged note is still there: say so, never "no such note".
-            damaged = find_damaged(self.problems, note_id, prefix=not matches)
+            raise damaged_error(err.kind, err.record_id, swapped=swapped_rows(err)) from None
+        if note is None:
+            damaged = find_damaged(self.problems, note_id, prefix=True)
             if damaged is not None:
                 raise damaged
             raise NotFoundError(f"No note with id '{note_id[:32]}'.")
@@ -308,7 +397,8 @@ class NoteService:
         with self._vault.transaction():
             self._vault.delete(self._kind(note), note.id, expected_version=note.version)
             self._audit.record("delete", kind=self._kind(note), record_id=note.id)
-        del self._notes[note.id]
+        self._records.forget(note.id)
+        self._summaries.forget(note.id)
 
     def _kind(self, note: Note) -> str:
         return PSYCHOTHERAPY_KIND if note.psychotherapy else NOTE_KIND
@@ -317,7 +407,12 @@ class NoteService:
         kind = self._kind(note)
         with self._vault.transaction():
             version = self._vault.put(
-                kind, note.id, note_to_dict(note), expected_version=note.version
+                kind,
+                note.id,
+                note_to_dict(note),
+                owner=note.client_id,
+                summary=note_summary(note),
+                expected_version=note.version,
             )
             # Autosaves are frequent; the audit log records the first save of a session of
             # typing and every explicit save, not every keystroke batch.
@@ -327,7 +422,8 @@ class NoteService:
                 )
                 self._last_audited = note.id
         note = replace(note, version=version)
-        self._notes[note.id] = note
+        self._records.stored(kind, note.id, note)
+        self._summaries.stored(note.id, summary_of_note(note))
         for listener in self.listeners:
             listener(note)
         return note
@@ -403,7 +499,12 @@ class NoteService:
         return notes
 
     def group_members(self, group_id: str) -> builtins.list[Note]:
-        return [n for n in self._notes.values() if group_id and n.group_id == group_id]
+        """The notes of one group session (members are different clients: found through
+        the summaries, then read)."""
+        if not group_id:
+            return []
+        ids = [s.id for s in self._summaries.all().values() if s.group_id == group_id]
+        return [n for n in self._bodies(ids) if n.group_id == group_id]
 
     def update_group_shared(
         self, group_id: str, shared_fields: dict[str, FieldValue]
@@ -420,6 +521,8 @@ class NoteService:
 
     def render(self, note: Note, *, extra: dict[str, object] | None = None) -> Document:
         """The structured document shown in the preview (and, next issue, exported)."""
+        from noteapp.templates.render import render_note  # the sandbox, when first rendered
+
         client = self._clients.get(note.client_id)
         template = self.template_for(note)
         s = note.session
@@ -503,6 +606,15 @@ class NoteService:
     def freeze_for_signing(self, note: Note) -> Note:
         """The note as it will be signed: the same-day measures it shows are kept in it."""
         return replace(note, measures=self.note_measures(note))
+
+    def check_all(self, notes: Iterable[Note]) -> builtins.list[ChecklistResult]:
+        """The checklist of many notes (the Today page's drafts): what their checks ask of
+        plans, measures and safety plans is read at once for all their clients first."""
+        notes = builtins.list(notes)
+        clients = {str(n.client_id) for n in notes}
+        for prepare in self.fact_preparers:
+            prepare(clients)
+        return [self.check(n) for n in notes]
 
     def check(self, note: Note) -> ChecklistResult:
         template = self.template_for(note)

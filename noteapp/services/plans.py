@@ -17,7 +17,12 @@ from typing import Any
 from noteapp.domain.checklist import ChecklistFacts
 from noteapp.domain.clock import Clock
 from noteapp.domain.document import Document
-from noteapp.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from noteapp.domain.errors import (
+    InvalidInputError,
+    NotFoundError,
+    RecordIntegrityError,
+    RefusedError,
+)
 from noteapp.domain.ids import new_id
 from noteapp.domain.notes import Note, NoteStatus
 from noteapp.domain.plan_validation import plan_from_json
@@ -35,10 +40,12 @@ from noteapp.domain.plans import (
 )
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
+from noteapp.services.charts import ChartRecords
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
+from noteapp.services.summaries import NoteSummary
 from noteapp.signing.payloads import PLAN_ATTESTATION, record_payload
 from noteapp.templates.plan_document import render_plan
 from noteapp.vault.store import Vault
@@ -74,20 +81,25 @@ class PlanService:
         self._signing = signing
         self._settings = settings
         self._clock = clock
-        self._plans: dict[str, Plan] = {}
-        result = vault.load_kind(KIND)
-        self.problems = list(result.failures)
-        for r in result.records:
-            self._plans[r.id] = plan_from_dict(r.data, record_version=r.version)
+        # Read a client's plans when their chart is; all of them only for the caseload.
+        self._plans: ChartRecords[Plan] = ChartRecords(
+            vault,
+            (KIND,),
+            lambda r: plan_from_dict(r.data, record_version=r.version),
+            lambda p: p.client_id,
+        )
         notes.fact_providers.append(self._facts)
+        notes.fact_preparers.append(self._plans.prepare)
+
+    @property
+    def problems(self) -> builtins.list[RecordIntegrityError]:
+        return self._plans.problems.errors
 
     # --- reading -----------------------------------------------------------------------
 
     def versions(self, client_id: str) -> builtins.list[Plan]:
         client = self._clients.get(client_id)
-        return sorted(
-            (p for p in self._plans.values() if p.client_id == client.id), key=lambda p: p.version
-        )
+        return sorted(self._plans.chart(client.id), key=lambda p: p.version)
 
     def latest(self, client_id: str) -> Plan | None:
         versions = self.versions(client_id)
@@ -105,7 +117,9 @@ class PlanService:
 
     def previous_version(self, plan: Plan) -> Plan | None:
         older = [
-            p for p in self._plans.values() if p.series == plan.series and p.version < plan.version
+            p
+            for p in self._plans.chart(plan.client_id)
+            if p.series == plan.series and p.version < plan.version
         ]
         return max(older, key=lambda p: p.version) if older else None
 
@@ -114,11 +128,15 @@ class PlanService:
     def _write(self, plan: Plan, action: str) -> Plan:
         with self._vault.transaction():
             version = self._vault.put(
-                KIND, plan.id, plan_to_dict(plan), expected_version=plan.record_version
+                KIND,
+                plan.id,
+                plan_to_dict(plan),
+                owner=plan.client_id,
+                expected_version=plan.record_version,
             )
             self._audit.record(action, kind=KIND, record_id=plan.id)
         plan = replace(plan, record_version=version)
-        self._plans[plan.id] = plan
+        self._plans.stored(KIND, plan.id, plan)
         return plan
 
     def import_json(self, client_id: str, data: Any) -> Plan:
@@ -338,10 +356,12 @@ class PlanService:
         )
 
     def last_review(self, plan: Plan) -> date | None:
-        reviews = [i for i in self._signing.corrections(plan.id) if i.type == ItemType.PLAN_REVIEW]
-        if not reviews:
+        # From the signature records' summaries: the caseload's review dates without
+        # reading every chart's signatures.
+        signed_at = self._signing.last_signed(plan.id, ItemType.PLAN_REVIEW)
+        if not signed_at:
             return plan.reviewed_on
-        return date.fromisoformat(reviews[-1].signed_at[:10])
+        return date.fromisoformat(signed_at[:10])
 
     def next_review(self, plan: Plan) -> date | None:
         start = self.last_review(plan) or plan.signed_on or plan.valid_from
@@ -427,6 +447,7 @@ class PlanService:
 
     def due_reviews(self) -> builtins.list[DueReview]:
         today = self._clock.now().date()
+        self._plans.everything()  # the caseload: every chart's plans at once
         out = []
         for client in self._clients.list():
             if client.status.value != "active":
@@ -439,6 +460,7 @@ class PlanService:
 
     def clients_without_current_plan(self) -> builtins.list[str]:
         today = self._clock.now().date()
+        self._plans.everything()
         out = []
         for c in self._clients.list():
             plan = self.current_signed(c.id)
@@ -446,12 +468,20 @@ class PlanService:
                 out.append(str(c.id))
         return out
 
-    def signed_notes_without_progress(self) -> builtins.list[Note]:
-        return [
-            n
-            for n in self._notes.list(status=NoteStatus.SIGNED, include_psychotherapy=False)
-            if not n.goal_progress and self.current_signed(n.client_id) is not None
-        ]
+    def signed_notes_without_progress(self) -> builtins.list[NoteSummary]:
+        """Signed progress notes with no goal-progress rating while the client has a signed
+        plan (from the notes' summaries: no note's text is read)."""
+        self._plans.everything()
+        planned: dict[str, bool] = {}
+        out = []
+        for n in self._notes.summaries(status=NoteStatus.SIGNED, include_psychotherapy=False):
+            if n.has_progress:
+                continue
+            if n.client_id not in planned:
+                planned[n.client_id] = self.current_signed(n.client_id) is not None
+            if planned[n.client_id]:
+                out.append(n)
+        return out
 
     def _facts(self, note: Note, facts: ChecklistFacts) -> ChecklistFacts:
         plan = self.current_signed(note.client_id)

@@ -20,7 +20,12 @@ from typing import Any
 
 from noteapp.domain.clock import Clock
 from noteapp.domain.document import Document
-from noteapp.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from noteapp.domain.errors import (
+    InvalidInputError,
+    NotFoundError,
+    RecordIntegrityError,
+    RefusedError,
+)
 from noteapp.domain.ids import new_id
 from noteapp.domain.safety_plan import (
     ClientCopy,
@@ -36,6 +41,7 @@ from noteapp.domain.safety_plan import (
 )
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
+from noteapp.services.charts import ChartRecords
 from noteapp.services.clients import ClientService
 from noteapp.services.signing import SigningService
 from noteapp.services.tracked import TrackedRecord
@@ -80,19 +86,23 @@ class SafetyPlanService:
         self._clients = clients
         self._signing = signing
         self._clock = clock
-        self._plans: dict[str, SafetyPlan] = {}
-        result = vault.load_kind(KIND)
-        self.problems = list(result.failures)
-        for r in result.records:
-            self._plans[r.id] = safety_plan_from_dict(r.data, record_version=r.version)
+        # A client's safety plans are read when their chart (or its sign gate) asks.
+        self._plans: ChartRecords[SafetyPlan] = ChartRecords(
+            vault,
+            (KIND,),
+            lambda r: safety_plan_from_dict(r.data, record_version=r.version),
+            lambda p: p.client_id,
+        )
+
+    @property
+    def problems(self) -> builtins.list[RecordIntegrityError]:
+        return self._plans.problems.errors
 
     # --- reading -----------------------------------------------------------------------
 
     def versions(self, client_id: str) -> builtins.list[SafetyPlan]:
         client = self._clients.get(client_id)
-        return sorted(
-            (p for p in self._plans.values() if p.client_id == client.id), key=lambda p: p.version
-        )
+        return sorted(self._plans.chart(client.id), key=lambda p: p.version)
 
     def latest(self, client_id: str) -> SafetyPlan | None:
         versions = self.versions(client_id)
@@ -102,6 +112,10 @@ class SafetyPlanService:
         """The signed version in force (not superseded), if any."""
         signed = [p for p in self.versions(client_id) if p.is_current]
         return signed[-1] if signed else None
+
+    def prepare(self, clients: set[str]) -> None:
+        """Many clients' safety plans about to be asked for (many notes checked at once)."""
+        self._plans.prepare(clients)
 
     def has_current(self, client_id: str) -> bool:
         """A signed, not superseded safety plan exists (the note sign gate asks this)."""
@@ -127,11 +141,12 @@ class SafetyPlanService:
                 KIND,
                 plan.id,
                 safety_plan_to_dict(plan),
+                owner=plan.client_id,
                 expected_version=plan.record_version,
             )
             self._audit.record(action, kind=KIND, record_id=plan.id)
         plan = replace(plan, record_version=version)
-        self._plans[plan.id] = plan
+        self._plans.stored(KIND, plan.id, plan)
         return plan
 
     def start(self, client_id: str) -> SafetyPlan:

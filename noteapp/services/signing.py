@@ -3,6 +3,10 @@ models built from what was signed. Trusted public keys for supervision live here
 
 Signing runs the documentation checklist first (blocking items stop it), asks for the
 passphrase again when the setting says so, and locks the note for good.
+
+Signature records are grouped with the client of the note or plan they belong to: a note's
+items are read with its client's (one group), and queues across the vault (returned notes,
+notes awaiting a co-signature, plan reviews) read the items' summaries, not their payloads.
 """
 
 from __future__ import annotations
@@ -30,10 +34,18 @@ from noteapp.domain.notes import Note, NoteStatus
 from noteapp.domain.profile import ClinicianProfile
 from noteapp.domain.signatures import CORRECTION_TYPES, ItemType, SignedItem, TrustedKey
 from noteapp.services.audit import AuditService
+from noteapp.services.charts import Problems, Summaries
 from noteapp.services.clients import ClientService
+from noteapp.services.decoding import decode, decode_all
 from noteapp.services.notes import NoteService
 from noteapp.services.profile import ProfileService
 from noteapp.services.settings import SettingsService
+from noteapp.services.summaries import (
+    ItemSummary,
+    item_summary,
+    item_summary_from,
+    summary_of_item,
+)
 from noteapp.services.tracked import TrackedRecord
 from noteapp.signing import payloads
 from noteapp.signing.canonical import sign_payload
@@ -43,6 +55,10 @@ from noteapp.vault.store import StoredRecord, Vault
 
 ITEM_KIND = "signed_item"
 TRUSTED_KIND = "trusted_key"
+# The types of the signed documents themselves (the first signature of a note or plan).
+_DOCUMENTS = {t.value for t in ItemType if t.is_document}
+# The kinds of record a signature record belongs to (grouped with their client).
+OWNER_KINDS = ("note", "psychotherapy_note", "plan", "safety_plan")
 DEFAULT_ATTESTATION = (
     "I attest that this note accurately documents the services I provided on the date of service."
 )
@@ -72,54 +88,188 @@ class SigningService:
         self._settings = settings
         self._clock = clock
         self._check_passphrase = check_passphrase
-        self._items: dict[str, list[SignedItem]] = {}
-        self.problems: list[RecordIntegrityError] = []
         self.reload()
 
     def reload(self) -> None:
-        self._items = {}
-        result = self._vault.load_kind(ITEM_KIND)
-        self.problems = list(result.failures)
-        recovered: set[str] = set()
-        for r in result.records:
-            versions = [r] if r.version == 1 else self._overwritten(r.id)
-            for v in versions:
-                item = item_from_dict(v.data)
+        """Forget what was read: the next call reads from the vault again."""
+        self._items: dict[str, list[SignedItem]] = {}
+        self._charts: set[str] = set()
+        self._owners: dict[str, str] = {}  # note or plan id → its client
+        self._overwritten_by_client: dict[str, builtins.list[SignedItem]] | None = None
+        self._grouped: dict[str, builtins.list[ItemSummary]] | None = None  # by record
+        self._problems = Problems()
+        self._summaries: Summaries[ItemSummary] = Summaries(
+            self._vault, (ITEM_KIND,), item_summary_from, self._summary_of
+        )
+
+    @property
+    def problems(self) -> builtins.list[RecordIntegrityError]:
+        """Damaged signature records this session came across."""
+        return self._problems.errors
+
+    def _load_chart(self, client_id: str) -> None:
+        """Every signature record of one client's notes and plans."""
+        if client_id in self._charts:
+            return
+        self._charts.add(client_id)
+        recovered = self._recovered().get(client_id, [])
+        values, failures = decode_all(self._vault.load_group(ITEM_KIND, client_id), _parse_item)
+        self._problems.add(failures)
+        for record, item in values:
+            if record.version == 1:  # a later version: its every version is in `recovered`
                 self._items.setdefault(item.note_id, []).append(item)
-                if r.version > 1:
-                    recovered.add(item.note_id)
-        for note_id in recovered:
+                self._owners[item.note_id] = client_id
+        for item in recovered:
+            self._items.setdefault(item.note_id, []).append(item)
+        for note_id in {i.note_id for i in recovered}:
             self._items[note_id] = chain_order(self._items[note_id])
 
-    def _overwritten(self, record_id: str) -> builtins.list[StoredRecord]:
+    def _recovered(self) -> dict[str, builtins.list[SignedItem]]:
         """Signed items are written once. A record with later versions was overwritten by a
         review import before imports took their ids from signed content; every version is
         a signed item of its own (the first is the signature that was overwritten), so each
-        goes back to the note it names instead of being lost."""
+        goes back to the note it names — whatever chart the record was grouped with —
+        instead of being lost. Found once per session through the index, without reading
+        any other record; by client."""
+        if self._overwritten_by_client is None:
+            found: dict[str, builtins.list[SignedItem]] = {}
+            for record_id in self._vault.ids_with_versions(ITEM_KIND):
+                try:
+                    history = self._vault.history(ITEM_KIND, record_id)
+                    items = [decode(r, _parse_item) for r in history]
+                except RecordIntegrityError as exc:
+                    self._problems.add([exc])
+                    continue
+                for item in items:
+                    client = self.client_of(item.note_id)
+                    if client is not None:
+                        found.setdefault(client, []).append(item)
+            self._overwritten_by_client = found
+        return self._overwritten_by_client
+
+    def client_of(self, record_id: str) -> str | None:
+        """The client of a note, plan or safety plan, from the group its record is listed
+        in (no record is decrypted; a damaged one has its client all the same)."""
+        known = self._owners.get(record_id)
+        if known is not None:
+            return known
+        for kind in OWNER_KINDS:
+            parent = self._vault.listed_parent(kind, record_id)
+            if parent is not None:
+                client = self._clients.owner_of(parent)
+                if client is not None:
+                    self._owners[record_id] = client
+                return client
+        return None
+
+    def _summary_of(self, item_id: str) -> ItemSummary | None:
+        stored = self._vault.get(ITEM_KIND, item_id)
+        item = decode(stored, _parse_item)
+        return summary_of_item(item)
+
+    def summaries(self) -> builtins.list[ItemSummary]:
+        """Every signature record's summary (what it belongs to, its type, when), in the
+        order they were made; no payload is decrypted."""
+        return list(self._summaries.all().values())
+
+    def summary(self, item_id: str) -> ItemSummary | None:
+        """One signature record's summary, from its group's list alone (it survives damage
+        to the record itself: a damaged one still says what it belonged to)."""
+        found = self._vault.summary(ITEM_KIND, item_id)
+        if found is None:
+            return None
         try:
-            return self._vault.history(ITEM_KIND, record_id)
-        except RecordIntegrityError as exc:
-            self.problems.append(exc)
-            return []
+            return item_summary_from(found)
+        except (IndexError, KeyError, TypeError, ValueError):
+            return None
 
     # --- reading -----------------------------------------------------------------------
 
     def items(self, note_id: str) -> builtins.list[SignedItem]:
         """The note's signed items in the order they were made (note first)."""
+        client = self.client_of(note_id)
+        if client is not None:
+            self._load_chart(client)
         return list(self._items.get(note_id, []))
 
+    def chart_items(self, client_id: str) -> builtins.list[SignedItem]:
+        """Every signature record of one client's notes and plans."""
+        self._load_chart(client_id)
+        return [
+            item
+            for record_id, items in self._items.items()
+            if self._owners.get(record_id) == client_id
+            for item in items
+        ]
+
     def note_item(self, note_id: str) -> SignedItem | None:
-        return next((i for i in self._items.get(note_id, []) if i.type.is_document), None)
+        return next((i for i in self.items(note_id) if i.type.is_document), None)
 
     def corrections(self, note_id: str) -> builtins.list[SignedItem]:
-        return [i for i in self._items.get(note_id, []) if i.type.is_correction]
+        return [i for i in self.items(note_id) if i.type.is_correction]
 
     def reviews(self, note_id: str) -> builtins.list[SignedItem]:
-        return [
-            i
-            for i in self._items.get(note_id, [])
-            if i.type in (ItemType.COSIGNATURE, ItemType.RETURN)
-        ]
+        return [i for i in self.items(note_id) if i.type in (ItemType.COSIGNATURE, ItemType.RETURN)]
+
+    # --- queues across the vault (the Today page), from the summaries -------------------
+
+    def _by_record(self) -> dict[str, builtins.list[ItemSummary]]:
+        """The signature records that came after a signed document — corrections and
+        reviews — by the note or plan they belong to, from the summaries. The queues need
+        no more: the signed documents themselves (one per signed note) are not even made
+        summaries of (the stored array's second item is the type)."""
+        if self._grouped is None:
+            out: dict[str, builtins.list[ItemSummary]] = {}
+            for summary in self._summaries.matching(lambda data: data[1] not in _DOCUMENTS):
+                if not summary.type.is_document:
+                    out.setdefault(summary.note_id, []).append(summary)
+            self._grouped = out
+        return self._grouped
+
+    def review_state(self) -> dict[str, tuple[ItemSummary | None, bool]]:
+        """For every note or plan with a correction or review signed after it: its latest
+        co-signature or return (None: never reviewed) and whether a correction was signed
+        after that. A signed note that is not here was never reviewed nor corrected."""
+        out: dict[str, tuple[ItemSummary | None, bool]] = {}
+        for record_id, found in self._by_record().items():
+            last = _last_review(found)
+            out[record_id] = (last, last is not None and _corrected_after(found, last))
+        return out
+
+    def returned(self) -> builtins.list[tuple[str, SignedItem]]:
+        """Signed notes whose latest review is a return with no correction since: (note id,
+        the return), the supervisor's comments still to act on. Reads only those returns."""
+        out = []
+        for note_id, (last, corrected) in self.review_state().items():
+            if last is not None and last.type == ItemType.RETURN and not corrected:
+                item = self.item(last.id)
+                if item is not None:
+                    out.append((note_id, item))
+        return out
+
+    def awaiting_cosignature(self) -> builtins.list[str]:
+        """Ids of signed notes with the supervisor: never reviewed, or returned and corrected
+        since (the latest review decides; a co-signature ends the wait)."""
+        state = self.review_state()
+        out = []
+        for note in self._notes.summaries(status=NoteStatus.SIGNED):
+            last, corrected = state.get(note.id, (None, False))
+            if last is None or (last.type == ItemType.RETURN and corrected):
+                out.append(note.id)
+        return out
+
+    def last_signed(self, record_id: str, item_type: ItemType) -> str | None:
+        """When the latest item of this type was signed for a record (e.g. its last plan
+        review), from the summaries."""
+        times = [s.signed_at for s in self._by_record().get(record_id, []) if s.type == item_type]
+        return max(times) if times else None
+
+    def item(self, item_id: str) -> SignedItem | None:
+        """One signature record by id (None if it is not there or cannot be read)."""
+        try:
+            return decode(self._vault.get(ITEM_KIND, item_id), _parse_item)
+        except (RecordIntegrityError, NotFoundError):
+            return None
 
     def proof(self, note_id: str) -> NoteProof:
         items = self.items(note_id)
@@ -149,14 +299,27 @@ class SigningService:
         # Signed items are write-once: a second version of one would replace a signature.
         if self._vault.exists(ITEM_KIND, item.id):
             raise RefusedError("A signed record with this id exists already; nothing was written.")
-        self._vault.put(ITEM_KIND, item.id, item_to_dict(item), expected_version=0)
+        owner = self.client_of(item.note_id)
+        if owner is None:
+            raise RefusedError("This note or plan is not in this vault; nothing was signed.")
+        current = self.items(item.note_id)  # its client's items are read before one is added
+        self._vault.put(
+            ITEM_KIND,
+            item.id,
+            item_to_dict(item),
+            owner=owner,
+            summary=item_summary(item),
+            expected_version=0,
+        )
         self._audit.record(
             action,
             kind="note",
             record_id=item.note_id,
             detail={"item": item.id, "type": item.type.value},
         )
-        self._items.setdefault(item.note_id, []).append(item)
+        self._items[item.note_id] = [*current, item]
+        self._summaries.stored(item.id, summary_of_item(item))
+        self._grouped = None
 
     def _make_item(
         self, item_type: ItemType, note_id: str, payload: dict[str, Any], key: bytearray
@@ -506,6 +669,20 @@ class SigningService:
             if not TrackedRecord(self._vault, TRUSTED_KIND, record_id).delete():
                 raise NotFoundError("No trusted key with that fingerprint.")
             self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
+
+
+def _parse_item(record: StoredRecord) -> SignedItem:
+    return item_from_dict(record.data)
+
+
+def _last_review(found: Sequence[ItemSummary]) -> ItemSummary | None:
+    """The latest co-signature or return, if any."""
+    reviews = [s for s in found if s.type in (ItemType.COSIGNATURE, ItemType.RETURN)]
+    return max(reviews, key=lambda s: s.signed_at) if reviews else None
+
+
+def _corrected_after(found: Sequence[ItemSummary], review: ItemSummary) -> bool:
+    return any(s.type.is_correction and s.signed_at > review.signed_at for s in found)
 
 
 def chain_order(items: Sequence[SignedItem]) -> builtins.list[SignedItem]:

@@ -2,6 +2,8 @@
 
 A note records the exact template source it was written with (stored once in the vault per
 distinct version), so an old note renders as it was written even after a template changes.
+Templates are read and checked the first time one is asked for, not at unlock: most commands
+never render a note.
 """
 
 from __future__ import annotations
@@ -44,13 +46,20 @@ class TemplateCatalog:
     def __init__(self, *, user_dir: Path | None, vault: Vault | None = None) -> None:
         self.user_dir = user_dir
         self._vault = vault
-        self._registry = TemplateRegistry(user_dir=user_dir)
+        self._loaded_registry = TemplateRegistry(user_dir=user_dir)
+        self._loaded = False
         self._snapshots: dict[str, Template] = {}
-        self.reload()
 
     def reload(self) -> None:
         """Re-read the user folder; a broken user template is listed, never fatal."""
-        self._registry.load()
+        self._loaded_registry.load()
+        self._loaded = True
+
+    @property
+    def _registry(self) -> TemplateRegistry:
+        if not self._loaded:
+            self.reload()
+        return self._loaded_registry
 
     def list(self) -> builtins.list[Template]:
         return sorted(self._registry.templates.values(), key=lambda t: (t.psychotherapy, t.name))
@@ -98,6 +107,7 @@ class TemplateCatalog:
         except NotFoundError:
             # A note from before snapshots existed: fall back to the current template.
             return self.get(snapshot_id.split(".v")[0])
-        template = load_template_source(source, f"snapshot {snapshot_id}")
+        # Checked before it was stored: its body is compiled when the note is rendered.
+        template = load_template_source(source, f"snapshot {snapshot_id}", compile_body=False)
         self._snapshots[snapshot_id] = template
         return template

@@ -1,15 +1,19 @@
-"""The unlocked workspace: an open vault plus every service, built in one place.
+"""The unlocked workspace: an open vault plus every service, composed in one place.
 
 The CLI and the UI create vaults, open and unlock them here, and reach every use case
-through the `Workspace` they get back. Locking drops the keys and every decrypted cache.
+through the `Workspace` they get back. Nothing is read at unlock beyond what unlocking needs:
+each service is made the first time it is used (its module imported then — `client list`
+never imports the export path, python-docx or the template engine), and reads from the vault
+only what its calls need. Locking drops the keys and every decrypted cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from noteapp import crypto
 from noteapp.crypto import Argon2Params
@@ -18,34 +22,44 @@ from noteapp.domain.errors import (
     InvalidInputError,
     KeychainUnavailableError,
     NoteappError,
+    RecordIntegrityError,
     VaultWarning,
     WrongSecretError,
 )
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
-from noteapp.services.damage import DamageReport
-from noteapp.services.exports import ExportService
 from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
-from noteapp.services.goal_library import GoalLibrary
-from noteapp.services.instruments import InstrumentService
-from noteapp.services.measures import MeasureService
-from noteapp.services.notes import NoteService
-from noteapp.services.outcomes import OutcomeService
 from noteapp.services.paths import AppPaths, default_paths
-from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
-from noteapp.services.reference import ReferenceService
-from noteapp.services.review import ReviewService
-from noteapp.services.safety_plans import SafetyPlanService
-from noteapp.services.search import SearchService
 from noteapp.services.settings import SettingsService
-from noteapp.services.signing import SigningService
-from noteapp.services.spelling import Speller
-from noteapp.services.templates import TemplateCatalog
 from noteapp.vault import keychain, migrate
+from noteapp.vault.format import FORMAT_VERSION
 from noteapp.vault.migrate import UpgradeReport
 from noteapp.vault.store import Vault
+
+if TYPE_CHECKING:
+    from noteapp.services.damage import DamageReport
+    from noteapp.services.exports import ExportService
+    from noteapp.services.goal_library import GoalLibrary
+    from noteapp.services.instruments import InstrumentService
+    from noteapp.services.measures import MeasureService
+    from noteapp.services.notes import NoteService
+    from noteapp.services.outcomes import OutcomeService
+    from noteapp.services.plans import PlanService
+    from noteapp.services.reference import ReferenceService
+    from noteapp.services.review import ReviewService
+    from noteapp.services.safety_plans import SafetyPlanService
+    from noteapp.services.search import SearchService
+    from noteapp.services.signing import SigningService
+    from noteapp.services.spelling import Speller
+    from noteapp.services.templates import TemplateCatalog
+
+
+class HasProblems(Protocol):
+    @property
+    def problems(self) -> list[RecordIntegrityError]: ...
+
 
 # The front ends name key-derivation settings without importing crypto.
 KdfParams = Argon2Params
@@ -118,148 +132,200 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
-@dataclass
 class Workspace:
-    # Private: the front ends reach records only through the services (ARCHITECTURE.md).
-    _vault: Vault
-    clock: Clock
-    paths: AppPaths
-    audit: AuditService
-    settings: SettingsService
-    backups: BackupService
-    profile: ProfileService
-    clients: ClientService
-    templates: TemplateCatalog
-    reference: ReferenceService
-    notes: NoteService
-    speller: Speller
-    search: SearchService
-    signing: SigningService
-    exports: ExportService
-    review: ReviewService
-    plans: PlanService
-    goal_library: GoalLibrary
-    measures: MeasureService
-    safety_plans: SafetyPlanService
-    damage: DamageReport
-    instruments: InstrumentService
-    outcomes: OutcomeService
-    # What the user should know about the vault just opened (an older copy, an upgrade):
-    # the CLI prints these on stderr, the app shows them as banners.
-    warnings: list[VaultWarning] = field(default_factory=list)
+    """An unlocked vault and its services (each made on first use)."""
+
+    def __init__(self, vault: Vault, *, clock: Clock, paths: AppPaths) -> None:
+        # Private: the front ends reach records only through the services (ARCHITECTURE.md).
+        self._vault = vault
+        self.clock = clock
+        self.paths = paths
+        # What the user should know about the vault just opened (an older copy, an
+        # upgrade): the CLI prints these on stderr, the app shows them as banners.
+        self.warnings: list[VaultWarning] = []
+        self.audit = AuditService(vault)
+        self.settings = SettingsService(vault)
+        self.backups = BackupService(
+            vault=vault,
+            audit=self.audit,
+            settings=self.settings,
+            clock=clock,
+            default_dir=paths.default_backup_dir,
+        )
+        self.clients = ClientService(
+            vault=vault, audit=self.audit, backups=self.backups, clock=clock
+        )
+        self.profile = ProfileService(vault, self.audit)
+        # Snapshots record what was damaged when they were taken (rotation keeps a copy
+        # from before); a damaged client's code, known from its signed notes, still finds
+        # it. Asked only when a snapshot is taken or a client is not found.
+        self.backups.damaged_records = lambda: self.damage.refs()
+        self.clients.damaged_codes = lambda: self.damage.damaged_client_codes()
 
     @classmethod
     def build(
         cls, vault: Vault, *, paths: AppPaths | None = None, clock: Clock | None = None
     ) -> Workspace:
-        """Compose the services around an unlocked vault."""
-        clock = clock or vault.clock
-        paths = paths or default_paths()
-        audit = AuditService(vault)
-        settings = SettingsService(vault)
-        backups = BackupService(
-            vault=vault,
-            audit=audit,
-            settings=settings,
-            clock=clock,
-            default_dir=paths.default_backup_dir,
-        )
-        clients = ClientService(vault=vault, audit=audit, backups=backups, clock=clock)
-        profile = ProfileService(vault, audit)
-        templates = TemplateCatalog(user_dir=paths.user_templates_dir, vault=vault)
-        reference = ReferenceService(vault, audit)
+        """Compose the services around an unlocked vault (nothing is read yet)."""
+        return cls(vault, clock=clock or vault.clock, paths=paths or default_paths())
+
+    # --- services, each made the first time it is used --------------------------------
+
+    @cached_property
+    def templates(self) -> TemplateCatalog:
+        from noteapp.services.templates import TemplateCatalog
+
+        return TemplateCatalog(user_dir=self.paths.user_templates_dir, vault=self._vault)
+
+    @cached_property
+    def reference(self) -> ReferenceService:
+        from noteapp.services.reference import ReferenceService
+
+        return ReferenceService(self._vault, self.audit)
+
+    @cached_property
+    def notes(self) -> NoteService:
+        from noteapp.services.measures import MeasureService
+        from noteapp.services.notes import NoteService
+        from noteapp.services.plans import PlanService
+
         notes = NoteService(
-            vault=vault,
-            audit=audit,
-            clients=clients,
-            templates=templates,
-            reference=reference,
-            settings=settings,
-            clock=clock,
+            vault=self._vault,
+            audit=self.audit,
+            clients=self.clients,
+            templates=self.templates,
+            reference=self.reference,
+            settings=self.settings,
+            clock=self.clock,
         )
-        signing = SigningService(
-            vault=vault,
-            audit=audit,
+        # The checklist's plan and measure facts, the measures a note shows and the risk
+        # flags a signed note closes come from those services: they are made with the notes
+        # (once), so a note is never checked or signed without them.
+        self.__dict__["notes"] = notes
+        self.__dict__["plans"] = PlanService(
+            vault=self._vault,
+            audit=self.audit,
+            clients=self.clients,
             notes=notes,
-            clients=clients,
-            profile=profile,
-            settings=settings,
-            clock=clock,
-            check_passphrase=lambda passphrase: verify_passphrase(vault, passphrase),
+            signing=self.signing,
+            settings=self.settings,
+            clock=self.clock,
         )
-        plans = PlanService(
-            vault=vault,
-            audit=audit,
-            clients=clients,
-            notes=notes,
-            signing=signing,
-            settings=settings,
-            clock=clock,
-        )
-        safety_plans = SafetyPlanService(
-            vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
-        )
-        instruments = InstrumentService(vault=vault, audit=audit, clock=clock)
         measures = MeasureService(
-            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes, catalog=instruments
+            vault=self._vault,
+            audit=self.audit,
+            clients=self.clients,
+            clock=self.clock,
+            notes=notes,
+            catalog=self.instruments,
         )
         # The risk gate asks whether the client has a current signed safety plan.
-        measures.has_current_safety_plan = safety_plans.has_current
-        damage = DamageReport(
-            clients=clients,
-            notes=notes,
-            signing=signing,
-            plans=plans,
-            measures=measures,
-            safety_plans=safety_plans,
-            audit=audit,
-            backups=backups,
+        measures.has_current_safety_plan = lambda client_id: self.safety_plans.has_current(
+            client_id
         )
-        # Snapshots record what was damaged when they were taken (rotation keeps a copy from
-        # before); a damaged client's code, known from its signed notes, still finds it.
-        backups.damaged_records = damage.refs
-        clients.damaged_codes = damage.damaged_client_codes
-        return cls(
-            _vault=vault,
-            clock=clock,
-            paths=paths,
-            audit=audit,
-            settings=settings,
-            backups=backups,
-            profile=profile,
-            clients=clients,
-            templates=templates,
-            reference=reference,
-            notes=notes,
-            speller=Speller(vault),
-            search=SearchService(clients=clients, notes=notes),
-            signing=signing,
-            exports=ExportService(
-                notes=notes,
-                clients=clients,
-                signing=signing,
-                profile=profile,
-                audit=audit,
-                clock=clock,
-                plans=plans,
-                measures=measures,
-                settings=settings,
-                damage=damage,
-            ),
-            review=ReviewService(signing=signing, audit=audit, paper=settings.paper_size),
-            plans=plans,
-            goal_library=GoalLibrary(vault),
-            measures=measures,
-            safety_plans=safety_plans,
-            damage=damage,
-            instruments=instruments,
-            outcomes=OutcomeService(
-                clients=clients,
-                measures=measures,
-                audit=audit,
-                clock=clock,
-                paper=settings.paper_size,
-            ),
+        notes.fact_preparers.append(lambda clients: self.safety_plans.prepare(clients))
+        self.__dict__["measures"] = measures
+        return notes
+
+    @cached_property
+    def signing(self) -> SigningService:
+        return self.signer_with_clock(self.clock, check=True)
+
+    @property
+    def plans(self) -> PlanService:
+        _ = self.notes  # made with the notes
+        plans: PlanService = self.__dict__["plans"]
+        return plans
+
+    @cached_property
+    def safety_plans(self) -> SafetyPlanService:
+        from noteapp.services.safety_plans import SafetyPlanService
+
+        return SafetyPlanService(
+            vault=self._vault,
+            audit=self.audit,
+            clients=self.clients,
+            signing=self.signing,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def instruments(self) -> InstrumentService:
+        from noteapp.services.instruments import InstrumentService
+
+        return InstrumentService(vault=self._vault, audit=self.audit, clock=self.clock)
+
+    @property
+    def measures(self) -> MeasureService:
+        _ = self.notes  # made with the notes
+        measures: MeasureService = self.__dict__["measures"]
+        return measures
+
+    @cached_property
+    def damage(self) -> DamageReport:
+        from noteapp.services.damage import DamageReport
+
+        return DamageReport(self, scan=self._vault.scan_snapshot)
+
+    def services_made(self) -> list[HasProblems]:
+        """The services made so far that read records (the damage they came across)."""
+        made: list[HasProblems] = [self.clients]
+        for name in ("notes", "signing", "plans", "measures", "safety_plans", "instruments"):
+            if name in self.__dict__:
+                made.append(self.__dict__[name])
+        return made
+
+    @cached_property
+    def speller(self) -> Speller:
+        from noteapp.services.spelling import Speller
+
+        return Speller(self._vault)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from noteapp.services.search import SearchService
+
+        return SearchService(clients=self.clients, notes=self.notes)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from noteapp.services.exports import ExportService
+
+        return ExportService(
+            notes=self.notes,
+            clients=self.clients,
+            signing=self.signing,
+            profile=self.profile,
+            audit=self.audit,
+            clock=self.clock,
+            plans=self.plans,
+            measures=self.measures,
+            settings=self.settings,
+            damage=self.damage,
+        )
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from noteapp.services.review import ReviewService
+
+        return ReviewService(signing=self.signing, audit=self.audit, paper=self.settings.paper_size)
+
+    @cached_property
+    def goal_library(self) -> GoalLibrary:
+        from noteapp.services.goal_library import GoalLibrary
+
+        return GoalLibrary(self._vault)
+
+    @cached_property
+    def outcomes(self) -> OutcomeService:
+        from noteapp.services.outcomes import OutcomeService
+
+        return OutcomeService(
+            clients=self.clients,
+            measures=self.measures,
+            audit=self.audit,
+            clock=self.clock,
+            paper=self.settings.paper_size,
         )
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -345,7 +411,11 @@ class Workspace:
         vault = Vault.open(Path(path), clock=clock)
         try:
             unlock(vault)
-            report = migrate.upgrade(vault)
+            report = None
+            if vault.format_version < FORMAT_VERSION:
+                from noteapp.services.summaries import LAYOUT  # only to upgrade
+
+                report = migrate.upgrade(vault, LAYOUT)
         except BaseException:
             vault.close()
             raise
@@ -395,7 +465,8 @@ class Workspace:
                     self._vault.vault_id, self._vault.generation
                 )
         finally:
-            self.search.clear()
+            if "search" in self.__dict__:
+                self.search.clear()
             self._vault.close()
 
     # --- the vault, as the front ends may see it -------------------------------------
@@ -419,19 +490,22 @@ class Workspace:
         """Raises WrongSecretError unless this is the vault's passphrase."""
         verify_passphrase(self._vault, passphrase)
 
-    def signer_with_clock(self, clock: Clock) -> SigningService:
+    def signer_with_clock(self, clock: Clock, *, check: bool = False) -> SigningService:
         """A signing service whose signatures carry `clock`'s time: for synthetic data only
         (the demo signs its older notes on their day of service). The passphrase is checked
-        by the caller, once."""
+        by the caller, once (`check`: by the service, as for `ws.signing`)."""
+        from noteapp.services.signing import SigningService
+
+        vault = self._vault
         return SigningService(
-            vault=self._vault,
+            vault=vault,
             audit=self.audit,
             notes=self.notes,
             clients=self.clients,
             profile=self.profile,
             settings=self.settings,
             clock=clock,
-            check_passphrase=lambda _p: None,
+            check_passphrase=(lambda p: verify_passphrase(vault, p)) if check else lambda _p: None,
         )
 
     # --- secrets -----------------------------------------------------------------------

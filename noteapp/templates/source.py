@@ -367,16 +367,18 @@ def parse_template_source(text: str, origin: str) -> tuple[Template | None, list
     return template, validator.problems
 
 
-def load_template_source(text: str, origin: str) -> Template:
+def load_template_source(text: str, origin: str, *, compile_body: bool = True) -> Template:
     """Parse a template file's text; raise :class:`TemplateSourceError` listing every problem.
 
     ``origin`` names the file in messages (a path or ``builtin:soap``). The Jinja2 body
-    is compiled in the sandbox, so syntax errors are reported here with their file line.
+    is compiled in the sandbox, so syntax errors are reported here with their file line —
+    unless ``compile_body`` is False: a template noteapp checked before it stored it (a
+    note's snapshot) is compiled when it is first rendered, in the same sandbox.
     """
-    from noteapp.templates.render import body_syntax_problem
-
     template, problems = parse_template_source(text, origin)
-    if template is not None:
+    if template is not None and compile_body:
+        from noteapp.templates.render import body_syntax_problem
+
         problem = body_syntax_problem(template)
         if problem is not None:
             problems.append(problem)

@@ -44,6 +44,7 @@ from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.integrity_banner import IntegrityBanner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
+from noteapp.ui.workers import run_in_background
 
 DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
@@ -149,52 +150,58 @@ def build_main_view(
     def drafts() -> list[DraftRow]:
         names = {t.id: t.name for t in ws.templates.list()}
         rows = []
-        for n in ws.notes.list(status=NoteStatus.DRAFT, include_psychotherapy=False):
+        notes = ws.notes.list(status=NoteStatus.DRAFT, include_psychotherapy=False)
+        # Checked together: their plans, measures and safety plans are read at once.
+        for n, result in zip(notes, ws.notes.check_all(notes), strict=True):
             try:
                 who = ws.clients.get(n.client_id).name
             except NoteappError:
                 continue
-            blocking = len(ws.notes.check(n).blocking)
+            blocking = len(result.blocking)
             rows.append(DraftRow(n.id, n.session.date, who, names.get(n.template_id, ""), blocking))
         return rows
 
-    def signed_rows() -> list[tuple[Any, str, str]]:
+    def signed_rows() -> dict[str, tuple[Any, str, str]]:
+        # From the notes' and signature records' summaries: no note's text is decrypted.
         names = {t.id: t.name for t in ws.templates.list()}
-        out = []
-        for n in ws.notes.list(status=NoteStatus.SIGNED, include_psychotherapy=False):
+        out = {}
+        for n in ws.notes.summaries(status=NoteStatus.SIGNED, include_psychotherapy=False):
             try:
                 who = ws.clients.get(n.client_id).name
             except NoteappError:
                 continue
-            out.append((n, who, names.get(n.template_id, "")))
+            out[n.id] = (n, who, names.get(n.template_id, ""))
         return out
 
     def returned() -> list[ReviewRow]:
         rows = []
-        for n, who, template in signed_rows():
-            reviews = ws.signing.reviews(n.id)
-            if not reviews or reviews[-1].type != ItemType.RETURN:
+        state = ws.signing.review_state()
+        for note_id, (n, who, template) in signed_rows().items():
+            last, corrected = state.get(note_id, (None, False))
+            if last is None or last.type != ItemType.RETURN:
                 continue
-            last = reviews[-1]
-            corrected = any(c.signed_at > last.signed_at for c in ws.signing.corrections(n.id))
+            item = ws.signing.item(last.id)  # only the returns are read, for their comments
+            if item is None:
+                continue
             rows.append(
                 ReviewRow(
                     n.id,
-                    n.session.date,
+                    n.date,
                     who,
                     template,
-                    comments=str(last.payload.get("comments", "")),
-                    reviewer=str(last.author.get("name", "")),
+                    comments=str(item.payload.get("comments", "")),
+                    reviewer=str(item.author.get("name", "")),
                     corrected_since=corrected,
                 )
             )
         return rows
 
     def awaiting() -> list[ReviewRow]:
+        state = ws.signing.review_state()
         return [
-            ReviewRow(n.id, n.session.date, who, template)
-            for n, who, template in signed_rows()
-            if not ws.signing.reviews(n.id)
+            ReviewRow(n.id, n.date, who, template)
+            for note_id, (n, who, template) in signed_rows().items()
+            if state.get(note_id, (None, False))[0] is None
         ]
 
     def client_name(client_id: str) -> str | None:
@@ -236,7 +243,7 @@ def build_main_view(
         for n in ws.plans.signed_notes_without_progress():
             who = client_name(n.client_id)
             if who is not None:
-                text = f"{n.session.date.isoformat()}   {who}"
+                text = f"{n.date.isoformat()}   {who}"
                 rows.append(PlanItemRow(n.client_id, text, note_id=n.id))
         return rows
 
@@ -331,9 +338,6 @@ def build_main_view(
         banners.append(
             Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")
         )
-    integrity = IntegrityBanner(ws.damage) if ws.damage else None
-    if integrity is not None:
-        banners.append(integrity)
 
     def header_text() -> str:
         p = ws.profile.get()
@@ -369,8 +373,20 @@ def build_main_view(
         settings.show_section("Backups")
         backups_page.open_restore(preselect=snapshot)
 
-    if integrity is not None:
+    def show_integrity(_checked: object) -> None:
+        """After the background check of every record: what could not be read, if anything."""
+        if not (ws.damage or ws.damage.rolled_back):
+            return
+        integrity = IntegrityBanner(ws.damage)
         integrity.open_backups.connect(open_backups)
+        view.add_banner(integrity)
+        view.integrity = integrity  # type: ignore[attr-defined]
+
+    # Commands and pages read only what they show; the whole vault is checked here, off the
+    # GUI thread, on a read-only snapshot of its own (the app goes on meanwhile).
+    view.integrity_check = run_in_background(  # type: ignore[attr-defined]
+        ws.damage.check_everything, on_done=show_integrity, parent=view
+    )
     view.lock_requested.connect(on_lock)
 
     def new_client() -> None:

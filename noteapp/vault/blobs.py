@@ -12,12 +12,14 @@ describes, or not at all. The API (put_blob, get_blob, delete_blob, blob_names) 
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from noteapp.crypto import Aead, DecryptionError
 from noteapp.domain.errors import InvalidInputError, RecordsRolledBackError, VaultLockedError
 from noteapp.vault import codec, files
 from noteapp.vault.current import CurrentFile
 from noteapp.vault.format import BLOBS_ENTRY, TAG_BYTES, blob_ad
+from noteapp.vault.state import VaultState
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
@@ -113,6 +115,20 @@ class BlobStore(CurrentFile):
             before = (self._state_keys.blob_element(name, bytes(old[0])), 1)
             self._state = self._state.replacing(BLOBS_ENTRY, before, None)
         return True
+
+    def reset_blobs(self) -> None:
+        """Drop every blob, whatever state they are in: blobs are derived from the records
+        (an index), so after `get_blob` refused altered ones the caller rebuilds them.
+        Joins the caller's transaction."""
+        self._blob_cipher()
+        with self.transaction() as conn:
+            assert self._state is not None
+            conn.execute("DELETE FROM blobs")
+            kinds = {k: d for k, d in self._state.kinds.items() if k != BLOBS_ENTRY}
+            self._state = VaultState(self._state.generation, MappingProxyType(kinds))
+            self._checked_kinds.add(BLOBS_ENTRY)
+            # Rolled back, the old (refused) blobs are back: they must be checked again.
+            self.on_rollback(lambda: self._checked_kinds.discard(BLOBS_ENTRY))
 
     @files.reads_storage
     def blob_names(self, prefix: str = "") -> list[str]:

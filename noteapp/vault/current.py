@@ -17,9 +17,8 @@ transaction are sealed once, at its outermost commit, together with the state.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
@@ -31,17 +30,19 @@ from noteapp.vault.reading import rolled_back_error
 
 GroupKey = tuple[str, bytes]  # (kind, parent)
 PARENT_BYTES = 16
-_TAG_HEX = re.compile(r"^[0-9a-f]{32}$")
 _MAX_ID = 200
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One current version as its group's list names it."""
+class Entry(NamedTuple):
+    """One current version as its group's list names it. `written` orders records by their
+    last write (the seq of the row that write inserted: rows are updated in place, so a
+    current row's own seq is when the record was made). A tuple: a list of 50,000 is read
+    in one pass when the Today page starts."""
 
     version: int
     tag: bytes
     summary: Any = None
+    written: int = 0
 
     def __repr__(self) -> str:  # a summary holds PHI
         return f"Entry(version={self.version})"
@@ -49,50 +50,113 @@ class Entry:
 
 class GroupList:
     """One group's current versions, id → Entry, in write order (a rewritten record moves to
-    the end, as its newest row does)."""
+    the end, as its newest row does).
 
-    def __init__(self, kind: str, parent: bytes, entries: dict[str, Entry]) -> None:
+    Read from the file, the entries are kept as parsed until something needs them checked
+    one by one (a row compared with its entry, a write): a list across the vault of 50,000
+    summaries reads them straight from the parsed rows (`rows`)."""
+
+    def __init__(
+        self,
+        kind: str,
+        parent: bytes,
+        entries: dict[str, Entry] | None,
+        owner: str = "",
+        raw: list[Any] | None = None,
+    ) -> None:
         self.kind = kind
         self.parent = parent
-        self.entries = entries
+        self._entries = entries
+        self._raw = raw
+        # The owner's id, kept once for the group (its records' summaries need not repeat
+        # it); "" for records that belong to nobody.
+        self.owner = owner
         # (count, tag) of the row as stored; None while the group has no row.
         self.stored: tuple[int, bytes] | None = None
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        if self._entries is None:
+            try:
+                self._entries = _checked(self._raw or [])
+            except ValueError:
+                raise group_damaged_error(self.kind) from None
+            self._raw = None
+        return self._entries
+
+    def find(self, record_id: str) -> Entry | None:
+        """One record's entry, checked alone when the list was not checked whole yet (a note
+        opened from the Today page reads one entry of its chart's list, not all)."""
+        if self._entries is not None:
+            return self._entries.get(record_id)
+        for row in self._raw or []:
+            if type(row) is list and row and row[0] == record_id:
+                try:
+                    return _checked([row])[record_id]
+                except ValueError:
+                    raise group_damaged_error(self.kind) from None
+        return None
+
+    def rows(self) -> Iterator[tuple[str, int, Any]]:
+        """(id, version, summary) of each current record, in write order."""
+        if self._entries is not None:
+            for record_id, entry in self._entries.items():
+                yield record_id, entry.version, entry.summary
+            return
+        for row in self._raw or []:
+            if type(row) is not list or len(row) != 5 or type(row[0]) is not str:
+                raise group_damaged_error(self.kind)
+            yield row[0], row[1], row[3]
+
+    def __len__(self) -> int:
+        return len(self._entries) if self._entries is not None else len(self._raw or [])
 
     def set(self, record_id: str, entry: Entry) -> None:
         self.entries.pop(record_id, None)
         self.entries[record_id] = entry
 
     def to_plain(self) -> bytes:
-        rows = [[i, e.version, e.tag.hex(), e.summary] for i, e in self.entries.items()]
-        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+        rows = [[i, e.version, e.tag.hex(), e.summary, e.written] for i, e in self.entries.items()]
+        doc = {"owner": self.owner, "records": rows}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
 
     @classmethod
     def parse(cls, kind: str, parent: bytes, plain: bytes) -> GroupList:
-        """Strict: anything unexpected raises ValueError (it was authenticated; fail closed)."""
-        rows = json.loads(plain)
-        if not isinstance(rows, list):
+        """Strict: anything unexpected raises ValueError (it was authenticated; fail closed).
+        The entries are checked one by one when first used (`entries`)."""
+        doc = json.loads(plain)
+        if type(doc) is not dict or set(doc) != {"owner", "records"}:
             raise ValueError("list")
-        entries: dict[str, Entry] = {}
-        for row in rows:
-            if not (isinstance(row, list) and len(row) == 4):
-                raise ValueError("entry")
-            record_id, version, tag, summary = row
-            valid = (
-                isinstance(record_id, str)
-                and 0 < len(record_id) <= _MAX_ID
-                and isinstance(version, int)
-                and not isinstance(version, bool)
-                and version >= 1
-                and isinstance(tag, str)
-                and _TAG_HEX.match(tag)
-            )
-            if not valid or record_id in entries:
-                raise ValueError("entry")
-            entries[record_id] = Entry(version, bytes.fromhex(tag), summary)
-        return cls(kind, parent, entries)
+        owner, rows = doc["owner"], doc["records"]
+        if type(owner) is not str or len(owner) > _MAX_ID or type(rows) is not list:
+            raise ValueError("list")
+        return cls(kind, parent, None, owner, rows)
 
     def __repr__(self) -> str:
-        return f"GroupList({self.kind!r}, {len(self.entries)} records)"
+        return f"GroupList({self.kind!r}, {len(self)} records)"
+
+
+def _checked(rows: list[Any]) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for row in rows:
+        # `type(x) is int` (not isinstance): a bool is not a version.
+        if type(row) is not list or len(row) != 5:
+            raise ValueError("entry")
+        record_id, version, tag, summary, written = row
+        if (
+            type(record_id) is not str
+            or not 0 < len(record_id) <= _MAX_ID
+            or record_id in entries
+            or type(version) is not int
+            or version < 1
+            or type(written) is not int
+            or written < 0
+            or type(tag) is not str
+            or len(tag) != 2 * TAG_BYTES
+        ):
+            raise ValueError("entry")
+        entries[record_id] = Entry(version, bytes.fromhex(tag), summary, written)
+    return entries
 
 
 def group_damaged_error(kind: str) -> RecordsRolledBackError:
@@ -114,6 +178,8 @@ class CurrentFile(VaultFile):
         super()._forget_cache()
         self._lists = {}
         self._dirty = set()
+        self._parent_key: bytes | None = None
+        self._parents: dict[str, bytes] = {}  # owner id → its group key, this session
 
     # --- groups --------------------------------------------------------------------------
 
@@ -124,7 +190,13 @@ class CurrentFile(VaultFile):
         but not whose they are (docs/security-design.md, "What the file shows")."""
         if not owner:
             return b""
-        return crypto.hmac_sha256(self.subkey("parent"), owner.encode())[:PARENT_BYTES]
+        found = self._parents.get(owner)
+        if found is None:
+            if self._parent_key is None:
+                self._parent_key = self.subkey("parent")
+            found = crypto.hmac_sha256(self._parent_key, owner.encode())[:PARENT_BYTES]
+            self._parents[owner] = found
+        return found
 
     def _check_current(self, kind: str) -> None:
         """Refuse a kind whose group lists are not the ones noteapp last wrote.
@@ -166,7 +238,7 @@ class CurrentFile(VaultFile):
             found = GroupList.parse(kind, parent, codec.decode(plain))
         except (DecryptionError, ValueError):
             raise group_damaged_error(kind) from None
-        if len(found.entries) != count:
+        if len(found) != count or self.group_key(found.owner) != parent:
             raise group_damaged_error(kind)
         found.stored = (count, tag)
         return found
@@ -185,9 +257,7 @@ class CurrentFile(VaultFile):
         # Groups made in this transaction have no row yet.
         seen = set(parents)
         lists += [
-            lst
-            for (k, p), lst in self._lists.items()
-            if k == kind and p not in seen and lst.entries
+            lst for (k, p), lst in self._lists.items() if k == kind and p not in seen and len(lst)
         ]
         return lists
 
@@ -199,7 +269,7 @@ class CurrentFile(VaultFile):
     ) -> GroupList:
         """The row found current for a record must be the version its group lists."""
         lst = self._list(kind, parent)
-        entry = lst.entries.get(record_id)
+        entry = lst.find(record_id)
         if entry is None or entry.version != version or entry.tag != tag:
             raise rolled_back_error(kind)
         return lst

@@ -87,7 +87,7 @@ CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 """
 # SQLite's page size for new files: measured against 8 and 16 KiB on the demo vault (see
 # docs/security-design.md, "Where the bytes go").
-PAGE_SIZE = 4096
+PAGE_SIZE = 16384
 # The state's entry for the blobs (never a kind: kinds are lower-case letters, digits, _.-).
 BLOBS_ENTRY = "@blobs"
 TAG_BYTES = 16

@@ -234,14 +234,20 @@ class _Lists:
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, bytes], list[tuple[int, str, Entry]]] = {}
+        self.owners: dict[tuple[str, bytes], str] = {}
 
-    def add(self, kind: str, parent: bytes, seq: int, record_id: str, entry: Entry) -> None:
+    def add(
+        self, kind: str, parent: bytes, owner: str, seq: int, record_id: str, entry: Entry
+    ) -> None:
         self.entries.setdefault((kind, parent), []).append((seq, record_id, entry))
+        self.owners[(kind, parent)] = owner
 
     def write(self, conn: sqlite3.Connection, vault: Vault, keys: StateKeys) -> VaultState:
         state = VaultState(generation=1)
         for (kind, parent), rows in sorted(self.entries.items()):
-            lst = GroupList(kind, parent, {i: e for _s, i, e in sorted(rows)})
+            lst = GroupList(
+                kind, parent, {i: e for _s, i, e in sorted(rows)}, self.owners[(kind, parent)]
+            )
             blob = vault.cipher_for(kind).encrypt(
                 codec.encode(lst.to_plain()), current_ad(vault.vault_id, kind, parent)
             )
@@ -271,7 +277,7 @@ def _write_record(
             if newer is not None and not record.latest:
                 stored = codec.encode_delta(record.plaintext, newer)
             else:
-                stored = codec.encode(record.plaintext)
+                stored = codec.encode_record(record.plaintext)
             ad = record_ad_v2(
                 vault.vault_id, record.kind, record.id, record.version, parent, prev_tag
             )
@@ -329,9 +335,10 @@ def _build(
                     lists.add(
                         record.kind,
                         parent,
+                        placed.owner,
                         record.seq,
                         record.id,
-                        Entry(record.version, tag, placed.summary),
+                        Entry(record.version, tag, placed.summary, record.seq),
                     )
                 expected[(record.kind, record.id, record.version)] = _fingerprint(record)
         state = lists.write(conn, vault, keys)

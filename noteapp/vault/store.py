@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from noteapp.domain.errors import (
     ConcurrentChangeError,
     InvalidInputError,
     NotFoundError,
     RecordIntegrityError,
+    RecordsRolledBackError,
 )
 from noteapp.vault import codec, files
 from noteapp.vault.container import COMPARTMENT_PREFIXES
@@ -30,7 +31,7 @@ from noteapp.vault.format import TAG_BYTES, record_ad_v2
 from noteapp.vault.reading import DecodeBatch, check_chain, rolled_back_error
 from noteapp.vault.rows import Row, RowReader
 
-__all__ = ["COMPARTMENT_PREFIXES", "LoadResult", "StoredRecord", "Summary", "Vault"]
+__all__ = ["COMPARTMENT_PREFIXES", "LoadResult", "ScanResult", "StoredRecord", "Summary", "Vault"]
 
 _KIND_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
 CHANGED_ELSEWHERE = (
@@ -59,14 +60,22 @@ class LoadResult:
 
 
 @dataclass(frozen=True)
-class Summary:
+class ScanResult:
+    failures: list[RecordIntegrityError]
+    rolled_back: list[RecordsRolledBackError]
+    checked: int
+
+
+class Summary(NamedTuple):
     """A current record as its group's list names it: no record was decrypted. `data` is
-    the summary its writer gave (None when it gave none)."""
+    the summary its writer gave (None when it gave none); `owner` the id of the record it
+    belongs to ("" for none)."""
 
     id: str
     version: int
     parent: bytes
     data: Any
+    owner: str = ""
 
     def __repr__(self) -> str:
         return f"Summary({self.id!r}, version={self.version})"
@@ -117,22 +126,38 @@ class Vault(RowReader):
             parent = self.group_key(owner) if owner is not None else (row.parent if row else b"")
             if row is None and record_id in self._list(kind, parent).entries:
                 raise rolled_back_error(kind)  # listed as current, its rows removed
-            prev_tag = self._retire(kind, row, plaintext) if row else b""
+            retired = self._retired(kind, row, plaintext) if row else None
+            prev_tag = retired[0] if retired else b""
             version = row.version + 1 if row else 1
             ad = record_ad_v2(self.vault_id, kind, record_id, version, parent, prev_tag)
-            blob = cipher.encrypt(codec.encode(plaintext), ad)
+            blob = cipher.encrypt(codec.encode_record(plaintext), ad)
             tag = blob[-TAG_BYTES:]
-            conn.execute(
-                "INSERT INTO records(kind, id, version, latest, parent, prev_tag, tag, blob) "
-                "VALUES(?,?,?,1,?,?,?,?)",
-                (kind, record_id, version, parent, prev_tag, tag, blob),
-            )
+            if row is None:
+                written = conn.execute(
+                    "INSERT INTO records(kind, id, version, latest, parent, prev_tag, tag, blob) "
+                    "VALUES(?,?,?,1,?,?,?,?)",
+                    (kind, record_id, version, parent, prev_tag, tag, blob),
+                ).lastrowid
+            else:
+                # The new version takes the current row's place (about its size, so no hole
+                # is left in the file) and the one it replaces, now a small delta, is added.
+                assert retired is not None
+                conn.execute(
+                    "UPDATE records SET version=?, parent=?, prev_tag=?, tag=?, blob=? WHERE seq=?",
+                    (version, parent, prev_tag, tag, blob, row.seq),
+                )
+                written = conn.execute(
+                    "INSERT INTO records(kind, id, version, latest, parent, prev_tag, tag, blob) "
+                    "VALUES(?,?,?,0,?,?,?,?)",
+                    (kind, record_id, row.version, row.parent, row.prev_tag, *retired),
+                ).lastrowid
             if row is not None and row.parent != parent:
                 old = self._list(kind, row.parent)
                 old.entries.pop(record_id, None)
                 self._changed(old)
             lst = self._list(kind, parent)
-            lst.set(record_id, Entry(version, tag, summary))
+            lst.owner = owner if owner is not None else lst.owner
+            lst.set(record_id, Entry(version, tag, summary, written or 0))
             self._changed(lst)
         return version
 
@@ -147,25 +172,19 @@ class Vault(RowReader):
             raise ConcurrentChangeError(CHANGED_ELSEWHERE)
         return row
 
-    def _retire(self, kind: str, row: Row, newer: bytes) -> bytes:
-        """Mark the current row as no longer current, re-encrypted as a delta against the
-        version replacing it when that is smaller; returns its tag (the new version's
-        prev_tag). A row that cannot be read is left exactly as it is."""
-        ad = self._ad(kind, row)
-        tag = row.tag if isinstance(row.tag, bytes) else b""
+    def _retired(self, kind: str, row: Row, newer: bytes) -> tuple[bytes, bytes]:
+        """(tag, blob) of the current version once replaced: re-encrypted as a delta against
+        the version replacing it when that is smaller (its place, and so its associated
+        data, unchanged), else its bytes as they are — also when it cannot be read."""
         try:
             delta = codec.encode_delta(self._plain(kind, row), newer)
         except RecordIntegrityError:
             delta = b""
         if codec.is_delta(delta):
-            blob = self.cipher_for(kind).encrypt(delta, ad)
-            tag = blob[-TAG_BYTES:]
-            self._conn.execute(
-                "UPDATE records SET latest=0, tag=?, blob=? WHERE seq=?", (tag, blob, row.seq)
-            )
-        else:
-            self._conn.execute("UPDATE records SET latest=0 WHERE seq=?", (row.seq,))
-        return tag
+            blob = self.cipher_for(kind).encrypt(delta, self._ad(kind, row))
+            return blob[-TAG_BYTES:], blob
+        tag = row.tag if isinstance(row.tag, bytes) else b""
+        return tag, row.blob if isinstance(row.blob, bytes) else b""
 
     def delete(self, kind: str, record_id: str, *, expected_version: int | None = None) -> int:
         """Remove every version of a record (callers confirm and back up first)."""
@@ -185,9 +204,9 @@ class Vault(RowReader):
         """The row marked current, confirmed against its group's list (None: no such row)."""
         self._key()
         self._check_current(kind)
-        # Format 1 must not use its (latest, kind) index here (a scan of the kind).
-        latest = "latest=1" if self.format_version >= 2 else "+latest=1"
-        rows = self._rows(f"kind=? AND id=? AND {latest}", (kind, record_id))
+        # By the unique (kind, id, version) index: an index on `latest` (format 2's
+        # records_current, format 1's records_latest) would scan the kind.
+        rows = self._rows("kind=? AND id=? AND +latest=1", (kind, record_id))
         if len(rows) > 1:
             raise rolled_back_error(kind)
         if not rows:
@@ -207,6 +226,34 @@ class Vault(RowReader):
         return StoredRecord(
             kind, record_id, row.version, self._json(kind, row, self._plain(kind, row))
         )
+
+    @files.reads_storage
+    def get_many(self, kind: str, record_ids: Sequence[str]) -> LoadResult:
+        """The current versions of these records of a kind, read together (ids not found
+        are left out), each checked against its group's list like `get`."""
+        self._key()
+        self._check_current(kind)
+        records: list[StoredRecord] = []
+        failures: list[RecordIntegrityError] = []
+        ids = list(dict.fromkeys(record_ids))
+        for start in range(0, len(ids), 500):  # SQLite's bound on host parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._rows(f"kind=? AND id IN ({marks}) AND +latest=1", (kind, *chunk))
+            seen: set[str] = set()
+            for row in rows:
+                if row.id in seen:
+                    raise rolled_back_error(kind)
+                seen.add(row.id)
+                if self.format_version >= 2:
+                    self._confirm(kind, row.id, row.version, row.parent, row.tag)
+                try:
+                    data = self._json(kind, row, self._plain(kind, row))
+                except RecordIntegrityError as err:
+                    failures.append(err)
+                    continue
+                records.append(StoredRecord(kind, row.id, row.version, data))
+        return LoadResult(records, failures)
 
     def _not_listed(self, kind: str, record_id: str) -> None:
         """A record no row holds must not be listed as current anywhere (rows removed outside
@@ -228,10 +275,21 @@ class Vault(RowReader):
         """Ids of current records of a kind that start with `prefix` (at most `limit`): an
         index range, no decryption (callers then `get` the one they mean)."""
         rows = self._conn.execute(
-            "SELECT id FROM records WHERE kind=? AND id>=? AND id<? AND latest=1 LIMIT ?",
+            "SELECT id FROM records WHERE kind=? AND id>=? AND id<? AND +latest=1 LIMIT ?",
             (kind, prefix, prefix + "\uffff", limit),
         )
         return [str(r[0]) for r in rows]
+
+    @files.reads_storage
+    def ids_with_versions(self, kind: str) -> list[str]:
+        """Ids of records of a kind that have more than one version (the unique index alone,
+        no row read)."""
+        return [
+            str(r[0])
+            for r in self._conn.execute(
+                "SELECT DISTINCT id FROM records WHERE kind=? AND version=2", (kind,)
+            )
+        ]
 
     @files.reads_storage
     def history(self, kind: str, record_id: str) -> list[StoredRecord]:
@@ -268,9 +326,7 @@ class Vault(RowReader):
     def load_kind(self, kind: str) -> LoadResult:
         """The latest version of every record of a kind, in write order."""
         self._key()
-        lists = self._lists_of(kind)
-        rows = sorted(self._rows("kind=? AND latest=1", (kind,)), key=lambda r: r.seq)
-        return self._load(kind, lists, rows)
+        return self._load(kind, self._lists_of(kind), self._rows("kind=? AND latest=1", (kind,)))
 
     def _load(self, kind: str, lists: Sequence[GroupList], rows: Iterable[Row]) -> LoadResult:
         """Decrypt `rows` (the current rows of these groups), checking that they are exactly
@@ -278,7 +334,9 @@ class Vault(RowReader):
         listed = {i: (lst.parent, e) for lst in lists for i, e in lst.entries.items()}
         seen: set[str] = set()
         batch = DecodeBatch(kind)
-        for row in rows:
+        # In write order: by the list's `written` (format 1: the row's seq).
+        order = {i: e.written for i, (_p, e) in listed.items()}
+        for row in sorted(rows, key=lambda r: order.get(r.id, r.seq)):
             if self.format_version >= 2:
                 if row.id in seen:
                     raise rolled_back_error(kind)
@@ -305,9 +363,9 @@ class Vault(RowReader):
         else:
             lists = self._lists_of(kind)
         return [
-            Summary(i, e.version, lst.parent, e.summary)
+            Summary(i, version, lst.parent, summary, lst.owner)
             for lst in lists
-            for i, e in lst.entries.items()
+            for i, version, summary in lst.rows()
         ]
 
     @files.reads_storage
@@ -320,6 +378,17 @@ class Vault(RowReader):
             return None
         parent = rows[0].parent
         return parent if record_id in self._list(kind, parent).entries else None
+
+    @files.reads_storage
+    def summary(self, kind: str, record_id: str) -> Summary | None:
+        """One current record's summary, from its group's list alone (it is there even when
+        the record itself is damaged); None when no list names it."""
+        parent = self.listed_parent(kind, record_id)
+        if parent is None:
+            return None
+        lst = self._list(kind, parent)
+        entry = lst.entries[record_id]
+        return Summary(record_id, entry.version, parent, entry.summary, lst.owner)
 
     @files.reads_storage
     def kinds(self) -> list[str]:
@@ -338,6 +407,50 @@ class Vault(RowReader):
         )
 
     # --- checking everything ------------------------------------------------------------
+
+    def scan_snapshot(self) -> ScanResult:
+        """`scan_current` on a read-only connection of its own, inside one read transaction:
+        a consistent picture of the file as it was when the scan began, while this
+        connection goes on reading and writing (the app checks in the background)."""
+        copy = self.open_copy(self.real_path)
+        try:
+            with files.named_storage_errors(self.real_path):
+                copy.connection.execute("BEGIN")
+                copy._load_state()  # the state of this snapshot, not of the moment before
+            return copy.scan_current()
+        finally:
+            copy.close()
+
+    @files.reads_storage
+    def scan_current(self) -> ScanResult:
+        """Read every current record of every kind — authenticated, decompressed, parsed as
+        JSON, then let go (memory stays flat) — and say which fail. No older version is
+        read: what is shown today is what is checked. For the app's check after unlock."""
+        self._key()
+        failures: list[RecordIntegrityError] = []
+        rolled_back: list[RecordsRolledBackError] = []
+        checked = 0
+        for kind in sorted(self.kinds()):
+            try:
+                listed = {
+                    i: (lst.parent, e)
+                    for lst in self._lists_of(kind)
+                    for i, e in lst.entries.items()
+                }
+                rows = self._rows("kind=? AND latest=1", (kind,))
+                for row in rows:
+                    if self.format_version >= 2:
+                        self._matches(kind, row, listed.pop(row.id, None))
+                    checked += 1
+                    try:
+                        self._json(kind, row, self._plain(kind, row))
+                    except RecordIntegrityError as err:
+                        failures.append(err)
+                if listed:
+                    raise rolled_back_error(kind)
+            except RecordsRolledBackError as err:
+                rolled_back.append(err)
+        return ScanResult(failures, rolled_back, checked)
 
     @files.reads_storage
     def verify_all(self) -> list[RecordIntegrityError]:

@@ -48,13 +48,14 @@ def test_damaged_signed_note_stays_in_the_list(
     damaged = chart.signed[1]
     flip_record(chart.clinic.vault, "note", damaged)
 
-    r = run(capsys, "note", "list", "--json")
+    # The chart's list reads its notes: the damaged one is found, named and marked.
+    r = run(capsys, "note", "list", "--client", "C0001", "--json")
     assert r.code == 4
     entries = json.loads(r.out)
     assert len(entries) == 4  # three readable notes and the damaged one
     (entry,) = [e for e in entries if e["damaged"]]
     assert entry["id"] == damaged and entry["status"] == "damaged"
-    # Known from its signature record: whose it is, when, which template.
+    # Known from its summary and its signature record: whose it is, when, which template.
     assert entry["client"] == chart.clinic.client and entry["client_code"] == "C0001"
     assert entry["date"] == days_ago(2) and entry["template"] == "birp"
     assert entry["damage"]["kind"] == "note" and "damaged" in entry["damage"]["problem"]
@@ -68,6 +69,31 @@ def test_damaged_signed_note_stays_in_the_list(
     (row,) = [line for line in text.out.splitlines() if damaged in line]
     assert "DAMAGED" in row and days_ago(2) in row and "C0001" in row
     assert "restore the backup of" in text.err
+
+
+def test_list_across_the_vault_reads_summaries_and_check_reads_everything(
+    chart: Chart, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`note list` without a client reads the notes' summaries (kept apart from their text,
+    authenticated with the chart's list): a note whose text is damaged is still listed as it
+    was saved, and nothing is claimed about its text. `noteapp check` reads every record."""
+    damaged = chart.signed[1]
+    flip_record(chart.clinic.vault, "note", damaged)
+
+    r = run(capsys, "note", "list", "--json")
+    assert r.code == 0, r.err
+    entries = {e["id"]: e for e in json.loads(r.out)}
+    assert len(entries) == 4
+    assert entries[damaged]["status"] == "signed" and entries[damaged]["date"] == days_ago(2)
+    assert entries[damaged]["template"] == "birp" and entries[damaged]["client_code"] == "C0001"
+
+    check = run(capsys, "check")
+    assert check.code == 4
+    assert f"note {damaged[:8]} (client C0001)" in check.err
+    assert "restore the backup of" in check.err
+    doc = json.loads(run(capsys, "check", "--json").out)
+    assert [d["id"] for d in doc["damaged"]] == [damaged]
+    assert doc["checked"] >= 8 and doc["rolled_back"] == []
 
 
 def test_show_of_a_damaged_note_says_so_never_no_such_note(
@@ -156,7 +182,8 @@ def test_damaged_draft_does_not_block_a_chart(
     assert len(verify_docx(out).notes) == 3
     listed = run(capsys, "note", "list", "--status", "signed", "--json")
     assert listed.code == 0  # the damaged draft is not a signed note
-    assert run(capsys, "note", "list", "--status", "draft").code == 4
+    # The chart's drafts are read: the damaged one may be a draft, so the list says so.
+    assert run(capsys, "note", "list", "--client", "C0001", "--status", "draft").code == 4
 
 
 def test_search_says_what_it_could_not_search(

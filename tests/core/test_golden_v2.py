@@ -45,37 +45,37 @@ from tests.core.test_golden import (
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 PASSPHRASE = "golden v2 synthetic passphrase: harbour meadow 5823"
-RECOVERY_KEY = "LSUC-W4R6-ELRP-6XX3-ENJ3-VS56-I5VP-HQRA"
+RECOVERY_KEY = "WHDE-RVYY-PW5X-LAMW-TLPV-YHEZ-R3GZ-7VRM"
 DEVICE_KEY = bytes.fromhex("5eed" * 16)
 # create, keychain slot, keychain entry, 8 writes (each with its entry), 2 writes of the blob
 GENERATION = 13
 BLOB = "search/index"
 
 SHA256 = {
-    "valid_v2.noteapp": "7e2b8cd5ccdea44d8d063c9bb5afac04f407b2fd7f5964884f84e6759477d344",
+    "valid_v2.noteapp": "c0d94c9da682ca60fda6bd37d2837a86189a4ffcf9ccd809b7f2f3f3756616d8",
     "flipped_bit_record_v2.noteapp": (
-        "1d64acb7e090b1a1dd84d94c99181e3ad1d6514274e4c6d4f54a40b4fbdf93cd"
+        "9e2c1c99cd3fcab07e5c5369607309955dcdbbc28ed96e117539848f5fdd0865"
     ),
     "flipped_bit_header_v2.noteapp": (
-        "4abda03ddd690fa6439c537db1eb088bcf9c589d84260ad44921d39eb5a6de65"
+        "a44acccdbe46daf3f3075403a177e05a90e7664b10041260f7ddfb948ea70624"
     ),
     "tampered_header_v2.noteapp": (
-        "b4360238af936890fd594e93e577a4050070d98700a9e8ad8ddc1adc6cc29cac"
+        "24f3ebe09671918f5fda54083eca3fb9ff26c768874bb8f79ba4236e3536af9b"
     ),
-    "truncated_v2.noteapp": "1ea3f963f0ca3d0082dee34bb17aaf79c10fbb0623cd32ef6a22a167d4b6bb09",
-    "inflated_kdf_v2.noteapp": "548a1df0a819d9b0e16abf66c951f757cb16bf5ebf4b1a7a0e7470429f8cfd43",
+    "truncated_v2.noteapp": "2717cb7eb323fa7407ea5fe6615e1d8ee1ea08bf3f2f4d659b439eec86f0b44c",
+    "inflated_kdf_v2.noteapp": "991c78f73b666c85c9b27e8cf07fe61a7a44936285d2abf8e15e5af66ab7f78c",
     "swapped_records_v2.noteapp": (
-        "dd7dac2aea5d32c7f16c0055991f552bd3910bfe6bac87ab5d379f69d66d81d3"
+        "337c0039501471c58e589898782b81044612d6e1fd460ceebe6e44dc8e93ba36"
     ),
-    "rolled_back_v2.noteapp": "25859ac34c9fc94b96acb3837e401457480bc3ccc6b4093ff5c14906d89fc632",
+    "rolled_back_v2.noteapp": "0ef512364a30bedc470c1b2b3de9065010f5941201f6f41aec6e2259321688bb",
     "deleted_middle_version_v2.noteapp": (
-        "9a37e11b651553ea6a36460cdf366702e9e9d31192d5e30cc6f58ad240619a5a"
+        "ff182840ee06eb8f6704db85be13b10cd3e090690e6eb29decbc34abf0e5a4da"
     ),
     "replayed_list_v2.noteapp": (
-        "a5c28b4e4d0739fa70f92305b645787526815edcfc8c754cde8f02eb8efe7c67"
+        "f9e8bd5ccf8c4f76ceeeeeeccd85b45c29a38386edede223a0f4917418455e3a"
     ),
-    "moved_record_v2.noteapp": "6c0a110d4828770d9ba0b12bd82b1b43356cdf21c589df40b47313e8f81a5d69",
-    "stale_blob_v2.noteapp": "a2890e4efe6f78c44cc1f1084d06691e04d8ca84c0285484fd96652689c628ce",
+    "moved_record_v2.noteapp": "413be50785cac84764168d32747bf7088f627738bfa878386fa1296a2e5a4da1",
+    "stale_blob_v2.noteapp": "262d798dd12f660bbb6e1961c5c3334f05bda3e75e211d650ddffa345cd5c8cf",
 }
 AUDIT_ACTIONS = [
     "vault-create",
@@ -200,7 +200,7 @@ def test_valid_v2_stores_compressed_versions_and_older_ones_as_deltas(tmp_path: 
         ):
             ad = record_ad_v2(vault.vault_id, "session_note", NOTE_1, version, parent, prev_tag)
             codecs[version] = cipher.decrypt(blob, ad)[0]
-        assert codecs == {1: codec.DELTA, 2: codec.DELTA, 3: codec.DEFLATED}
+        assert codecs == {1: codec.DELTA, 2: codec.DELTA, 3: codec.RECORD_DEFLATED}
         assert parent == vault.group_key(CONTACT_A)
 
 
@@ -393,6 +393,7 @@ def test_golden_files_were_made_with_the_fast_kdf_and_format_2() -> None:
     try:
         raw = conn.execute("SELECT value FROM meta WHERE key='header'").fetchone()[0]
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == 16384
     finally:
         conn.close()
     assert b'"memory_kib":19456' in raw

@@ -298,6 +298,7 @@ def test_rotation_keeps_the_last_snapshot_from_before_a_damage(
 
     ws = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
     try:
+        ws.clients.list()  # the damage report names what was read
         (damaged,) = ws.damage.records()
         assert ws.backups.before_damage([damaged.ref]) == {damaged.ref: infos[-1]}
         assert str(before.path) in ws.damage.advice()

@@ -309,6 +309,8 @@ def test_damaged_client_is_reported_and_the_rest_load(
 
     ws2 = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
     try:
+        assert ws2.clients.problems == []  # nothing is read at unlock
+        assert [c.id for c in ws2.clients.list()] == [ids[0], ids[2], ids[3]]
         assert [p.record_id for p in ws2.clients.problems] == [ids[1]]
         assert ws2.clients.problems[0].kind == "client"
         assert "damaged" in str(ws2.clients.problems[0])

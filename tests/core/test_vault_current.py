@@ -288,7 +288,8 @@ def test_a_signed_note_rolled_back_to_its_draft_is_refused_in_the_app(
     tmp_path: Path, clock: FakeClock, paths: AppPaths
 ) -> None:
     """Through the services: a signed note rolled back on disk to its draft (an editable
-    note again). Opening the vault refuses instead of offering the draft for editing."""
+    note again). Every read of it — the note, its chart, the check the app runs after
+    unlock — refuses instead of offering the draft for editing."""
     vault_path = tmp_path / "ws.noteapp"
     ws, _ = Workspace.create(vault_path, PASSPHRASE, params=FAST_KDF, clock=clock, paths=paths)
     ws.profile.set(name="Dana Synthetic", credentials="LCSW")
@@ -296,11 +297,23 @@ def test_a_signed_note_rolled_back_to_its_draft_is_refused_in_the_app(
     ws.signing.sign_note(note_id, passphrase=PASSPHRASE)
     assert ws.notes.get(note_id).is_signed
     ws.close()
+    client_id = ws.notes.get(note_id).client_id
     roll_back_newest(vault_path, "note", note_id)
-    with pytest.raises(VaultError) as info:
-        Workspace.unlock(vault_path, PASSPHRASE, clock=clock, paths=paths)
-    assert isinstance(info.value, RecordsRolledBackError)
-    assert info.value.kind == "note"
+    ws = Workspace.unlock(vault_path, PASSPHRASE, clock=clock, paths=paths)
+    try:
+        for read in (
+            lambda: ws.notes.get(note_id),
+            lambda: ws.notes.list(client_id=client_id),
+            lambda: ws.notes.save(note_id, fields={"data": "edited"}),
+        ):
+            with pytest.raises(VaultError) as info:
+                read()
+            assert isinstance(info.value, RecordsRolledBackError)
+            assert info.value.kind == "note"
+        assert ws.damage.check_everything() >= 1
+        assert [e.kind for e in ws.damage.rolled_back] == ["note"]
+    finally:
+        ws.close()
     # Nothing is left locked: the vault can be opened again (e.g. to restore a backup).
     Vault.open(vault_path).close()
 

@@ -153,6 +153,7 @@ def test_an_edit_from_a_stale_read_never_reverts_a_saved_one(workspace: Workspac
     ws = workspace
     client = ws.clients.add(name="Testperson Alpha")
     stale = ClientService(vault=ws._vault, audit=ws.audit, backups=ws.backups, clock=ws.clock)
+    stale.get(client.id)  # services read when first used: this one read it before the edit
     ws.clients.update(client.id, pronouns="they/them")  # acknowledged
     with pytest.raises(ConcurrentChangeError):
         stale.update(client.id, name="Testperson Renamed")
@@ -178,6 +179,7 @@ def test_singleton_records_refuse_a_stale_update(workspace: Workspace, service: 
         ws.reference.save_phrases(ws.reference.phrases()[:1])
         update = lambda: stale.reference.save_phrases(phrases)  # noqa: E731
     else:
+        assert stale.speller.personal_words == []  # read before the other window's change
         ws.speller.add("Synthetica")
         update = lambda: stale.speller.add("Fictiva")  # noqa: E731
     with pytest.raises(ConcurrentChangeError):

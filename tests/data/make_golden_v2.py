@@ -73,6 +73,7 @@ WRITES: list[tuple[str, str, dict[str, object]]] = [
     ("psychotherapy_note", PSY_1, {"client": CONTACT_A, "text": "Process note v2."}),
 ]
 
+
 # What each kind's records belong to (the record id of their owner in the data) and the
 # summary written with them: the notes are grouped by their contact.
 def owner_of(kind: str, data: dict[str, object]) -> str:
@@ -123,7 +124,11 @@ def make_valid(path: Path) -> tuple[str, Row, Row]:
                 old_list = current_row(vault, "session_note", vault.group_key(CONTACT_A))
             with vault.transaction():
                 version = vault.put(
-                    kind, record_id, data, owner=owner_of(kind, data), summary=summary_of(kind, data)
+                    kind,
+                    record_id,
+                    data,
+                    owner=owner_of(kind, data),
+                    summary=summary_of(kind, data),
                 )
                 audit.append(
                     "create" if version == 1 else "edit",

@@ -132,10 +132,14 @@ def test_damage_banner_names_the_record_and_opens_the_backup_from_before_it(qtbo
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
     main = controller.page()
 
+    # Every record is checked in the background after unlock; the banner follows.
+    qtbot.waitUntil(lambda: main.findChild(Banner, "integrityBanner") is not None, timeout=15000)
     banner = main.findChild(Banner, "integrityBanner")
     assert banner is not None and banner.isVisible()
     text = banner.label.text()
-    assert text.startswith(f"1 record could not be read: note {note.id[:8]}. It is damaged")
+    assert text.startswith(
+        f"1 record could not be read: note {note.id[:8]} (client C0001). It is damaged"
+    )
     assert f"restore the backup of {info.when}, the newest taken before" in text
     assert CLIENT not in text
     assert banner.backups_button is not None

@@ -163,6 +163,10 @@ def test_unreadable_records_show_a_banner(qtbot, controller):
     unlock.passphrase.setText(PASSPHRASE)
     unlock._unlock()
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
+    # Every record is checked in the background after unlock; the banner follows.
+    qtbot.waitUntil(
+        lambda: controller.page().findChild(Banner, "integrityBanner") is not None, timeout=15000
+    )
     banner = controller.page().findChild(Banner, "integrityBanner")
     assert banner is not None and banner.isVisible()
     assert banner.label.text().startswith("1 record could not be read: client ")

@@ -209,13 +209,14 @@ class SearchDialog(QDialog):
             self.model.set_hits([])
             self._show_empty("Type to search clients and notes")
             return
-        self._show_unsearchable()
         try:
             results = self._search(text, **self.search_kwargs())
         except Exception as exc:  # shown as a sentence; never logged (it may quote the query)
             self.model.set_hits([])
             self._show_empty(message_for(exc))
             return
+        # After the search: what it could not look into is what it came across.
+        self._show_unsearchable()
         hits = list(results.hits)
         self.model.set_hits(hits)
         if not hits:

@@ -99,9 +99,11 @@ class MainView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
+        self._banner_count = 0
         for banner in banners:
             banner.setParent(self)
             lay.addWidget(banner)
+            self._banner_count += 1
         lay.addWidget(header)
         sep = QFrame(self)
         sep.setFrameShape(QFrame.Shape.HLine)
@@ -110,6 +112,16 @@ class MainView(QWidget):
         lay.addLayout(body, 1)
         self.nav.setCurrentRow(0)
         self.setTabOrder(self.nav, self.stack)
+
+    def add_banner(self, banner: Banner) -> None:
+        """A banner that arrives after the window is shown (e.g. from the check of every
+        record that runs in the background after unlock), below the others."""
+        banner.setParent(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(self._banner_count, banner)
+        banner.show()  # added to a window already shown: a child is hidden until shown
+        self._banner_count += 1
 
     def show_page(self, key: str) -> None:
         if key in self.page_keys:

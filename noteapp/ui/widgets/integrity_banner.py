@@ -15,8 +15,12 @@ APP_HOW = "“Open backups”, or Settings → Backups → Restore"
 
 def integrity_text(damage: DamageReport) -> str:
     """'2 records could not be read: note 1a2b3c4d (client C0003), measure 030204ea. …'"""
+    # Whole kinds that fail closed (versions removed or rolled back outside noteapp).
+    rolled_back = " ".join(str(e) for e in damage.rolled_back)
     records = damage.records()
     count = len(records)
+    if not count:
+        return rolled_back
     named = ", ".join(r.describe() for r in records[:5]) + (" …" if count > 5 else "")
     they, are = ("it", "is") if count == 1 else ("they", "are")
     return (
@@ -24,6 +28,7 @@ def integrity_text(damage: DamageReport) -> str:
         f"{they.capitalize()} {are} damaged or {'was' if count == 1 else 'were'} altered "
         f"outside noteapp: {they} stay marked in the lists and nothing was changed. "
         + damage.advice(records, how=APP_HOW, with_path=False)
+        + (f" {rolled_back}" if rolled_back else "")
     )
 
 
