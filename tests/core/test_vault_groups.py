@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,9 @@ from noteapp.vault.format import record_ad_v2
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.tamper import sql
+from tests.core.test_vault_current import opened, unlocked
 
+__all__ = ["opened"]  # the fixture: this module's `path`, unlocked
 A, B = "a" * 32, "b" * 32  # two owners (clients)
 
 
@@ -42,19 +43,6 @@ def path(tmp_path: Path, clock: FakeClock) -> Path:
         vault.put("note", "n3", {"text": "other chart"}, owner=B, summary={"t": "other"})
         vault.put("contact", "c1", {"name": "Testperson"})
     return p
-
-
-def unlocked(path: Path) -> Vault:
-    vault = Vault.open(path)
-    vault.unlock_with_passphrase(PASSPHRASE)
-    return vault
-
-
-@pytest.fixture
-def opened(path: Path) -> Iterator[Vault]:
-    vault = unlocked(path)
-    yield vault
-    vault.close()
 
 
 def rows(path: Path, query: str, *args: object) -> list[tuple[object, ...]]:
