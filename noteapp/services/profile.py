@@ -35,8 +35,7 @@ class ProfileService:
         self._record = TrackedRecord(vault, KIND, RECORD_ID)
 
     def get(self) -> ClinicianProfile | None:
-        data = self._record.read()
-        return None if data is None else profile_from_dict(data)
+        return self._record.value(profile_from_dict)
 
     def set(self, **changes: Any) -> ClinicianProfile:
         """Create or update; the first call also creates the signing key pair."""

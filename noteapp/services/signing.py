@@ -626,19 +626,10 @@ class SigningService:
         )
 
     def trusted_keys(self) -> builtins.list[TrustedKey]:
-        out = []
-        for r in self._vault.load_kind(TRUSTED_KIND).records:
-            d = r.data
-            out.append(
-                TrustedKey(
-                    d["fingerprint"],
-                    bytes.fromhex(d["public_key"]),
-                    d["name"],
-                    d.get("credentials", ""),
-                    d.get("added_on", ""),
-                )
-            )
-        return sorted(out, key=lambda k: k.name.casefold())
+        """The trusted keys that can be read (a damaged one is reported, never a crash)."""
+        values, failures = decode_all(self._vault.load_kind(TRUSTED_KIND), _parse_trusted)
+        self._problems.add(failures)
+        return sorted((k for _r, k in values), key=lambda k: k.name.casefold())
 
     def trust_key_file(self, path: Path, *, name: str = "") -> TrustedKey:
         key = read_public_key_file(Path(path))
@@ -673,6 +664,17 @@ class SigningService:
 
 def _parse_item(record: StoredRecord) -> SignedItem:
     return item_from_dict(record.data)
+
+
+def _parse_trusted(record: StoredRecord) -> TrustedKey:
+    d = record.data
+    return TrustedKey(
+        d["fingerprint"],
+        bytes.fromhex(d["public_key"]),
+        d["name"],
+        d.get("credentials", ""),
+        d.get("added_on", ""),
+    )
 
 
 def _last_review(found: Sequence[ItemSummary]) -> ItemSummary | None:

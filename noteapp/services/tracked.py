@@ -8,10 +8,14 @@ being silently overwritten.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from noteapp.domain.errors import NotFoundError
+from noteapp.services.decoding import decode
 from noteapp.vault.store import Vault
+
+T = TypeVar("T")
 
 
 class TrackedRecord:
@@ -30,6 +34,17 @@ class TrackedRecord:
             return None
         self._version = stored.version
         return stored.data
+
+    def value(self, parse: Callable[[dict[str, Any]], T]) -> T | None:
+        """The stored record as a domain value (None when there is none); one that is not a
+        value `parse` understands is damaged (RecordIntegrityError), never a crash."""
+        try:
+            stored = self._vault.get(self.kind, self.record_id)
+        except NotFoundError:
+            self._version = 0
+            return None
+        self._version = stored.version
+        return decode(stored, lambda r: parse(r.data))
 
     def write(self, data: dict[str, Any]) -> int:
         """A new version; ConcurrentChangeError if it changed since it was read."""

@@ -5,6 +5,7 @@ whole kind (verify_all, backups, the upgrade's verification).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,12 +47,15 @@ class RowReader(BlobStore):
         return "id, version, latest, NULL, NULL, NULL, CAST(blob AS BLOB), seq"
 
     def _rows(self, where: str, args: tuple[Any, ...]) -> list[Row]:
-        return [
-            Row(str(i), int(v), int(la), bytes(p) if isinstance(p, bytes) else b"", pt, t, b, s)
-            for i, v, la, p, pt, t, b, s in self._conn.execute(
-                f"SELECT {self._columns} FROM records WHERE {where}", args
+        return list(self._iter_rows(where, args))
+
+    def _iter_rows(self, where: str, args: tuple[Any, ...]) -> Iterator[Row]:
+        for i, v, la, p, pt, t, b, s in self._conn.execute(
+            f"SELECT {self._columns} FROM records WHERE {where}", args
+        ):
+            yield Row(
+                str(i), int(v), int(la), bytes(p) if isinstance(p, bytes) else b"", pt, t, b, s
             )
-        ]
 
     def _ad(self, kind: str, row: Row) -> bytes:
         if self.format_version < 2:
@@ -135,28 +139,42 @@ class RowReader(BlobStore):
             yield from self._kind_versions(kind)
 
     def _kind_versions(self, kind: str) -> Iterator[VersionRead]:
+        """One record at a time (rows come by id, then version): memory stays that of one
+        record's history, whatever the vault holds."""
         self._check_current(kind)
-        records: dict[str, list[Row]] = {}
-        for row in self._rows("kind=? ORDER BY id, version", (kind,)):
-            records.setdefault(row.id, []).append(row)
+        listed: dict[str, tuple[bytes, Entry]] = {}
         if self.format_version >= 2:
             listed = {
                 i: (lst.parent, e) for lst in self._lists_of(kind) for i, e in lst.entries.items()
             }
-            for record_id, versions in records.items():
-                check_chain(
-                    kind, record_id, [(r.version, r.latest, r.prev_tag, r.tag) for r in versions]
-                )
-                self._matches(kind, versions[-1], listed.get(record_id))
-            if set(listed) - set(records):
-                raise rolled_back_error(kind)
-        for record_id, versions in records.items():
-            newer: bytes | None = None
-            for row in reversed(versions):
-                try:
-                    newer = self._plain(kind, row, newer=newer)
-                except RecordIntegrityError as err:
-                    newer = None
-                    yield kind, record_id, row.version, None, err
-                    continue
-                yield kind, record_id, row.version, newer, None
+        seen: set[str] = set()
+        versions: list[Row] = []
+        rows = self._iter_rows("kind=? ORDER BY id, version", (kind,))
+        for row in itertools.chain(rows, [None]):
+            if versions and (row is None or row.id != versions[0].id):
+                yield from self._record_versions(kind, versions, listed)
+                seen.add(versions[0].id)
+                versions = []
+            if row is not None:
+                versions.append(row)
+        if self.format_version >= 2 and set(listed) - seen:
+            raise rolled_back_error(kind)
+
+    def _record_versions(
+        self, kind: str, versions: list[Row], listed: dict[str, tuple[bytes, Entry]]
+    ) -> Iterator[VersionRead]:
+        record_id = versions[0].id
+        if self.format_version >= 2:
+            check_chain(
+                kind, record_id, [(r.version, r.latest, r.prev_tag, r.tag) for r in versions]
+            )
+            self._matches(kind, versions[-1], listed.get(record_id))
+        newer: bytes | None = None
+        for row in reversed(versions):
+            try:
+                newer = self._plain(kind, row, newer=newer)
+            except RecordIntegrityError as err:
+                newer = None
+                yield kind, record_id, row.version, None, err
+                continue
+            yield kind, record_id, row.version, newer, None

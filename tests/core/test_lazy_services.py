@@ -21,6 +21,7 @@ import pytest
 
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.clock import FakeClock
+from noteapp.domain.errors import RecordIntegrityError
 from noteapp.domain.notes import NoteStatus, RiskScreen, ScreenResult, note_to_dict
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
@@ -32,7 +33,16 @@ from tests.core.test_golden import PASSPHRASE as V1_PASSPHRASE
 from tests.core.test_golden import PSY_1
 
 FIELDS = {"behavior": "Calm.", "intervention": "CBT.", "response": "Engaged.", "plan": "Weekly."}
-_READS = ("get", "history", "load_kind", "load_group", "summaries", "summary", "scan_current")
+_READS = (
+    "get",
+    "get_many",
+    "history",
+    "load_kind",
+    "load_group",
+    "summaries",
+    "summary",
+    "scan_current",
+)
 
 
 @pytest.fixture
@@ -135,7 +145,7 @@ def test_lists_across_the_vault_read_summaries_not_text(
         reads.clear()
         drafts = ws.notes.list(status=NoteStatus.DRAFT)
         assert {n.id for n in drafts} == {practice["A_draft"], practice["B_draft"]}
-        assert sorted(k for m, k in reads if m == "get") == ["note", "note"]
+        assert [r for r in reads if r[0] != "summaries"] == [("get_many", "note")]  # together
     finally:
         ws.close()
 
@@ -232,3 +242,23 @@ def _env(path: Path) -> dict[str, str]:
     import os
 
     return {**os.environ, "NOTEAPP_PASSPHRASE": PASSPHRASE, "NOTEAPP_HOME": str(path.parent)}
+
+
+def test_singletons_and_trusted_keys_that_are_not_values_are_damaged(
+    practice: dict[str, Any], clock: FakeClock, paths: AppPaths
+) -> None:
+    ws = _unlock(practice, clock, paths)
+    try:
+        with ws.transaction():
+            ws._vault.put("profile", "me", {"nom": "not a profile"})
+            ws._vault.put("trusted_key", "k1", {"fingerprint": "AB CD"})
+    finally:
+        ws.close()
+    ws = _unlock(practice, clock, paths)
+    try:
+        with pytest.raises(RecordIntegrityError, match="cannot be read"):
+            ws.profile.get()
+        assert ws.signing.trusted_keys() == []
+        assert [(p.kind, p.record_id) for p in ws.signing.problems] == [("trusted_key", "k1")]
+    finally:
+        ws.close()

@@ -192,7 +192,7 @@ def test_a_really_full_disk_through_therun_cli(tiny_disk: Path, tmp_path: Path) 
     added = run_cli("--vault", str(vault), "client", "add", "--name", "A B", home=home)
     assert added.returncode == 0
     filler = tiny_disk / "filler"
-    with open(filler, "wb") as handle:  # take every last block
+    with open(filler, "wb", buffering=0) as handle:  # take every last block (no buffer left)
         try:
             while True:
                 handle.write(b"\0" * 65536)

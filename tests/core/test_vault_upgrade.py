@@ -28,6 +28,7 @@ from noteapp.vault import migrate
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF
+from tests.conftest import PASSPHRASE as WS_PASSPHRASE
 from tests.core.legacy_v1 import write_v1_vault
 from tests.core.processes import run_child, run_cli
 from tests.core.test_golden import (
@@ -311,3 +312,44 @@ def test_an_upgrade_sigkilled_at_random_moments_loses_nothing(tmp_path: Path) ->
         assert [p.name for p in kept] == ["vault.v1-backup.noteapp"], f"seed={seed} run={i}"
         assert kept[0].read_bytes() == original.read_bytes()
     assert set(formats) <= {1, 2}
+
+
+def test_an_upgraded_practice_is_grouped_by_chart_with_its_summaries(
+    tmp_path: Path, clock: FakeClock, paths: AppPaths
+) -> None:
+    """A format-1 vault of a real practice (notes, a signed one, a measure, a plan): upgraded,
+    every record is in its client's chart with its summary, as the services write them."""
+    from noteapp.domain.clients import Diagnosis
+    from noteapp.domain.notes import NoteStatus
+    from tests.core.test_lazy_services import _note
+
+    source = tmp_path / "source.noteapp"
+    ws, _ = Workspace.create(source, WS_PASSPHRASE, params=FAST_KDF, clock=clock, paths=paths)
+    ws.profile.set(name="Dana Synthetic", credentials="LCSW")
+    client = ws.clients.add(name="Testperson Alpha", diagnoses=[Diagnosis("F41.1", "GAD")])
+    signed = _note(ws, client.id, 5, sign=True)
+    draft = _note(ws, client.id, 12, sign=False)
+    ws.measures.add(client_id=client.id, instrument="gad7", answers=[1] * 7)
+    vault = ws._vault
+    writes = [
+        (kind, record_id, stored.data)
+        for kind in sorted(vault.kinds())
+        for record_id in [r.id for r in vault.load_kind(kind).records]
+        for stored in vault.history(kind, record_id)
+    ]
+    ws.close()
+    path = tmp_path / "practice.noteapp"
+    write_v1_vault(path, WS_PASSPHRASE, writes, params=FAST_KDF)
+    ws = Workspace.unlock(path, WS_PASSPHRASE, clock=clock, paths=paths)
+    try:
+        assert isinstance(ws.warnings[0], VaultUpgradedNotice)
+        assert {n.id for n in ws.notes.list(client_id=client.id)} == {signed, draft}
+        assert [i.type.value for i in ws.signing.items(signed)] == ["note"]
+        assert len(ws.measures.list(client.id)) == 1
+        drafts = ws.notes.summaries(status=NoteStatus.DRAFT)
+        assert [(s.id, s.client_id) for s in drafts] == [(draft, client.id)]
+        assert ws.notes._summaries.rebuilt == 0  # every summary was written by the upgrade
+        assert ws.damage.check_everything() == len({(k, i) for k, i, _d in writes})
+        assert ws.damage.records() == [] and ws.damage.rolled_back == []
+    finally:
+        ws.close()
