@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from noteapp.domain.errors import NotFoundError
 from noteapp.services.decoding import decode
-from noteapp.vault.store import Vault
+from noteapp.vault.store import StoredRecord, Vault
 
 T = TypeVar("T")
 
@@ -25,26 +25,26 @@ class TrackedRecord:
         self.record_id = record_id
         self._version: int | None = None  # None: not read yet in this session
 
-    def read(self) -> dict[str, Any] | None:
-        """The stored data, or None when there is none; remembers the version read."""
+    def _stored(self) -> StoredRecord | None:
+        """The stored record, or None when there is none; remembers the version read."""
         try:
             stored = self._vault.get(self.kind, self.record_id)
         except NotFoundError:
             self._version = 0
             return None
         self._version = stored.version
-        return stored.data
+        return stored
+
+    def read(self) -> dict[str, Any] | None:
+        """The stored data, or None when there is none; remembers the version read."""
+        stored = self._stored()
+        return stored.data if stored is not None else None
 
     def value(self, parse: Callable[[dict[str, Any]], T]) -> T | None:
         """The stored record as a domain value (None when there is none); one that is not a
         value `parse` understands is damaged (RecordIntegrityError), never a crash."""
-        try:
-            stored = self._vault.get(self.kind, self.record_id)
-        except NotFoundError:
-            self._version = 0
-            return None
-        self._version = stored.version
-        return decode(stored, lambda r: parse(r.data))
+        stored = self._stored()
+        return decode(stored, lambda r: parse(r.data)) if stored is not None else None
 
     def write(self, data: dict[str, Any]) -> int:
         """A new version; ConcurrentChangeError if it changed since it was read."""
