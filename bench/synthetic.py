@@ -93,7 +93,7 @@ class _Writer:
         step = max((today - day).days // max(count, 1), 1)
         for k in range(count):
             on = min(day + timedelta(days=k * step), today)
-            last = k == count - 1 and index % LAST_SESSION_DRAFT == 0
+            last = k == count - 1 and count > 3 and index % LAST_SESSION_DRAFT == 0
             draft = self.rng.random() < DRAFT_SHARE or last
             self._note(client, on, k, signed=not draft)
             if k % MEASURE_EVERY == 0:

@@ -208,6 +208,11 @@ class NoteService:
         reported)."""
         return self._records.get_many(ids)
 
+    def client_of_read(self, note_id: str) -> str | None:
+        """The client of a note already read this session (None otherwise: nothing is read)."""
+        note = self._records.values.get(note_id)
+        return str(note.client_id) if note is not None else None
+
     def summary(self, note_id: str) -> NoteSummary | None:
         """One note's summary from its group's list alone: there even when the note itself
         is damaged (a damaged note's client, date and status)."""

@@ -150,7 +150,7 @@ class SigningService:
     def client_of(self, record_id: str) -> str | None:
         """The client of a note, plan or safety plan, from the group its record is listed
         in (no record is decrypted; a damaged one has its client all the same)."""
-        known = self._owners.get(record_id)
+        known = self._owners.get(record_id) or self._notes.client_of_read(record_id)
         if known is not None:
             return known
         for kind in OWNER_KINDS:
