@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui import theme
+from noteapp.ui.a11y import announce
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import error_label, show_error
 
@@ -166,7 +168,7 @@ class GiveMeasureWindow(QWidget):
         self.stem.setObjectName("giveMeasureStem")
         self.stem.setWordWrap(True)
         self.stem.setFont(_font(self.stem, 16))
-        self.stem.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.stem, "muted")
         inner.addWidget(self.stem)
         self.question = QLabel("", page)
         self.question.setObjectName("giveMeasureQuestion")
@@ -190,7 +192,7 @@ class GiveMeasureWindow(QWidget):
         self.hint = QLabel("", page)
         self.hint.setObjectName("giveMeasureHint")
         self.hint.setFont(_font(self.hint, 13))
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.hint, "muted")
         bottom.addWidget(self.hint)
         bottom.addStretch(1)
         self.stop_button = _big_button("Stop", "giveMeasureStopButton", page, 14)
@@ -270,10 +272,7 @@ class GiveMeasureWindow(QWidget):
         lay.addWidget(self.result_total)
         self.risk_alert = QFrame(page)
         self.risk_alert.setObjectName("giveMeasureRiskAlert")
-        self.risk_alert.setStyleSheet(
-            "QFrame#giveMeasureRiskAlert { background: #fde7e9; border: 3px solid #b3261e; "
-            "border-radius: 8px; } QLabel { color: #8c1d18; }"
-        )
+        theme.set_tone(self.risk_alert, "danger-frame")
         alert_lay = QVBoxLayout(self.risk_alert)
         alert_lay.setContentsMargins(24, 16, 24, 16)
         head = QLabel("⚠  Risk alert", self.risk_alert)
@@ -340,6 +339,12 @@ class GiveMeasureWindow(QWidget):
             f"Press {min(values)}–{max(values)} or click an answer  ·  Backspace goes back"
         )
         self.back_button.setEnabled(index > 0)
+        # No control takes focus on this form (keys answer), so say the question aloud.
+        answers = "; ".join(f"{v}, {label}" for v, label in self.options[index])
+        announce(
+            self.question,
+            f"{self.progress_label.text()}. {self.items[index]} Answers: {answers}.",
+        )
 
     def answer(self, value: int) -> None:
         """Answer the current question and move on (the last one leads to the hand-back)."""
@@ -353,6 +358,7 @@ class GiveMeasureWindow(QWidget):
         else:
             self.progress.setValue(len(self.items))
             self.stack.setCurrentWidget(self.hand_back_page)
+            announce(self.stack, HAND_BACK_TEXT)
 
     def go_back(self) -> None:
         page = self.stack.currentWidget()
@@ -398,6 +404,10 @@ class GiveMeasureWindow(QWidget):
             items = "; ".join(outcome.risk_items) or "a risk item"
             self.risk_text.setText(RISK_TEXT.format(item=items))
         self.stack.setCurrentWidget(self.result_page)
+        said = f"{outcome.instrument} saved. Total {outcome.total}, {outcome.band}."
+        if outcome.risk:
+            said += " Risk alert. " + self.risk_text.text()
+        announce(self.result_total, said, alert=outcome.risk)
         self.saved.emit(outcome)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

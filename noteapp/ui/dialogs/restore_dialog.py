@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 _PathRole = Qt.ItemDataRole.UserRole + 1
@@ -119,7 +120,7 @@ class RestoreDialog(QDialog):
         lay.addWidget(buttons)
         self.confirm.toggled.connect(self._update)
         self.list.currentRowChanged.connect(lambda _r: self._update())
-        self.resize(600, 440)
+        fit_to_screen(self, 600, 440)
 
     def _add(self, path: Path) -> QListWidgetItem:
         item = QListWidgetItem(snapshot_label(path))

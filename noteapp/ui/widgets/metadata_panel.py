@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.notes import Modality, RiskScreen, ScreenResult, SessionInfo
+from noteapp.ui import theme
+from noteapp.ui.widgets.optional_date import tab_leaves
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 
 _NOT_SET = QTime(0, 0)
@@ -52,6 +54,11 @@ class OptionalTimeEdit(QTimeEdit):
 
     def set_value(self, value: time | None) -> None:
         self.setTime(_NOT_SET if value is None else QTime(value.hour, value.minute))
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        if self.time() == _NOT_SET:  # "not set" has no sections for Tab to move through
+            return tab_leaves(self, forward)
+        return super().focusNextPrevChild(forward)
 
     def stepBy(self, steps: int) -> None:
         if self.time() == _NOT_SET and steps > 0:
@@ -138,7 +145,7 @@ class MetadataPanel(QWidget):
                 "Session times, codes, modality and diagnoses belong in the progress note.", self
             )
             note.setWordWrap(True)
-            note.setStyleSheet("color: palette(placeholder-text);")
+            theme.set_tone(note, "muted")
             form.addRow(note)
             return
         self._build_times(form)

@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QWidget
 
 _NOT_SET = QDate(1900, 1, 1)
+
+
+def tab_leaves(edit: QDateTimeEdit, forward: bool) -> bool:
+    """Tab out of a date or time edit that shows its "not set" text.
+
+    QDateTimeEdit uses Tab to move between its sections (hours, minutes); showing the
+    special-value text it has no sections to move to, swallowed the key and kept the focus:
+    every new note's "not set" start time was a keyboard trap. Returns True when the focus
+    moved on."""
+    return QWidget.focusNextPrevChild(edit, forward)
 
 
 class OptionalDateEdit(QDateEdit):
@@ -36,6 +46,11 @@ class OptionalDateEdit(QDateEdit):
 
     def clear_value(self) -> None:
         self.setDate(_NOT_SET)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        if self.date() == _NOT_SET:
+            return tab_leaves(self, forward)
+        return super().focusNextPrevChild(forward)
 
     def stepBy(self, steps: int) -> None:
         # Stepping up from "not set" should land on a plausible date, not 1900.
