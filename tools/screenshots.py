@@ -12,6 +12,7 @@ same on every machine with the same fonts:
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -40,20 +41,24 @@ def main(argv: list[str] | None = None) -> int:
     written = []
     for scheme in args.schemes.split(","):
         theme.apply(app, theme.Appearance(scheme))
-        with tempfile.TemporaryDirectory() as tmp:
-            session = Session(Path(tmp))
-            try:
-                for entry in SCREENS:
-                    wanted = entry.name in only if only else (args.all or entry.main_screen)
-                    if not wanted:
-                        continue
-                    with opened_screen(session, entry.name) as window:
-                        settle()
-                        file = args.out / f"{entry.name}-{scheme}.png"
-                        window.grab().save(str(file))
-                        written.append(file)
-            finally:
-                session.close()
+        # A fixed folder, so paths shown on screen are the same in every run's pictures.
+        folder = Path(tempfile.gettempdir()) / "noteapp-screenshots"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        session = Session(folder)
+        try:
+            for entry in SCREENS:
+                wanted = entry.name in only if only else (args.all or entry.main_screen)
+                if not wanted:
+                    continue
+                with opened_screen(session, entry.name) as window:
+                    settle()
+                    file = args.out / f"{entry.name}-{scheme}.png"
+                    window.grab().save(str(file), "PNG", 0)  # 0: smallest file
+                    written.append(file)
+        finally:
+            session.close()
+            shutil.rmtree(folder, ignore_errors=True)
     for file in written:
         print(file)
     return 0

@@ -67,7 +67,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "Next / previous field (in a text box too: notes never hold tab characters)",
         bound=False,
     ),
-    Shortcut("enter", ("Return",), FORMS, "Next field; on a button, press it", bound=False),
+    Shortcut("enter", ("Enter",), FORMS, "Next field; on a button, press it", bound=False),
     Shortcut(
         "escape",
         ("Esc",),

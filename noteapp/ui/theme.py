@@ -69,7 +69,7 @@ COLOURS: dict[str, tuple[str, str, str]] = {
     "base": ("#ffffff", "#17181b", "#000000"),
     "alternate_base": ("#f5f6f7", "#24262a", "#101010"),
     "button": ("#e9e9ea", "#2c2f33", "#000000"),
-    "border": ("#b8bcc2", "#50555c", "#ffffff"),
+    "border": ("#7a8089", "#7a8089", "#ffffff"),  # edges of fields and check boxes
     "text": ("#1f2328", "#e6e8eb", "#ffffff"),
     "muted_text": ("#57606a", "#aab2bb", "#e6e6e6"),
     "disabled_text": ("#8c939a", "#6b7178", "#9a9a9a"),
@@ -177,8 +177,11 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("private_text", "paper_bg"),
 )
 # Lines and marks on the chart background (WCAG 1.4.11: 3:1).
-MARK_PAIRS: tuple[tuple[str, str], ...] = tuple(
-    (mark, "base") for mark in ("chart_line", "chart_risk", "chart_note", "chart_review", *SERIES)
+MARK_PAIRS: tuple[tuple[str, str], ...] = (
+    *((mark, "base") for mark in ("chart_line", "chart_risk", "chart_note", "chart_review")),
+    *((mark, "base") for mark in SERIES),
+    ("border", "base"),
+    ("border", "window"),
 )
 
 # Item views: a row's semantic colour (see ToneDelegate).
@@ -388,19 +391,18 @@ def apply(app: QApplication, appearance: Appearance = Appearance.SYSTEM) -> Sche
         _state.native_style = app.style().name()
     _state.appearance = appearance
     if appearance == Appearance.SYSTEM:
-        if app.style().name() != _state.native_style:
+        if app.style().objectName() == "noteappFusion" or app.style().name() != _state.native_style:
             app.setStyle(_state.native_style)
         app.setPalette(QPalette())  # the platform's own palette
         wanted = system_scheme()
         shown_dark = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
         if wanted == Scheme.HIGH_CONTRAST or (wanted == Scheme.DARK) != shown_dark:
             # The OS asks for a scheme its style does not draw: draw it ourselves.
-            app.setStyle("Fusion")
+            _use_outline_style(app)
             app.setPalette(palette_for(wanted))
     else:
         wanted = Scheme(appearance.value)
-        if app.style().name().lower() != "fusion":
-            app.setStyle("Fusion")  # native styles ignore much of a custom palette
+        _use_outline_style(app)  # native styles ignore much of a custom palette
         app.setPalette(palette_for(wanted))
     _state.scheme = wanted
     app.setStyleSheet(style_sheet(wanted))
@@ -412,6 +414,13 @@ def apply(app: QApplication, appearance: Appearance = Appearance.SYSTEM) -> Sche
         _state.watching = True
     changed().emit()
     return wanted
+
+
+def _use_outline_style(app: QApplication) -> None:
+    from noteapp.ui.theme_style import OutlineStyle
+
+    if not isinstance(app.style(), OutlineStyle):
+        app.setStyle(OutlineStyle())
 
 
 def _follow_system(app: QApplication) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QLabel,
+    QLayout,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -185,16 +186,24 @@ def _clipped_content(area: QWidget) -> list[str]:
     return out
 
 
+def _laid_out(layout: QLayout) -> list[QWidget]:
+    """Every widget a layout places, through its nested layouts."""
+    out: list[QWidget] = []
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is not None:
+            out.append(item.widget())
+        elif item.layout() is not None:
+            out.extend(_laid_out(item.layout()))
+    return out
+
+
 def _overlaps(parent: QWidget) -> list[str]:
     """Children a layout placed on top of each other (a layout given less than it needs)."""
     layout = parent.layout()
     if layout is None or isinstance(parent, (QStackedWidget, QSplitter)):
         return []
-    kids = [
-        w
-        for w in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-        if w.isVisible() and not w.isWindow() and layout.indexOf(w) >= 0 and w.width() > 0
-    ]
+    kids = [w for w in _laid_out(layout) if w.isVisible() and not w.isWindow() and w.width() > 0]
     out = []
     for i, a in enumerate(kids):
         for b in kids[i + 1 :]:

@@ -401,8 +401,12 @@ def _delete(s: Session) -> QWidget:
     return s.opened(s.main.clients.delete_client)
 
 
+def _give(s: Session, instrument: str) -> QWidget:
+    return s.opened(lambda: s.chart("Measures").give_in_session(instrument))
+
+
 def _give_measure(s: Session) -> QWidget:
-    return s.opened(lambda: s.chart("Measures").give_in_session("phq9"))
+    return _give(s, "phq9")
 
 
 def _review_action(kind: str) -> Callable[[Session], QWidget]:
@@ -475,6 +479,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("discharge_client", _discharge),
     Screen("delete_client", _delete),
     Screen("give_measure", _give_measure, main_screen=True),
+    Screen("give_measure_pcl5", lambda s: _give(s, "pcl5")),  # five answers, long items
+    Screen("give_measure_auditc", lambda s: _give(s, "auditc")),
     Screen("paper_measure", _in_chart("Measures", lambda t: t.enter_from_paper())),
     Screen("plan_ack", _in_chart("Plan", lambda t: t.open_ack())),
     Screen("plan_review", _in_chart("Plan", lambda t: t.open_review())),

@@ -64,7 +64,8 @@ def _big_button(text: str, name: str, parent: QWidget, points: float = 20) -> QP
     b.setObjectName(name)
     b.setAccessibleName(text)
     b.setFont(_font(b, points))
-    b.setMinimumHeight(int(points * 3.4))
+    # Big targets, yet five of them and a two-line question fit a 1280×720 screen.
+    b.setMinimumHeight(int(points * 2.7))
     # Keys go to the form (digits, Backspace, Esc), never to whichever button has focus.
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     b.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -131,8 +132,8 @@ class GiveMeasureWindow(QWidget):
     def _page(self) -> tuple[QWidget, QVBoxLayout]:
         page = QWidget(self.stack)
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(80, 48, 80, 48)
-        lay.setSpacing(18)
+        lay.setContentsMargins(80, 32, 80, 28)
+        lay.setSpacing(14)
         return page, lay
 
     def _centered(self, lay: QVBoxLayout, inner: QVBoxLayout) -> None:
@@ -175,11 +176,11 @@ class GiveMeasureWindow(QWidget):
         self.question.setWordWrap(True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
         self.question.setFont(_font(self.question, 28, bold=True))
-        self.question.setMinimumHeight(150)
+        self.question.setMinimumHeight(110)
         self.question.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         inner.addWidget(self.question)
         self.answer_box = QVBoxLayout()
-        self.answer_box.setSpacing(12)
+        self.answer_box.setSpacing(10)
         inner.addLayout(self.answer_box)
         self.answer_buttons: list[QPushButton] = []
         self._centered(lay, inner)

@@ -684,6 +684,7 @@ class NoteEditorView(QWidget):
         theme.set_tone(self.signature_label, "success")
         self.signature_label.setWordWrap(True)
         row.addWidget(self.signature_label, 1)
+        row.addStretch(0)  # buttons keep their size when the signature line is hidden
         for b in (
             self.sign_button,
             self.addendum_button,

@@ -8,6 +8,7 @@ every label, button, check box and group title inside a page, so typing "paper",
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -76,6 +77,7 @@ class SettingsView(QWidget):
         for title, page in pages:
             page.setMaximumWidth(PAGE_MAX_WIDTH)
             item = QListWidgetItem(title)
+            item.setSizeHint(QSize(0, self.sections.fontMetrics().height() + 12))
             self.sections.addItem(item)
             self.stack.addWidget(_scrolling(page, title))
             width = max(width, self.sections.fontMetrics().horizontalAdvance(title))
