@@ -17,11 +17,11 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
+from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clock import Clock, SystemClock
 from noteapp.domain.errors import NoteappError
 from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
-from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
 from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
 from noteapp.ui import theme
@@ -338,7 +338,7 @@ class AppController(QObject):
         view = self.page()
         if isinstance(view, UnlockView):
             view.set_busy(True)
-        target, clock = self.vault_path, self.clock
+        target, clock, paths = self.vault_path, self.clock, self.paths
 
         def done(result: Any) -> None:
             kept = result.previous_saved_as
@@ -353,7 +353,7 @@ class AppController(QObject):
 
         run_in_background(
             lambda: restore_snapshot(
-                snapshot=snapshot, target=target, passphrase=passphrase, clock=clock
+                snapshot=snapshot, target=target, passphrase=passphrase, clock=clock, paths=paths
             ),
             on_done=done,
             on_error=failed,

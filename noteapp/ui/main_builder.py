@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
-from noteapp.domain.errors import NoteappError
+from noteapp.domain.errors import NoteappError, OlderCopyWarning
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.profile import Role
 from noteapp.domain.signatures import ItemType
@@ -25,6 +25,7 @@ from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.plan_tab import PlanTab
+from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
 from noteapp.ui.views.settings_appearance_page import AppearanceSettingsPage
@@ -42,22 +43,13 @@ from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSe
 from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
+from noteapp.ui.widgets.integrity_banner import IntegrityBanner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
 
 DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
     "touches your own vault."
 )
-
-
-def integrity_text(count: int) -> str:
-    records = "record" if count == 1 else "records"
-    verb = "was" if count == 1 else "were"
-    return (
-        f"{count} {records} could not be read: {('it is' if count == 1 else 'they are')} "
-        f"damaged or {verb} altered outside noteapp, so {('it is' if count == 1 else 'they are')} "
-        "not shown and nothing was changed. Restore from a backup (Settings → Backups)."
-    )
 
 
 class _RiskEvents(QObject):
@@ -152,6 +144,7 @@ def build_main_view(
             ("Safety plan", safety_plan_tab),
         ),
         header_widgets=(risk_banner,),
+        damaged=lambda: [r.describe() for r in ws.damage.clients()],
     )
 
     def drafts() -> list[DraftRow]:
@@ -296,6 +289,9 @@ def build_main_view(
         ws.change_passphrase(current=current, new=new, params=kdf_params)
 
     profile_page = SettingsProfilePage(ws.profile)
+    backups_page = SettingsBackupsPage(
+        ws.backups, ws.settings, vault_path=ws.vault_path, on_restore=on_restore
+    )
     settings = SettingsView(
         [
             ("Profile", profile_page),
@@ -309,12 +305,7 @@ def build_main_view(
                     on_auto_lock_changed=on_auto_lock_changed,
                 ),
             ),
-            (
-                "Backups",
-                SettingsBackupsPage(
-                    ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
-                ),
-            ),
+            ("Backups", backups_page),
             ("Paper", PaperSettingsPage(ws.settings)),
             ("Templates", TemplatesSettingsPage(ws.templates)),
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
@@ -329,20 +320,22 @@ def build_main_view(
     banners: list[Banner] = []
     if is_demo:
         banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
+    for warning in ws.warnings:  # an older copy of the vault, an upgrade: shown once
+        banners.append(
+            Banner(
+                str(warning),
+                object_name="vaultWarningBanner",
+                warning=isinstance(warning, OlderCopyWarning),
+                button_text="I have read this",
+            )
+        )
     if notice:  # something the unlock could not do, e.g. storing the key in the keychain
         banners.append(
             Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")
         )
-    problems = len(ws.clients.problems) + len(ws.notes.problems)
-    if problems:
-        banners.append(
-            Banner(
-                integrity_text(problems),
-                object_name="integrityBanner",
-                warning=True,
-                button_text="I have read this",
-            )
-        )
+    integrity = IntegrityBanner(ws.damage) if ws.damage else None
+    if integrity is not None:
+        banners.append(integrity)
 
     def header_text() -> str:
         p = ws.profile.get()
@@ -351,17 +344,35 @@ def build_main_view(
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
     review = ReviewView(ws)
+    reports = ReportsView(
+        report=ws.outcomes.report,
+        charts=ws.outcomes.charts,
+        outcomes=lambda: [(o.id, o.name) for o, _value in ws.outcomes.outcomes()],
+        save_csv=ws.outcomes.write_csv,
+        save_docx=ws.outcomes.write_docx,
+        today=today,
+    )
     view = MainView(
         [
             ("dashboard", "Dashboard", dashboard),
             ("clients", "Clients", clients),
             ("review", "Review", review),
+            ("reports", "Reports", reports),
             ("settings", "Settings", settings),
         ],
         banners=banners,
         header_text=header_text(),
     )
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
+
+    def open_backups(snapshot: Path) -> None:
+        """ "Open backups" on the integrity banner: the restore dialog, the right one chosen."""
+        view.show_page("settings")
+        settings.show_section("Backups")
+        backups_page.open_restore(preselect=snapshot)
+
+    if integrity is not None:
+        integrity.open_backups.connect(open_backups)
     view.lock_requested.connect(on_lock)
 
     def new_client() -> None:
@@ -405,6 +416,7 @@ def build_main_view(
             [(t.id, t.name) for t in ws.templates.list()],
             open_hit,
             view,
+            unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -417,4 +429,5 @@ def build_main_view(
     view.dashboard = dashboard  # type: ignore[attr-defined]
     view.settings = settings  # type: ignore[attr-defined]
     view.review = review  # type: ignore[attr-defined]
+    view.reports = reports  # type: ignore[attr-defined]
     return view

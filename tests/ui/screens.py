@@ -39,7 +39,7 @@ class Session:
     """One synthetic workspace and the app's main window on it, shared by every screen."""
 
     def __init__(self, folder: Path, *, clients: int = 12) -> None:
-        from noteapp.services.demo import fill_demo
+        from noteapp.demo import fill_demo
         from noteapp.ui.prefs import DevicePrefs
 
         self.folder = folder
@@ -57,6 +57,8 @@ class Session:
         DevicePrefs.use(self.prefs)
         self._shell: Any = None
         self._first_run: Any = None
+        self._damaged: Any = None
+        self.damaged_ws: Any = None
 
     def close(self) -> None:
         """Close every window and delete ours (note windows are children of the main
@@ -66,13 +68,15 @@ class Session:
         for w in QApplication.topLevelWidgets():
             if w.isVisible():
                 w.close()
-        for window in (self._shell, self._first_run):
+        for window in (self._shell, self._first_run, self._damaged):
             if window is not None:
                 window.deleteLater()
-        self._shell = self._first_run = None
+        self._shell = self._first_run = self._damaged = None
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        with contextlib.suppress(Exception):
-            self.ws.close()
+        for ws in (self.ws, self.damaged_ws):
+            if ws is not None:
+                with contextlib.suppress(Exception):
+                    ws.close()
 
     # --- the main window ---------------------------------------------------------------
 
@@ -198,7 +202,7 @@ class Session:
         """A note signed by another clinician (a supervisee), exported to Word."""
         out = self.folder / "review" / "note.docx"
         if not out.exists():
-            from noteapp.services.demo import fill_demo
+            from noteapp.demo import fill_demo
 
             out.parent.mkdir(parents=True, exist_ok=True)
             other, _ = Workspace.create(
@@ -216,6 +220,41 @@ class Session:
             finally:
                 other.close()
         return out
+
+    def damaged_window(self) -> QWidget:
+        """The main window of a second small vault in which one note was damaged on disk
+        (a flipped bit) after a backup: the integrity banner across the top."""
+        if self._damaged is None:
+            from noteapp.demo import fill_demo
+            from noteapp.ui.main_builder import build_main_view
+            from noteapp.ui.views.shell_window import ShellWindow
+            from tests.core.damaging import flip_record
+
+            path = self.folder / "damaged.noteapp"
+            paths = AppPaths(self.folder / "data3", self.folder / "config3")
+            ws, _ = Workspace.create(
+                path, PASSPHRASE, params=FAST_KDF, clock=self.clock, paths=paths
+            )
+            fill_demo(ws, clients=2, notes=4, passphrase=PASSPHRASE)
+            note = ws.notes.list(status=NoteStatus.DRAFT)[0]
+            ws.backups.backup_now()
+            ws.close()
+            flip_record(path, "note", note.id)
+            self.damaged_ws = Workspace.unlock(path, PASSPHRASE, clock=self.clock, paths=paths)
+            self._damaged = ShellWindow()
+            view = build_main_view(
+                self.damaged_ws,
+                is_demo=False,
+                kdf_params=FAST_KDF,
+                on_lock=lambda: None,
+                on_restore=lambda _p, _s: None,
+                on_auto_lock_changed=lambda _m: None,
+                prefs=self.prefs,
+            )
+            self._damaged.set_page(view, title="noteapp")
+        self._damaged.show()
+        settle()
+        return self._damaged
 
     def review_with_file(self) -> QWidget:
         review = self.main.review
@@ -455,6 +494,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("chart_safety_plan", lambda s: s.chart_window("Safety plan"), main_screen=True),
     Screen("chart_safety_plan_draft", _safety_draft),
     Screen("review", lambda s: s.page("review")),
+    Screen("reports", lambda s: s.page("reports"), main_screen=True),
+    Screen("damaged_records", lambda s: s.damaged_window()),
     Screen("review_file", lambda s: s.review_with_file(), main_screen=True),
     *(
         Screen(f"settings_{_slug(t)}", _settings(t), main_screen=t in ("Profile", "Appearance"))

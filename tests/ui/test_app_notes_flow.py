@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget
 
+from noteapp.demo import DEMO_PASSPHRASE
 from noteapp.domain.notes import NoteStatus
-from noteapp.services.demo import DEMO_PASSPHRASE
 from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.views.main_view import MainView

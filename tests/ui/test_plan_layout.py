@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from noteapp.services.demo import fill_demo
+from noteapp.demo import fill_demo
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.plan_tab import PlanTab

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.domain.errors import RecordIntegrityError
 from noteapp.domain.export_model import ExportJob
 from noteapp.services.exports import MIN_EXPORT_PASSWORD
 from noteapp.ui import theme
@@ -205,6 +206,16 @@ class ExportDialog(QDialog):
         self.close_button = QPushButton("Cancel", self)
         self.close_button.setObjectName("exportCloseButton")
         self.close_button.setAccessibleName("Close")
+        # Shown when a chart would miss damaged records: the clinician may still export it,
+        # and then it says INCOMPLETE on its first page and lists what is missing.
+        self.anyway_button = QPushButton("Export anyway, marked incomplete", self)
+        self.anyway_button.setObjectName("exportAnywayButton")
+        self.anyway_button.setAccessibleName("Export anyway, marked incomplete")
+        self.anyway_button.clicked.connect(self.export_anyway)
+        self.anyway_button.hide()
+        self.allow_incomplete = False
+        self.incomplete = False
+        self.buttons.addButton(self.anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.export_button.clicked.connect(self.submit)
@@ -339,10 +350,14 @@ class ExportDialog(QDialog):
         note, scope = self.note, self.scope()
         client_id = self.client_combo.currentData()
         dfrom, dto = _date(self.date_from.date()), _date(self.date_to.date())
+        anyway, self.allow_incomplete = self.allow_incomplete, False  # for this export only
+        self.incomplete = anyway
 
         def work() -> Any:
             if fmt != "word":
-                return ExportDialog._job_for(ws, note, scope, client_id, dfrom, dto, draft, psy)
+                return ExportDialog._job_for(
+                    ws, note, scope, client_id, dfrom, dto, draft, psy, anyway
+                )
             if scope == "note" and note is not None:
                 return ws.exports.export_note(
                     note.id, out, draft=draft, include_psychotherapy=psy, password=password
@@ -354,6 +369,7 @@ class ExportDialog(QDialog):
                 date_to=dto,
                 include_psychotherapy=psy,
                 password=password,
+                allow_incomplete=anyway,
             )
 
         self._set_busy(True)
@@ -374,12 +390,17 @@ class ExportDialog(QDialog):
         dto: date,
         draft: bool,
         psy: bool,
+        allow_incomplete: bool = False,
     ) -> ExportJob:
         if scope == "note" and note is not None:
             job: ExportJob = ws.exports.note_job(note.id, draft=draft, include_psychotherapy=psy)
         else:
             job = ws.exports.chart_job(
-                client_id, date_from=dfrom, date_to=dto, include_psychotherapy=psy
+                client_id,
+                date_from=dfrom,
+                date_to=dto,
+                include_psychotherapy=psy,
+                allow_incomplete=allow_incomplete,
             )
         return job
 
@@ -415,7 +436,8 @@ class ExportDialog(QDialog):
             show_error(self.error, message_for(exc))
             return
         self.exported = Path(result) if fmt == "word" else out
-        self.done_label.setText(f"Saved: {self.exported}")
+        marked = " (marked INCOMPLETE: damaged records are missing)" if self.incomplete else ""
+        self.done_label.setText(f"Saved{marked}: {self.exported}")
         self.done_label.show()
         self.show_folder_button.show()
         self._finished()
@@ -440,6 +462,13 @@ class ExportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         show_error(self.error, message_for(exc))
+        incomplete = isinstance(exc, RecordIntegrityError) and self.scope() == "chart"
+        self.anyway_button.setVisible(incomplete and not self.incomplete)
+
+    def export_anyway(self) -> None:
+        self.allow_incomplete = True
+        self.anyway_button.hide()
+        self.submit()
 
     def show_in_folder(self) -> None:
         if self.exported is not None:

@@ -39,7 +39,8 @@ class MainView(QWidget):
         header_text: str,
         parent: QWidget | None = None,
     ) -> None:
-        """`pages` are (key, title, widget); keys: dashboard, clients, review, settings."""
+        """`pages` are (key, title, widget); keys: dashboard, clients, review, reports,
+        settings."""
         super().__init__(parent)
         self.setObjectName("mainView")
         self.page_keys = [key for key, _t, _w in pages]

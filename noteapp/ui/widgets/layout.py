@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -113,3 +114,13 @@ def busy_bar(parent: QWidget, name: str) -> QProgressBar:
     bar.setMaximumHeight(6)
     bar.hide()
     return bar
+
+
+def named_button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
+    """A button with its objectName (tests) and accessible name (screen readers) set."""
+    b = QPushButton(text, parent)
+    b.setObjectName(name)
+    b.setAccessibleName(text.rstrip("…"))
+    if tip:
+        b.setToolTip(tip)
+    return b

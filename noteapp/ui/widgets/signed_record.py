@@ -5,11 +5,11 @@ review in the order it was made. Used by the editor (vault items) and the Review
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any
 
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.ui.theme import colour
+from noteapp.ui.widgets.safe_text import escape
 
 
 def _css() -> str:
