@@ -84,22 +84,27 @@ class Session:
     def shell(self) -> Any:
         """The main window, unlocked, as AppController builds it."""
         if self._shell is None:
-            from noteapp.ui.main_builder import build_main_view
-            from noteapp.ui.views.shell_window import ShellWindow
-
-            self._shell = ShellWindow()
-            view = build_main_view(
-                self.ws,
-                is_demo=True,
-                kdf_params=FAST_KDF,
-                on_lock=lambda: None,
-                on_restore=lambda _p, _s: None,
-                on_auto_lock_changed=lambda _m: None,
-                prefs=self.prefs,
-            )
-            self._shell.set_page(view, title="noteapp — Demo vault")
+            self._shell = self._main_window(self.ws, demo=True)
             self._shell.show()
         return self._shell
+
+    def _main_window(self, ws: Workspace, *, demo: bool) -> Any:
+        """The unlocked main window on `ws`, as AppController.enter_main builds it."""
+        from noteapp.ui.main_builder import build_main_view
+        from noteapp.ui.views.shell_window import ShellWindow
+
+        window = ShellWindow()
+        view = build_main_view(
+            ws,
+            is_demo=demo,
+            kdf_params=FAST_KDF,
+            on_lock=lambda: None,
+            on_restore=lambda _p, _s: None,
+            on_auto_lock_changed=lambda _m: None,
+            prefs=self.prefs,
+        )
+        window.set_page(view, title="noteapp — Demo vault" if demo else "noteapp")
+        return window
 
     @property
     def main(self) -> Any:
@@ -226,8 +231,6 @@ class Session:
         (a flipped bit) after a backup: the integrity banner across the top."""
         if self._damaged is None:
             from noteapp.demo import fill_demo
-            from noteapp.ui.main_builder import build_main_view
-            from noteapp.ui.views.shell_window import ShellWindow
             from tests.core.damaging import flip_record
 
             path = self.folder / "damaged.noteapp"
@@ -241,17 +244,7 @@ class Session:
             ws.close()
             flip_record(path, "note", note.id)
             self.damaged_ws = Workspace.unlock(path, PASSPHRASE, clock=self.clock, paths=paths)
-            self._damaged = ShellWindow()
-            view = build_main_view(
-                self.damaged_ws,
-                is_demo=False,
-                kdf_params=FAST_KDF,
-                on_lock=lambda: None,
-                on_restore=lambda _p, _s: None,
-                on_auto_lock_changed=lambda _m: None,
-                prefs=self.prefs,
-            )
-            self._damaged.set_page(view, title="noteapp")
+            self._damaged = self._main_window(self.damaged_ws, demo=False)
         self._damaged.show()
         settle()
         return self._damaged

@@ -224,3 +224,16 @@ def test_ctrl_page_down_and_up_move_between_sections(screens_session) -> None:
         assert order[2].isAncestorOf(window.focusWidget()), name(window.focusWidget())
         _press(window, Qt.Key.Key_PageUp)
         assert order[1].isAncestorOf(window.focusWidget()), name(window.focusWidget())
+
+
+def test_delete_clears_a_date_as_its_description_says(qtbot) -> None:
+    from datetime import date
+
+    field = OptionalDateEdit()
+    box, _after = _pair(qtbot, field)
+    field.set_value(date(2020, 5, 6))
+    field.setFocus()
+    field.setCurrentSection(OptionalDateEdit.Section.YearSection)
+    QTest.keyClick(field, Qt.Key.Key_Delete)
+    assert field.value() is None and box.focusWidget() is field
+    assert "Delete clears it" in field.accessibleDescription()

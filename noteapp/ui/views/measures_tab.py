@@ -31,6 +31,7 @@ from noteapp.ui.a11y import announce
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow, MeasureOutcome
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.widgets.layout import error_label, show_error
 from noteapp.ui.widgets.score_chart import ChartPoint, ScoreChart, series_for
 
@@ -128,7 +129,7 @@ class MeasuresTab(QWidget):
         split.addWidget(self._build_trend(split))
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
-        split.setSizes([200, 460])
+        remember_splitter(split, "measures", default=[200, 460])
         lay.addWidget(split, 1)
         self.refresh()
 

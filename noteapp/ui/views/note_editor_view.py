@@ -29,6 +29,7 @@ from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.checklist_panel import ChecklistPanel
 from noteapp.ui.widgets.metadata_panel import MetadataPanel
@@ -309,7 +310,8 @@ class NoteEditorView(QWidget):
         self.side.setStretchFactor(0, 1)
         self.side.setStretchFactor(1, 3)
         self.side.setStretchFactor(2, 2)
-        self.side.setSizes([230, 440, 260])
+        kind = "signed" if self.read_only else "draft"
+        remember_splitter(self.side, f"note.side.{kind}", default=[230, 440, 260])
         self.record.setVisible(self.read_only)
         if self.read_only:
             self.checklist.hide()  # the checklist is about signing; this note is signed
@@ -319,7 +321,11 @@ class NoteEditorView(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([300, 560, 440] if not self.psychotherapy else [220, 640, 440])
+        remember_splitter(
+            self.splitter,
+            "note.psychotherapy" if self.psychotherapy else "note.editor",
+            default=[300, 560, 440] if not self.psychotherapy else [220, 640, 440],
+        )
         return self.splitter
 
     def _watch_edit(self, edit: SpellTextEdit) -> None:

@@ -23,7 +23,7 @@ class ShellWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         # Small laptop screens (1280×720, 1366×768, 2× scale): inside the usable area.
         self.setMinimumSize(820, 560)
-        fit_to_screen(self, 1280, 800)
+        fit_to_screen(self, 1440, 900)
 
     def page(self) -> QWidget | None:
         return self.stack.currentWidget()
