@@ -75,7 +75,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "Close a dialog (not while it holds text you typed: use Cancel)",
         bound=False,
     ),
-    Shortcut("answer", ("0", "1", "2", "3"), MEASURE, "Answer and go on", bound=False),
+    Shortcut(
+        "answer", ("0", "1", "2", "3", "4"), MEASURE, "Answer (its number) and go on", bound=False
+    ),
     Shortcut("back", ("Backspace",), MEASURE, "Back to the previous question", bound=False),
     Shortcut("stop", ("Esc",), MEASURE, "Stop (asks first)", bound=False),
 )
