@@ -2,7 +2,7 @@
 clinician's laptop.
 
 Privacy first: the window is a top-level of its own and shows no client data at all — no
-name, no chart, no other window's content — only "Please answer for the last two weeks",
+name, no chart, no other window's content — only a short request to answer,
 the questions and the answers. One question at a time, large text, the answers as big
 buttons; digit keys answer and advance, Backspace goes back, Esc asks before stopping. At
 the end the client hands the laptop back and the clinician confirms the save; only then is
@@ -33,7 +33,9 @@ from noteapp.ui.a11y import announce
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import error_label, show_error
 
-INTRO_TEXT = "Please answer for the last two weeks."
+# The time frame is the instrument's own (its stem or items: two weeks for PHQ-9, a month
+# for PCL-5, a year for the AUDIT), never one sentence for all of them.
+INTRO_TEXT = "Please answer each question. There are no right or wrong answers."
 HAND_BACK_TEXT = "Thank you — please hand the laptop back."
 RISK_TEXT = (
     "Risk item endorsed: {item}. Assess risk today — complete the risk assessment in the "
