@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from noteapp.export import allowlist as al
-from noteapp.export.allowlist import w
+from noteapp.export.allowlist import A, w
+from noteapp.export.fonts import font_problem
 from noteapp.export.formatting import Findings, check_properties
 
 STYLES = "the document's styles"
 LISTS = "the document's list definitions"
 FONTS = "the document's font table"
+THEME = "the document's theme"
 MAX_STYLE_CHAIN = 50  # basedOn loops in a hostile file must end
 # Readers pick one of two definitions with the same id differently (LibreOffice took the
 # first list of a repeated id and showed its "NOT"; python-docx's lookup the last), so a
@@ -141,7 +143,8 @@ def _check_level(lvl: Any, found: Findings) -> None:
 
 
 def check_fonts(root: Any | None, found: Findings) -> None:
-    """An embedded font can draw any letter as any other: refused."""
+    """No embedded fonts (one can draw any letter as any other), and every alternative name a
+    reader may put in place of a missing font is a text font (fonts.py)."""
     if root is None:
         return
     for tag in ("embedRegular", "embedBold", "embedItalic", "embedBoldItalic"):
@@ -150,7 +153,23 @@ def check_fonts(root: Any | None, found: Findings) -> None:
                 "The document embeds a font (w:embedRegular); an embedded font can draw "
                 "letters as other letters, so the verifier cannot check what it shows."
             )
-            return
+            break
+    for alt in root.iter(w("altName")):
+        problem = font_problem(str(alt.get(w("val"), "")))
+        if problem is not None:
+            found.formatting(problem, FONTS)
+
+
+def check_theme(root: Any | None, found: Findings) -> None:
+    """Every font of the theme's font scheme: what `w:asciiTheme` and the like select (a
+    theme naming a symbol font drew every heading as pictographs in LibreOffice)."""
+    if root is None:
+        return
+    for scheme in root.iter(f"{{{A}}}fontScheme"):
+        for el in scheme.iter(*(f"{{{A}}}{t}" for t in ("latin", "ea", "cs", "font"))):
+            problem = font_problem(str(el.get("typeface", "")))
+            if problem is not None:
+                found.formatting(problem, THEME)
 
 
 def even_and_odd_headers(settings: Any | None) -> bool:

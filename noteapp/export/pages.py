@@ -20,11 +20,14 @@ from noteapp.export.definitions import (
     check_fonts,
     check_numbering,
     check_styles,
+    check_theme,
     even_and_odd_headers,
 )
 from noteapp.export.errors import ExportReadError
 from noteapp.export.extract import Part, block_lines
 from noteapp.export.formatting import Findings, is_on
+from noteapp.export.geometry import page_text_width
+from noteapp.export.settings import settings_problems
 
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 RT_HEADER, RT_FOOTER, RT_IMAGE = _RT + "header", _RT + "footer", _RT + "image"
@@ -109,14 +112,20 @@ def read_package(doc_part: Any) -> ReadResult:
         if isinstance(child.tag, str) and child.tag != w("body"):
             found.unknown(child.tag, "the document")
     _one_part_each(doc_part, found)
+    sections = _sections(body, found)
+    # Tab stops and tables are measured against the narrowest page of the document.
+    found.text_width = min((page_text_width(s) for s in sections), default=found.text_width)
     body_part = Part("the body", found, images=_image_lookup(doc_part))
     body_lines = block_lines(body, body_part)
-    sections = _sections(body, found)
-    even = even_and_odd_headers(_related(doc_part, RT_SETTINGS))
+    settings = _related(doc_part, RT_SETTINGS)
+    for problem in settings_problems(settings):
+        found.add(problem)
+    even = even_and_odd_headers(settings)
     headers, footers = _page_parts(doc_part, sections, even=even, found=found)
     check_styles(_related(doc_part, RT_STYLES), found)
     check_numbering(_related(doc_part, RT_NUMBERING), found)
     check_fonts(_related(doc_part, RT_FONTS), found)
+    check_theme(_related(doc_part, RT_THEME), found)
     first_header = next((h.lines for h in headers), [])
     return ReadResult(
         body_lines=body_lines,
