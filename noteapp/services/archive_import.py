@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from noteapp.domain.errors import CheckFailedError, InvalidInputError, RefusedError
+from noteapp.services.archive_checks import content_problems, trial_open
 from noteapp.services.archive_container import (
     MAX_HEADER_BYTES,
     MAX_PLAINTEXT_BYTES,
@@ -119,6 +120,7 @@ def verify_archive(path: Path, *, passphrase: str) -> ArchiveReport:
     problems = list(contents.problems)
     problems += _chain_problems(entries)
     problems += _signer_problems(contents, records)
+    problems += content_problems(records)
     return ArchiveReport(_summary(contents, records, len(entries)), tuple(problems))
 
 
@@ -164,7 +166,9 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
         raise ArchiveDamagedError("Nothing was imported: " + " ".join(contents.problems))
     records = _parse_records(contents)
     entries = _parse_audit(contents)
-    problems = _chain_problems(entries) + _signer_problems(contents, records)
+    problems = (
+        _chain_problems(entries) + _signer_problems(contents, records) + content_problems(records)
+    )
     if problems:
         raise ArchiveDamagedError("Nothing was imported: " + " ".join(problems))
     own, unreadable = ws.audit.read()
@@ -180,6 +184,7 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
         for r in records:
             _put(ws, r, len(r.versions), r.versions[-1])
         ws.audit.replace_log(entries)
+        trial_open(ws._vault, paths=ws.paths, clock=ws.clock)
         ws.audit.record(
             "archive-import",
             detail={
