@@ -134,7 +134,10 @@ def _signer_problems(contents: ArchiveContents, records: list[ArchiveRecord]) ->
     bytes: the manifest is signed, and the profile record is hashed in it)."""
     profiles = [r for r in records if r.kind == "profile"]
     key = str(contents.signer.get("public_key", ""))
-    if profiles and str(profiles[0].versions[-1].get("public_key", "")) != key:
+    if not profiles:
+        # noteapp exports only with a profile: without one, nothing ties the key to anyone.
+        return ["The archive holds no profile, so nothing ties its signer's key to a clinician."]
+    if str(profiles[0].versions[-1].get("public_key", "")) != key:
         return ["The manifest was signed with a key that is not the archived profile's."]
     return []
 

@@ -134,6 +134,18 @@ def _profile_with_another_key(files: Files, manifest: dict) -> bytearray:
     return bytearray(private)  # the manifest is signed with the profile's (new) key
 
 
+def _without_profile(files: Files, manifest: dict) -> bytearray:
+    # A stranger's archive: no profile, signed with a key of the stranger's own.
+    for name in [n for n in files if n.startswith(("records/profile/", "records/signing_key/"))]:
+        del files[name]
+    manifest["records"] = [
+        r for r in manifest["records"] if r["kind"] not in ("profile", "signing_key")
+    ]
+    private, public = crypto.generate_signing_keypair()
+    manifest["signer"].update(public_key=public.hex(), fingerprint=crypto.key_fingerprint(public))
+    return bytearray(private)
+
+
 HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "unknown-kind": (_unknown_kind, "kind this noteapp does not know (zzz)"),
     "note-without-id": (_note_without_id, "not one this noteapp can read"),
@@ -141,6 +153,7 @@ HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "trusted-key-mislabelled": (_trusted_key_under_another_fingerprint, "trusted_key/"),
     "signed-item-edited": (_signed_item_edited, "signature does not verify"),
     "profile-key-mismatch": (_profile_with_another_key, "signing key is not the key"),
+    "no-profile": (_without_profile, "holds no profile"),
 }
 
 
