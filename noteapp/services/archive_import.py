@@ -84,12 +84,24 @@ def _parse_audit(contents: ArchiveContents) -> list[AuditEntry]:
         raise ArchiveDamagedError("The archive holds no audit log.")
     d = load_json(raw, AUDIT)
     entries = d.get("entries") if isinstance(d, dict) else None
-    if d.get("format") != AUDIT_FORMAT or not isinstance(entries, list):
+    if not isinstance(d, dict) or d.get("format") != AUDIT_FORMAT or not isinstance(entries, list):
         raise ArchiveDamagedError("The archive's audit log is malformed.")
-    try:
-        return [AuditEntry(**{k: e[k] for k in AUDIT_FIELDS}) for e in entries]
-    except (KeyError, TypeError):
-        raise ArchiveDamagedError("The archive's audit log is malformed.") from None
+    # Each field of the type the vault's log holds: the chain is only a hash over whatever
+    # the signer wrote, so it cannot vouch for the shape (an entry with a list for its
+    # action and a number for its time imported cleanly before).
+    if not all(isinstance(e, dict) and _entry_shape_ok(e) for e in entries):
+        raise ArchiveDamagedError("The archive's audit log is malformed.")
+    return [AuditEntry(**{k: e[k] for k in AUDIT_FIELDS}) for e in entries]
+
+
+def _entry_shape_ok(e: dict[str, Any]) -> bool:
+    texts = ("time", "action", "kind", "record_id", "prev", "hash")
+    return (
+        set(e) == set(AUDIT_FIELDS)
+        and type(e["seq"]) is int
+        and all(isinstance(e[k], str) for k in texts)
+        and isinstance(e["detail"], dict)
+    )
 
 
 def _summary(contents: ArchiveContents, records: list[ArchiveRecord], audit: int) -> ArchiveSummary:
@@ -167,8 +179,11 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     contents = _open(path, passphrase)
     if not contents.ok:
         raise ArchiveDamagedError("Nothing was imported: " + " ".join(contents.problems))
-    records = _parse_records(contents)
-    entries = _parse_audit(contents)
+    try:
+        records = _parse_records(contents)
+        entries = _parse_audit(contents)
+    except ArchiveDamagedError as exc:
+        raise ArchiveDamagedError(f"Nothing was imported: {exc}") from None
     problems = (
         _chain_problems(entries) + _signer_problems(contents, records) + content_problems(records)
     )

@@ -146,6 +146,19 @@ def _without_profile(files: Files, manifest: dict) -> bytearray:
     return bytearray(private)
 
 
+def _audit_entry_of_other_shapes(files: Files, manifest: dict) -> None:
+    from noteapp.vault.audit import _entry_hash
+
+    log = json.loads(files["audit/log.json"])
+    prev = "0" * 64
+    for entry in log["entries"]:  # the chain recomputed: it is only a hash over the content
+        if entry["seq"] == 3:
+            entry.update(time=12345, action={"x": ["\x1b[2J"]}, record_id=["a"], detail="x")
+        entry["prev"] = prev
+        entry["hash"] = prev = _entry_hash({k: v for k, v in entry.items() if k != "hash"})
+    files["audit/log.json"] = dump_json(log)
+
+
 HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "unknown-kind": (_unknown_kind, "kind this noteapp does not know (zzz)"),
     "note-without-id": (_note_without_id, "not one this noteapp can read"),
@@ -154,6 +167,7 @@ HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "signed-item-edited": (_signed_item_edited, "signature does not verify"),
     "profile-key-mismatch": (_profile_with_another_key, "signing key is not the key"),
     "no-profile": (_without_profile, "holds no profile"),
+    "audit-entry-shapes": (_audit_entry_of_other_shapes, "audit log is malformed"),
 }
 
 
@@ -189,3 +203,13 @@ def test_records_only_the_apps_own_readers_reject_roll_back_the_import(
         archive_import.import_archive(target, forged, passphrase=ARCHIVE_PASS)
     assert target._vault.count() == 0
     target.close()
+
+
+def test_an_audit_log_that_is_not_an_object_is_named(source: Workspace, tmp_path: Path) -> None:
+    # It stopped 'archive verify' with "unexpected error (AttributeError)".
+    def as_list(files: Files, manifest: dict) -> None:
+        files["audit/log.json"] = b"[]"
+
+    forged = _forge(source, tmp_path / "list.arc", as_list)
+    report = archive_import.verify_archive(forged, passphrase=ARCHIVE_PASS)
+    assert report.problems == ("The archive's audit log is malformed.",)
