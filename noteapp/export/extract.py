@@ -15,7 +15,7 @@ from typing import Any
 from noteapp.export import allowlist as al
 from noteapp.export.allowlist import PIC, WP, A, w
 from noteapp.export.formatting import Direction, Findings, check_properties
-from noteapp.export.geometry import grid_problem
+from noteapp.export.geometry import grid_problem, picture_problem
 from noteapp.export.text import has_rtl, is_rtl, normalise
 
 W = al.W
@@ -277,6 +277,10 @@ def _drawing(drawing: Any, part: Part) -> None:
                 f"A picture in {part.where} carries alternative text, which screen readers "
                 "read aloud; the verifier cannot check it."
             )
+    for inline in drawing.iterfind(f"{{{WP}}}inline"):
+        problem = picture_problem(inline)
+        if problem is not None:
+            part.found.formatting(problem, part.where)
     _logo_bytes(drawing, part)
 
 

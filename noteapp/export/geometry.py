@@ -172,6 +172,27 @@ def grid_problem(grid: Any, text_width: int) -> str | None:
     return None
 
 
+# The letterhead logo: the writer scales it into 2.2 × 0.75 in (writer.LOGO_MAX_*); a re-save
+# may round. Larger, it fills pages (in Word a negative effect extent lets a picture overlap
+# the text after it), so anything beyond is a finding.
+EMU_PER_INCH = 914400
+MAX_LOGO_EMU = (int(2.2 * EMU_PER_INCH * 1.05), int(0.75 * EMU_PER_INCH * 1.05))
+
+
+def picture_problem(inline: Any) -> str | None:
+    """The size of the letterhead logo's inline picture (wp:extent, wp:effectExtent)."""
+    wp = inline.tag[1:].split("}", 1)[0]
+    for extent in inline.iterfind(f"{{{wp}}}extent"):
+        sizes = [_number(str(extent.get(k, ""))) for k in ("cx", "cy")]
+        if any(v is None or not 0 <= v <= cap for v, cap in zip(sizes, MAX_LOGO_EMU, strict=True)):
+            return "a picture larger than the letterhead logo (wp:extent)"
+    for effect in inline.iterfind(f"{{{wp}}}effectExtent"):
+        values = [_number(str(v)) for v in effect.attrib.values()]
+        if any(v is None or not 0 <= v <= EMU_PER_INCH // 4 for v in values):
+            return "a picture drawn beyond its place (wp:effectExtent)"
+    return None
+
+
 def _number(text: str) -> float | None:
     try:
         return float(text)

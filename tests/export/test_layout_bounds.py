@@ -212,6 +212,30 @@ EDITS: dict[str, tuple[dict[str, Change], str]] = {
         },
         "superscript",
     ),
+    # The logo drawn over a page (LibreOffice pushes the text on; Word honours a negative
+    # effect extent and draws the picture over the text after it).
+    "page-sized-logo": (
+        {
+            "word/document.xml": _text(
+                lambda xml: re.sub(
+                    r'<wp:extent cx="\d+" cy="\d+"/>', '<wp:extent cx="6000000" cy="9000000"/>', xml
+                )
+            )
+        },
+        "larger than the letterhead logo",
+    ),
+    "logo-over-text": (
+        {
+            "word/document.xml": _text(
+                lambda xml: re.sub(
+                    r"(<wp:extent [^>]*/>)",
+                    r'\1<wp:effectExtent l="0" t="0" r="0" b="-8500000"/>',
+                    xml,
+                )
+            )
+        },
+        "beyond its place",
+    ),
     # Settings that bring content from outside the package or hide the page headers.
     "attached-template": (
         {
