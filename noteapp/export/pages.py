@@ -27,7 +27,7 @@ from noteapp.export.errors import ExportReadError
 from noteapp.export.extract import Part, block_lines
 from noteapp.export.formatting import Findings, is_on
 from noteapp.export.geometry import page_text_width
-from noteapp.export.settings import settings_problems
+from noteapp.export.settings import settings_problems, web_settings_problems
 
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 RT_HEADER, RT_FOOTER, RT_IMAGE = _RT + "header", _RT + "footer", _RT + "image"
@@ -118,7 +118,9 @@ def read_package(doc_part: Any) -> ReadResult:
     body_part = Part("the body", found, images=_image_lookup(doc_part))
     body_lines = block_lines(body, body_part)
     settings = _related(doc_part, RT_SETTINGS)
-    for problem in settings_problems(settings):
+    for problem in settings_problems(settings) + web_settings_problems(
+        _related(doc_part, RT_WEB_SETTINGS)
+    ):
         found.add(problem)
     even = even_and_odd_headers(settings)
     headers, footers = _page_parts(doc_part, sections, even=even, found=found)

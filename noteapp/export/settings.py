@@ -60,6 +60,30 @@ _OTHER_NAMESPACES = (
 )
 
 
+# Web settings: how Word saves the document as a web page. A frames page (`w:frameset`) shows
+# other documents beside this one, so only these are allowed (python-docx and Word write them).
+_WEB_HARMLESS = frozenset(
+    {
+        "optimizeForBrowser", "relyOnVML", "allowPNG", "doNotRelyOnCSS", "doNotSaveAsSingleFile",
+        "doNotOrganizeInFolder", "doNotUseLongFileNames", "pixelsPerInch", "targetScreenSz",
+        "saveSmartTagsAsXml", "encoding", "divs",
+    }
+)  # fmt: skip
+
+
+def web_settings_problems(root: Any | None) -> list[str]:
+    """Sentences for every web setting the verifier does not allow."""
+    if root is None:
+        return []
+    return [
+        f"The document contains {describe(child.tag)} in its web settings that the verifier "
+        "cannot check; it may show content that was not signed."
+        for child in root
+        if isinstance(child.tag, str)
+        and not (child.tag.startswith(f"{{{W}}}") and child.tag.split("}", 1)[1] in _WEB_HARMLESS)
+    ]
+
+
 def settings_problems(root: Any | None) -> list[str]:
     """Sentences for every setting the verifier does not allow ([] when all are known)."""
     if root is None:

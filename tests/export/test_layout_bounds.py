@@ -248,6 +248,15 @@ EDITS: dict[str, tuple[dict[str, Change], str]] = {
         },
         "settings",
     ),
+    "frames-page": (
+        {
+            "word/webSettings.xml": lambda b: b.replace(
+                b"<w:allowPNG/>",
+                b'<w:allowPNG/><w:frameset><w:frame><w:name w:val="x"/></w:frame></w:frameset>',
+            )
+        },
+        "web settings",
+    ),
     "hidden-page-boundaries": (
         {
             "word/settings.xml": lambda b: re.sub(
