@@ -12,6 +12,7 @@ import pytest
 
 from noteapp.cli.main import main
 from noteapp.services.verification import Status, verify_docx
+from noteapp.services.workspace import Workspace
 from tests.core import test_verify_exports as signed_exports
 from tests.export import docx_edit as ed
 
@@ -90,3 +91,21 @@ def test_forged_exports_that_a_reader_shows_differently_fail(
 
 def test_the_untouched_export_still_verifies(exported: Path) -> None:
     assert verify_docx(exported).ok
+
+
+def test_a_co_signature_by_the_notes_own_author_fails(ws: Workspace, tmp_path: Path) -> None:
+    # Red team: the author signs a "supervisor co-signature" of her own note with her own key
+    # (a script with her vault does it; the app's review flow refuses). Every signature checks
+    # out and every signer is trusted, so it verified as a supervised note.
+    from noteapp.domain.signatures import ItemType
+    from noteapp.export import write_docx
+    from noteapp.services.exports import sealed_job
+    from noteapp.signing.proof import NoteProof, Proof
+
+    np = ws.signing.proof(signed_exports.signed_note(ws))
+    own = ws.signing.make_review_item(np, item_type=ItemType.COSIGNATURE, text="Agreed.")
+    out = tmp_path / "self.docx"
+    write_docx(sealed_job(ws.signing, Proof((NoteProof((*np.items, own)),)), made_by="x"), out)
+    report = verify_docx(out, trusted_keys=ws.review.trusted())
+    assert report.status == Status.INVALID, report.summary
+    assert any("own author" in p for p in report.problems), report.problems
