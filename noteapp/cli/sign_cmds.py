@@ -332,9 +332,11 @@ def run_keys_export(args: argparse.Namespace) -> int:
 def run_keys_trust(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         key = ws.signing.trust_key_file(args.file, name=args.name)
+    # Name and credentials come from the key file: each escaped on its own, so a newline in
+    # them cannot print a confirmation naming someone else's fingerprint.
     common.info(
-        f"Trusted {key.name} ({key.credentials}) · fingerprint {key.fingerprint}. "
-        "Compare it with the signer, e.g. by phone."
+        f"Trusted {visible(key.name)} ({visible(key.credentials)}) · fingerprint "
+        f"{key.fingerprint}. Compare it with the signer, e.g. by phone."
     )
     return 0
 

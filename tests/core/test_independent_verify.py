@@ -91,6 +91,7 @@ def check_record(items: list[dict[str, Any]]) -> None:
             assert item["payload"]["covers"] in {
                 chain_hash(chain[: k + 1]) for k in range(len(chain))
             }
+            assert item["public_key"] != first["public_key"]  # no one reviews their own note
 
 
 def verify(path: Path) -> dict[str, Any]:
