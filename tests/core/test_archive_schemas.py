@@ -41,6 +41,9 @@ def every_kind(tmp_path: Path) -> Iterator[Workspace]:
         encoding="utf-8",
     )
     ws.signing.trust_key_file(key_file)
+    from tests.core.test_instruments import EPDS_SHAPED, raw
+
+    ws.instruments.add(raw(EPDS_SHAPED))
     yield ws
     ws.close()
 
