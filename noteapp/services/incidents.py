@@ -171,14 +171,18 @@ class IncidentService:
                     continue
         return [*incident.notifications, *later]
 
+    def is_overdue(self, incident: Incident) -> bool:
+        """The type's deadline has passed and nobody was notified."""
+        return notifications_overdue(
+            incident,
+            self.deadline_hours(incident),
+            now=self._now(),
+            made=self.notifications(incident),
+        )
+
     def overdue(self) -> builtins.list[Incident]:
-        """Reports whose type's deadline passed with nobody notified (the today page)."""
-        now = self._now()
-        return [
-            i
-            for i in self.list()
-            if notifications_overdue(i, self.deadline_hours(i), now=now, made=self.notifications(i))
-        ]
+        """Reports whose notifications are overdue, newest first (the today page)."""
+        return [i for i in self.list() if self.is_overdue(i)]
 
     def clients_of(self, incident: Incident) -> dict[str, Client]:
         out = {}
