@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
+from noteapp.cli.record_output import emit_list, emit_record
 from noteapp.domain.contacts import ContactCategory
 from noteapp.domain.errors import InvalidInputError
 
@@ -138,11 +139,7 @@ def run_add(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         contact = ws.contacts.add(client_id=args.client, **_changes(args))
         shown = contact_json(ws, contact)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.out(contact.id)
-    return 0
+    return emit_record(args, shown, contact.id, new=True)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -151,9 +148,6 @@ def run_list(args: argparse.Namespace) -> int:
         contacts = ws.contacts.for_client(client.id)
         gaps = common.gaps_of(ws, "contact", client.id)
         shown = [contact_json(ws, c) for c in contacts]
-    if args.json:
-        common.emit_json(shown)
-        return common.damaged_exit(gaps)
     rows = [
         (
             ("EMERGENCY " if c["emergency"] else "") + c["category"],
@@ -166,13 +160,8 @@ def run_list(args: argparse.Namespace) -> int:
         )
         for c in shown
     ]
-    if rows:
-        common.out(
-            common.table(("KIND", "NAME", "ROLE", "ORGANIZATION", "PHONE", "RELEASE", "ID"), rows)
-        )
-    else:
-        common.info("No contacts.")
-    return common.damaged_exit(gaps)
+    headers = ("KIND", "NAME", "ROLE", "ORGANIZATION", "PHONE", "RELEASE", "ID")
+    return emit_list(args, shown, headers, rows, empty="No contacts.", gaps=gaps)
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -182,11 +171,7 @@ def run_edit(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         contact = ws.contacts.edit(args.id, **changes)
         shown = contact_json(ws, contact)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.info(f"Updated contact {contact.id[:8]}.")
-    return 0
+    return emit_record(args, shown, f"Updated contact {contact.id[:8]}.", new=False)
 
 
 def run_remove(args: argparse.Namespace) -> int:
@@ -212,11 +197,7 @@ def run_release_add(args: argparse.Namespace) -> int:
             expiry_event=args.expires_event or "",
         )
         shown = release_json(ws, release)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.out(release.id)
-    return 0
+    return emit_record(args, shown, release.id, new=True)
 
 
 def run_release_list(args: argparse.Namespace) -> int:
@@ -224,9 +205,6 @@ def run_release_list(args: argparse.Namespace) -> int:
         client = ws.clients.get(args.client)
         shown = [release_json(ws, r) for r in ws.contacts.releases_for(client.id)]
         gaps = common.gaps_of(ws, "release", client.id)
-    if args.json:
-        common.emit_json(shown)
-        return common.damaged_exit(gaps)
     rows = [
         (
             r["status"].upper(),
@@ -238,11 +216,8 @@ def run_release_list(args: argparse.Namespace) -> int:
         )
         for r in shown
     ]
-    if rows:
-        common.out(common.table(("STATUS", "TO", "SIGNED", "UNTIL", "PURPOSE", "ID"), rows))
-    else:
-        common.info("No releases of information.")
-    return common.damaged_exit(gaps)
+    headers = ("STATUS", "TO", "SIGNED", "UNTIL", "PURPOSE", "ID")
+    return emit_list(args, shown, headers, rows, empty="No releases of information.", gaps=gaps)
 
 
 def run_release_revoke(args: argparse.Namespace) -> int:
@@ -251,8 +226,6 @@ def run_release_revoke(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         release = ws.contacts.revoke_release(args.id, on=on, reason=args.reason)
         shown = release_json(ws, release)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.info(f"Release {release.id[:8]} revoked as of {on.isoformat()}.")
-    return 0
+    return emit_record(
+        args, shown, f"Release {release.id[:8]} revoked as of {on.isoformat()}.", new=False
+    )

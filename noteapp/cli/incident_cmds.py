@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
 from noteapp.cli.plan_cmds import read_json_file
+from noteapp.cli.record_output import add_export_options, emit_list, emit_record, export_signed
 from noteapp.domain.document import document_plain_text
 from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.incidents import IncidentStatus, incident_to_dict, types_to_json
@@ -83,13 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export = common.add_command(
         group, CommandSpec("export", "a signed report as Word, verifiable", run_export)
     )
-    export.add_argument("id", metavar="ID")
-    export.add_argument("--out", required=True, type=Path, metavar="FILE.docx")
-    export.add_argument(
-        "--encrypt",
-        action="store_true",
-        help="password-protect it (password from $NOTEAPP_EXPORT_PASSWORD or a prompt)",
-    )
+    add_export_options(export)
 
     types = common.add_command(
         group,
@@ -152,12 +147,9 @@ def run_new(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         incident = ws.incidents.new(type_ref=args.type, fields=fields, client_ids=args.client or ())
         shown = incident_json(ws, incident)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.out(incident.id)
+    if not args.json:
         common.info(f"Incident report {incident.reference} saved as a draft.")
-    return 0
+    return emit_record(args, shown, incident.id, new=True)
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -170,11 +162,7 @@ def run_edit(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         incident = ws.incidents.edit(args.id, type_ref=args.type, fields=fields, client_ids=clients)
         shown = incident_json(ws, incident)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.info(f"Updated incident report {incident.reference}.")
-    return 0
+    return emit_record(args, shown, f"Updated incident report {incident.reference}.", new=False)
 
 
 def run_sign(args: argparse.Namespace) -> int:
@@ -214,9 +202,6 @@ def run_list(args: argparse.Namespace) -> int:
         ]
         shown = [incident_json(ws, i) for i in found]
         gaps = [r for r in ws.damage.records() if r.kind == "incident"]
-    if args.json:
-        common.emit_json(shown)
-        return common.damaged_exit(gaps)
     rows = [
         (
             i["reference"],
@@ -228,11 +213,8 @@ def run_list(args: argparse.Namespace) -> int:
         )
         for i in shown
     ]
-    if rows:
-        common.out(common.table(("REFERENCE", "WHEN", "TYPE", "STATUS", "PLACE", "ID"), rows))
-    else:
-        common.info("No incident reports.")
-    return common.damaged_exit(gaps)
+    headers = ("REFERENCE", "WHEN", "TYPE", "STATUS", "PLACE", "ID")
+    return emit_list(args, shown, headers, rows, empty="No incident reports.", gaps=gaps)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -255,21 +237,15 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    out: Path = args.out
-    if out.exists():
-        raise InvalidInputError(f"{out} exists already; choose another file name.")
-    password = common.read_export_password() if args.encrypt else None
-    with common.unlocked(args) as ws:
+    def ready(ws: Workspace) -> str:
         incident = ws.incidents.get(args.id)
         if not incident.is_signed:
             raise InvalidInputError(
                 f"Incident report {incident.reference} is a draft: sign it first ('incident sign')."
             )
-        written = ws.exports.export_signed_record(
-            incident.id, out, what="incident", password=password
-        )
-    common.info(f"Wrote {written}" + (" (password-protected)." if password else "."))
-    return 0
+        return incident.id
+
+    return export_signed(args, "incident", ready)
 
 
 def run_types(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
+from noteapp.cli.record_output import emit_list, emit_record
 from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.medications import Adherence, ReportedBy
 
@@ -84,21 +85,11 @@ def _changes(args: argparse.Namespace) -> dict[str, Any]:
     return changes
 
 
-def _emit_or(args: argparse.Namespace, shown: dict[str, Any], text: str, *, out: bool) -> int:
-    if args.json:
-        common.emit_json(shown)
-    elif out:
-        common.out(text)
-    else:
-        common.info(text)
-    return 0
-
-
 def run_add(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         med = ws.medications.add(client_id=args.client, **_changes(args))
         shown = medication_json(ws, med)
-    return _emit_or(args, shown, med.id, out=True)
+    return emit_record(args, shown, med.id, new=True)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -111,9 +102,6 @@ def run_list(args: argparse.Namespace) -> int:
         )
         shown = [medication_json(ws, m) for m in meds]
         gaps = common.gaps_of(ws, "medication", client.id)
-    if args.json:
-        common.emit_json(shown)
-        return common.damaged_exit(gaps)
     rows = [
         (
             " ".join(x for x in (m["name"], m["dose"]) if x),
@@ -125,11 +113,8 @@ def run_list(args: argparse.Namespace) -> int:
         )
         for m in shown
     ]
-    if rows:
-        common.out(common.table(("MEDICATION", "SCHEDULE", "PRESCRIBER", "START", "", "ID"), rows))
-    else:
-        common.info("No medications recorded.")
-    return common.damaged_exit(gaps)
+    headers = ("MEDICATION", "SCHEDULE", "PRESCRIBER", "START", "", "ID")
+    return emit_list(args, shown, headers, rows, empty="No medications recorded.", gaps=gaps)
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -139,7 +124,7 @@ def run_edit(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         med = ws.medications.edit(args.id, **changes)
         shown = medication_json(ws, med)
-    return _emit_or(args, shown, f"Updated medication {med.id[:8]}.", out=False)
+    return emit_record(args, shown, f"Updated medication {med.id[:8]}.", new=False)
 
 
 def run_stop(args: argparse.Namespace) -> int:
@@ -148,7 +133,7 @@ def run_stop(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         med = ws.medications.stop(args.id, on=on, reason=args.reason)
         shown = medication_json(ws, med)
-    return _emit_or(args, shown, f"Stopped {med.name} as of {on.isoformat()}.", out=False)
+    return emit_record(args, shown, f"Stopped {med.name} as of {on.isoformat()}.", new=False)
 
 
 def parse_adherence_options(values: list[str] | None) -> list[tuple[str, str, str]]:

@@ -4,11 +4,11 @@ the referral letter (docs/referrals.md)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
+from noteapp.cli.record_output import add_export_options, emit_list, emit_record, export_signed
 from noteapp.domain.document import document_plain_text
 from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.referrals import ReferralStatus
@@ -71,13 +71,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             run_export,
         ),
     )
-    export.add_argument("id", metavar="ID")
-    export.add_argument("--out", required=True, type=Path, metavar="FILE.docx")
-    export.add_argument(
-        "--encrypt",
-        action="store_true",
-        help="password-protect it (password from $NOTEAPP_EXPORT_PASSWORD or a prompt)",
-    )
+    add_export_options(export)
 
 
 def _passphrase(args: argparse.Namespace) -> str | None:
@@ -127,11 +121,7 @@ def run_add(args: argparse.Namespace) -> int:
             letter=args.letter or "",
         )
         shown = referral_json(ws, referral)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.out(referral.id)
-    return 0
+    return emit_record(args, shown, referral.id, new=True)
 
 
 def run_update(args: argparse.Namespace) -> int:
@@ -144,11 +134,9 @@ def run_update(args: argparse.Namespace) -> int:
             follow_up=common.parse_date(args.follow_up, "--follow-up date"),
         )
         shown = referral_json(ws, referral)
-    if args.json:
-        common.emit_json(shown)
-    else:
-        common.info(f"Referral {referral.id[:8]} is now {referral.status.label}.")
-    return 0
+    return emit_record(
+        args, shown, f"Referral {referral.id[:8]} is now {referral.status.label}.", new=False
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -163,9 +151,6 @@ def run_list(args: argparse.Namespace) -> int:
             for r in ws.damage.records()
             if r.kind == "referral" and (client_id is None or r.concerns(client_id))
         ]
-    if args.json:
-        common.emit_json(shown)
-        return common.damaged_exit(gaps)
     rows = [
         (
             ("OVERDUE " if r["overdue"] else "") + r["status"],
@@ -177,11 +162,8 @@ def run_list(args: argparse.Namespace) -> int:
         )
         for r in shown
     ]
-    if rows:
-        common.out(common.table(("STATUS", "CLIENT", "TO", "SENT", "FOLLOW UP", "ID"), rows))
-    else:
-        common.info("No referrals.")
-    return common.damaged_exit(gaps)
+    headers = ("STATUS", "CLIENT", "TO", "SENT", "FOLLOW UP", "ID")
+    return emit_list(args, shown, headers, rows, empty="No referrals.", gaps=gaps)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -210,17 +192,11 @@ def run_sign(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    out: Path = args.out
-    if out.exists():
-        raise InvalidInputError(f"{out} exists already; choose another file name.")
-    password = common.read_export_password() if args.encrypt else None
-    with common.unlocked(args) as ws:
+    def ready(ws: Workspace) -> str:
         referral = ws.referrals.get(args.id)
         if not referral.letter_signed:
             ws.referrals.sign_letter(referral.id, passphrase=_passphrase(args))
             common.info("Signed the referral letter.")
-        written = ws.exports.export_signed_record(
-            referral.id, out, what="referral", password=password
-        )
-    common.info(f"Wrote {written}" + (" (password-protected)." if password else "."))
-    return 0
+        return referral.id
+
+    return export_signed(args, "referral", ready)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from noteapp.domain.contacts import CareContact, ContactCategory, Release, ReleaseStatus
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.layout import body_label, named_button
 from noteapp.ui.widgets.record_table import RecordTable, Row
 
@@ -43,13 +43,10 @@ def contact_fields(c: CareContact | None) -> list[FormField]:
     ]
 
 
-class ContactsTab(QWidget):
+class ContactsTab(RecordView):
     def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("contactsTab")
-        self.ws = ws
+        super().__init__(ws, "contactsTab", parent)
         self.client_id = client_id
-        self.active_dialog: Any = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -116,10 +113,6 @@ class ContactsTab(QWidget):
         self.revoke_button.clicked.connect(self.revoke_release)
         self.contacts.selected.connect(lambda _i: self._update_buttons())
         self.releases.selected.connect(lambda _i: self._update_buttons())
-        self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
         self.refresh()
 
     # --- listing -----------------------------------------------------------------------
@@ -193,15 +186,9 @@ class ContactsTab(QWidget):
 
     # --- actions -----------------------------------------------------------------------
 
-    def _open(self, dialog: RecordFormDialog) -> RecordFormDialog:
-        dialog.accepted.connect(self.refresh)
-        self.active_dialog = dialog
-        dialog.open()
-        return dialog
-
     def add_contact(self) -> RecordFormDialog:
         client_id = self.client_id
-        return self._open(
+        return self.open_dialog(
             RecordFormDialog(
                 name="contactDialog",
                 title="Add contact",
@@ -216,7 +203,7 @@ class ContactsTab(QWidget):
         if not contact_id:
             return None
         contact = self.ws.contacts.get(contact_id)
-        return self._open(
+        return self.open_dialog(
             RecordFormDialog(
                 name="contactDialog",
                 title="Edit contact",
@@ -264,7 +251,7 @@ class ContactsTab(QWidget):
     def add_release(self) -> RecordFormDialog:
         client_id = self.client_id
         choices = tuple((c.id, c.label) for c in self.ws.contacts.for_client(client_id))
-        today = self.ws.clock.now().astimezone().date()
+        today = self.today()
 
         def submit(v: dict[str, Any]) -> Any:
             return self.ws.contacts.add_release(
@@ -278,7 +265,7 @@ class ContactsTab(QWidget):
                 expiry_event=v["expiry_event"],
             )
 
-        return self._open(
+        return self.open_dialog(
             RecordFormDialog(
                 name="releaseDialog",
                 title="Add release of information",
@@ -313,8 +300,8 @@ class ContactsTab(QWidget):
         release_id = self.releases.selected_id()
         if not release_id:
             return None
-        today = self.ws.clock.now().astimezone().date()
-        return self._open(
+        today = self.today()
+        return self.open_dialog(
             RecordFormDialog(
                 name="revokeDialog",
                 title="Revoke release",

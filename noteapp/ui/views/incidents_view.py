@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLineEdit,
     QSplitter,
@@ -27,6 +25,7 @@ from noteapp.ui.dialogs.incident_dialog import IncidentDialog
 from noteapp.ui.dialogs.plan_export_dialog import VersionExportDialog
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.dialogs.record_sign_dialog import RecordSignDialog
+from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.document_page import document_page_html
 from noteapp.ui.widgets.layout import body_label, named_button, title_label
 from noteapp.ui.widgets.record_table import RecordTable, Row
@@ -38,10 +37,8 @@ FILTERS = (
     ("overdue", "Notifications overdue"),
 )
 
-D = TypeVar("D", bound=QDialog)
 
-
-class IncidentsView(QWidget):
+class IncidentsView(RecordView):
     """`open_settings()` shows the types and deadlines in Settings (given by the window)."""
 
     def __init__(
@@ -50,10 +47,7 @@ class IncidentsView(QWidget):
         open_settings: Callable[[], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("incidentsView")
-        self.ws = ws
-        self.active_dialog: Any = None
+        super().__init__(ws, "incidentsView", parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         head = QHBoxLayout()
@@ -132,10 +126,6 @@ class IncidentsView(QWidget):
         self.table.selected.connect(self._show)
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
     def show_filter(self, value: str) -> None:
         self.filter.setCurrentIndex(max(self.filter.findData(value), 0))
 
@@ -204,27 +194,21 @@ class IncidentsView(QWidget):
 
     # --- actions -----------------------------------------------------------------------
 
-    def _open(self, dialog: D) -> D:
-        dialog.accepted.connect(self.refresh)
-        self.active_dialog = dialog
-        dialog.open()
-        return dialog
-
     def new_report(self) -> IncidentDialog:
-        return self._open(IncidentDialog(self.ws, parent=self))
+        return self.open_dialog(IncidentDialog(self.ws, parent=self))
 
     def edit_report(self, incident_id: str) -> IncidentDialog | None:
         incident = self.ws.incidents.get(incident_id) if incident_id else None
         if incident is None or incident.is_signed:
             return None
-        return self._open(IncidentDialog(self.ws, incident, parent=self))
+        return self.open_dialog(IncidentDialog(self.ws, incident, parent=self))
 
     def sign_report(self) -> RecordSignDialog | None:
         incident = self._selected()
         if incident is None or incident.is_signed:
             return None
         iid = incident.id
-        return self._open(
+        return self.open_dialog(
             RecordSignDialog(
                 name="incidentSign",
                 title=f"Sign incident report {incident.reference}",
@@ -269,14 +253,14 @@ class IncidentsView(QWidget):
             secret = dialog.widgets["passphrase"]
             assert isinstance(secret, QLineEdit)
             secret.setEchoMode(QLineEdit.EchoMode.Password)
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def export_report(self) -> VersionExportDialog | None:
         incident = self._selected()
         if incident is None or not incident.is_signed:
             return None
         iid = incident.id
-        return self._open(
+        return self.open_dialog(
             VersionExportDialog(
                 title=f"Export incident report {incident.reference}",
                 dialog_name="incidentExportDialog",

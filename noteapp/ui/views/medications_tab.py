@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from noteapp.domain.medications import Medication, ReportedBy
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
+from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.adherence_grid import AdherenceGrid
 from noteapp.ui.widgets.layout import body_label, named_button
 from noteapp.ui.widgets.record_table import RecordTable, Row
@@ -42,13 +42,10 @@ def medication_fields(m: Medication | None) -> list[FormField]:
     ]
 
 
-class MedicationsTab(QWidget):
+class MedicationsTab(RecordView):
     def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("medicationsTab")
-        self.ws = ws
+        super().__init__(ws, "medicationsTab", parent)
         self.client_id = client_id
-        self.active_dialog: Any = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
         row = QHBoxLayout()
@@ -100,10 +97,6 @@ class MedicationsTab(QWidget):
         self.table.selected.connect(lambda _i: self._update_buttons())
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()  # adherence changes in the note window while this tab is hidden
-
     def refresh(self) -> None:
         meds = self.ws.medications.for_client(self.client_id)
         rows = [
@@ -137,22 +130,16 @@ class MedicationsTab(QWidget):
         self.edit_button.setEnabled(bool(mid))
         self.stop_button.setEnabled(bool(mid) and self.ws.medications.get(mid).stop is None)
 
-    def _open(self, dialog: RecordFormDialog) -> RecordFormDialog:
-        dialog.accepted.connect(self.refresh)
-        self.active_dialog = dialog
-        dialog.open()
-        return dialog
-
     def add_medication(self) -> RecordFormDialog:
         client_id = self.client_id
-        return self._open(
+        return self.open_dialog(
             RecordFormDialog(
                 name="medicationDialog",
                 title="Add medication",
                 fields=medication_fields(None),
                 submit=lambda v: self.ws.medications.add(client_id=client_id, **v),
                 submit_text="Add medication",
-                today=self.ws.clock.now().astimezone().date(),
+                today=self.today(),
                 parent=self,
             )
         )
@@ -161,7 +148,7 @@ class MedicationsTab(QWidget):
         if not medication_id:
             return None
         med = self.ws.medications.get(medication_id)
-        return self._open(
+        return self.open_dialog(
             RecordFormDialog(
                 name="medicationDialog",
                 title="Edit medication",
@@ -175,8 +162,8 @@ class MedicationsTab(QWidget):
         medication_id = self.table.selected_id()
         if not medication_id:
             return None
-        today = self.ws.clock.now().astimezone().date()
-        return self._open(
+        today = self.today()
+        return self.open_dialog(
             RecordFormDialog(
                 name="stopMedicationDialog",
                 title="Stop medication",

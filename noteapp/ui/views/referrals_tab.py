@@ -4,17 +4,17 @@ history of status changes, and its letter — signed like a note, exported to Wo
 from __future__ import annotations
 
 from html import escape
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from noteapp.domain.referrals import Referral, ReferralStatus
 from noteapp.ui.dialogs.export_dialog import documents_dir
 from noteapp.ui.dialogs.plan_export_dialog import VersionExportDialog
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.dialogs.record_sign_dialog import RecordSignDialog
+from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.document_page import document_page_html
 from noteapp.ui.widgets.layout import body_label, named_button
 from noteapp.ui.widgets.record_table import RecordTable, Row
@@ -22,16 +22,11 @@ from noteapp.ui.widgets.record_table import RecordTable, Row
 STATUS_CHOICES = tuple((s.value, s.label.capitalize()) for s in ReferralStatus)
 SOMEONE_ELSE = ""
 
-D = TypeVar("D", bound=QDialog)
 
-
-class ReferralsTab(QWidget):
+class ReferralsTab(RecordView):
     def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("referralsTab")
-        self.ws = ws
+        super().__init__(ws, "referralsTab", parent)
         self.client_id = client_id
-        self.active_dialog: Any = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
         row = QHBoxLayout()
@@ -85,15 +80,8 @@ class ReferralsTab(QWidget):
         self.table.selected.connect(self._show)
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _today(self) -> Any:
-        return self.ws.clock.now().astimezone().date()
-
     def refresh(self) -> None:
-        today = self._today()
+        today = self.today()
         rows = []
         for r in self.ws.referrals.for_client(self.client_id):
             to = self.ws.referrals.recipient(r).label
@@ -147,19 +135,13 @@ class ReferralsTab(QWidget):
 
     # --- actions -----------------------------------------------------------------------
 
-    def _open(self, dialog: D) -> D:
-        dialog.accepted.connect(self.refresh)
-        self.active_dialog = dialog
-        dialog.open()
-        return dialog
-
     def new_referral(self) -> RecordFormDialog:
         contacts = self.ws.contacts.for_client(self.client_id)
         choices = (
             (SOMEONE_ELSE, "Someone else (name below)"),
             *tuple((c.id, c.label) for c in contacts),
         )
-        today = self._today()
+        today = self.today()
         client_id = self.client_id
 
         def submit(v: dict[str, Any]) -> Any:
@@ -174,7 +156,7 @@ class ReferralsTab(QWidget):
                 letter=v["letter"],
             )
 
-        return self._open(
+        return self.open_dialog(
             RecordFormDialog(
                 name="referralDialog",
                 title="New referral",
@@ -205,8 +187,8 @@ class ReferralsTab(QWidget):
         if not referral_id:
             return None
         referral = self.ws.referrals.get(referral_id)
-        today = self._today()
-        return self._open(
+        today = self.today()
+        return self.open_dialog(
             RecordFormDialog(
                 name="referralStatusDialog",
                 title="Update referral status",
@@ -229,7 +211,7 @@ class ReferralsTab(QWidget):
         if referral is None:
             return None
         rid = referral.id
-        return self._open(
+        return self.open_dialog(
             RecordSignDialog(
                 name="referralSign",
                 title="Sign referral letter",
@@ -247,7 +229,7 @@ class ReferralsTab(QWidget):
         if referral is None or not referral.letter_signed:
             return None
         rid = referral.id
-        return self._open(
+        return self.open_dialog(
             VersionExportDialog(
                 title="Export referral letter",
                 dialog_name="referralExportDialog",
