@@ -17,7 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from noteapp.domain.errors import NotFoundError, RecordIntegrityError
 from noteapp.services.audit import AuditService
-from noteapp.services.damaged_record import find_damaged
+from noteapp.services.damaged_record import damaged_error, find_damaged
 from noteapp.vault.store import Vault
 
 
@@ -56,7 +56,12 @@ class ChartRecords(Generic[R]):
         result = vault.load_kind(kind)
         self.problems: list[RecordIntegrityError] = list(result.failures)
         for r in result.records:
-            self._records[r.id] = load(r.data, r.version)
+            try:
+                self._records[r.id] = load(r.data, r.version)
+            except (KeyError, ValueError, TypeError, AttributeError):
+                # Authentic but not a shape this kind has: fail closed, as for damage —
+                # named, never shown as empty, never written back.
+                self.problems.append(damaged_error(kind, r.id))
 
     # --- reading -----------------------------------------------------------------------
 

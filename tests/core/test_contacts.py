@@ -328,3 +328,21 @@ def test_the_rule_warns_by_default_and_can_be_switched_off(workspace: Workspace)
     assert _release_items(ws, note_id)
     ws.settings.update(checklist_severities={"contact_release": "off"})
     assert _release_items(ws, note_id) == []
+
+
+def test_a_record_of_a_shape_the_kind_does_not_have_is_named_not_fatal(tmp_path: Path) -> None:
+    """The vault's golden files hold a "contact" kind of another shape; opening such a vault
+    must not stop with an unexpected error: the record is damaged, named, left alone."""
+    from noteapp.domain.errors import RecordIntegrityError
+
+    ws = new_workspace(tmp_path)
+    ws._vault.put("contact", "c1", {"name": "Synthetic"}, expected_version=0)
+    ws.close()
+    ws = reopen_workspace(tmp_path)
+    try:
+        assert [p.record_id for p in ws.contacts.problems] == ["c1"]
+        assert [r.describe() for r in ws.damage.records()] == ["contact c1"]
+        with pytest.raises(RecordIntegrityError, match="Contact c1 is damaged"):
+            ws.contacts.get("c1")
+    finally:
+        ws.close()
