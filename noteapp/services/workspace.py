@@ -21,9 +21,9 @@ from noteapp.domain.errors import (
     VaultWarning,
     WrongSecretError,
 )
+from noteapp.services import casemgmt
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
-from noteapp.services.casemgmt_search import CaseSearch
 from noteapp.services.clients import ClientService
 from noteapp.services.contacts import ContactService
 from noteapp.services.damage import DamageReport
@@ -174,11 +174,6 @@ class Workspace:
             default_dir=paths.default_backup_dir,
         )
         clients = ClientService(vault=vault, audit=audit, backups=backups, clock=clock)
-        contacts = ContactService(
-            vault=vault, audit=audit, clients=clients, settings=settings, clock=clock
-        )
-        # The single emergency contact of a client record moves to the contact list.
-        clients.emergency_contact_sink = contacts.take_emergency_contact
         profile = ProfileService(vault, audit)
         templates = TemplateCatalog(user_dir=paths.user_templates_dir, vault=vault)
         reference = ReferenceService(vault, audit)
@@ -219,21 +214,14 @@ class Workspace:
         )
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
-        # Case management: a contact note naming a contact without a release warns.
-        notes.fact_providers.append(contacts.checklist_facts)
-        referrals = ReferralService(
+        cm = casemgmt.build(
             vault=vault,
             audit=audit,
             clients=clients,
-            contacts=contacts,
+            notes=notes,
             signing=signing,
+            settings=settings,
             clock=clock,
-        )
-        medications = MedicationService(
-            vault=vault, audit=audit, clients=clients, notes=notes, clock=clock
-        )
-        incidents = IncidentService(
-            vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
         )
         damage = DamageReport(
             clients=clients,
@@ -249,24 +237,7 @@ class Workspace:
         # before); a damaged client's code, known from its signed notes, still finds it.
         backups.damaged_records = damage.refs
         clients.damaged_codes = damage.damaged_client_codes
-        damage.more_sources.extend(
-            (
-                contacts.contacts,
-                contacts.releases,
-                referrals.records,
-                medications.records,
-                incidents.records,
-            )
-        )
         search = SearchService(clients=clients, notes=notes)
-        CaseSearch(
-            search=search,
-            clients=clients,
-            contacts=contacts,
-            referrals=referrals,
-            medications=medications,
-            incidents=incidents,
-        )
         exports = ExportService(
             notes=notes,
             clients=clients,
@@ -279,7 +250,7 @@ class Workspace:
             settings=settings,
             damage=damage,
         )
-        exports.chart_summaries.append(medications.chart_summary)
+        casemgmt.connect(cm, clients=clients, damage=damage, search=search, exports=exports)
         return cls(
             _vault=vault,
             clock=clock,
@@ -310,10 +281,10 @@ class Workspace:
                 clock=clock,
                 paper=settings.paper_size,
             ),
-            contacts=contacts,
-            referrals=referrals,
-            medications=medications,
-            incidents=incidents,
+            contacts=cm.contacts,
+            referrals=cm.referrals,
+            medications=cm.medications,
+            incidents=cm.incidents,
         )
 
     # --- lifecycle ---------------------------------------------------------------------
