@@ -270,7 +270,8 @@ def notification_to_dict(n: Notification) -> dict[str, Any]:
 
 def notification_from_dict(d: dict[str, Any]) -> Notification:
     at = f.time_or_none(d.get("at"))
-    assert at is not None
+    if at is None:
+        raise ValueError("a notification without its time")
     return Notification(str(d.get("to", "")), str(d.get("how", "")), at)
 
 
@@ -297,7 +298,8 @@ def incident_to_dict(i: Incident) -> dict[str, Any]:
 
 def incident_from_dict(d: dict[str, Any], *, record_version: int = 0) -> Incident:
     occurred = f.time_or_none(d["occurred_at"])
-    assert occurred is not None
+    if occurred is None:
+        raise ValueError("an incident report without its time")
     return Incident(
         id=d["id"],
         reference=d.get("reference", ""),
@@ -325,7 +327,3 @@ def incident_from_dict(d: dict[str, Any], *, record_version: int = 0) -> Inciden
         signature_ids=tuple(d.get("signature_ids", [])),
         record_version=record_version,
     )
-
-
-def with_fields(i: Incident, fields: dict[str, Any]) -> Incident:
-    return replace(i, **fields)

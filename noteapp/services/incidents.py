@@ -167,7 +167,7 @@ class IncidentService:
             if isinstance(data, dict):
                 try:
                     later.append(notification_from_dict(data))
-                except (AssertionError, ValueError, TypeError):
+                except (ValueError, TypeError):
                     continue
         return [*incident.notifications, *later]
 
