@@ -29,6 +29,7 @@ from noteapp.ui.views.plan_tab import PlanTab
 from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
+from noteapp.ui.views.settings_appearance_page import AppearanceSettingsPage
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
 from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
@@ -297,6 +298,7 @@ def build_main_view(
     settings = SettingsView(
         [
             ("Profile", profile_page),
+            ("Appearance", AppearanceSettingsPage(prefs)),
             (
                 "Security",
                 SettingsSecurityPage(
@@ -394,10 +396,21 @@ def build_main_view(
         view.show_page("clients")
         clients.focus_filter()
 
-    view.add_shortcut("Ctrl+N", new_client, "newClientShortcut")
-    view.add_shortcut("Ctrl+F", find_client, "findClientShortcut")
-    view.add_shortcut("Ctrl+L", on_lock, "lockShortcut")
-    view.add_shortcut("Ctrl+,", lambda: view.show_page("settings"), "settingsShortcut")
+    def new_note() -> None:
+        """Ctrl+N: a new note for the client whose chart is open, else a new client."""
+        chart = clients.chart if view.current_page() == "clients" else None
+        tab = chart.findChild(NotesTab) if chart is not None else None
+        if chart is None or tab is None:
+            new_client()
+            return
+        chart.tabs.setCurrentWidget(tab)
+        tab.new_note()
+
+    view.add_shortcut("new_note", new_note)
+    view.add_shortcut("new_client", new_client)
+    view.add_shortcut("find_client", find_client)
+    view.add_shortcut("lock", on_lock)
+    view.add_shortcut("settings", lambda: view.show_page("settings"))
     parent_holder.append(view)
 
     def open_incident(incident_id: str) -> None:
@@ -430,7 +443,7 @@ def build_main_view(
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    view.add_shortcut("Ctrl+K", search, "searchShortcut")
+    view.add_shortcut("search", search)
     view.search_requested.connect(search)
     view.open_note = open_note  # type: ignore[attr-defined]
     view.open_search = search  # type: ignore[attr-defined]

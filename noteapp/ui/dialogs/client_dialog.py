@@ -26,6 +26,7 @@ from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 
@@ -112,6 +113,7 @@ class ClientDialog(EditingDialog):
         dx = QGroupBox("Diagnoses (ICD-10-CM)", self)
         dx_lay = QVBoxLayout(dx)
         self.diagnoses = QTableWidget(0, 2, dx)
+        self.diagnoses.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.diagnoses.setObjectName("diagnosesTable")
         self.diagnoses.setAccessibleName("Diagnoses")
         self.diagnoses.setHorizontalHeaderLabels(["Code", "Description"])
@@ -167,7 +169,7 @@ class ClientDialog(EditingDialog):
         outer.addLayout(columns)
         outer.addWidget(self.error)
         outer.addWidget(self.buttons)
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)
 
         order = [
             self.name, self.preferred, self.dob, self.pronouns, self.code, self.phone,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 from noteapp.ui.widgets.search_results import HitRole, SearchHitDelegate, SearchResultsModel
 
@@ -158,7 +159,7 @@ class SearchDialog(QDialog):
             combo.currentIndexChanged.connect(self._run)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._run)
-        self.resize(760, 520)
+        fit_to_screen(self, 760, 520)
         self._show_empty("Type to search clients and notes")
 
     # --- building --------------------------------------------------------------------

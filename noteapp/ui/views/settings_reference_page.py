@@ -56,6 +56,7 @@ class RowTable(QTableWidget):
 
     def __init__(self, columns: list[tuple[str, str, str]], name: str, parent: QWidget) -> None:
         super().__init__(0, len(columns), parent)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.columns = columns
         self.setObjectName(name)
         self.setHorizontalHeaderLabels([c[0] for c in columns])
@@ -195,8 +196,11 @@ class ReferenceDataSettingsPage(QWidget):
         )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("referenceTabs")
+        self.tabs.setAccessibleName("Reference data lists")
         self.codes = RowTable(CODE_COLUMNS, "serviceCodesTable", self)
+        self.codes.setAccessibleName("Service codes and their time bands")
         self.places = RowTable(PLACE_COLUMNS, "placesOfServiceTable", self)
+        self.places.setAccessibleName("Places of service")
         self.interventions = QListWidget(self)
         self.interventions.setObjectName("interventionsList")
         self.interventions.setAccessibleName("Interventions")
