@@ -112,10 +112,18 @@ def check_contact(c: CareContact) -> CareContact:
     )
 
 
+# People in the client's life who are not family: collaterals.
+_COLLATERAL_WORDS = frozenset(
+    {"friend", "neighbour", "neighbor", "roommate", "sponsor", "employer"}
+)
+
+
 def category_for(relationship: str) -> ContactCategory:
     """The category a migrated emergency contact gets from its relationship."""
     words = set(re.findall(r"[a-z]+", relationship.casefold()))
-    return ContactCategory.FAMILY if words & _FAMILY_WORDS else ContactCategory.OTHER
+    if words & _FAMILY_WORDS:
+        return ContactCategory.FAMILY
+    return ContactCategory.COLLATERAL if words & _COLLATERAL_WORDS else ContactCategory.OTHER
 
 
 def contact_to_dict(c: CareContact) -> dict[str, Any]:

@@ -97,7 +97,8 @@ def test_a_contact_is_checked() -> None:
     with pytest.raises(InvalidInputError, match="name is required"):
         check_contact(replace(base, name=""))
     assert category_for("Older sister") == ContactCategory.FAMILY
-    assert category_for("neighbour") == ContactCategory.OTHER
+    assert category_for("neighbour") == ContactCategory.COLLATERAL
+    assert category_for("probation officer") == ContactCategory.OTHER
 
 
 def test_one_emergency_contact_per_client(workspace: Workspace) -> None:

@@ -82,6 +82,7 @@ def test_contacts_and_releases(qtbot, ws) -> None:
     dialog.set_value("email", "lin@example.org")
     save(qtbot, dialog)
     assert cells(tab.contacts)[0][:3] == ["provider", "Dr. Casey Lin", "primary care physician"]
+    assert "lin@example.org" in tab.contacts.item(0, 1).toolTip()
     assert cells(tab.contacts)[0][-1] == "none"
 
     dialog = tab.add_release()
@@ -170,6 +171,12 @@ def test_medications_and_adherence_in_the_note(qtbot, ws) -> None:
     assert grid.item(0, 0).text() == "◐ partial"
     assert "mild nausea" in grid.item(0, 0).toolTip()
     assert grid.item(1, 0).text().startswith("9 ")  # the PHQ-9 total beside it
+    # Filled while narrow (a tab is built before it is laid out), the grid still shows
+    # its days once it is wide enough for them all.
+    narrow = shown(qtbot, MedicationsTab(ws, client.id), (360, 500))
+    narrow.resize(1100, 640)
+    qtbot.waitUntil(lambda: narrow.grid.viewport().width() > 600)
+    assert narrow.grid.columnViewportPosition(0) >= 0
 
     tab.table.selectRow(0)
     dialog = tab.stop_medication()

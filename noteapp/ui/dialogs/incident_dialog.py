@@ -28,6 +28,7 @@ from noteapp.domain.errors import InvalidInputError, NoteappError
 from noteapp.domain.incidents import Incident, PersonRole
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import error_label, show_error
 from noteapp.ui.widgets.list_table import ListTable
 
@@ -159,7 +160,7 @@ class IncidentDialog(EditingDialog):
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
         outer.addWidget(buttons)
-        self.resize(1080, 640)
+        fit_to_screen(self, 1080, 640)
 
     def client_ids(self) -> list[str]:
         out = []

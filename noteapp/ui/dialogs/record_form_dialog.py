@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from noteapp.domain.errors import NoteappError
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 
@@ -98,7 +99,7 @@ class RecordFormDialog(EditingDialog):
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        fit_to_content(self, 560)
 
     def _widget(self, spec: FormField) -> QWidget:
         if spec.kind == "text":

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.dialogs.plan_sign_dialog import passphrase_edit
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
+from noteapp.ui.theme import set_tone
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
-from noteapp.ui.widgets.record_table import TONES
 from noteapp.ui.workers import run_in_background
 
 
@@ -51,7 +52,10 @@ class RecordSignDialog(EditingDialog):
         if self.problems:
             what = "\n".join(f"✗  {p}" for p in self.problems)
             missing = body_label(f"Before it can be signed:\n{what}", self, f"{name}Problems")
-            missing.setStyleSheet(f"color: {TONES['bad']}; font-weight: bold;")
+            set_tone(missing, "danger")
+            bold = missing.font()
+            bold.setBold(True)
+            missing.setFont(bold)
             lay.addWidget(missing)
         form = QFormLayout()
         self.passphrase = passphrase_edit(self, f"{name}PassphraseEdit")
@@ -78,7 +82,7 @@ class RecordSignDialog(EditingDialog):
         self.sign_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(540, self.sizeHint().height())
+        fit_to_content(self, 540)
 
     def submit(self) -> None:
         if self.problems:

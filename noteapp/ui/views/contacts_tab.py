@@ -16,9 +16,9 @@ from noteapp.ui.widgets.layout import body_label, named_button
 from noteapp.ui.widgets.record_table import RecordTable, Row
 
 _TONE = {
-    ReleaseStatus.CURRENT: "good",
-    ReleaseStatus.EXPIRING: "warn",
-    ReleaseStatus.EXPIRED: "bad",
+    ReleaseStatus.CURRENT: "success",
+    ReleaseStatus.EXPIRING: "warning",
+    ReleaseStatus.EXPIRED: "danger",
     ReleaseStatus.REVOKED: "muted",
     ReleaseStatus.PENDING: "muted",
 }
@@ -68,8 +68,9 @@ class ContactsTab(RecordView):
         self.contacts = RecordTable(
             "contactsTable",
             "Contacts, the emergency contact first",
-            ("Kind", "Name", "Role", "Organization", "Phone", "E-mail", "Release"),
+            ("Kind", "Name", "Role", "Organization", "Phone", "Release"),
             top,
+            stretch=3,
         )
         top_lay.addWidget(self.contacts, 1)
         self.empty = body_label(
@@ -133,11 +134,10 @@ class ContactsTab(RecordView):
                         c.role,
                         c.organization,
                         c.phone,
-                        c.email,
                         "on file" if release else "none",
                     ),
-                    "warn" if c.emergency else "",
-                    tip=c.notes,
+                    "warning" if c.emergency else "",
+                    tip="\n".join(x for x in (c.email, c.address, c.notes) if x),
                 )
             )
         self.contacts.set_rows(rows)

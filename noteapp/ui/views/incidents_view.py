@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -25,10 +24,12 @@ from noteapp.ui.dialogs.incident_dialog import IncidentDialog
 from noteapp.ui.dialogs.plan_export_dialog import VersionExportDialog
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.dialogs.record_sign_dialog import RecordSignDialog
+from noteapp.ui.theme import colour
 from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.document_page import document_page_html
 from noteapp.ui.widgets.layout import body_label, named_button, title_label
 from noteapp.ui.widgets.record_table import RecordTable, Row
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 
 FILTERS = (
     ("all", "All reports"),
@@ -107,11 +108,9 @@ class IncidentsView(RecordView):
         left_lay.addWidget(self.table, 1)
         self.empty = body_label("No incident reports.", left, "incidentsEmpty")
         left_lay.addWidget(self.empty)
-        self.preview = QTextBrowser(split)
+        self.preview = ThemedBrowser(split, paper=True)
         self.preview.setObjectName("incidentPreview")
         self.preview.setAccessibleName("The selected incident report")
-        self.preview.setOpenLinks(False)
-        self.preview.setStyleSheet("QTextBrowser { background: #ffffff; color: #1f2328; }")
         split.addWidget(left)
         split.addWidget(self.preview)
         split.setSizes([560, 600])
@@ -148,7 +147,7 @@ class IncidentsView(RecordView):
                         i.type_label,
                         i.place,
                     ),
-                    "bad" if overdue else "good" if i.is_signed else "",
+                    "danger" if overdue else "success" if i.is_signed else "",
                 )
             )
         self.table.set_rows(rows)
@@ -167,30 +166,29 @@ class IncidentsView(RecordView):
         self.notify_button.setEnabled(incident is not None)
         self.export_button.setEnabled(incident is not None and incident.is_signed)
         if incident is None:
-            self.preview.setHtml("")
+            self.preview.show_html(str)
             return
         due = self.ws.incidents.notification_due(incident)
         state = "Signed" if incident.is_signed else "Draft — not signed"
-        lines = [f"<p><b>{state}</b>"]
-        if due is not None:
-            when = due.astimezone().strftime("%Y-%m-%d %H:%M")
-            overdue = self.ws.incidents.is_overdue(incident)
-            lines.append(
-                f" · notifications {'were due by' if overdue else 'due by'} {escape(when)}"
-                + (" — <b style='color:#b3261e'>overdue</b>" if overdue else "")
-            )
-        lines.append("</p>")
+        overdue = self.ws.incidents.is_overdue(incident)
+        when = due.astimezone().strftime("%Y-%m-%d %H:%M") if due else ""
+
+        def status() -> str:  # the theme's colours, looked up when drawn
+            text = f"<p><b>{state}</b>"
+            if due is not None:
+                text += f" · notifications {'were due by' if overdue else 'due by'} {when}"
+            if overdue:
+                text += f" — <b style='color:{colour('danger_text')}'>overdue</b>"
+            return text + "</p>"
+
         later = [
             f"<li>{escape(str(i.payload.get('text', '')))} "
             f"<i>({escape(str(i.payload.get('signed_at_display', '')))})</i></li>"
             for i in self.ws.signing.corrections(incident.id)
         ]
         after = f"<h3>Added after signing</h3><ul>{''.join(later)}</ul>" if later else ""
-        self.preview.setHtml(
-            document_page_html(
-                self.ws.incidents.render(incident), before="".join(lines), after=after
-            )
-        )
+        report = self.ws.incidents.render(incident)
+        self.preview.show_html(lambda: document_page_html(report, before=status(), after=after))
 
     # --- actions -----------------------------------------------------------------------
 

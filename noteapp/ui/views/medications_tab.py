@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from noteapp.domain.medications import Medication, ReportedBy
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
+from noteapp.ui.theme import set_tone
 from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.adherence_grid import AdherenceGrid
 from noteapp.ui.widgets.layout import body_label, named_button
@@ -62,7 +63,7 @@ class MedicationsTab(RecordView):
             self,
             "medicationsHint",
         )
-        note.setStyleSheet("color: palette(placeholder-text);")
+        set_tone(note, "muted")
         row.addWidget(note)
         lay.addLayout(row)
         split = QSplitter(Qt.Orientation.Vertical, self)
@@ -110,7 +111,7 @@ class MedicationsTab(RecordView):
                     m.reported_by.value,
                     m.start.isoformat() if m.start else "not known",
                 ),
-                "muted" if m.stop else "good",
+                "muted" if m.stop else "success",
                 tip=m.stop_reason or m.notes,
             )
             for m in meds

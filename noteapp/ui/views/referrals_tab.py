@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from noteapp.domain.referrals import Referral, ReferralStatus
 from noteapp.ui.dialogs.export_dialog import documents_dir
@@ -18,6 +18,7 @@ from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.document_page import document_page_html
 from noteapp.ui.widgets.layout import body_label, named_button
 from noteapp.ui.widgets.record_table import RecordTable, Row
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 
 STATUS_CHOICES = tuple((s.value, s.label.capitalize()) for s in ReferralStatus)
 SOMEONE_ELSE = ""
@@ -63,11 +64,9 @@ class ReferralsTab(RecordView):
         left_lay.addWidget(self.table, 1)
         self.empty = body_label("No referrals yet.", left, "referralsEmpty")
         left_lay.addWidget(self.empty)
-        self.detail = QTextBrowser(split)
+        self.detail = ThemedBrowser(split, paper=True)
         self.detail.setObjectName("referralDetail")
         self.detail.setAccessibleName("The referral's history and letter")
-        self.detail.setOpenLinks(False)
-        self.detail.setStyleSheet("QTextBrowser { background: #ffffff; color: #1f2328; }")
         split.addWidget(left)
         split.addWidget(self.detail)
         split.setSizes([520, 560])
@@ -87,7 +86,7 @@ class ReferralsTab(RecordView):
             to = self.ws.referrals.recipient(r).label
             overdue = r.overdue(today)
             status = r.status.label + (" · follow-up overdue" if overdue else "")
-            tone = "bad" if overdue else "good" if r.status == ReferralStatus.ATTENDED else ""
+            tone = "danger" if overdue else "success" if r.status == ReferralStatus.ATTENDED else ""
             rows.append(
                 Row(
                     r.id,
@@ -116,7 +115,7 @@ class ReferralsTab(RecordView):
         for b in (self.status_button, self.export_button, self.sign_button):
             b.setEnabled(referral is not None)
         if referral is None:
-            self.detail.setHtml("")
+            self.detail.show_html(str)
             return
         self.sign_button.setEnabled(not referral.letter_signed)
         self.export_button.setEnabled(referral.letter_signed)
@@ -125,9 +124,10 @@ class ReferralsTab(RecordView):
             f"<td>{escape(c.note)}</td></tr>"
             for c in referral.history
         )
-        self.detail.setHtml(
-            document_page_html(
-                self.ws.referrals.letter(referral),
+        letter = self.ws.referrals.letter(referral)
+        self.detail.show_html(
+            lambda: document_page_html(
+                letter,
                 before="<h2>Status history</h2>"
                 f"<table cellspacing='0' cellpadding='3'>{history}</table><hr/>",
             )

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -20,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.display import visible
 from noteapp.domain.medications import Adherence
+from noteapp.ui.theme import ToneDelegate, set_item_tone
 from noteapp.ui.widgets.record_table import TONES
 
 SYMBOLS = {
-    Adherence.AS_PRESCRIBED: ("✓ as prescribed", "good"),
-    Adherence.PARTIAL: ("◐ partial", "warn"),
-    Adherence.MISSED: ("✗ missed", "bad"),
+    Adherence.AS_PRESCRIBED: ("✓ as prescribed", "success"),
+    Adherence.PARTIAL: ("◐ partial", "warning"),
+    Adherence.MISSED: ("✗ missed", "danger"),
     Adherence.NOT_DISCUSSED: ("– not discussed", "muted"),
 }
 
@@ -38,6 +38,10 @@ class AdherenceGrid(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(False)
+        # By pixel: by item, "scrolled to the last day" stays put when the view widens and
+        # leaves every column out of sight.
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegate(ToneDelegate(self))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
@@ -69,7 +73,7 @@ class AdherenceGrid(QTableWidget):
                     continue
                 text, tone = SYMBOLS[p.status]
                 item = QTableWidgetItem(text)
-                item.setForeground(QBrush(QColor(TONES[tone])))
+                set_item_tone(item, TONES[tone])
                 tip = (
                     f"Side effects: {p.side_effects}" if p.side_effects else "No side effects noted"
                 )
@@ -81,5 +85,6 @@ class AdherenceGrid(QTableWidget):
                 if m.instrument == instrument:
                     self.setItem(row, column[m.on], QTableWidgetItem(f"{m.total} {m.severity}"))
         # The newest days matter most: start scrolled to the right end.
+        self.resizeColumnsToContents()
         bar = self.horizontalScrollBar()
         bar.setValue(bar.maximum())

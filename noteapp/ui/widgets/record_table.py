@@ -1,8 +1,9 @@
 """A read-only table of records (contacts, releases, referrals, medications, incident
 reports): one row per record, found again by its id; Enter or a double-click opens it.
 
-Cells are plain text (a record's text is never markup); a row may carry a tone — a status
-colour with its word always in the text too, so colour is never the only signal.
+Cells are plain text (a record's text is never markup); a row may carry a tone — the
+theme's semantic colour of its status cell, with the word always in the text too, so colour
+is never the only signal.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.display import visible
+from noteapp.ui.theme import ToneDelegate, set_item_tone
 
-# Status colours, readable on the light and the dark palette's base (WCAG AA on white).
+# A row's tone -> the theme's text colour (contrast-checked in every scheme).
 TONES = {
-    "good": "#1e6b34",
-    "warn": "#8a5a00",
-    "bad": "#b3261e",
-    "muted": "#57606a",
+    "success": "success_text",
+    "warning": "warning_text",
+    "danger": "danger_text",
+    "muted": "muted_text",
 }
 
 
@@ -35,7 +37,7 @@ TONES = {
 class Row:
     id: str
     cells: tuple[str, ...]
-    tone: str = ""  # a key of TONES for the first cell (the status), or ""
+    tone: str = ""  # a key of TONES, for the first cell (the status); "" for none
     tip: str = ""
 
 
@@ -74,6 +76,7 @@ class RecordTable(QTableWidget):
         else:
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setItemDelegate(ToneDelegate(self))
         self._ids: list[str] = []
         self.cellDoubleClicked.connect(lambda row, _col: self._open(row))
         self.itemSelectionChanged.connect(self._moved)
@@ -81,6 +84,8 @@ class RecordTable(QTableWidget):
     def set_rows(self, rows: Sequence[Row], *, keep: str = "") -> None:
         keep = keep or self.selected_id()
         self.blockSignals(True)
+        # A row with a cell too many or too few is a programming error, never silently cut.
+        assert all(len(r.cells) == self.columnCount() for r in rows), "cells ≠ columns"
         self.setRowCount(len(rows))
         self._ids = [r.id for r in rows]
         for i, row in enumerate(rows):
@@ -89,7 +94,7 @@ class RecordTable(QTableWidget):
                 if row.tip:
                     item.setToolTip(visible(row.tip, multiline=True))
                 if col == 0 and row.tone in TONES:
-                    item.setForeground(QBrush(QColor(TONES[row.tone])))
+                    set_item_tone(item, TONES[row.tone])
                 self.setItem(i, col, item)
         self.blockSignals(False)
         if keep in self._ids:
