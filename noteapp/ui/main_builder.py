@@ -404,6 +404,7 @@ def build_main_view(
             open_hit,
             view,
             unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
+            preparer=ws.search,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.domain.errors import SearchIndexError
 from noteapp.search.index import SearchDoc, SearchIndex
 from noteapp.ui.dialogs.search_dialog import HitRole, SearchDialog
 
@@ -224,3 +226,49 @@ def test_filters_without_text_list_newest_first(qtbot: Any, dialog: SearchDialog
 def test_one_letter_asks_for_more(qtbot: Any, dialog: SearchDialog) -> None:
     qtbot.keyClicks(dialog.query, "s")
     qtbot.waitUntil(lambda: dialog.empty.text() == "Type at least two letters of a word")
+
+
+class SlowPreparer:
+    """An index that is not open yet: prepare() waits until the test lets it finish."""
+
+    def __init__(self, *, fail: Exception | None = None) -> None:
+        self.release = threading.Event()
+        self.ready = False
+        self.progress = (3, 10)
+        self._fail = fail
+
+    def prepare(self) -> None:
+        self.release.wait(timeout=30)
+        if self._fail is not None:
+            raise self._fail
+        self.ready = True
+
+
+def test_the_index_opens_in_the_background_and_typed_words_wait_for_it(
+    qtbot: Any, fake: Recorder, opened: list[Any]
+) -> None:
+    preparer = SlowPreparer()
+    dlg = SearchDialog(fake, CLIENTS, TEMPLATES, opened.append, preparer=preparer)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.preparing
+    assert dlg.empty.text() == "Building the search index… 3 of 10 records"
+    qtbot.keyClicks(dlg.query, "sleep")
+    dlg._run()  # as the debounce timer would: nothing searched yet, the window stays live
+    assert fake.calls == [] and dlg.stack.currentWidget() is dlg.empty
+    preparer.release.set()
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 2)
+    assert [text for text, _ in fake.calls] == ["sleep"] and not dlg.preparing
+
+
+def test_an_index_that_cannot_open_is_a_sentence(
+    qtbot: Any, fake: Recorder, opened: list[Any]
+) -> None:
+    preparer = SlowPreparer(fail=SearchIndexError("The search index could not be used."))
+    preparer.release.set()
+    dlg = SearchDialog(fake, CLIENTS, TEMPLATES, opened.append, preparer=preparer)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.empty.text() == "The search index could not be used.")
+    qtbot.keyClicks(dlg.query, "sleep")
+    dlg._run()
+    assert fake.calls == [] and dlg.empty.text() == "The search index could not be used."

@@ -1,14 +1,17 @@
 """The global search palette (Ctrl+K): clients and notes, filtered, with highlighted matches.
 
-The index is in memory and answers in well under 50 ms, so searching runs on the GUI thread,
-debounced while the user types. Results hold client data: nothing here is ever logged.
+Once the index is open a search answers in milliseconds, so it runs on the GUI thread,
+debounced while the user types. Opening the index (loading it from the vault, or rebuilding
+it after an upgrade or a restore) runs in the background as soon as the palette opens: the
+palette says so, with a count while it rebuilds, keeps what is typed, and searches when the
+index is ready. Results hold client data: nothing here is ever logged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 from noteapp.ui.widgets.search_results import HitRole, SearchHitDelegate, SearchResultsModel
+from noteapp.ui.workers import run_in_background
 
 __all__ = ["HitRole", "SearchDialog"]
 
@@ -40,6 +44,19 @@ STATUSES = (
 )
 KIND_LABELS = {"client": "Client", "note": "Note", "psychotherapy_note": "Psychotherapy note"}
 DEBOUNCE_MS = 120
+PROGRESS_MS = 250
+
+
+class Preparer(Protocol):
+    """What opens the index before the first search (the search service)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    @property
+    def progress(self) -> tuple[int, int]: ...
+
+    def prepare(self) -> None: ...
 
 
 class SearchDialog(QDialog):
@@ -54,6 +71,7 @@ class SearchDialog(QDialog):
         parent: QWidget | None = None,
         *,
         unsearchable: Callable[..., list[str]] | None = None,
+        preparer: Preparer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("searchDialog")
@@ -155,6 +173,20 @@ class SearchDialog(QDialog):
             edit.dateChanged.connect(self._run)
         self.resize(760, 520)
         self._show_empty("Type to search clients and notes")
+        self._preparer = preparer
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._show_preparing)
+        self._prepare_error: str | None = None
+        if preparer is not None and not preparer.ready:
+            self._progress_timer.start()
+            self._show_preparing()
+            run_in_background(
+                preparer.prepare,
+                on_done=self._prepared,
+                on_error=self._prepare_failed,
+                parent=self,
+            )
 
     # --- building --------------------------------------------------------------------
 
@@ -201,8 +233,37 @@ class SearchDialog(QDialog):
         keys = ("client_id", "template", "status", "date_from", "date_to")
         return any(kw[k] is not None for k in keys)
 
+    @property
+    def preparing(self) -> bool:
+        """The index is still being opened: searches wait for it."""
+        return self._preparer is not None and not self._preparer.ready
+
+    def _show_preparing(self) -> None:
+        if self._prepare_error is not None:
+            return
+        done, total = self._preparer.progress if self._preparer is not None else (0, 0)
+        text = "Opening the search index…"
+        if total:  # a rebuild (after an upgrade or a restore): say how far it got
+            text = f"Building the search index… {done:,} of {total:,} records"
+        self._show_empty(text)
+
+    def _prepared(self, _result: object = None) -> None:
+        self._progress_timer.stop()
+        self._show_empty("Type to search clients and notes")
+        self._run()
+
+    def _prepare_failed(self, exc: BaseException) -> None:
+        self._progress_timer.stop()
+        self._prepare_error = message_for(exc)  # a sentence; never logged
+        self._show_empty(self._prepare_error)
+
     def _run(self, *_: Any) -> None:
         self._timer.stop()
+        if self._prepare_error is not None:
+            return
+        if self.preparing:  # never block the window: the search runs once it is ready
+            self._show_preparing()
+            return
         text = self.query.text().strip()
         filtered = self._filtered()
         if not text and not filtered:  # an empty query with filters lists them, newest first
