@@ -34,7 +34,7 @@ class BlobStore(Protocol):
     """Named opaque bytes. Implementations keep them encrypted and authenticated at rest,
     bound to their vault and name, and write in the caller's transaction."""
 
-    def get(self, name: str) -> bytes | None: ...
+    def get(self, name: str) -> bytes | bytearray | None: ...
 
     def put(self, name: str, data: bytes) -> None: ...
 
@@ -45,7 +45,7 @@ class BlobStore(Protocol):
     def transaction(self) -> AbstractContextManager[object]: ...
 
 
-def _digest(data: bytes) -> str:
+def _digest(data: bytes | bytearray) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -127,7 +127,7 @@ def _shard(store: BlobStore, name: str, digest: str, *, sealed: bool) -> Shard:
     return Shard.from_image(data, sealed=sealed)
 
 
-def _manifest(raw: bytes) -> dict[str, Any]:
+def _manifest(raw: bytes | bytearray) -> dict[str, Any]:
     """The manifest, checked whole (it was authenticated, but what is not understood is
     rejected, never guessed at)."""
     try:

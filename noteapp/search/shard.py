@@ -178,10 +178,14 @@ class Shard:
             conn.execute("DROP TABLE temp.stage")
             conn.execute("INSERT INTO fts(fts) VALUES('optimize')")
             conn.execute("VACUUM")
-        return cls(conn, sealed=True)
+            image = conn.serialize()
+        # Building took several times the finished shard's memory: the shard kept is its
+        # image alone, and the builder's memory goes back for the next one.
+        conn.close()
+        return cls.from_image(image, sealed=True)
 
     @classmethod
-    def from_image(cls, data: bytes, *, sealed: bool) -> Shard:
+    def from_image(cls, data: bytes | bytearray, *, sealed: bool) -> Shard:
         """A shard from `image()` bytes; SearchIndexError if they are not one of ours."""
         conn = _connect()
         try:

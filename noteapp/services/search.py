@@ -118,6 +118,7 @@ class SearchService:
                 self._indexes = {}
                 self._pending.clear()
                 self._closing.clear()
+                self.progress = (0, 0)
 
     # --- opening -----------------------------------------------------------------------
 
@@ -129,9 +130,18 @@ class SearchService:
                 # check of the stored index against the records finds.
                 self._pending.clear()
                 opened: dict[str, SearchIndex] = {}
+                announced: list[bool] = []
+
+                def building() -> None:  # said once, however many indexes need it
+                    if on_build is not None and not announced:
+                        announced.append(True)
+                        on_build()
+
+                expected = {family: self._expected(family) for family in (GENERAL, PRIVATE)}
+                self.progress = (0, sum(map(len, expected.values())))
                 try:
                     for family in (GENERAL, PRIVATE):
-                        opened[family] = self._open(family, on_build)
+                        opened[family] = self._open(family, expected[family], building)
                 except BaseException:
                     for index in opened.values():
                         index.close()
@@ -146,8 +156,9 @@ class SearchService:
             else:
                 self._refresh_note(key)
 
-    def _open(self, family: str, on_build: Callable[[], None] | None) -> SearchIndex:
-        expected = self._expected(family)
+    def _open(
+        self, family: str, expected: dict[str, str], on_build: Callable[[], None]
+    ) -> SearchIndex:
         store = self._stores[family]
         index = None
         if store is not None:
@@ -162,11 +173,10 @@ class SearchService:
                     self._reindex(index, family, key)
                 return index
             index.close()
-        if on_build is not None:
-            on_build()
+        on_build()
         index = SearchIndex(lambda key: self._doc(family, key))
         try:
-            index.build(self._every_doc(family, len(expected)))
+            index.build(self._every_doc(family))
         except BaseException:
             index.close()
             raise
@@ -188,12 +198,12 @@ class SearchService:
     def _note_heads(self, *, private: bool) -> Iterator[Note]:
         # The one reading of every note's head; with summaries, only id, version, client
         # and template are needed here.
-        return (n for n in self._notes.all() if n.psychotherapy == private)
+        # A list first: the app opens the index on a worker thread while notes are saved.
+        return (n for n in list(self._notes.all()) if n.psychotherapy == private)
 
-    def _every_doc(self, family: str, total: int) -> Iterator[SearchDoc]:
+    def _every_doc(self, family: str) -> Iterator[SearchDoc]:
         """Every document of a family, for a rebuild (stops when the workspace closes)."""
-        self.progress = (0, total)
-        done = 0
+        done, total = self.progress
         templates = self._template_names()
         sources: list[Iterable[str]] = [[n.id for n in self._note_heads(private=True)]]
         if family == GENERAL:
