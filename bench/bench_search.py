@@ -110,12 +110,20 @@ class Corpus:
             chosen = rng.choices(self.vocab, cum_weights=self.cumulative, k=240 // len(labels))
             fields[label] = " ".join(chosen).capitalize() + "."
         client = n % clients
-        title = f"{self.names[client % len(self.names)]} — {template.upper()} note"
+        title = self.title(n, clients)
         day = date(2023, 1, 1) + timedelta(days=rng.randrange(3 * 365))
         kind_name = "psychotherapy_note" if n % 20 == 0 else "note"
         status = "signed" if rng.random() < 0.8 else "draft"
         return SearchDoc(key, kind_name, f"c{client}", title, day, template, status, fields,
                          stamp=f"1:{title}")  # fmt: skip
+
+    def title(self, n: int, clients: int) -> str:
+        template = list(_TEMPLATES)[n % len(_TEMPLATES)]
+        return f"{self.names[n % clients % len(self.names)]} — {template.upper()} note"
+
+    def stamp(self, key: str, clients: int) -> str:
+        """What the service's check expects (without making the note's text)."""
+        return "1" if key[0] == "c" else f"1:{self.title(int(key[1:]), clients)}"
 
     def keys(self, notes: int) -> Iterator[str]:
         yield from (f"c{c}" for c in range(self.clients(notes)))
@@ -188,7 +196,7 @@ def child_open(notes: int, path: Path) -> dict[str, Any]:
     vault.unlock_with_passphrase(PASSPHRASE)
     base = _status()
     # key → stamp, as the search service computes them from the records' heads.
-    expected = {key: corpus.doc(key, clients).stamp for key in corpus.keys(notes)}
+    expected = {key: corpus.stamp(key, clients) for key in corpus.keys(notes)}
     started = time.perf_counter()
     index = persist.load(VaultBlobStore(vault, KIND), lambda key: corpus.doc(key, clients))
     loaded = time.perf_counter()
