@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from noteapp.domain.clock import FakeClock
+from noteapp.domain.errors import SearchIndexError
 from noteapp.search import persist
 from noteapp.search.index import SearchIndex
 from noteapp.services.archive import _collect_records
@@ -297,3 +298,38 @@ def test_the_command_line_builds_the_index_once(
     assert "Morgan Vale" in first.out
     second = run(capsys, *vault, "search", "vale")
     assert second.code == 0 and "Building" not in second.err and "Morgan Vale" in second.out
+
+
+def test_a_blob_that_does_not_add_up_is_refused(workspace: Workspace) -> None:
+    store = VaultBlobStore(workspace._vault, KIND)
+    store.put("blob", b"x" * 100)
+    workspace._vault.delete(KIND, "blob")
+    workspace._vault.put(KIND, "blob", {"bytes": 99, "chunks": 1})  # claims one byte less
+    with pytest.raises(SearchIndexError):
+        store.get("blob")
+    workspace._vault.delete(KIND, "blob")
+    workspace._vault.put(KIND, "blob", {"bytes": "many", "chunks": 1})
+    with pytest.raises(SearchIndexError):
+        store.get("blob")
+
+
+def test_a_mostly_stale_index_is_rebuilt_rather_than_repaired(
+    workspace: Workspace,
+    seeded: dict[str, str],
+    reopen: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keys(workspace, "panic")
+    workspace.close()
+    ws = reopen()
+    ws.notes.save(seeded["a"], fields={"subjective": "Kestrel week."})
+    ws.notes.save(seeded["b"], fields={"data": "Kestrel again."})
+    ws.close()
+    monkeypatch.setattr("noteapp.services.search.REPAIR_MAX", 0)  # two stale of four: most
+    built: list[bool] = []
+    real_build = SearchIndex.build
+    monkeypatch.setattr(SearchIndex, "build", lambda s, d: built.append(True) or real_build(s, d))
+    ws = reopen()
+    assert keys(ws, "kestrel") == {seeded["a"], seeded["b"]} and keys(ws, "panic") == set()
+    assert built == [True]  # the general index, not the psychotherapy one (still current)
+    ws.close()

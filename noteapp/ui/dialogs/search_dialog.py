@@ -1,7 +1,8 @@
 """The global search palette (Ctrl+K): clients and notes, filtered, with highlighted matches.
 
-Once the index is open a search answers in milliseconds, so it runs on the GUI thread,
-debounced while the user types. Opening the index (loading it from the vault, or rebuilding
+Searches run on a worker thread, debounced while the user types, one at a time (the newest
+input next; a result that newer input made stale is never shown), so even a broad prefix in
+a large vault never freezes the window. Opening the index (loading it from the vault, or rebuilding
 it after an upgrade or a restore) runs in the background as soon as the palette opens: the
 palette says so, with a count while it rebuilds, keeps what is typed, and searches when the
 index is ready. Results hold client data: nothing here is ever logged.
@@ -174,6 +175,11 @@ class SearchDialog(QDialog):
         self.resize(760, 520)
         self._show_empty("Type to search clients and notes")
         self._preparer = preparer
+        # Searches run on a worker (a broad prefix in a large vault can take a moment):
+        # one at a time, the newest input next, stale results never shown.
+        self._busy = False
+        self._again = False
+        self._open_when_done = False
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(PROGRESS_MS)
         self._progress_timer.timeout.connect(self._show_preparing)
@@ -271,15 +277,40 @@ class SearchDialog(QDialog):
             self._show_empty("Type to search clients and notes")
             return
         self._show_unsearchable()
-        try:
-            results = self._search(text, **self.search_kwargs())
-        except Exception as exc:  # shown as a sentence; never logged (it may quote the query)
+        if self._busy:  # one search at a time; the newest text runs when it ends
+            self._again = True
+            return
+        self._busy = True
+        kwargs = self.search_kwargs()
+        run_in_background(
+            lambda: self._search(text, **kwargs),
+            on_done=lambda results: self._searched(text, filtered, results),
+            on_error=self._search_failed,
+            parent=self,
+        )
+
+    def _ended(self) -> bool:
+        """A search came back: False when newer input is waiting (its result is stale)."""
+        self._busy = False
+        if self._again:
+            self._again = False
+            self._run()
+            return False
+        return True
+
+    def _search_failed(self, exc: BaseException) -> None:
+        if self._ended():  # shown as a sentence; never logged (it may quote the query)
+            self._open_when_done = False
             self.model.set_hits([])
             self._show_empty(message_for(exc))
+
+    def _searched(self, text: str, filtered: bool, results: Any) -> None:
+        if not self._ended():
             return
         hits = list(results.hits)
         self.model.set_hits(hits)
         if not hits:
+            self._open_when_done = False
             if text and not tuple(getattr(results, "query_terms", ("?",))):
                 self._show_empty("Type at least two letters of a word")
             elif not text:
@@ -296,6 +327,9 @@ class SearchDialog(QDialog):
             self.count.setText("1 result" if total == 1 else f"{total} results")
         self.results.setCurrentIndex(self.model.index(0, 0))
         self.results.scrollToTop()
+        if self._open_when_done:  # Enter was pressed before the results were in
+            self._open_when_done = False
+            self.open_current()
 
     def _show_unsearchable(self) -> None:
         kw = self.search_kwargs()
@@ -344,7 +378,10 @@ class SearchDialog(QDialog):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if self._timer.isActive():  # Enter right after typing: search first
                     self._run()
-                self.open_current()
+                if self._busy or self.preparing:  # open the first hit when it is in
+                    self._open_when_done = True
+                else:
+                    self.open_current()
                 return True
         return super().eventFilter(watched, event)
 
