@@ -40,11 +40,17 @@ class VaultBlobStore:
         self._vault = vault
         self._kind = kind
 
-    def _data(self, record_id: str) -> dict[str, Any] | None:
+    def _read(self, record_id: str) -> tuple[dict[str, Any], int] | None:
+        """(data, version) of a record, or None."""
         try:
-            return self._vault.get(self._kind, record_id).data
+            record = self._vault.get(self._kind, record_id)
         except NotFoundError:
             return None
+        return record.data, record.version
+
+    def _data(self, record_id: str) -> dict[str, Any] | None:
+        found = self._read(record_id)
+        return None if found is None else found[0]
 
     def get(self, name: str) -> bytes | bytearray | None:
         head = self._data(name)
@@ -74,8 +80,9 @@ class VaultBlobStore:
             chunks = range(0, len(data), CHUNK)
             for n, start in enumerate(chunks):
                 part = base64.b64encode(data[start : start + CHUNK]).decode("ascii")
-                self._vault.put(self._kind, f"{name}#{n}", {"b64": part})
-            self._vault.put(self._kind, name, {"bytes": len(data), "chunks": len(chunks)})
+                self._vault.put(self._kind, f"{name}#{n}", {"b64": part}, expected_version=0)
+            head = {"bytes": len(data), "chunks": len(chunks)}
+            self._vault.put(self._kind, name, head, expected_version=0)
             self._set_names({*self.names(), name})
 
     def delete(self, name: str) -> None:
@@ -84,13 +91,16 @@ class VaultBlobStore:
             self._set_names(set(self.names()) - {name})
 
     def _remove(self, name: str) -> None:
-        head = self._data(name)
-        if head is None:
+        found = self._read(name)
+        if found is None:
             return
+        head, version = found
         chunks = head.get("chunks")
         for n in range(chunks if isinstance(chunks, int) else 0):
-            self._vault.delete(self._kind, f"{name}#{n}")
-        self._vault.delete(self._kind, name)
+            # Chunks are written once (a blob is deleted before it is written again): any
+            # other version means something else wrote here, and nothing is deleted.
+            self._vault.delete(self._kind, f"{name}#{n}", expected_version=1)
+        self._vault.delete(self._kind, name, expected_version=version)
 
     def names(self) -> list[str]:
         found = (self._data(_DIRECTORY) or {}).get("names", [])
@@ -98,8 +108,10 @@ class VaultBlobStore:
 
     def _set_names(self, names: set[str]) -> None:
         # Deleted first: a record keeps every version, and this one changes at every save.
-        self._vault.delete(self._kind, _DIRECTORY)
-        self._vault.put(self._kind, _DIRECTORY, {"names": sorted(names)})
+        found = self._read(_DIRECTORY)
+        if found is not None:
+            self._vault.delete(self._kind, _DIRECTORY, expected_version=found[1])
+        self._vault.put(self._kind, _DIRECTORY, {"names": sorted(names)}, expected_version=0)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
