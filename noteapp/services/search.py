@@ -254,14 +254,14 @@ class SearchService:
     def _save(self) -> None:
         for family, index in self._indexes.items():
             store = self._stores[family]
-            index.compact(partial(self._docs, family))
-            if store is None or not index.changed:
-                continue
             try:
-                persist.save(index, store)
+                index.compact(partial(self._docs, family))
+                if store is not None and index.changed:
+                    persist.save(index, store)
             except NoteappError:
                 # Derived data: a full disk or a refused write leaves the stored index as it
-                # was, and the next session's check re-indexes what it lacks.
+                # was, and the next session's check re-indexes what it lacks. Closing (and
+                # the backup after it) goes on.
                 continue
 
     # --- documents ---------------------------------------------------------------------

@@ -333,3 +333,33 @@ def test_a_mostly_stale_index_is_rebuilt_rather_than_repaired(
     assert keys(ws, "kestrel") == {seeded["a"], seeded["b"]} and keys(ws, "panic") == set()
     assert built == [True]  # the general index, not the psychotherapy one (still current)
     ws.close()
+
+
+@pytest.mark.parametrize("failing", ["store", "compact"])
+def test_a_failure_while_storing_the_index_still_closes_and_backs_up(
+    workspace: Workspace,
+    seeded: dict[str, str],
+    reopen: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    failing: str,
+) -> None:
+    from noteapp.domain.errors import DiskFullError
+
+    def full(*_args: object) -> int:
+        raise DiskFullError("The disk is full; nothing was saved.")
+
+    def broken(*_args: object) -> int:
+        raise SearchIndexError("The search index could not be used.")
+
+    keys(workspace, "panic")
+    before = workspace.backups.snapshots()
+    if failing == "store":
+        monkeypatch.setattr(persist, "save", full)
+    else:
+        monkeypatch.setattr(SearchIndex, "compact", broken)
+    workspace.close()  # the note saves of this session still get their backup
+    assert len(workspace.backups.snapshots()) == len(before) + 1
+    monkeypatch.undo()
+    ws = reopen()
+    assert ws._vault.count(KIND) == 0 and keys(ws, "panic") == {seeded["a"]}  # rebuilt
+    ws.close()
