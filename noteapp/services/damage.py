@@ -40,9 +40,19 @@ if TYPE_CHECKING:
 
 NOTE_KINDS = ("note", "psychotherapy_note")
 SIGNED_KIND = "signed_item"
+# Case management's kinds (services/chart_records.py).
+CASE_KINDS = ("contact", "release", "referral", "medication", "incident")
 # The kinds this report knows how to describe (a full check may find others: settings,
 # templates… — those are named by the error itself where they are read).
-_REPORTED_KINDS = ("client", *NOTE_KINDS, SIGNED_KIND, "plan", "measure", "safety_plan")
+_REPORTED_KINDS = (
+    "client",
+    *NOTE_KINDS,
+    SIGNED_KIND,
+    "plan",
+    "measure",
+    "safety_plan",
+    *CASE_KINDS,
+)
 CLI_HOW = "Settings → Backups → Restore, or `noteapp restore FILE`"
 
 

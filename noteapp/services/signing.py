@@ -22,6 +22,7 @@ from typing import Any
 from noteapp import crypto
 from noteapp.domain import json_input
 from noteapp.domain.clock import Clock
+from noteapp.domain.display import is_unsafe
 from noteapp.domain.errors import (
     CheckFailedError,
     InvalidInputError,
@@ -58,7 +59,9 @@ TRUSTED_KIND = "trusted_key"
 # The types of the signed documents themselves (the first signature of a note or plan).
 _DOCUMENTS = {t.value for t in ItemType if t.is_document}
 # The kinds of record a signature record belongs to (grouped with their client).
-OWNER_KINDS = ("note", "psychotherapy_note", "plan", "safety_plan")
+# What a signature record can belong to; an incident report is in no client's chart (its
+# signature records are grouped with no client, "").
+OWNER_KINDS = ("note", "psychotherapy_note", "plan", "safety_plan", "referral", "incident")
 DEFAULT_ATTESTATION = (
     "I attest that this note accurately documents the services I provided on the date of service."
 )
@@ -148,15 +151,18 @@ class SigningService:
         return self._overwritten_by_client
 
     def client_of(self, record_id: str) -> str | None:
-        """The client of a note, plan or safety plan, from the group its record is listed
-        in (no record is decrypted; a damaged one has its client all the same)."""
-        known = self._owners.get(record_id) or self._notes.client_of_read(record_id)
+        """The client of a note, plan, safety plan, referral or incident report, from the
+        group its record is listed in (no record is decrypted; a damaged one has its client
+        all the same): "" for a record in no chart (an incident report), None if unknown."""
+        known = self._owners.get(record_id)
+        if known is None:
+            known = self._notes.client_of_read(record_id)
         if known is not None:
             return known
         for kind in OWNER_KINDS:
             parent = self._vault.listed_parent(kind, record_id)
             if parent is not None:
-                client = self._clients.owner_of(parent)
+                client = self._clients.owner_of(parent) if parent else ""
                 if client is not None:
                     self._owners[record_id] = client
                 return client
@@ -730,6 +736,11 @@ def read_public_key_file(path: Path) -> TrustedKey:
     fingerprint = crypto.key_fingerprint(public)
     if doc.get("fingerprint") not in (None, fingerprint):
         raise InvalidInputError("The key file's fingerprint does not match its key.")
-    return TrustedKey(
-        fingerprint, public, str(doc.get("name", "")), str(doc.get("credentials", ""))
-    )
+    name, credentials = str(doc.get("name", "")), str(doc.get("credentials", ""))
+    # A person's name never holds control, bidi or invisible characters: a key file whose
+    # name does could make a trust prompt or a list read as someone else's key.
+    if any(is_unsafe(c) for c in name + credentials):
+        raise InvalidInputError(
+            "The key file's name holds control or invisible characters; it was not read."
+        )
+    return TrustedKey(fingerprint, public, name, credentials)

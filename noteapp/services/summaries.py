@@ -29,8 +29,18 @@ NOTE_KINDS = ("note", "psychotherapy_note")
 _STATUS = {s.value: s for s in NoteStatus}
 _ITEM_TYPE = {t.value: t for t in ItemType}
 SIGNED_KIND = "signed_item"
-# Kinds whose records belong to a client (their `client_id`).
-CLIENT_KINDS = (*NOTE_KINDS, "measure", "plan", "safety_plan")
+# Kinds whose records belong to a client (their `client_id`); case management's too (an
+# incident report belongs to no chart: it stays in no group).
+CLIENT_KINDS = (
+    *NOTE_KINDS,
+    "measure",
+    "plan",
+    "safety_plan",
+    "contact",
+    "release",
+    "referral",
+    "medication",
+)
 
 
 class NoteSummary(NamedTuple):

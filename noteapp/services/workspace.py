@@ -39,15 +39,19 @@ from noteapp.vault.migrate import UpgradeReport
 from noteapp.vault.store import Vault
 
 if TYPE_CHECKING:
+    from noteapp.services.contacts import ContactService
     from noteapp.services.damage import DamageReport
     from noteapp.services.exports import ExportService
     from noteapp.services.goal_library import GoalLibrary
+    from noteapp.services.incidents import IncidentService
     from noteapp.services.instruments import InstrumentService
     from noteapp.services.measures import MeasureService
+    from noteapp.services.medications import MedicationService
     from noteapp.services.notes import NoteService
     from noteapp.services.outcomes import OutcomeService
     from noteapp.services.plans import PlanService
     from noteapp.services.reference import ReferenceService
+    from noteapp.services.referrals import ReferralService
     from noteapp.services.review import ReviewService
     from noteapp.services.safety_plans import SafetyPlanService
     from noteapp.services.search import SearchService
@@ -161,6 +165,9 @@ class Workspace:
         # it. Asked only when a snapshot is taken or a client is not found.
         self.backups.damaged_records = lambda: self.damage.refs()
         self.clients.damaged_codes = lambda: self.damage.damaged_client_codes()
+        # A client saved with an emergency contact hands it to the contact list (in the
+        # same transaction); the contacts are made only then.
+        self.clients.emergency_contact_sink = lambda c: self.contacts.take_emergency_contact(c)
 
     @classmethod
     def build(
@@ -224,6 +231,8 @@ class Workspace:
             client_id
         )
         notes.fact_preparers.append(lambda clients: self.safety_plans.prepare(clients))
+        # A contact note naming a contact without a current release warns.
+        notes.fact_providers.append(lambda n, f: self.contacts.checklist_facts(n, f))
         self.__dict__["measures"] = measures
         return notes
 
@@ -273,7 +282,36 @@ class Workspace:
         for name in ("notes", "signing", "plans", "measures", "safety_plans", "instruments"):
             if name in self.__dict__:
                 made.append(self.__dict__[name])
+        from noteapp.services import casemgmt
+
+        made.extend(casemgmt.record_stores(self))
         return made
+
+    # --- case management (contacts, referrals, medications, incidents) -----------------
+
+    @cached_property
+    def contacts(self) -> ContactService:
+        from noteapp.services import casemgmt
+
+        return casemgmt.make_contacts(self)
+
+    @cached_property
+    def referrals(self) -> ReferralService:
+        from noteapp.services import casemgmt
+
+        return casemgmt.make_referrals(self)
+
+    @cached_property
+    def medications(self) -> MedicationService:
+        from noteapp.services import casemgmt
+
+        return casemgmt.make_medications(self)
+
+    @cached_property
+    def incidents(self) -> IncidentService:
+        from noteapp.services import casemgmt
+
+        return casemgmt.make_incidents(self)
 
     @cached_property
     def speller(self) -> Speller:
@@ -283,15 +321,24 @@ class Workspace:
 
     @cached_property
     def search(self) -> SearchService:
+        from noteapp.services import casemgmt
         from noteapp.services.search import SearchService
+        from noteapp.services.search_blobs import KIND, PRIVATE_KIND, VaultBlobStore
 
-        return SearchService(clients=self.clients, notes=self.notes)
+        search = SearchService(
+            clients=self.clients,
+            notes=self.notes,
+            store=VaultBlobStore(self._vault, KIND),
+            private_store=VaultBlobStore(self._vault, PRIVATE_KIND),
+        )
+        casemgmt.searchable(self, search)
+        return search
 
     @cached_property
     def exports(self) -> ExportService:
         from noteapp.services.exports import ExportService
 
-        return ExportService(
+        exports = ExportService(
             notes=self.notes,
             clients=self.clients,
             signing=self.signing,
@@ -303,6 +350,9 @@ class Workspace:
             settings=self.settings,
             damage=self.damage,
         )
+        # The medication list in chart exports.
+        exports.chart_summaries.append(self.medications.chart_summary)
+        return exports
 
     @cached_property
     def review(self) -> ReviewService:
@@ -438,6 +488,11 @@ class Workspace:
             older = older_copy_warning(seen, found)
             failed = vault.failed_unlocks_before_this_one
             with vault.transaction():
+                # Once per old vault: each client's single emergency contact joins the list.
+                # Only a format-1 vault (upgraded just now) can hold one: format 2 as it is
+                # written since case management never stores it (an archive's are moved at
+                # import), so unlocking reads no record otherwise.
+                moved = ws.contacts.migrate_emergency_contacts() if report is not None else 0
                 if failed:
                     ws.audit.record("unlock-failed", detail={"attempts": failed})
                 if report is not None:
@@ -448,8 +503,10 @@ class Workspace:
                 ws.audit.record("unlock", detail={"method": method})
             ws.warnings.extend(w for w in (report and upgrade_notice(report), older) if w)
             # An unlock alone is no reason for a backup at the next lock; rotation would
-            # otherwise push good snapshots out after a few read-only commands.
-            ws.backups.mark_clean()
+            # otherwise push good snapshots out after a few read-only commands. A migration
+            # is: the next lock keeps a copy with it.
+            if not moved:
+                ws.backups.mark_clean()
             seen_here.remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()
@@ -460,13 +517,19 @@ class Workspace:
         """Back up if anything changed, drop the keys and release the vault."""
         try:
             if self._vault.is_unlocked:
+                if "search" in self.__dict__:
+                    # The search index is derived data: storing it is no reason for a backup.
+                    unchanged = not self.backups.changed_since_backup
+                    self.search.close(save=True)
+                    if unchanged:
+                        self.backups.mark_clean()
                 self.backups.auto_backup_if_changed()
                 SeenGenerations.of(self.paths).remember(
                     self._vault.vault_id, self._vault.generation
                 )
         finally:
             if "search" in self.__dict__:
-                self.search.clear()
+                self.search.close(save=False)
             self._vault.close()
 
     # --- the vault, as the front ends may see it -------------------------------------

@@ -15,6 +15,7 @@ from noteapp.domain.notes import NoteStatus
 from noteapp.domain.profile import Role
 from noteapp.domain.signatures import ItemType
 from noteapp.services.workspace import Workspace
+from noteapp.ui import casemgmt_builder
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
@@ -28,6 +29,7 @@ from noteapp.ui.views.plan_tab import PlanTab
 from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
+from noteapp.ui.views.settings_appearance_page import AppearanceSettingsPage
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
 from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
@@ -142,9 +144,11 @@ def build_main_view(
             ("Plan", plan_tab),
             ("Measures", measures_tab),
             ("Safety plan", safety_plan_tab),
+            *casemgmt_builder.chart_tabs(ws),
         ),
         header_widgets=(risk_banner,),
         damaged=lambda: [r.describe() for r in ws.damage.clients()],
+        emergency_contact=ws.contacts.emergency_contact,
     )
 
     def drafts() -> list[DraftRow]:
@@ -301,6 +305,7 @@ def build_main_view(
     settings = SettingsView(
         [
             ("Profile", profile_page),
+            ("Appearance", AppearanceSettingsPage(prefs)),
             (
                 "Security",
                 SettingsSecurityPage(
@@ -320,6 +325,7 @@ def build_main_view(
             ("Safety plans", SafetyPlanSettingsPage(ws.safety_plans)),
             ("Signing keys", SettingsKeysPage(ws)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
+            ("Case management", casemgmt_builder.settings_page(ws)),
         ]
     )
     banners: list[Banner] = []
@@ -346,6 +352,13 @@ def build_main_view(
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
     review = ReviewView(ws)
+    holder: list[MainView] = []
+
+    def incident_settings() -> None:
+        holder[0].show_page("settings")
+        settings.show_section("Case management")
+
+    incidents = casemgmt_builder.incidents_page(ws, incident_settings)
     reports = ReportsView(
         report=ws.outcomes.report,
         charts=ws.outcomes.charts,
@@ -358,6 +371,7 @@ def build_main_view(
         [
             ("dashboard", "Dashboard", dashboard),
             ("clients", "Clients", clients),
+            ("incidents", "Incidents", incidents),
             ("review", "Review", review),
             ("reports", "Reports", reports),
             ("settings", "Settings", settings),
@@ -365,6 +379,7 @@ def build_main_view(
         banners=banners,
         header_text=header_text(),
     )
+    holder.append(view)
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
 
     def open_backups(snapshot: Path) -> None:
@@ -397,13 +412,33 @@ def build_main_view(
         view.show_page("clients")
         clients.focus_filter()
 
-    view.add_shortcut("Ctrl+N", new_client, "newClientShortcut")
-    view.add_shortcut("Ctrl+F", find_client, "findClientShortcut")
-    view.add_shortcut("Ctrl+L", on_lock, "lockShortcut")
-    view.add_shortcut("Ctrl+,", lambda: view.show_page("settings"), "settingsShortcut")
+    def new_note() -> None:
+        """Ctrl+N: a new note for the client whose chart is open, else a new client."""
+        chart = clients.chart if view.current_page() == "clients" else None
+        tab = chart.findChild(NotesTab) if chart is not None else None
+        if chart is None or tab is None:
+            new_client()
+            return
+        chart.tabs.setCurrentWidget(tab)
+        tab.new_note()
+
+    view.add_shortcut("new_note", new_note)
+    view.add_shortcut("new_client", new_client)
+    view.add_shortcut("find_client", find_client)
+    view.add_shortcut("lock", on_lock)
+    view.add_shortcut("settings", lambda: view.show_page("settings"))
     parent_holder.append(view)
 
+    def open_incident(incident_id: str) -> None:
+        view.show_page("incidents")
+        incidents.show_filter("all")
+        incidents.table.select(incident_id)
+
     def open_hit(hit: Any) -> None:
+        if casemgmt_builder.open_case_hit(
+            hit, open_chart_tab=open_chart_tab, open_incident=open_incident
+        ):
+            return
         if hit.kind == "client":
             view.show_page("clients")
             clients.refresh(select_id=hit.key)
@@ -420,11 +455,15 @@ def build_main_view(
             open_hit,
             view,
             unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
+            preparer=ws.search,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    view.add_shortcut("Ctrl+K", search, "searchShortcut")
+    # The search index opens in the background right after unlock (loaded from the vault,
+    # or rebuilt after an upgrade or a restore), so the first search answers at once.
+    run_in_background(ws.search.prepare, parent=view)
+    view.add_shortcut("search", search)
     view.search_requested.connect(search)
     view.open_note = open_note  # type: ignore[attr-defined]
     view.open_search = search  # type: ignore[attr-defined]
@@ -433,4 +472,5 @@ def build_main_view(
     view.settings = settings  # type: ignore[attr-defined]
     view.review = review  # type: ignore[attr-defined]
     view.reports = reports  # type: ignore[attr-defined]
+    view.incidents = incidents  # type: ignore[attr-defined]
     return view

@@ -98,3 +98,13 @@ def without_open_risk_flags(ws) -> None:
     sign the demo's drafts (the risk sign gate is tested in test_measures_ui.py)."""
     for m in ws.measures.open_risk_flags():
         ws.measures.delete(m.id, reason="test set-up")
+
+
+@pytest.fixture(scope="module")
+def screens_session(qapp, tmp_path_factory):
+    """The synthetic workspace and main window of tests/ui/screens.py, one per module."""
+    from tests.ui.screens import Session
+
+    session = Session(tmp_path_factory.mktemp("screens"))
+    yield session
+    session.close()

@@ -146,7 +146,7 @@ def test_damage_banner_names_the_record_and_opens_the_backup_from_before_it(qtbo
     banner.backups_button.click()
     assert main.current_page() == "settings"
     backups = main.settings.pages["Backups"]
-    assert main.settings.tabs.currentIndex() == list(main.settings.pages).index("Backups")
+    assert main.settings.current_section() == "Backups"
     assert backups.dialog is not None and backups.dialog.isVisible()
     assert backups.dialog.selected() == before
     backups.dialog.reject()

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.signatures import ItemType, SignedItem
+from noteapp.ui import theme
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 from noteapp.ui.workers import run_in_background
@@ -82,7 +84,7 @@ class CorrectionDialog(EditingDialog):
         self.explanation = QLabel(self)
         self.explanation.setObjectName("correctionExplanation")
         self.explanation.setWordWrap(True)
-        self.explanation.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.explanation, "muted")
         lay.addWidget(self.explanation)
 
         form = QFormLayout()
@@ -138,7 +140,7 @@ class CorrectionDialog(EditingDialog):
         self.kind_group.idToggled.connect(self._kind_toggled)
         self.kind_buttons[ItemType(kind)].setChecked(True)
         self._kind_changed()
-        self.resize(620, self.sizeHint().height())
+        fit_to_content(self, 620)
         self.text.setFocus()
 
     def kind(self) -> ItemType:

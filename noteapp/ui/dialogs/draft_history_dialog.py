@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.notes import FieldValue, Note
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.note_preview import NotePreview
 
 
@@ -38,7 +39,7 @@ class DraftHistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("draft_history_dialog")
         self.setWindowTitle("Draft history")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self.ws = ws
         self.note_id = note_id
         self.current: Note = ws.notes.get(note_id)

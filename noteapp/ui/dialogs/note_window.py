@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from noteapp.services.workspace import Workspace
+from noteapp.ui import shortcuts
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
+from noteapp.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.views.note_editor_view import NoteEditorView
 
 
@@ -30,10 +34,15 @@ class NoteWindow(EditingDialog):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.editor)
-        self.resize(1320, 860)
-        close = QShortcut(QKeySequence("Ctrl+W"), self)
-        close.setObjectName("closeNoteShortcut")
-        close.activated.connect(self.close)
+        fit_to_screen(self, 1320, 860)
+        shortcuts.bind(self, "close_note", self.close)
+        shortcuts.bind(self, "note_shortcuts", self.show_shortcuts)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self, first=shortcuts.NOTE)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def done(self, result: int) -> None:
         self.editor.flush()

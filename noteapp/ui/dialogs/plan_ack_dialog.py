@@ -23,6 +23,7 @@ from noteapp.domain.plans import AckMethod
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.dialogs.plan_sign_dialog import passphrase_edit
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -102,7 +103,7 @@ class PlanAckDialog(EditingDialog):
         self.save_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        fit_to_content(self, 520)
 
     def submit(self) -> None:
         passphrase: str | None = self.passphrase.text() if self.needs_passphrase else None

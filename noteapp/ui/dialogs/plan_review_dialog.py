@@ -19,6 +19,7 @@ from noteapp.domain.signatures import SignedItem
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.dialogs.plan_sign_dialog import passphrase_edit
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -77,7 +78,7 @@ class PlanReviewDialog(EditingDialog):
         self.sign_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(680, 520)
+        fit_to_screen(self, 680, 520)
 
     def submit(self) -> None:
         summary = self.summary.toPlainText().strip()

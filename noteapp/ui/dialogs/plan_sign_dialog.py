@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.signatures import SignedItem
+from noteapp.ui import theme
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -74,9 +76,13 @@ class VersionSignDialog(EditingDialog):
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName(f"{prefix}ProblemList")
         self.problem_list.setAccessibleName("What still stops signing")
+        self.problem_list.setItemDelegate(theme.ToneDelegate(self.problem_list))
+        bold = self.problem_label.font()
+        bold.setBold(True)
+        self.problem_label.setFont(bold)
         for text in self.problems:
             row = QListWidgetItem("✗  " + text[:1].upper() + text[1:])
-            row.setForeground(Qt.GlobalColor.darkRed)
+            theme.set_item_tone(row, "danger_text")
             self.problem_list.addItem(row)
         self.problem_list.setVisible(bool(self.problems))
         self.problem_list.setMaximumHeight(160)
@@ -86,10 +92,10 @@ class VersionSignDialog(EditingDialog):
             self.problem_label.setText(
                 f"✗ {n} thing{'s' if n != 1 else ''} to {verb} before this plan can be signed:"
             )
-            self.problem_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+            theme.set_tone(self.problem_label, "danger")
         else:
             self.problem_label.setText(f"✓ The {noun} has everything a signed plan needs.")
-            self.problem_label.setStyleSheet("color: #1e6b34; font-weight: bold;")
+            theme.set_tone(self.problem_label, "success")
         form = QFormLayout()
         self.passphrase = passphrase_edit(self, f"{prefix}PassphraseEdit")
         if self.needs_passphrase:
@@ -115,7 +121,7 @@ class VersionSignDialog(EditingDialog):
         self.sign_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(560, self.sizeHint().height())
+        fit_to_content(self, 560)
 
     def submit(self) -> None:
         if self.problems:

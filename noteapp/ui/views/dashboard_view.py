@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QShowEvent
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.clients import ClientStatus
 from noteapp.services.clients import ClientService
-from noteapp.ui.widgets.layout import body_label, title_label
+from noteapp.ui import theme
+from noteapp.ui.widgets.layout import body_label, scroll_area, title_label
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,14 @@ class DashboardView(QWidget):
         self._open_plan = open_plan
         self._risk_flags = risk_flags
         self._open_risk = open_risk
-        lay = QVBoxLayout(self)
+        # The page scrolls: on a 1280×720 screen its lists did not fit and were drawn over
+        # each other.
+        page = QWidget(self)
+        page.setObjectName("dashboardPage")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_area(page, "dashboardScroll", self))
+        lay = QVBoxLayout(page)
         lay.setContentsMargins(32, 28, 32, 28)
         lay.setSpacing(16)
         hello = greeting(now.astimezone()) + (f", {first_name}." if first_name else ".")
@@ -132,7 +140,7 @@ class DashboardView(QWidget):
         stats.setColumnStretch(3, 1)
         lay.addLayout(stats)
         self.risk_heading = self._heading("Risk flags to address", "dashboardRiskHeading")
-        self.risk_heading.setStyleSheet("color: #b3261e;")
+        theme.set_tone(self.risk_heading, "danger")
         lay.addWidget(self.risk_heading)
         self.risk_list = self._list(
             "dashboardRiskList", "Risk flags to address; press Enter to open the client"
@@ -191,6 +199,7 @@ class DashboardView(QWidget):
         widget.setWordWrap(True)
         widget.itemActivated.connect(self._activated)
         widget.itemClicked.connect(self._activated)
+        widget.setItemDelegate(theme.ToneDelegate(widget))
         return widget
 
     @staticmethod
@@ -211,7 +220,7 @@ class DashboardView(QWidget):
                 f"      Returned{who}: “{row.comments}”"
             )
             item.setData(Qt.ItemDataRole.UserRole, row.note_id)
-            item.setForeground(QColor("#8c1d18") if not row.corrected_since else QColor("#57606a"))
+            theme.set_item_tone(item, "danger_text" if not row.corrected_since else "muted_text")
             self.returned_list.addItem(item)
         self._fit(self.returned_list)
         self.returned_heading.setText(f"Returned for revision ({len(returned)})")
@@ -242,7 +251,7 @@ class DashboardView(QWidget):
                 else:
                     item.setData(Qt.ItemDataRole.UserRole + 1, row.client_id)
                 if row.urgent:
-                    item.setForeground(QColor("#b3261e"))
+                    theme.set_item_tone(item, "danger_text")
                 widget.addItem(item)
             self._fit(widget)
             self.plan_headings[key].setText(f"{title} ({len(rows)})")
@@ -255,7 +264,7 @@ class DashboardView(QWidget):
         for row in rows:
             item = QListWidgetItem("⚠  " + row.text)
             item.setData(Qt.ItemDataRole.UserRole + 2, row.client_id)
-            item.setForeground(QColor("#b3261e"))
+            theme.set_item_tone(item, "danger_text")
             self.risk_list.addItem(item)
         self._fit(self.risk_list)
         self.risk_heading.setText(f"Risk flags to address ({len(rows)})")
@@ -290,6 +299,7 @@ class DashboardView(QWidget):
             )
             item.setData(Qt.ItemDataRole.UserRole, row.note_id)
             self.draft_list.addItem(item)
+        self._fit(self.draft_list, rows=6)
         self.draft_list.setVisible(bool(rows))
         self.info.setVisible(not rows)
         self._refresh_risk()

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,11 +23,14 @@ from PySide6.QtWidgets import (
 from noteapp.domain.notes import FieldValue, Note
 from noteapp.domain.risk import RiskConflict, reconcile
 from noteapp.domain.signatures import ItemType
+from noteapp.ui import shortcuts, theme
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.prefs import remember_splitter
+from noteapp.ui.widgets.adherence_panel import AdherencePanel
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.checklist_panel import ChecklistPanel
 from noteapp.ui.widgets.metadata_panel import MetadataPanel
@@ -39,6 +41,7 @@ from noteapp.ui.widgets.risk_assessment_panel import RiskAssessmentPanel
 from noteapp.ui.widgets.section_editor import SectionEditor
 from noteapp.ui.widgets.signed_record import record_html
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 
 SIGNED_TEXT = (
     "Signed — read only. A signed note stays exactly as it was signed; new information, "
@@ -108,6 +111,7 @@ class NoteEditorView(QWidget):
         self.correction_dialog: CorrectionDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self._ignored: set[str] = set()
+        self._shown_once = False
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 10, 12, 8)
@@ -142,21 +146,14 @@ class NoteEditorView(QWidget):
         signed = self.note.is_signed
         self.status_chip = QLabel("Signed" if signed else "Draft", self)
         self.status_chip.setObjectName("status_chip")
-        self.status_chip.setStyleSheet(
-            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
-            + (
-                "background: #dcefe1; color: #1e6b34; }"
-                if signed
-                else "background: #e6ecf3; color: #2f4a66; }"
-            )
-        )
+        theme.set_chip(self.status_chip, "signed" if signed else "draft")
         self.autosave_label = QLabel("", self)
         self.autosave_label.setObjectName("autosave_label")
         self.autosave_label.setAccessibleName("Save status")
-        self.autosave_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.autosave_label, "muted")
         self.word_count_label = QLabel("", self)
         self.word_count_label.setObjectName("word_count")
-        self.word_count_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.word_count_label, "muted")
         for w in (title, sub, self.status_chip):
             row.addWidget(w)
         row.addSpacing(12)
@@ -196,10 +193,10 @@ class NoteEditorView(QWidget):
         self.save_error.setObjectName("save_error_banner")
         self.save_error.setWordWrap(True)
         self.save_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.save_error.setStyleSheet(
-            "QLabel { background: #fde7e9; color: #8c1d18; border: 1px solid #e3a3a8; "
-            "border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
-        )
+        theme.set_tone(self.save_error, "danger-box")
+        bold = self.save_error.font()
+        bold.setBold(True)
+        self.save_error.setFont(bold)
         self.save_error.hide()
         lay.addWidget(self.save_error)
         self.signed_banner = Banner(SIGNED_TEXT, object_name="signed_banner", parent=self)
@@ -220,6 +217,9 @@ class NoteEditorView(QWidget):
         self.same_day_label.setAccessibleName("Measures given this day")
         self.same_day_label.setTextFormat(Qt.TextFormat.PlainText)
         self.same_day_label.setWordWrap(True)
+        bold = self.same_day_label.font()
+        bold.setBold(True)
+        self.same_day_label.setFont(bold)
         self.same_day_label.hide()
         lay.addWidget(self.same_day_label)
         # An older draft whose session details and risk assessment disagreed (domain/risk.py).
@@ -259,10 +259,18 @@ class NoteEditorView(QWidget):
             self.objectives = ObjectivesPanel(self.ws, self.note, meta_box)
             self.objectives.rated.connect(self._on_rated)
             meta_lay.addWidget(self.objectives)
+        # Medication adherence (issue 13): part of the progress note, never the process note.
+        self.adherence: AdherencePanel | None = None
+        if not self.psychotherapy:
+            self.adherence = AdherencePanel(self.ws, self.note, meta_box)
+            self.adherence.recorded.connect(self._on_adherence)
+            meta_lay.addWidget(self.adherence)
         meta_lay.addStretch(1)
         self.meta_scroll = _scroll(meta_box, "metadata_scroll")
         self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.meta_scroll.setMinimumWidth(260)
+        # Never narrower than its form: with no horizontal scroll bar, the rest was cut off.
+        bar = self.meta_scroll.verticalScrollBar().sizeHint().width()
+        self.meta_scroll.setMinimumWidth(max(260, meta_box.minimumSizeHint().width() + bar))
 
         sections_box = QWidget()
         sections_box.setObjectName("sections_box")
@@ -300,18 +308,17 @@ class NoteEditorView(QWidget):
         self.checklist.go_to.connect(self.go_to)
         self.preview = NotePreview()
         # The signature, corrections and reviews: shown under the note, never merged into it.
-        self.record = QTextBrowser()
+        self.record = ThemedBrowser()
         self.record.setObjectName("signed_record")
         self.record.setAccessibleName("Signature, corrections and reviews")
-        self.record.setOpenLinks(False)
-        self.record.setStyleSheet("QTextBrowser { background: #fbfbf8; color: #1f2328; }")
         self.side.addWidget(self.checklist)
         self.side.addWidget(self.preview)
         self.side.addWidget(self.record)
         self.side.setStretchFactor(0, 1)
         self.side.setStretchFactor(1, 3)
         self.side.setStretchFactor(2, 2)
-        self.side.setSizes([230, 440, 260])
+        kind = "signed" if self.read_only else "draft"
+        remember_splitter(self.side, f"note.side.{kind}", default=[230, 440, 260])
         self.record.setVisible(self.read_only)
         if self.read_only:
             self.checklist.hide()  # the checklist is about signing; this note is signed
@@ -321,7 +328,11 @@ class NoteEditorView(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([300, 560, 440] if not self.psychotherapy else [220, 640, 440])
+        remember_splitter(
+            self.splitter,
+            "note.psychotherapy" if self.psychotherapy else "note.editor",
+            default=[300, 560, 440] if not self.psychotherapy else [220, 640, 440],
+        )
         return self.splitter
 
     def _watch_edit(self, edit: SpellTextEdit) -> None:
@@ -348,15 +359,14 @@ class NoteEditorView(QWidget):
 
     def _build_shortcuts(self) -> None:
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot, name in (
-            ("Ctrl+J", self.open_quick_phrases, "quickPhraseShortcut"),
-            ("Ctrl+S", self.flush, "saveShortcut"),
-            ("Ctrl+Shift+S", self.open_sign, "signShortcut"),
+        for shortcut_id, slot in (
+            ("quick_phrase", self.open_quick_phrases),
+            ("save", self.flush),
+            ("sign", self.open_sign),
+            ("next_section", lambda: self.step_section(1)),
+            ("previous_section", lambda: self.step_section(-1)),
         ):
-            sc = QShortcut(QKeySequence(keys), self)
-            sc.setObjectName(name)
-            sc.setContext(ctx)
-            sc.activated.connect(slot)
+            shortcuts.bind(self, shortcut_id, slot, context=ctx)
 
     # --- loading -----------------------------------------------------------------------
 
@@ -402,9 +412,16 @@ class NoteEditorView(QWidget):
         self.refresh_preview()
         self.saved.emit(note)
 
+    def _on_adherence(self, note: Note) -> None:
+        self.note = replace(self.note, adherence=note.adherence)
+        self.refresh_preview()
+        self.saved.emit(note)
+
     def _set_read_only(self) -> None:
         if self.objectives is not None:
             self.objectives.set_read_only()
+        if self.adherence is not None:
+            self.adherence.set_read_only()
         for editor in self.sections.values():
             editor.set_read_only(True)
         if self.risk_panel is not None:
@@ -419,10 +436,7 @@ class NoteEditorView(QWidget):
         self.signed_banner.show()
         self.record.show()
         self.status_chip.setText("Signed")
-        self.status_chip.setStyleSheet(
-            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
-            "background: #dcefe1; color: #1e6b34; }"
-        )
+        theme.set_chip(self.status_chip, "signed")
         self.refresh_record()
 
     # --- values ------------------------------------------------------------------------
@@ -530,9 +544,7 @@ class NoteEditorView(QWidget):
         text = "   ·   ".join(str(m.get("summary", "")) for m in measures if m.get("summary"))
         risky = any(m.get("risk") for m in measures)
         self.same_day_label.setText(("Measures this date: " + text) if text else "")
-        self.same_day_label.setStyleSheet(
-            "QLabel { font-weight: bold; color: %s; }" % ("#b3261e" if risky else "#2f4a66")
-        )
+        theme.set_tone(self.same_day_label, "danger" if risky else "info")
         self.same_day_label.setVisible(bool(text))
 
     def _toggle_preview(self, on: bool) -> None:
@@ -553,6 +565,43 @@ class NoteEditorView(QWidget):
             return
         target = self.metadata.focus_for_rule(rule)
         self.meta_scroll.ensureWidgetVisible(target, 0, 40)
+
+    # --- keyboard ----------------------------------------------------------------------
+
+    def _parts(self) -> list[QWidget]:
+        """The note's parts top to bottom: its sections and the risk assessment."""
+        parts: list[QWidget] = list(self.sections.values())
+        if self.risk_panel is not None and self.risk_panel.isVisibleTo(self):
+            parts.append(self.risk_panel)
+        return sorted(parts, key=lambda w: w.y())
+
+    def step_section(self, step: int) -> None:
+        """Ctrl+PgDown / Ctrl+PgUp: the next or previous part of the note."""
+        parts = self._parts()
+        focus = self.focusWidget()
+        here = next((i for i, p in enumerate(parts) if focus and p.isAncestorOf(focus)), -1)
+        target = parts[max(0, min(len(parts) - 1, here + step if here >= 0 else 0))]
+        self.sections_scroll.ensureWidgetVisible(target, 0, 40)
+        if isinstance(target, SectionEditor):
+            target.focus_input()
+        else:
+            self.risk_panel.level.setFocus(Qt.FocusReason.ShortcutFocusReason)  # type: ignore[union-attr]
+
+    def focus_first_empty(self) -> None:
+        """A draft opens with the caret in its first empty section, ready to type."""
+        editors = [p for p in self._parts() if isinstance(p, SectionEditor)]
+        empty = [e for e in editors if not e.value()]
+        if empty or editors:
+            target = (empty or editors)[0]
+            self.sections_scroll.ensureWidgetVisible(target, 0, 40)
+            target.focus_input()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self.read_only:
+                self.focus_first_empty()
 
     # --- editing helpers ---------------------------------------------------------------
 
@@ -652,9 +701,10 @@ class NoteEditorView(QWidget):
         self.signature_label = QLabel("", self)
         self.signature_label.setObjectName("signature_line")
         self.signature_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.signature_label.setStyleSheet("color: #1e6b34;")
+        theme.set_tone(self.signature_label, "success")
         self.signature_label.setWordWrap(True)
         row.addWidget(self.signature_label, 1)
+        row.addStretch(0)  # buttons keep their size when the signature line is hidden
         for b in (
             self.sign_button,
             self.addendum_button,
@@ -682,13 +732,16 @@ class NoteEditorView(QWidget):
 
     def refresh_record(self) -> None:
         """Show the signature, corrections and reviews kept with this note."""
-        self.record.setHtml(record_html(self.ws.signing.items(self.note.id)))
+        items = self.ws.signing.items(self.note.id)
+        self.record.show_html(lambda: record_html(items))
 
     def open_sign(self) -> None:
         if self.read_only:
             return
         if self.objectives is not None:
             self.objectives.flush()
+        if self.adherence is not None:
+            self.adherence.flush()
         if not self.flush():
             return
         dialog = SignDialog(self.ws, self.note.id, self)

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
 from noteapp.domain.paper import PaperSize
+from noteapp.ui.theme import PRINT
 from noteapp.ui.widgets.safe_text import escape
 
 _PAGE_SIZES = {PaperSize.LETTER: QPageSize.PageSizeId.Letter, PaperSize.A4: QPageSize.PageSizeId.A4}
@@ -33,18 +34,20 @@ def page_size(paper: PaperSize) -> QPageSize:
     return QPageSize(_PAGE_SIZES[paper])
 
 
-_CSS = """
-body { font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt; color: #000; }
-h1 { font-size: 15pt; margin: 10px 0 6px 0; }
-h2 { font-size: 12pt; margin: 12px 0 4px 0; }
-h3 { font-size: 11pt; margin: 8px 0 2px 0; }
-p { margin: 0 0 5px 0; }
-td { padding: 1px 10px 1px 0; vertical-align: top; }
-td.k { color: #444; }
-.letterhead { font-size: 13pt; font-weight: bold; }
-.small { font-size: 9pt; color: #333; }
-.sig { border: 1px solid #888; }
-.draft { color: #b3261e; font-size: 14pt; font-weight: bold; }
+# Paper is printed: black on white whatever the screen's scheme (theme.PRINT).
+_CSS = f"""
+body {{ font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt;
+       color: {PRINT["text"]}; }}
+h1 {{ font-size: 15pt; margin: 10px 0 6px 0; }}
+h2 {{ font-size: 12pt; margin: 12px 0 4px 0; }}
+h3 {{ font-size: 11pt; margin: 8px 0 2px 0; }}
+p {{ margin: 0 0 5px 0; }}
+td {{ padding: 1px 10px 1px 0; vertical-align: top; }}
+td.k {{ color: {PRINT["muted"]}; }}
+.letterhead {{ font-size: 13pt; font-weight: bold; }}
+.small {{ font-size: 9pt; color: {PRINT["small"]}; }}
+.sig {{ border: 1px solid {PRINT["rule"]}; }}
+.draft {{ color: {PRINT["draft"]}; font-size: 14pt; font-weight: bold; }}
 """
 
 

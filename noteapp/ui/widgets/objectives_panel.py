@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.notes import Note
 from noteapp.domain.plans import Rating
+from noteapp.ui import theme
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
@@ -69,7 +70,7 @@ class ObjectivesPanel(QWidget):
             self.hint = body_label(
                 "Rate the objectives this session addressed.", self, "objectivesHint"
             )
-            self.hint.setStyleSheet("color: palette(placeholder-text);")
+            theme.set_tone(self.hint, "muted")
             lay.addWidget(self.hint)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)

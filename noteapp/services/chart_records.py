@@ -1,0 +1,171 @@
+"""One kind of case-management record (contacts, releases, referrals, medications, incident
+reports) as its service keeps it: read, written with the version it was read at, audited.
+
+Every read goes through `for_chart(client_id)`, `get(id)` or, for the few questions that
+span the caseload (referrals to follow up, reports overdue, the search index), `every()`.
+Nothing is read when the service is made: a chart is read the first time it is asked for
+(the vault's group of that client: what the chart holds, not what the vault holds), a record
+by id alone, and the whole kind only for `every()`. Records are written into their client's
+group (`chart_of`; incident reports, in no chart, into none). A record that fails to decrypt
+or does not make a domain value is kept in `problems` and named when asked for; it is never
+shown as missing or empty.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Generic, Protocol, TypeVar
+
+from noteapp.domain.errors import NotFoundError, RecordIntegrityError
+from noteapp.services.audit import AuditService
+from noteapp.services.damaged_record import damaged_error, find_damaged, swapped_rows
+from noteapp.services.decoding import decode, decode_all
+from noteapp.vault.store import LoadResult, StoredRecord, Vault
+
+
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def record_version(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Record)
+
+
+class ChartRecords(Generic[R]):
+    def __init__(
+        self,
+        *,
+        vault: Vault,
+        audit: AuditService,
+        kind: str,
+        label: str,
+        load: Callable[[dict[str, Any], int], R],
+        dump: Callable[[R], dict[str, Any]],
+        chart_of: Callable[[R], str],
+    ) -> None:
+        self._vault = vault
+        self._audit = audit
+        self.kind = kind
+        self._label = label  # "contact": for "No contact with id …"
+        self._dump = dump
+        self._chart_of = chart_of
+        self._load = load
+        self._records: dict[str, R] = {}
+        self._charts: set[str] = set()  # clients whose chart was read
+        self._everything = False
+        # Called with the record after each change, or with its id after a removal.
+        self.listeners: list[Callable[[R | str], None]] = []
+        self.problems: list[RecordIntegrityError] = []
+
+    def _parse(self, stored: StoredRecord) -> R:
+        return self._load(stored.data, stored.version)
+
+    def _take(self, result: LoadResult) -> None:
+        values, failures = decode_all(result, self._parse)
+        for _stored, value in values:
+            # What this session wrote is already here (and newer).
+            self._records.setdefault(value.id, value)
+        self._note_damage(failures)
+
+    def _note_damage(self, failures: builtins.list[RecordIntegrityError]) -> None:
+        seen = {p.record_id for p in self.problems}
+        self.problems.extend(f for f in failures if f.record_id not in seen)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def for_chart(self, client_id: str) -> builtins.list[R]:
+        """The records of one client's chart, in the order they were made."""
+        if client_id not in self._charts and not self._everything:
+            self._take(self._vault.load_group(self.kind, client_id))
+            self._charts.add(client_id)
+        return [r for r in self._records.values() if self._chart_of(r) == client_id]
+
+    def every(self) -> builtins.list[R]:
+        """Every record of the kind: only for questions across the caseload."""
+        if not self._everything:
+            self._take(self._vault.load_kind(self.kind))
+            self._everything = True
+        return list(self._records.values())
+
+    def get(self, record_id: str) -> R:
+        """By id, or by a unique prefix of 6 or more characters (what the CLI prints short)."""
+        found = self._records.get(record_id)
+        if found is not None:
+            return found
+        if self._everything:
+            matches = [i for i in self._records if i.startswith(record_id)]
+        else:  # an index range: nothing decrypted but the one meant
+            matches = self._vault.ids_starting(self.kind, record_id)
+        if record_id in matches or (len(record_id) >= 6 and len(matches) == 1):
+            return self._read_one(record_id if record_id in matches else matches[0])
+        damaged = find_damaged(self.problems, record_id, prefix=not matches)
+        if damaged is not None:
+            raise damaged
+        if not matches and not self._everything:
+            # No row: the vault still checks that no list names it (rows removed).
+            self._read_one(record_id)
+        raise NotFoundError(f"No {self._label} with id '{record_id[:32]}'.")
+
+    def _read_one(self, record_id: str) -> R:
+        found = self._records.get(record_id)
+        if found is not None:
+            return found
+        try:
+            value = decode(self._vault.get(self.kind, record_id), self._parse)
+        except NotFoundError:
+            raise NotFoundError(f"No {self._label} with id '{record_id[:32]}'.") from None
+        except RecordIntegrityError as err:
+            self._note_damage([err])
+            raise damaged_error(self.kind, record_id, swapped=swapped_rows(err)) from None
+        self._records[record_id] = value
+        return value
+
+    def history(self, record_id: str) -> builtins.list[dict[str, Any]]:
+        """Every stored version's data, oldest first."""
+        return [r.data for r in self._vault.history(self.kind, self.get(record_id).id)]
+
+    # --- writing -----------------------------------------------------------------------
+
+    def write(self, record: R, action: str, *, detail: dict[str, Any] | None = None) -> R:
+        """A new version, refused if the record changed since it was read (its
+        `record_version`; 0 for a new record). Audited with ids only."""
+        before = self._records.get(record.id)
+        with self._vault.transaction():
+            version = self._vault.put(
+                self.kind,
+                record.id,
+                self._dump(record),
+                owner=self._chart_of(record),
+                expected_version=record.record_version,
+            )
+            self._audit.record(action, kind=self.kind, record_id=record.id, detail=detail)
+            stored: R = replace(record, record_version=version)  # type: ignore[type-var]
+            self._records[record.id] = stored
+            self._vault.on_rollback(lambda: self._restore(record.id, before))
+        self._notify(stored)
+        return stored
+
+    def delete(self, record: R, action: str = "delete") -> None:
+        before = self._records.get(record.id)
+        with self._vault.transaction():
+            self._vault.delete(self.kind, record.id, expected_version=record.record_version)
+            self._audit.record(action, kind=self.kind, record_id=record.id)
+            self._records.pop(record.id, None)
+            self._vault.on_rollback(lambda: self._restore(record.id, before))
+        self._notify(record.id)
+
+    def _restore(self, record_id: str, before: R | None) -> None:
+        # The transaction that wrote it was rolled back: memory follows what was committed.
+        if before is None:
+            self._records.pop(record_id, None)
+        else:
+            self._records[record_id] = before
+
+    def _notify(self, changed: R | str) -> None:
+        for listener in self.listeners:
+            listener(changed)
