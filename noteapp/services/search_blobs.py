@@ -1,119 +1,93 @@
-"""Where the search index is kept: named blobs on ordinary vault records (for now).
+"""Where the search index is kept: the vault's named blobs (`Vault.put_blob/get_blob`).
 
-The index's `BlobStore` (search/persist.py) on top of `Vault.put/get/delete`: each blob is a
-head record (its size and number of chunks) and chunk records of at most CHUNK bytes,
-base64 in the record's JSON. So every byte of it is encrypted and authenticated like any
-record (AES-256-GCM, bound to vault, kind, id, version and the version before), is part of
-the vault's authenticated record of what is current, and is written in the caller's
-transaction. A blob is deleted before it is written again, so old versions do not pile up
-(records keep every version otherwise). Psychotherapy notes' index uses a kind under their
-compartment's key.
+The index's `BlobStore` (search/persist.py) on top of the vault's blob API: each of its
+blobs is one vault blob named `KIND/name`, compressed, encrypted and authenticated (bound to
+the vault and its name), counted in the vault's state — an older image put back in the file
+is refused, never used — and written in the caller's transaction. Psychotherapy notes' index
+is named under `PRIVATE_KIND`, whose "psychotherapy" prefix puts it under that compartment's
+own key.
 
-When the vault offers blobs of its own, an adapter over those replaces this one; the index
-is derived data and is rebuilt from the records wherever this one left none.
+A refused blob (damaged, or not the one noteapp saved last) makes the stored index
+unusable: loading raises, the index is rebuilt from the records, and the first save after
+drops the refused blobs (`Vault.reset_blobs`: they are all derived) before writing.
+
+An older noteapp kept the index as base64 chunk *records* of these two kinds. Those are not
+read: the first save deletes them (`retire_chunk_records`), and the index they held is
+rebuilt once, like any index that is missing.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from noteapp.domain.errors import NotFoundError, SearchIndexError
+from noteapp.domain.errors import NotFoundError, RecordsRolledBackError
+from noteapp.vault.format import BLOBS_ENTRY
 from noteapp.vault.store import Vault
 
 KIND = "search_index"
 PRIVATE_KIND = "psychotherapy_search_index"  # the "psychotherapy" prefix: compartment key
-# Derived from the other records: left out of archives (they are rebuilt after an import).
+# Kinds of the chunk records an older noteapp stored the index in: left out of archives.
 DERIVED_KINDS = (KIND, PRIVATE_KIND)
-CHUNK = 1 << 20
-_DIRECTORY = "~names"  # the names held (the vault lists no ids without decrypting)
-_BROKEN = "The stored search index is damaged; it will be rebuilt."
 
 
 class VaultBlobStore:
-    """A BlobStore on records of one kind."""
+    """A BlobStore (search/persist.py) on the vault's blobs named `kind/…`."""
 
     def __init__(self, vault: Vault, kind: str) -> None:
         self._vault = vault
         self._kind = kind
+        self._prefix = f"{kind}/"
 
-    def _read(self, record_id: str) -> tuple[dict[str, Any], int] | None:
-        """(data, version) of a record, or None."""
-        try:
-            record = self._vault.get(self._kind, record_id)
-        except NotFoundError:
-            return None
-        return record.data, record.version
+    def _name(self, name: str) -> str:
+        return self._prefix + name
 
-    def _data(self, record_id: str) -> dict[str, Any] | None:
-        found = self._read(record_id)
-        return None if found is None else found[0]
-
-    def get(self, name: str) -> bytes | bytearray | None:
-        head = self._data(name)
-        if head is None:
-            return None
-        size, chunks = head.get("bytes"), head.get("chunks")
-        if not isinstance(size, int) or not isinstance(chunks, int) or size < 0 or chunks < 0:
-            raise SearchIndexError(_BROKEN)
-        out = bytearray()
-        for n in range(chunks):
-            part = self._data(f"{name}#{n}")
-            try:
-                # Not strict_mode (30 % slower): the chunk was authenticated by its record's
-                # AEAD, and the whole blob's size here and SHA-256 in the manifest are checked.
-                out += binascii.a2b_base64(str((part or {})["b64"]))
-            except (KeyError, ValueError) as exc:
-                raise SearchIndexError(_BROKEN) from exc
-            if len(out) > size:
-                raise SearchIndexError(_BROKEN)
-        if len(out) != size:
-            raise SearchIndexError(_BROKEN)
-        return out  # bytes-like: no copy of a shard image that may be megabytes
+    def get(self, name: str) -> bytes | None:
+        # A refused blob raises RecordsRolledBackError (a NoteappError): persist.load turns
+        # that into "damaged, rebuild".
+        return self._vault.get_blob(self._name(name))
 
     def put(self, name: str, data: bytes) -> None:
-        with self._vault.transaction():
-            self._remove(name)
-            chunks = range(0, len(data), CHUNK)
-            for n, start in enumerate(chunks):
-                part = base64.b64encode(data[start : start + CHUNK]).decode("ascii")
-                self._vault.put(self._kind, f"{name}#{n}", {"b64": part}, expected_version=0)
-            head = {"bytes": len(data), "chunks": len(chunks)}
-            self._vault.put(self._kind, name, head, expected_version=0)
-            self._set_names({*self.names(), name})
+        with self.transaction():
+            self._vault.put_blob(self._name(name), bytes(data))
 
     def delete(self, name: str) -> None:
-        with self._vault.transaction():
-            self._remove(name)
-            self._set_names(set(self.names()) - {name})
-
-    def _remove(self, name: str) -> None:
-        found = self._read(name)
-        if found is None:
-            return
-        head, version = found
-        chunks = head.get("chunks")
-        for n in range(chunks if isinstance(chunks, int) else 0):
-            # Chunks are written once (a blob is deleted before it is written again): any
-            # other version means something else wrote here, and nothing is deleted.
-            self._vault.delete(self._kind, f"{name}#{n}", expected_version=1)
-        self._vault.delete(self._kind, name, expected_version=version)
+        with self.transaction():
+            self._vault.delete_blob(self._name(name))
 
     def names(self) -> list[str]:
-        found = (self._data(_DIRECTORY) or {}).get("names", [])
-        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else []
-
-    def _set_names(self, names: set[str]) -> None:
-        # Deleted first: a record keeps every version, and this one changes at every save.
-        found = self._read(_DIRECTORY)
-        if found is not None:
-            self._vault.delete(self._kind, _DIRECTORY, expected_version=found[1])
-        self._vault.put(self._kind, _DIRECTORY, {"names": sorted(names)}, expected_version=0)
+        return [n[len(self._prefix) :] for n in self._vault.blob_names(self._prefix)]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self._vault.transaction():
+            _usable_blobs(self._vault)
+            retire_chunk_records(self._vault)
             yield
+
+
+def _usable_blobs(vault: Vault) -> None:
+    """Before writing: blobs that fail the vault's check (the index was refused when loaded,
+    and rebuilt) are dropped, or no blob could be written again."""
+    try:
+        vault.check_blobs()
+    except RecordsRolledBackError as err:
+        if err.kind != BLOBS_ENTRY:
+            raise
+        vault.reset_blobs()
+
+
+def retire_chunk_records(vault: Vault) -> int:
+    """Delete the index an older noteapp kept as chunk records (rebuilt as blobs); returns
+    how many records went. Joins the caller's transaction; nothing else is touched."""
+    gone = 0
+    for kind in DERIVED_KINDS:
+        if not vault.count(kind):
+            continue
+        for record in vault.load_kind(kind).records:
+            try:
+                vault.delete(kind, record.id, expected_version=record.version)
+            except NotFoundError:
+                continue
+            gone += 1
+    return gone

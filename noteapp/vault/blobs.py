@@ -1,7 +1,9 @@
 """Named opaque blobs: values the layers above keep in the vault that are not records (the
 persisted search index, for one).
 
-A blob is compressed and encrypted under its own subkey (HKDF "noteapp v2 blobs"), with
+A blob is compressed and encrypted under its own subkey (HKDF "noteapp v2 blobs"; a name of
+the psychotherapy compartment, "psychotherapy…", under "noteapp v2 blobs compartment
+psychotherapy"), with
 associated data binding vault id and name, so it cannot be moved to another name or vault.
 Its tag is summed into the state like a group list ("@blobs": PRF(name, tag) per blob), so an
 older image of a blob put back in the file — a stale search index, say — is refused, not
@@ -17,6 +19,7 @@ from types import MappingProxyType
 from noteapp.crypto import Aead, DecryptionError
 from noteapp.domain.errors import InvalidInputError, RecordsRolledBackError, VaultLockedError
 from noteapp.vault import codec, files
+from noteapp.vault.container import COMPARTMENT_PREFIXES
 from noteapp.vault.current import CurrentFile
 from noteapp.vault.format import BLOBS_ENTRY, TAG_BYTES, blob_ad
 from noteapp.vault.state import VaultState
@@ -41,11 +44,13 @@ def blobs_altered_error() -> RecordsRolledBackError:
 class BlobStore(CurrentFile):
     """Named, encrypted, authenticated blobs beside the records (format 2)."""
 
-    def _blob_cipher(self) -> Aead:
+    def _blob_cipher(self, name: str = "") -> Aead:
+        """The blobs' key; a name of the psychotherapy compartment ("psychotherapy…") has
+        that compartment's own blob key."""
         self._key()
-        if self._blobs is None:
+        if self._blobs is None or self._compartment_blobs is None:
             raise VaultLockedError("This vault's format has no blobs; it is upgraded on unlock.")
-        return self._blobs
+        return self._compartment_blobs if name.startswith(COMPARTMENT_PREFIXES) else self._blobs
 
     @files.reads_storage
     def check_blobs(self) -> None:
@@ -65,7 +70,7 @@ class BlobStore(CurrentFile):
         _check_name(name)
         if not isinstance(data, bytes):
             raise InvalidInputError("A blob is bytes.")
-        cipher = self._blob_cipher()
+        cipher = self._blob_cipher(name)
         self.check_blobs()
         with self.transaction() as conn:
             assert self._state is not None and self._state_keys is not None
@@ -86,7 +91,7 @@ class BlobStore(CurrentFile):
         """A blob's bytes, or None if there is none by that name. A blob that fails its check
         raises RecordsRolledBackError (never stale data)."""
         _check_name(name)
-        cipher = self._blob_cipher()
+        cipher = self._blob_cipher(name)
         self.check_blobs()
         row = self._conn.execute(
             "SELECT tag, CAST(blob AS BLOB) FROM blobs WHERE name=?", (name,)

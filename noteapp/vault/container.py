@@ -93,6 +93,7 @@ class VaultFile:
         self._changes_at_begin = 0
         self._checked_kinds: set[str] = set()
         self._blobs: crypto.Aead | None = None
+        self._compartment_blobs: crypto.Aead | None = None
         self._undo: list[Callable[[], None]] = []
         self._tx_depth = 0
         self._thread_lock = threading.RLock()
@@ -247,6 +248,11 @@ class VaultFile:
         self._compartment = crypto.Aead(crypto.hkdf(key, b"noteapp v1 compartment psychotherapy"))
         if self.format_version >= 2:
             self._blobs = crypto.Aead(crypto.hkdf(key, b"noteapp v2 blobs"))
+            # Blobs named for the psychotherapy compartment (its search index) under a key
+            # of that compartment, like its records.
+            self._compartment_blobs = crypto.Aead(
+                crypto.hkdf(key, b"noteapp v2 blobs compartment psychotherapy")
+            )
             self._state_keys = StateKeys(key, self.vault_id)
             self._load_state()
 
@@ -282,6 +288,7 @@ class VaultFile:
         self._state_keys = None
         self._state = None
         self._blobs = None
+        self._compartment_blobs = None
         self._forget_cache()
 
     def _forget_cache(self) -> None:

@@ -4,6 +4,8 @@ kept current as records change, and never in clear on disk."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from noteapp.domain.clock import FakeClock
-from noteapp.domain.errors import SearchIndexError
+from noteapp.domain.errors import RecordsRolledBackError, SearchIndexError
 from noteapp.search import persist
 from noteapp.search.index import SearchIndex
 from noteapp.services.archive import _collect_records
@@ -67,7 +69,7 @@ def test_the_index_is_stored_on_close_and_loaded_next_time(
     assert keys(workspace, "panic") == {seeded["a"]}
     workspace.close()
     ws = reopen()
-    assert ws._vault.count(KIND) > 0 and ws._vault.count(PRIVATE_KIND) > 0
+    assert stored(ws, KIND) and stored(ws, PRIVATE_KIND)
     built: list[bool] = []
     real_build = SearchIndex.build
     monkeypatch.setattr(SearchIndex, "build", lambda s, d: built.append(True) or real_build(s, d))
@@ -187,7 +189,9 @@ def test_psychotherapy_notes_are_indexed_apart_under_their_compartment(
     assert general is not None and private is not None
     assert [k for k, _ in private.stamps()] == [seeded["p"]]
     assert seeded["p"] not in {k for k, _ in general.stamps()}
-    assert ws._vault.cipher_for(PRIVATE_KIND) is not ws._vault.cipher_for(KIND)
+    # Under the compartment's own blob key: the general key does not open it.
+    vault = ws._vault
+    assert vault._blob_cipher(f"{PRIVATE_KIND}/open") is not vault._blob_cipher(f"{KIND}/open")
     general.close()
     private.close()
     ws.close()
@@ -226,14 +230,14 @@ def test_a_session_that_only_searched_takes_no_backup(
     ws.close()
     ws = reopen()
     assert ws.backups.snapshots() == before
-    assert ws._vault.count(KIND) > 0
+    assert stored(ws, KIND)
     ws.close()
 
 
 def test_archives_leave_the_index_out(workspace: Workspace, seeded: dict[str, str]) -> None:
     keys(workspace, "panic")
     workspace.search.close(save=True)
-    assert workspace._vault.count(KIND) > 0
+    assert stored(workspace, KIND)
     kinds = {r.kind for r in _collect_records(workspace, True)}
     assert "note" in kinds and not kinds & {KIND, PRIVATE_KIND}
 
@@ -267,21 +271,19 @@ def test_a_build_on_a_worker_thread_stops_when_the_workspace_closes(
     builder.join(timeout=30)
     closer.join(timeout=30)
     assert not builder.is_alive() and not closer.is_alive()
-    assert not search.ready and workspace._vault.count(KIND) == 0
+    assert not search.ready and not stored(workspace, KIND)
 
 
-def test_the_blob_store_chunks_and_keeps_one_version(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("noteapp.services.search_blobs.CHUNK", 10)
+def test_the_blob_store_keeps_named_vault_blobs(workspace: Workspace) -> None:
     store = VaultBlobStore(workspace._vault, KIND)
     data = bytes(range(256)) * 3
     store.put("blob", data)
     store.put("blob", data[::-1])
     assert store.get("blob") == data[::-1] and store.get("other") is None
     assert store.names() == ["blob"]
-    assert len(workspace._vault.history(KIND, "blob#0")) == 1  # deleted before rewritten
-    assert workspace._vault.count(KIND) == 1 + 77 + 1  # head, chunks, the list of names
+    assert VaultBlobStore(workspace._vault, PRIVATE_KIND).names() == []  # a store of its own
+    assert workspace._vault.blob_names() == [f"{KIND}/blob"]
+    assert workspace._vault.count(KIND) == 0  # no record: one vault blob, replaced in place
     store.delete("blob")
     assert store.get("blob") is None and store.names() == []
 
@@ -300,17 +302,62 @@ def test_the_command_line_builds_the_index_once(
     assert second.code == 0 and "Building" not in second.err and "Morgan Vale" in second.out
 
 
-def test_a_blob_that_does_not_add_up_is_refused(workspace: Workspace) -> None:
-    store = VaultBlobStore(workspace._vault, KIND)
-    store.put("blob", b"x" * 100)
-    workspace._vault.delete(KIND, "blob")
-    workspace._vault.put(KIND, "blob", {"bytes": 99, "chunks": 1})  # claims one byte less
-    with pytest.raises(SearchIndexError):
-        store.get("blob")
-    workspace._vault.delete(KIND, "blob")
-    workspace._vault.put(KIND, "blob", {"bytes": "many", "chunks": 1})
-    with pytest.raises(SearchIndexError):
-        store.get("blob")
+def test_an_index_put_back_outside_noteapp_is_rebuilt_and_stored_again(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session
+) -> None:
+    """The vault refuses blobs that are not the ones it saved last (an older image copied
+    back into the file): the index is rebuilt from the records, and the next save drops the
+    refused blobs so the index can be stored again."""
+    keys(workspace, "panic")
+    workspace.close()
+    path = workspace.vault_path
+    older = _blob_rows(path)
+    ws = reopen()
+    ws.notes.save(seeded["a"], fields={"subjective": "Kestrel week."})
+    assert keys(ws, "kestrel") == {seeded["a"]}
+    ws.close()
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.executemany("UPDATE blobs SET tag=?, blob=? WHERE name=?", older)
+    ws = reopen()
+    with pytest.raises(RecordsRolledBackError):
+        ws._vault.get_blob(f"{KIND}/manifest")
+    assert keys(ws, "kestrel") == {seeded["a"]} and keys(ws, "tram") == set()  # rebuilt
+    ws.close()
+    ws = reopen()
+    assert persist.load(VaultBlobStore(ws._vault, KIND), lambda key: None) is not None
+    assert keys(ws, "kestrel") == {seeded["a"]}
+    ws.close()
+
+
+def _blob_rows(path: Path) -> list[tuple[bytes, bytes, str]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return [(t, b, n) for n, t, b in conn.execute("SELECT name, tag, blob FROM blobs")]
+
+
+def test_an_index_kept_the_old_way_as_chunk_records_is_retired_and_rebuilt(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session
+) -> None:
+    """An older noteapp kept the index as base64 chunk records of these kinds: they are not
+    read (the index is rebuilt once) and the first save deletes them."""
+    vault = workspace._vault
+    for kind in (KIND, PRIVATE_KIND):
+        vault.put(kind, "manifest", {"bytes": 3, "chunks": 1}, expected_version=0)
+        vault.put(kind, "manifest#0", {"b64": "eHl6"}, expected_version=0)
+        vault.put(kind, "~names", {"names": ["manifest"]}, expected_version=0)
+    workspace.close()
+    ws = reopen()
+    assert keys(ws, "panic") == {seeded["a"]}
+    assert keys(ws, "quokka", include_psychotherapy=True) == {seeded["p"]}
+    ws.close()
+    ws = reopen()
+    assert ws._vault.count(KIND) == 0 and ws._vault.count(PRIVATE_KIND) == 0
+    assert stored(ws, KIND) and stored(ws, PRIVATE_KIND)
+    ws.close()
+
+
+def stored(ws: Workspace, kind: str) -> bool:
+    """Some of the index is stored (as the vault's blobs named for this kind)."""
+    return bool(VaultBlobStore(ws._vault, kind).names())
 
 
 def test_a_mostly_stale_index_is_rebuilt_rather_than_repaired(
@@ -361,5 +408,5 @@ def test_a_failure_while_storing_the_index_still_closes_and_backs_up(
     assert len(workspace.backups.snapshots()) == len(before) + 1
     monkeypatch.undo()
     ws = reopen()
-    assert ws._vault.count(KIND) == 0 and keys(ws, "panic") == {seeded["a"]}  # rebuilt
+    assert not stored(ws, KIND) and keys(ws, "panic") == {seeded["a"]}  # rebuilt
     ws.close()
