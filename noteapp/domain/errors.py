@@ -101,6 +101,11 @@ class RecordsRolledBackError(VaultError):
         self.record_id = record_id
 
 
+class AuditDamagedError(VaultCorruptError):
+    """The audit log's head (its count and last hash, encrypted) does not open: altered or
+    damaged outside noteapp. Nothing more is written to a log whose end is unknown."""
+
+
 class KdfParametersError(VaultCorruptError):
     """The header asks for key-derivation settings outside safe bounds."""
 

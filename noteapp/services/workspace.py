@@ -495,6 +495,9 @@ class Workspace:
                 moved = ws.contacts.migrate_emergency_contacts() if report is not None else 0
                 if failed:
                     ws.audit.record("unlock-failed", detail={"attempts": failed})
+                if vault.failed_unlock_counter_altered:
+                    # Not a count noteapp wrote (in clear: editable without the key).
+                    ws.audit.record("unlock-counter-altered")
                 if report is not None:
                     ws.audit.record("vault-upgrade", detail=_upgrade_detail(report))
                 if older is not None:

@@ -21,12 +21,17 @@ from typing import Any
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
-from noteapp.domain.errors import CheckFailedError
+from noteapp.domain.errors import AuditDamagedError, CheckFailedError
 from noteapp.vault import codec, files
 from noteapp.vault.format import audit_ad, audit_head_ad
 from noteapp.vault.store import Vault
 
 GENESIS = "0" * 64
+AUDIT_HEAD_DAMAGED = (
+    "The audit log's head was altered or damaged outside noteapp, so nothing can be added to "
+    "the log and the vault was not opened; nothing was changed. Restore the vault from a "
+    "recent backup (`noteapp restore FILE`, or Settings → Backups → Restore)."
+)
 # What every entry repeats (keys, common actions and kinds, the time's shape): part of the
 # format — entries written with it are read with it, so it never changes.
 ENTRY_DICTIONARY = (
@@ -116,8 +121,16 @@ class AuditLog:
         ).fetchone()
         if row is None:
             return 0, GENESIS
-        data = json.loads(cipher.decrypt(row[0], audit_head_ad(self._vault.vault_id)))
-        return int(data["count"]), str(data["hash"])
+        try:
+            data = json.loads(cipher.decrypt(row[0], audit_head_ad(self._vault.vault_id)))
+            count, last = data["count"], data["hash"]
+            if not isinstance(count, int) or count < 0 or not isinstance(last, str):
+                raise ValueError
+        except (DecryptionError, ValueError, KeyError, TypeError):
+            # Typed (exit 4), never a crash: where the log ends is unknown, so nothing is
+            # appended — and every command that would write stops here, naming the cause.
+            raise AuditDamagedError(AUDIT_HEAD_DAMAGED) from None
+        return count, last
 
     def append(
         self,
@@ -220,7 +233,7 @@ class AuditLog:
         count = expected_seq - 1
         try:
             head_count, head_hash = self._head(cipher)
-        except (DecryptionError, ValueError, KeyError):
+        except AuditDamagedError:
             return AuditVerification(False, count, count + 1, "The log's head was altered.")
         if head_count != count or head_hash != prev:
             return AuditVerification(

@@ -98,6 +98,7 @@ class VaultFile:
         self._tx_depth = 0
         self._thread_lock = threading.RLock()
         self.failed_unlocks_before_this_one = 0
+        self.failed_unlock_counter_altered = False
         self._forget_cache()
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -236,7 +237,11 @@ class VaultFile:
             )
         self._install_key(key)
         row = self._conn.execute("SELECT value FROM meta WHERE key='failed_unlocks'").fetchone()
-        self.failed_unlocks_before_this_one = int(row[0]) if row else 0
+        count = _failed_count(row[0]) if row else 0
+        # Kept in clear (no key before an unlock), so anyone holding the file can write
+        # anything there: what is not a count noteapp wrote is dropped, and said so.
+        self.failed_unlocks_before_this_one = count or 0
+        self.failed_unlock_counter_altered = count is None
         if row:
             # Best effort: on a full disk the count is simply reported again next time.
             with suppress(sqlite3.DatabaseError):
@@ -499,3 +504,14 @@ class VaultFile:
             raise VaultHeaderTamperedError("The upgraded vault failed its integrity check.")
         self.header, self._header_mac = header, mac
         self._install_key(key)
+
+
+MAX_FAILED_UNLOCKS = 10**9
+
+
+def _failed_count(value: object) -> int | None:
+    """The clear failed-unlock counter as `_count_failed_unlock` writes it (an integer from 0
+    to 10**9), or None for anything else (text, a real, a number too large to be counts)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_FAILED_UNLOCKS:
+        return value
+    return None
