@@ -2,7 +2,8 @@
 contact, releases with their status, revocation; the facts the checklist uses.
 
 The single emergency contact a client record used to hold becomes a contact marked as the
-emergency contact: old vaults are migrated once when unlocked (`migrate_emergency_contacts`),
+emergency contact: old vaults are migrated once — a format-1 vault when upgraded at unlock, an
+older archive when imported (`migrate_emergency_contacts`) —
 and a client saved with one (a CSV import, `client add --emergency-name`) hands it over in
 the same transaction (`take_emergency_contact`, wired by the workspace). See
 docs/contacts.md.
