@@ -49,8 +49,9 @@ def _digest(data: bytes | bytearray) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def save(index: SearchIndex, store: BlobStore) -> None:
-    """Store what changed since the index was loaded or last stored."""
+def save(index: SearchIndex, store: BlobStore, *, mark: str = "") -> None:
+    """Store what changed since the index was loaded or last stored. `mark` names the state
+    of the records the index holds as stored (the caller's; kept in the manifest)."""
     sealed, open_shard, seq = index.parts()
     taken = {s.name for s in sealed if s.name}
     fresh: list[tuple[Shard, str, bytes]] = []
@@ -75,6 +76,7 @@ def save(index: SearchIndex, store: BlobStore) -> None:
         "seq": seq,
         "sealed": entries,
         "open": {"name": OPEN, "sha256": _digest(open_image)},
+        "mark": mark,
     }
     with store.transaction():
         for _shard, name, data in fresh:
@@ -89,6 +91,7 @@ def save(index: SearchIndex, store: BlobStore) -> None:
     for shard, (name, digest) in stored.items():
         shard.name, shard.digest, shard.dead = name, digest, []
     index.changed = False
+    index.mark = mark
 
 
 def load(store: BlobStore, fetch: Fetch) -> SearchIndex | None:
@@ -117,6 +120,7 @@ def load(store: BlobStore, fetch: Fetch) -> SearchIndex | None:
         raise SearchIndexError(_DAMAGED) from exc
     index = SearchIndex.assemble(shards, opened, manifest["seq"], fetch)
     index.changed = False
+    index.mark = str(manifest.get("mark", ""))  # none in an index stored before marks
     return index
 
 
@@ -136,7 +140,9 @@ def _manifest(raw: bytes | bytearray) -> dict[str, Any]:
         doc = json.loads(raw)
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise ValueError
-        if set(doc) != {"format", "seq", "sealed", "open"} or not _count(doc["seq"]):
+        if set(doc) - {"mark"} != {"format", "seq", "sealed", "open"} or not _count(doc["seq"]):
+            raise ValueError
+        if not isinstance(doc.get("mark", ""), str) or len(doc.get("mark", "")) > 128:
             raise ValueError
         if not isinstance(doc["open"], dict) or not _hex(doc["open"].get("sha256")):
             raise ValueError

@@ -128,7 +128,8 @@ class ClientService:
         return client
 
     def version_of(self, client_id: str) -> int:
-        """The stored version of a client's record as read (0 if unknown)."""
+        """The stored version of a client's record (0 if there is none)."""
+        self._ensure()
         return self._versions.get(client_id, 0)
 
     # --- writing -----------------------------------------------------------------------

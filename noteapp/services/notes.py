@@ -41,12 +41,18 @@ from noteapp.domain.notes import (
 )
 from noteapp.domain.risk import in_step
 from noteapp.services.audit import AuditService
-from noteapp.services.charts import ChartRecords, Summaries
+from noteapp.services.charts import ChartRecords, Summaries, bulk_reading
 from noteapp.services.clients import ClientService
 from noteapp.services.damaged_record import damaged_error, find_damaged, swapped_rows
 from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
-from noteapp.services.summaries import NoteSummary, note_summary, note_summary_from, summary_of_note
+from noteapp.services.summaries import (
+    NoteHead,
+    NoteSummary,
+    note_summary,
+    note_summary_from,
+    summary_of_note,
+)
 from noteapp.services.templates import TemplateCatalog, template_info
 from noteapp.templates.context import build_render_context
 from noteapp.templates.model import FieldKind, Template
@@ -200,6 +206,39 @@ class NoteService:
             and (include_psychotherapy or not s.psychotherapy)
         ]
         return sorted(out, key=self._order, reverse=True)
+
+    def heads(self) -> builtins.list[NoteHead]:
+        """Id, version, client and template of every current note, straight from the group
+        lists (no body decrypted, no date parsed: a stored search index is checked with
+        these at every search). A summary not understood is made from its note's body."""
+        loaded = self._summaries.loaded()
+        if loaded is not None:
+            return [
+                NoteHead(n.id, n.version, n.client_id, n.template_id, n.psychotherapy)
+                for n in loaded.values()
+            ]
+        out = []
+        with bulk_reading():
+            for kind in NOTE_KINDS:
+                private = kind == PSYCHOTHERAPY_KIND
+                for stored in self._vault.summaries(kind):
+                    data = stored.data
+                    if isinstance(data, list) and data and isinstance(data[0], str):
+                        out.append(
+                            NoteHead(stored.id, stored.version, stored.owner, data[0], private)
+                        )
+                        continue
+                    try:
+                        made = self._summary_from_body(stored.id)
+                    except RecordIntegrityError:
+                        made = None  # damaged: reported by whoever reads it
+                    if made is not None:
+                        out.append(
+                            NoteHead(
+                                made.id, made.version, made.client_id, made.template_id, private
+                            )
+                        )
+        return out
 
     def _order(self, n: Note | NoteSummary) -> tuple[date, Any]:
         day = n.session.date if isinstance(n, Note) else n.date

@@ -112,6 +112,16 @@ def summary_of_note(note: Note) -> NoteSummary:
     )
 
 
+class NoteHead(NamedTuple):
+    """What checking a stored search index needs of a note: no date parsed, no text."""
+
+    id: str
+    version: int
+    client_id: str
+    template_id: str
+    psychotherapy: bool
+
+
 class ItemSummary(NamedTuple):
     """A signature record as lists across the vault need it: what it belongs to, its type
     and when it was signed."""

@@ -324,12 +324,14 @@ class Workspace:
         from noteapp.services import casemgmt
         from noteapp.services.search import SearchService
         from noteapp.services.search_blobs import KIND, PRIVATE_KIND, VaultBlobStore
+        from noteapp.services.summaries import NOTE_KINDS
 
         search = SearchService(
             clients=self.clients,
             notes=self.notes,
             store=VaultBlobStore(self._vault, KIND),
             private_store=VaultBlobStore(self._vault, PRIVATE_KIND),
+            records_state=lambda: self._vault.fingerprint(("client", *NOTE_KINDS)),
         )
         casemgmt.searchable(self, search)
         return search

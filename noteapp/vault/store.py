@@ -12,6 +12,7 @@ Reads cost what they return: `get` one row and its group's list, `load_group` on
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -405,6 +406,21 @@ class Vault(RowReader):
                 "SELECT COUNT(*) FROM records WHERE latest=1 AND kind=?", (kind,)
             ).fetchone()[0]
         )
+
+    @files.reads_storage
+    def fingerprint(self, kinds: Sequence[str]) -> str:
+        """What is current in these kinds, as one value: equal fingerprints mean no record of
+        them was written, deleted or put back in between. From the state (keyed digests of
+        the group lists, checked against the file once per session): no record is read."""
+        self._key()
+        parts = []
+        for kind in sorted(set(kinds)):
+            _check_kind(kind)
+            self._check_current(kind)
+            found = self._state.of(kind) if self._state is not None else None
+            count, digest = (found.count, found.digest) if found is not None else (-1, 0)
+            parts.append(f"{kind}:{count}:{digest:x}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     # --- checking everything ------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from noteapp.domain.errors import RecordsRolledBackError, SearchIndexError
 from noteapp.search import persist
 from noteapp.search.index import SearchIndex
 from noteapp.services.archive import _collect_records
+from noteapp.services.notes import NoteService
 from noteapp.services.search_blobs import KIND, PRIVATE_KIND, VaultBlobStore
 from noteapp.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -392,7 +393,7 @@ def test_a_failure_while_storing_the_index_still_closes_and_backs_up(
 ) -> None:
     from noteapp.domain.errors import DiskFullError
 
-    def full(*_args: object) -> int:
+    def full(*_args: object, **_kw: object) -> int:
         raise DiskFullError("The disk is full; nothing was saved.")
 
     def broken(*_args: object) -> int:
@@ -409,4 +410,31 @@ def test_a_failure_while_storing_the_index_still_closes_and_backs_up(
     monkeypatch.undo()
     ws = reopen()
     assert not stored(ws, KIND) and keys(ws, "panic") == {seeded["a"]}  # rebuilt
+    ws.close()
+
+
+def test_an_index_stored_with_the_records_as_they_are_is_used_unchecked(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is stored with the fingerprint of the clients and notes it holds: while it
+    matches, opening reads no note's head; once another session changed a note without
+    searching, it no longer matches and the index is checked (and repaired)."""
+    keys(workspace, "panic")
+    # Saved after the index opened (queued): in the stored index before it is marked.
+    workspace.notes.save(seeded["b"], fields={"data": "Heron by the canal."})
+    workspace.close()
+    heads: list[bool] = []
+    real_heads = NoteService.heads
+    monkeypatch.setattr(NoteService, "heads", lambda s: heads.append(True) or real_heads(s))
+    refuse_rebuilds(monkeypatch)
+    ws = reopen()
+    assert keys(ws, "heron") == {seeded["b"]} and keys(ws, "sleep") == set()
+    assert heads == []  # nothing to check: the fingerprint is the one stored
+    ws.close()
+    ws = reopen()  # a session that edits without searching
+    ws.notes.save(seeded["a"], fields={"subjective": "Osprey sighting."})
+    ws.close()
+    ws = reopen()
+    assert keys(ws, "osprey") == {seeded["a"]} and keys(ws, "tram") == set()
+    assert heads == [True]  # checked against the records, repaired one document
     ws.close()
