@@ -335,7 +335,10 @@ class SearchService:
         # Everything saved this session is in the index before it is stored with the mark.
         try:
             self._apply_pending()
-            mark = self._mark()
+            # A damaged record met this session is missing from the index: stored unmarked,
+            # the next session checks it again, so search keeps naming what it cannot see.
+            damaged = self._notes.problems or self._clients.problems
+            mark = "" if damaged else self._mark()
         except NoteappError:
             return  # derived data: the next session checks what is stored against the records
         for family in Stored:
