@@ -61,12 +61,11 @@ def test_remember_then_unlock_with_the_keychain(qtbot, controller, vault_path, m
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
 
 
-def test_a_failed_remember_is_reported_after_unlock(qtbot, controller, vault_path, monkeypatch):
+def test_a_failed_remember_is_reported_after_unlock(
+    qtbot, controller, vault_path, monkeypatch, memory_keyring
+):
     from noteapp.domain.errors import KeychainUnavailableError
     from noteapp.ui.widgets.banner import Banner
-
-    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
-    keyring.set_keyring(MemoryKeyring())
 
     def refuse(self):
         raise KeychainUnavailableError("The keychain refused to store the key.")
