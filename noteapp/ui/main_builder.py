@@ -16,7 +16,6 @@ from noteapp.domain.profile import Role
 from noteapp.domain.signatures import ItemType
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
-from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.views.clients_view import ClientsView
@@ -42,6 +41,7 @@ from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
+from noteapp.ui.windows.note_window import NoteWindow
 
 DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "

@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 
 from noteapp.domain.notes import NoteStatus
 from noteapp.services.demo import DEMO_PASSPHRASE
-from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.unlock_view import UnlockView
+from noteapp.ui.windows.note_window import NoteWindow
 
 
 def open_demo(qtbot, controller) -> MainView:

@@ -23,7 +23,7 @@ from noteapp.domain.signatures import ItemType
 from noteapp.services.demo import fill_demo
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
-from noteapp.ui.dialogs.note_window import NoteWindow
+from noteapp.ui.windows.note_window import NoteWindow
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import without_open_risk_flags
 
