@@ -28,6 +28,7 @@ from noteapp.domain.notes import (
     ScreenResult,
     SessionInfo,
 )
+from noteapp.domain.progress import Progress, report
 from noteapp.services.demo_text import fields_for, passive_ideation
 from noteapp.services.workspace import Workspace
 
@@ -127,8 +128,9 @@ def _plan_templates(k: int, discharged: bool, rng: random.Random) -> list[str]:
 
 def _cover_every_template(plans: list[list[str]], rng: random.Random) -> None:
     """Where there is room, make sure each session template appears at least once (the demo
-    shows them all), replacing repeats of the common progress templates."""
-    for template in _SESSION_WEIGHTS:
+    shows them all), replacing repeats of the common progress templates. The rarest go
+    first: in a small demo the few free places go to what it would otherwise never show."""
+    for template in sorted(_SESSION_WEIGHTS, key=lambda t: _SESSION_WEIGHTS[t]):
         if any(template in p for p in plans):
             continue
         slots = [
@@ -183,10 +185,15 @@ def _session(
 
 
 def add_demo_notes(
-    ws: Workspace, *, count: int, seed: int = 11, client_ids: list[str] | None = None
+    ws: Workspace,
+    *,
+    count: int,
+    seed: int = 11,
+    client_ids: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[str]:
     """`count` notes spread over the clients (see the module doc); the newest are drafts
-    until `fill_demo` signs the older ones."""
+    until `fill_demo` signs the older ones. `progress` hears (notes written, count)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     clients = [ws.clients.get(i) for i in client_ids] if client_ids else ws.clients.list()
     if not clients or count <= 0:
@@ -234,4 +241,5 @@ def add_demo_notes(
                 if template_id == "crisis":
                     note = ws.notes.save(note.id, risk_assessment=CRISIS_ASSESSMENT)
                 ids.append(note.id)
+                report(progress, len(ids), count)
     return ids
