@@ -10,8 +10,9 @@ written onto the measure record and audited.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
-from dataclasses import replace
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -54,6 +55,32 @@ def instrument(instrument_id: str) -> Instrument:
             + "."
         )
     return found
+
+
+# A measure a plan measures progress with is due when it was not given in this many days
+# (PHQ-9 and GAD-7 ask about the last two weeks; monthly keeps a trend without burdening).
+MEASURE_EVERY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class MeasureDue:
+    """An instrument a client's current plan measures progress with, not given lately."""
+
+    client_id: str
+    instrument: str  # id, e.g. "phq9"
+    name: str  # "PHQ-9"
+    last_given: date | None
+
+
+def _folded(text: str) -> str:
+    """ "PHQ-9", "phq 9" and "PHQ9" alike."""
+    return re.sub(r"[\s\-_]", "", text).upper()
+
+
+def instruments_named(text: str) -> builtins.list[str]:
+    """Ids of the shipped instruments a text names (e.g. "PHQ-9 every 2 weeks" → phq9)."""
+    folded = _folded(text)
+    return [i for i, inst in load_instruments().items() if _folded(inst.name) in folded]
 
 
 class MeasureService:
@@ -241,6 +268,37 @@ class MeasureService:
             )
             out.append(SameDayMeasure(m, since_last, since_base, summary))
         return out
+
+    def due(
+        self,
+        *,
+        named_by: Mapping[str, Sequence[str]],
+        today: date,
+        every_days: int = MEASURE_EVERY_DAYS,
+    ) -> builtins.list[MeasureDue]:
+        """Measures due: for each client, every instrument its plan's "measured by" texts
+        name (`named_by`: client id → texts) that was never given, or not in `every_days`.
+        Never given first, then the longest since."""
+        wanted = {
+            (cid, inst)
+            for cid, texts in named_by.items()
+            for t in texts
+            for inst in instruments_named(t)
+        }
+        if not wanted:
+            return []
+        last: dict[tuple[str, str], date] = {}
+        for m in list(self._measures.values()):
+            key = (m.client_id, m.instrument)
+            if key in wanted and (key not in last or m.on > last[key]):
+                last[key] = m.on
+        names = {i: inst.name for i, inst in load_instruments().items()}
+        out = [
+            MeasureDue(cid, inst, names[inst], last.get((cid, inst)))
+            for cid, inst in wanted
+            if (cid, inst) not in last or (today - last[(cid, inst)]).days > every_days
+        ]
+        return sorted(out, key=lambda d: (d.last_given or date.min, d.name, d.client_id))
 
     # --- risk flags --------------------------------------------------------------------
 
