@@ -7,6 +7,7 @@ from pathlib import Path
 
 from noteapp.domain.clock import Clock
 from noteapp.domain.errors import InvalidInputError, NoteappError, VaultExistsError
+from noteapp.domain.progress import Progress, part
 from noteapp.services.audit import AuditService
 from noteapp.services.settings import SettingsService
 from noteapp.vault import backup
@@ -47,14 +48,17 @@ class BackupService:
         chosen = self._settings.get().backup_dir
         return Path(chosen).expanduser() if chosen else self._default_dir
 
-    def backup_now(self, dest: Path | None = None, *, reason: str = "manual") -> Path:
-        """A verified-consistent encrypted snapshot; automatic ones rotate."""
+    def backup_now(
+        self, dest: Path | None = None, *, reason: str = "manual", progress: Progress | None = None
+    ) -> Path:
+        """A verified-consistent encrypted snapshot; automatic ones rotate. `progress` hears
+        the pages copied; `Cancelled` from it leaves no file and no audit entry."""
         if dest is not None and Path(dest).resolve() == self._vault.path.resolve():
             raise InvalidInputError("A backup cannot replace the vault itself.")
         if dest is not None and Path(dest).exists():
             raise VaultExistsError("A file already exists there; choose another name.")
         target = Path(dest) if dest else self._unique_auto_path()
-        backup.write_snapshot(self._vault.connection, target)
+        backup.write_snapshot(self._vault.connection, target, progress=progress)
         # Recorded once the snapshot exists; that entry alone is no reason for another backup.
         self._audit.record("backup", detail={"reason": reason})
         self._changes_at_last_backup = self._vault.connection.total_changes
@@ -84,13 +88,22 @@ class BackupService:
 
 
 def restore_snapshot(
-    *, snapshot: Path, target: Path, passphrase: str, clock: Clock | None = None
+    *,
+    snapshot: Path,
+    target: Path,
+    passphrase: str,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
 ) -> RestoreResult:
-    """Verify a snapshot completely with its passphrase, then install it at `target`."""
+    """Verify a snapshot completely with its passphrase, then install it at `target`.
+    `progress` hears the verification (the long part); `Cancelled` from it stops before
+    anything at `target` is touched."""
     snap = Vault.open(Path(snapshot), clock=clock, read_only=True)
     try:
         snap.unlock_with_passphrase(passphrase)
-        report = backup.verify_open_snapshot(snap)
+        report = backup.verify_open_snapshot(
+            snap, progress=part(progress, start=0, size=90, total=100)
+        )
         try:
             previous = backup.install_snapshot(snap, Path(target))
         except OSError as exc:
@@ -103,4 +116,6 @@ def restore_snapshot(
         AuditService(restored).record("restore", detail={"snapshot": Path(snapshot).name})
     finally:
         restored.close()
+    if progress is not None:
+        progress(100, 100)
     return RestoreResult(Path(target), previous, report.records, report.audit_entries)

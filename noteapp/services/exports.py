@@ -25,6 +25,7 @@ from noteapp.domain.errors import InvalidInputError, RefusedError
 from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
 from noteapp.domain.notes import Note, NoteStatus
 from noteapp.domain.paper import PaperSize
+from noteapp.domain.progress import Progress, part, report
 from noteapp.domain.safety_plan import safety_plan_from_dict
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.export import default_file_name, encrypt_docx, write_client_copy, write_docx
@@ -187,8 +188,10 @@ class ExportService:
         date_from: date | None = None,
         date_to: date | None = None,
         include_psychotherapy: bool = False,
+        progress: Progress | None = None,
     ) -> ExportJob:
-        """Signed notes of a client in a date range, oldest first, with their corrections."""
+        """Signed notes of a client in a date range, oldest first, with their corrections.
+        `progress` hears (notes gathered, notes)."""
         notes = self.chart_notes(
             client_id,
             date_from=date_from,
@@ -205,7 +208,12 @@ class ExportService:
             )
             if x
         )
-        proofs = [self._signing.proof(n.id) for n in notes]
+        proofs = []
+        for done, n in enumerate(notes):
+            if done % 50 == 0:
+                report(progress, done, len(notes))
+            proofs.append(self._signing.proof(n.id))
+        report(progress, len(notes), len(notes))
         plan = self._plans.current_signed(client_id) if self._plans is not None else None
         if plan is not None:  # the chart opens with the plan the notes were written under
             proofs.insert(0, self._signing.proof(plan.id))
@@ -306,8 +314,10 @@ class ExportService:
         password: str | None = None,
         what: str,
         record_ids: Sequence[str],
+        progress: Progress | None = None,
     ) -> Path:
-        """Write (and optionally encrypt) an export; audited with ids only."""
+        """Write (and optionally encrypt) an export; audited with ids only. `Cancelled`
+        raised by `progress` stops it before the file is written."""
         out = Path(out)
         if out.suffix.lower() != ".docx":
             raise InvalidInputError("Export files end in .docx.")
@@ -316,9 +326,9 @@ class ExportService:
                 f"Choose a file password of at least {MIN_EXPORT_PASSWORD} characters."
             )
         if password is None:
-            write_docx(job, out)
+            write_docx(job, out, progress=progress)
         else:
-            encrypt_docx(job, out, password)
+            encrypt_docx(job, out, password, progress=progress)
         self._audit.record(
             "export",
             kind="note",
@@ -353,12 +363,17 @@ class ExportService:
         date_to: date | None = None,
         include_psychotherapy: bool = False,
         password: str | None = None,
+        progress: Progress | None = None,
     ) -> Path:
+        """The chart as one .docx; `progress` hears one count over gathering the signed
+        notes (a fifth) and laying the document out (the rest)."""
+        gathered = 20
         job = self.chart_job(
             client_id,
             date_from=date_from,
             date_to=date_to,
             include_psychotherapy=include_psychotherapy,
+            progress=part(progress, start=0, size=gathered, total=100),
         )
         ids = [
             n.id
@@ -369,4 +384,11 @@ class ExportService:
                 include_psychotherapy=include_psychotherapy,
             )
         ]
-        return self.write(job, out, password=password, what="chart", record_ids=ids)
+        return self.write(
+            job,
+            out,
+            password=password,
+            what="chart",
+            record_ids=ids,
+            progress=part(progress, start=gathered, size=100 - gathered, total=100),
+        )

@@ -1,16 +1,19 @@
 """Search across clients and notes, over what is decrypted in memory after unlock.
 
-The index is built on first use (not at unlock: most sessions never search) and kept current
+The index is built on first use (not at unlock: most sessions never search; the desktop app
+builds it on a worker thread with progress when the search window opens) and kept current
 as notes are saved. Nothing of it is ever written to disk; locking drops it with the rest.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from datetime import date
 
 from noteapp.domain.clients import Client
 from noteapp.domain.notes import Note
+from noteapp.domain.progress import Progress, report
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND, NoteService
 from noteapp.services.search import SearchDoc, SearchIndex, SearchResults
@@ -21,6 +24,9 @@ class SearchService:
         self._clients = clients
         self._notes = notes
         self._index: SearchIndex | None = None
+        # Notes saved while the index is being built on another thread (see build).
+        self._lock = threading.Lock()
+        self._changed_during_build: list[Note | Client | str] | None = None
         notes.listeners.append(self._note_changed)
         clients.listeners.append(self._client_changed)
 
@@ -67,22 +73,64 @@ class SearchService:
             fields=fields,
         )
 
-    def index(self) -> SearchIndex:
-        if self._index is None:
-            index = SearchIndex()
-            names = self._template_names()
-            for c in self._clients.list():
+    @property
+    def ready(self) -> bool:
+        """The index is built (searching answers at once)."""
+        return self._index is not None
+
+    def build(self, *, progress: Progress | None = None) -> SearchIndex:
+        """Build the index now (the desktop app does it on a worker thread, with progress;
+        `Cancelled` raised by `progress` leaves no index behind). Notes saved meanwhile are
+        queued and added when the build ends, so none is missed."""
+        if self._index is not None:
+            return self._index
+        with self._lock:
+            self._changed_during_build = []
+        index = SearchIndex()
+        names = self._template_names()
+        clients = self._clients.list()
+        notes = list(self._notes.all())
+        total = len(clients) + len(notes)
+        try:
+            for c in clients:
                 index.add(self._client_doc(c))
-            for n in self._notes.all():
+            for i, n in enumerate(notes):
                 index.add(self._note_doc(n, names))
+                if i % 200 == 0:
+                    report(progress, len(clients) + i, total)
+        except BaseException:
+            with self._lock:
+                self._changed_during_build = None
+            raise
+        with self._lock:
+            for changed in self._changed_during_build or ():
+                if isinstance(changed, Note):
+                    index.add(self._note_doc(changed, names))
+                elif isinstance(changed, str):
+                    index.remove(changed)
+                else:
+                    index.add(self._client_doc(changed))
+            self._changed_during_build = None
             self._index = index
-        return self._index
+        report(progress, total, total)
+        return index
+
+    def index(self) -> SearchIndex:
+        return self._index if self._index is not None else self.build()
 
     def _note_changed(self, note: Note) -> None:
+        with self._lock:
+            if self._changed_during_build is not None:
+                self._changed_during_build.append(note)
+                return
         if self._index is not None:
             self._index.add(self._note_doc(note, self._template_names()))
 
     def _client_changed(self, changed: Client | str) -> None:
+        with self._lock:
+            if self._changed_during_build is not None:
+                self._changed_during_build.append(changed)
+                return
         if self._index is None:
             return
         if isinstance(changed, str):

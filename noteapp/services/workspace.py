@@ -19,6 +19,7 @@ from noteapp.domain.errors import (
     NoteappError,
     WrongSecretError,
 )
+from noteapp.domain.progress import Progress, report
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
@@ -60,6 +61,21 @@ def kdf_params(
         msg = str(exc) if " " in str(exc) else "Key-derivation settings out of range."
         raise InvalidInputError(msg) from exc
     return params
+
+
+BUILD_STEPS = 7
+
+
+class _Steps:
+    """Counts the services built, for a progress bar during unlock."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._done = 0
+
+    def __call__(self) -> None:
+        self._done += 1
+        report(self._progress, self._done, BUILD_STEPS)
 
 
 def keychain_status() -> keychain.KeychainStatus:
@@ -123,9 +139,16 @@ class Workspace:
 
     @classmethod
     def build(
-        cls, vault: Vault, *, paths: AppPaths | None = None, clock: Clock | None = None
+        cls,
+        vault: Vault,
+        *,
+        paths: AppPaths | None = None,
+        clock: Clock | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
-        """Compose the services around an unlocked vault."""
+        """Compose the services around an unlocked vault. Building a service decrypts its
+        records; `progress` hears (services built, BUILD_STEPS)."""
+        step = _Steps(progress)
         clock = clock or vault.clock
         paths = paths or default_paths()
         audit = AuditService(vault)
@@ -138,9 +161,11 @@ class Workspace:
             default_dir=paths.default_backup_dir,
         )
         clients = ClientService(vault=vault, audit=audit, backups=backups, clock=clock)
+        step()
         profile = ProfileService(vault, audit)
         templates = TemplateCatalog(user_dir=paths.user_templates_dir, vault=vault)
         reference = ReferenceService(vault, audit)
+        step()
         notes = NoteService(
             vault=vault,
             audit=audit,
@@ -150,6 +175,7 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        step()
         signing = SigningService(
             vault=vault,
             audit=audit,
@@ -160,6 +186,7 @@ class Workspace:
             clock=clock,
             check_passphrase=lambda passphrase: verify_passphrase(vault, passphrase),
         )
+        step()
         plans = PlanService(
             vault=vault,
             audit=audit,
@@ -169,12 +196,15 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        step()
         safety_plans = SafetyPlanService(
             vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
         )
+        step()
         measures = MeasureService(
             vault=vault, audit=audit, clients=clients, clock=clock, notes=notes
         )
+        step()
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
         return cls(
@@ -243,9 +273,17 @@ class Workspace:
         *,
         clock: Clock | None = None,
         paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
+        """`progress` hears (0, 0) while the passphrase is checked (no count to give), then
+        the services being built (see `build`)."""
         return cls._open(
-            path, "passphrase", lambda v: v.unlock_with_passphrase(passphrase), paths, clock
+            path,
+            "passphrase",
+            lambda v: v.unlock_with_passphrase(passphrase),
+            paths,
+            clock,
+            progress,
         )
 
     @classmethod
@@ -256,14 +294,25 @@ class Workspace:
         *,
         clock: Clock | None = None,
         paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
         return cls._open(
-            path, "recovery-key", lambda v: v.unlock_with_recovery_key(recovery_key), paths, clock
+            path,
+            "recovery-key",
+            lambda v: v.unlock_with_recovery_key(recovery_key),
+            paths,
+            clock,
+            progress,
         )
 
     @classmethod
     def unlock_with_keychain(
-        cls, path: Path, *, clock: Clock | None = None, paths: AppPaths | None = None
+        cls,
+        path: Path,
+        *,
+        clock: Clock | None = None,
+        paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
         def with_device_key(vault: Vault) -> None:
             device_key = keychain.load_device_key(vault.vault_id)
@@ -271,7 +320,7 @@ class Workspace:
                 raise WrongSecretError("This vault is not remembered on this device.")
             vault.unlock_with_device_key(device_key)
 
-        return cls._open(path, "keychain", with_device_key, paths, clock)
+        return cls._open(path, "keychain", with_device_key, paths, clock, progress)
 
     @classmethod
     def _open(
@@ -281,22 +330,29 @@ class Workspace:
         unlock: Callable[[Vault], None],
         paths: AppPaths | None,
         clock: Clock | None,
+        progress: Progress | None = None,
     ) -> Workspace:
         """Open, unlock one way, and build the workspace; the vault is closed on any failure."""
         vault = Vault.open(Path(path), clock=clock)
         try:
+            report(progress, 0, 0)
             unlock(vault)
         except BaseException:
             vault.close()
             raise
-        return cls._after_unlock(vault, method, paths, clock)
+        return cls._after_unlock(vault, method, paths, clock, progress)
 
     @classmethod
     def _after_unlock(
-        cls, vault: Vault, method: str, paths: AppPaths | None, clock: Clock | None
+        cls,
+        vault: Vault,
+        method: str,
+        paths: AppPaths | None,
+        clock: Clock | None,
+        progress: Progress | None = None,
     ) -> Workspace:
         try:
-            ws = cls.build(vault, paths=paths, clock=clock)
+            ws = cls.build(vault, paths=paths, clock=clock, progress=progress)
             failed = vault.failed_unlocks_before_this_one
             with vault.transaction():
                 if failed:

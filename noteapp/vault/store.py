@@ -35,6 +35,7 @@ from noteapp.domain.errors import (
     WrongSecretError,
 )
 from noteapp.domain.ids import new_id
+from noteapp.domain.progress import Progress
 from noteapp.vault import keyslots
 from noteapp.vault.format import (
     APPLICATION_ID,
@@ -579,13 +580,16 @@ class Vault:
             cur = conn.execute("DELETE FROM records WHERE kind=? AND id=?", (kind, record_id))
         return cur.rowcount
 
-    def verify_all(self) -> list[RecordIntegrityError]:
+    def verify_all(self, *, progress: Progress | None = None) -> list[RecordIntegrityError]:
         """Decrypt every version of every record; the failures (used to verify backups)."""
         self._key()
         failures = []
-        for kind, record_id, version, blob in self._conn.execute(
+        rows = self._conn.execute(
             "SELECT kind, id, version, CAST(blob AS BLOB) FROM records ORDER BY seq"
-        ).fetchall():
+        ).fetchall()
+        for done, (kind, record_id, version, blob) in enumerate(rows):
+            if progress is not None and done % 500 == 0:
+                progress(done, len(rows))
             try:
                 self._decrypt(kind, record_id, version, blob)
             except RecordIntegrityError as err:
