@@ -303,7 +303,7 @@ class MeasureService:
     # --- risk flags --------------------------------------------------------------------
 
     def open_risk_flags(self, client_id: str | None = None) -> builtins.list[Measure]:
-        """Measures whose risk flag is not addressed yet, oldest first (chart, dashboard)."""
+        """Measures whose risk flag is not addressed yet, oldest first (chart, Today)."""
         cid = self._clients.get(client_id).id if client_id else None
         return sorted(
             (

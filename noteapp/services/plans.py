@@ -422,7 +422,7 @@ class PlanService:
             )
         return self._notes.save(note.id, goal_progress=tuple(clean))
 
-    # --- dashboard and checklist -------------------------------------------------------
+    # --- Today and checklist -----------------------------------------------------------
 
     def due_reviews(self) -> builtins.list[DueReview]:
         today = self._clock.now().date()

@@ -39,6 +39,7 @@ from noteapp.services.notes import NoteService
 from noteapp.services.plans import PlanService
 from noteapp.services.signing import SigningService
 from noteapp.services.templates import TemplateCatalog
+from noteapp.services.workspace import Workspace
 
 TOP = 5  # rows a Today section shows before "Show all"
 
@@ -362,6 +363,28 @@ class Worklist:
             return self._notes.get(note_id)
         except Exception:  # a signed item whose note failed to decrypt: reported elsewhere
             return None
+
+
+def worklist_for(
+    ws: Workspace,
+    *,
+    review_inbox: ReviewInbox | None = None,
+    referrals: ReferralSource | None = None,
+) -> Worklist:
+    """The worklist over a workspace's services."""
+    return Worklist(
+        profile=ws.profile.get,
+        clients=ws.clients,
+        notes=ws.notes,
+        signing=ws.signing,
+        plans=ws.plans,
+        measures=ws.measures,
+        templates=ws.templates,
+        audit=ws.audit,
+        clock=ws.clock,
+        review_inbox=review_inbox,
+        referrals=referrals,
+    )
 
 
 _Rows = tuple[int, list[WorkItem]]

@@ -21,6 +21,7 @@ from noteapp.services.worklist import (
     SectionKey,
     WorkItem,
     Worklist,
+    worklist_for,
 )
 from noteapp.services.workspace import Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -31,18 +32,7 @@ PHQ9_ITEM9 = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
 
 def worklist(ws: Workspace, referrals: ReferralSource | None = None) -> Worklist:
-    return Worklist(
-        profile=ws.profile.get,
-        clients=ws.clients,
-        notes=ws.notes,
-        signing=ws.signing,
-        plans=ws.plans,
-        measures=ws.measures,
-        templates=ws.templates,
-        audit=ws.audit,
-        clock=ws.clock,
-        referrals=referrals,
-    )
+    return worklist_for(ws, referrals=referrals)
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """The global search palette (Ctrl+K): clients and notes, filtered, with highlighted matches.
 
 The index is in memory and answers in well under 50 ms, so searching runs on the GUI thread,
-debounced while the user types. Results hold client data: nothing here is ever logged.
+debounced while the user types. Building the index the first time after unlocking takes
+seconds on a large vault: `prepare` then runs on a worker with a progress bar (and Cancel),
+and what was typed meanwhile is searched when it is ready. Results hold client data:
+nothing here is ever logged.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.domain.progress import Cancelled, Progress
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
+from noteapp.ui.widgets.progress_panel import ProgressPanel
 from noteapp.ui.widgets.search_results import HitRole, SearchHitDelegate, SearchResultsModel
+from noteapp.ui.workers import run_with_progress
 
 __all__ = ["HitRole", "SearchDialog"]
 
@@ -52,12 +58,15 @@ class SearchDialog(QDialog):
         templates: Sequence[tuple[str, str]],
         open_hit: Callable[[Any], None],
         parent: QWidget | None = None,
+        *,
+        prepare: Callable[[Progress], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("searchDialog")
         self.setWindowTitle("Search")
         self.setModal(True)
         self._search = search
+        self.ready = prepare is None
         self._open_hit = open_hit
         self._client_names = {str(cid): f"{name} ({code})" for cid, name, code in clients}
         self._template_names = {str(tid): name for tid, name in templates}
@@ -133,6 +142,8 @@ class SearchDialog(QDialog):
         self.count.setObjectName("searchCountLabel")
         self.count.setEnabled(False)
         lay.addWidget(self.count)
+        self.progress = ProgressPanel(self, "searchProgress", cancellable=True)
+        lay.addWidget(self.progress)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -145,6 +156,19 @@ class SearchDialog(QDialog):
             edit.dateChanged.connect(self._run)
         self.resize(760, 520)
         self._show_empty("Type to search clients and notes")
+        if prepare is not None:
+            task = run_with_progress(
+                prepare, on_done=self._prepared, on_error=self._not_prepared, parent=self
+            )
+            self.progress.start(task, "Preparing search…", "Preparing search (first time today)…")
+
+    def _prepared(self, _index: object) -> None:
+        self.ready = True
+        self._run()
+
+    def _not_prepared(self, exc: BaseException) -> None:
+        why = "Search was not prepared." if isinstance(exc, Cancelled) else message_for(exc)
+        self._show_empty(f"{why} Close this window and press Ctrl+K to try again.")
 
     # --- building --------------------------------------------------------------------
 
@@ -193,6 +217,8 @@ class SearchDialog(QDialog):
 
     def _run(self, *_: Any) -> None:
         self._timer.stop()
+        if not self.ready:  # searched once the index is built (see _prepared)
+            return
         text = self.query.text().strip()
         filtered = self._filtered()
         if not text and not filtered:  # an empty query with filters lists them, newest first

@@ -24,6 +24,7 @@ from noteapp.ui.dialogs.group_note_dialog import GroupNoteDialog
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.models.note_list_model import NoteIdRole, NoteListModel, SortRole, note_row
+from noteapp.ui.service_bundles import NoteServices
 
 
 def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
@@ -40,7 +41,7 @@ class NotesTab(QWidget):
 
     def __init__(
         self,
-        ws: Any,
+        ws: NoteServices,
         client_id: str,
         open_note: Callable[[str], None],
         parent: QWidget | None = None,
@@ -169,18 +170,35 @@ class NotesTab(QWidget):
             self.open_note(note_id)
 
     def export_chart(self) -> None:
-        dialog = ExportDialog(self.ws, client_id=self.client_id, parent=self)
+        dialog = ExportDialog.of(self.ws, client_id=self.client_id, parent=self)
         self.active_dialog = dialog
         dialog.open()
 
     def new_note(self) -> None:
-        dialog = NewNoteDialog(self.ws, self.client_id, self)
+        ws = self.ws
+        dialog = NewNoteDialog(
+            notes=ws.notes,
+            clients=ws.clients,
+            templates=ws.templates,
+            clock=ws.clock,
+            client_id=self.client_id,
+            parent=self,
+        )
         self.active_dialog = dialog
         dialog.accepted.connect(lambda: self._created([dialog.created_note_id]))
         dialog.open()
 
     def group_note(self) -> None:
-        dialog = GroupNoteDialog(self.ws, self, preselect=self.client_id)
+        ws = self.ws
+        dialog = GroupNoteDialog(
+            notes=ws.notes,
+            clients=ws.clients,
+            templates=ws.templates,
+            reference=ws.reference,
+            clock=ws.clock,
+            parent=self,
+            preselect=self.client_id,
+        )
         self.active_dialog = dialog
         dialog.accepted.connect(lambda: self._created([n.id for n in dialog.created_notes]))
         dialog.open()

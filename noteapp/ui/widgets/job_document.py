@@ -7,6 +7,7 @@ for the client on every page). Every piece of text is escaped: it is data, never
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
 from noteapp.domain.paper import PaperSize
+from noteapp.domain.progress import Progress, report
 
 _PAGE_SIZES = {PaperSize.LETTER: QPageSize.PageSizeId.Letter, PaperSize.A4: QPageSize.PageSizeId.A4}
 
@@ -101,7 +103,7 @@ def _note(n: ExportedNote, draft: bool) -> str:
         out.append(f"<p>{_t(a.text)}</p>")
         out.append(_signature(a.signature))
     for c in n.cosignatures:
-        out.append("<h2>Supervision</h2>")
+        out.append(f"<h2>{_t(c.heading)}</h2>")
         out.append(f"<p><i>{_t(c.statement)}</i></p>")
         out.append(_signature(c.signature))
     return "".join(out)
@@ -143,8 +145,12 @@ def _header_text(job: ExportJob) -> str:
     return " · ".join(p for p in parts if p) + ("  ·  DRAFT" if job.draft else "")
 
 
-def paint_job(job: ExportJob, device: QPagedPaintDevice) -> int:
-    """Lay the job out on `device` page by page, with header and footer. Returns pages."""
+def paint_job(
+    job: ExportJob, device: QPagedPaintDevice, *, progress: Progress | None = None
+) -> int:
+    """Lay the job out on `device` page by page, with header and footer. Returns pages.
+    Runs on a worker thread (QTextDocument and QPainter on a PDF writer or printer may);
+    `progress` hears (pages painted, pages) and may raise `Cancelled` between pages."""
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(device)
     doc.setHtml(job_html(job))
@@ -161,6 +167,7 @@ def paint_job(job: ExportJob, device: QPagedPaintDevice) -> int:
         small.setPointSizeF(8.5)
         header = _header_text(job)
         for page in range(pages):
+            report(progress, page, pages)
             if page:
                 device.newPage()
             painter.setFont(small)
@@ -170,12 +177,27 @@ def paint_job(job: ExportJob, device: QPagedPaintDevice) -> int:
             painter.translate(0, band - page * body_h)
             doc.drawContents(painter, QRectF(0, page * body_h, width, body_h))
             painter.restore()
+        report(progress, pages, pages)
         return pages
     finally:
         painter.end()
 
 
-def write_pdf(job: ExportJob, out: Path) -> Path:
+def write_pdf(job: ExportJob, out: Path, *, progress: Progress | None = None) -> Path:
+    """Write the PDF beside `out` under a hidden name, then move it into place: a failed or
+    cancelled one leaves no half-written file."""
+    out = Path(out)
+    part = out.with_name(f".{out.name}.partial")
+    try:
+        _pdf(job, part, progress)
+        os.replace(part, out)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _pdf(job: ExportJob, out: Path, progress: Progress | None) -> None:
     writer = QPdfWriter(str(out))
     writer.setResolution(300)
     writer.setPageLayout(
@@ -188,5 +210,5 @@ def write_pdf(job: ExportJob, out: Path) -> Path:
     )
     writer.setTitle("Clinical record")  # not the client's name: titles show in file lists
     writer.setCreator("noteapp")
-    paint_job(job, writer)
-    return out
+    paint_job(job, writer, progress=progress)
+    del writer  # the file is complete once the writer is gone

@@ -1,9 +1,10 @@
 """The note editor's "Treatment-plan objectives" panel: the client's active objectives, each
-with a rating for this session and a short comment. Changes go through `ws.plans.rate`
+with a rating for this session and a short comment. Changes go through `plans.rate`
 (which saves the note); read-only once the note is signed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -19,11 +20,25 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.notes import Note
 from noteapp.domain.plans import Rating
+from noteapp.services.plans import PlanService
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 NO_PLAN_TEXT = "No treatment plan yet — add one on the Plan tab."
 NOT_RATED = "—"
+
+
+OnError = Callable[[BaseException], None]
+Submit = Callable[[Callable[[], Note], Callable[[Note], None], OnError], None]
+
+
+def _at_once(work: Callable[[], Note], done: Callable[[Note], None], failed: OnError) -> None:
+    try:
+        note = work()
+    except Exception as exc:
+        failed(exc)
+        return
+    done(note)
 
 
 class ObjectivesPanel(QWidget):
@@ -32,10 +47,21 @@ class ObjectivesPanel(QWidget):
     rated = Signal(object)
     SAVE_DELAY_MS = 600  # comments are typed: save once the typing pauses
 
-    def __init__(self, ws: Any, note: Note, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plans: PlanService,
+        note: Note,
+        parent: QWidget | None = None,
+        *,
+        submit: Submit | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("objectivesPanel")
-        self.ws = ws
+        self._plans = plans
+        # The note editor passes its save queue: ratings and text of one note are written
+        # one after another, never racing each other for the next version.
+        self._submit: Submit = submit or _at_once
+        self._failed = False
         self.note = note
         self.read_only = note.is_signed
         self.combos: dict[str, QComboBox] = {}
@@ -51,7 +77,7 @@ class ObjectivesPanel(QWidget):
         bold.setBold(True)
         head.setFont(bold)
         lay.addWidget(head)
-        plan = ws.plans.current_signed(note.client_id) or ws.plans.latest(note.client_id)
+        plan = plans.current_signed(note.client_id) or plans.latest(note.client_id)
         given = {str(r.get("objective_id")): r for r in note.goal_progress}
         objectives = plan.active_objectives() if plan else []
         # A rated objective stays listed even if it was closed since (the rating is history).
@@ -126,18 +152,24 @@ class ObjectivesPanel(QWidget):
         self.save()
 
     def save(self) -> bool:
+        """Save the ratings (through the editor's queue, or at once). False when a save
+        that ran at once failed (the message is shown)."""
         self._timer.stop()
         if self.read_only:
             return True
-        try:
-            note = self.ws.plans.rate(self.note.id, self.ratings())
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return False
+        plans, note_id, ratings = self._plans, self.note.id, self.ratings()
+        self._failed = False
+        self._submit(lambda: plans.rate(note_id, ratings), self._saved, self._save_failed)
+        return not self._failed
+
+    def _saved(self, note: Note) -> None:
         show_error(self.error, "")
         self.note = note
         self.rated.emit(note)
-        return True
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._failed = True
+        show_error(self.error, message_for(exc))
 
     def flush(self) -> bool:
         """Save a comment still waiting on its typing pause."""
