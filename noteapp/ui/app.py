@@ -160,9 +160,7 @@ class AppController(QObject):
 
         def failed(exc: BaseException) -> None:
             if isinstance(page, WelcomeView):
-                page.set_busy("")
-                if not isinstance(exc, Cancelled):
-                    page.busy.setText(message_for(exc))
+                page.set_busy(False, "" if isinstance(exc, Cancelled) else message_for(exc))
 
         def done(ws: Workspace) -> None:
             self.vault_path = demo
@@ -170,7 +168,7 @@ class AppController(QObject):
 
         task = run_with_progress(work, on_done=done, on_error=failed, parent=page)
         if isinstance(page, WelcomeView):
-            page.set_busy(" ")
+            page.set_busy(True)
             page.progress.start(
                 task,
                 "Opening the demo vault…" if exists else "Creating the demo vault…",

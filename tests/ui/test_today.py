@@ -156,3 +156,19 @@ def test_today_follows_the_clock(qtbot, ws) -> None:
     view.refresh()
     qtbot.waitUntil(lambda: view.ready, timeout=10000)
     assert view.sections[SectionKey.DRAFTS].rows[0].item.age_days == before + 2
+
+
+def test_working_under_supervision_is_a_profile_setting(qtbot, ws) -> None:
+    from noteapp.ui.views.settings_profile_page import SettingsProfilePage
+
+    page = SettingsProfilePage(ws.profile)
+    qtbot.addWidget(page)
+    assert not page.form.supervised.isChecked()
+    page.form.supervised.setChecked(True)
+    page.save()
+    assert ws.profile.get().supervised is True
+    view, _ = today_view(qtbot, ws)
+    assert SectionKey.AWAITING_COSIGNATURE in view.sections
+    again = SettingsProfilePage(ws.profile)
+    qtbot.addWidget(again)
+    assert again.form.supervised.isChecked()

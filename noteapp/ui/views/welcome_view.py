@@ -70,7 +70,9 @@ class WelcomeView(QWidget):
         self.setTabOrder(self.create_button, self.demo_button)
         self.setTabOrder(self.demo_button, self.open_button)
 
-    def set_busy(self, text: str) -> None:
-        self.busy.setText(text)
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        """While the demo vault opens: the choices disabled. `message` (e.g. why it
+        failed) is shown under them."""
+        self.busy.setText(message)
         for button in (self.create_button, self.demo_button, self.open_button):
-            button.setEnabled(not text)
+            button.setEnabled(not busy)
