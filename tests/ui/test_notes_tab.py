@@ -173,3 +173,15 @@ def test_group_note_dialog_needs_members(qtbot, ws):
     dialog.accept()
     assert dialog.error.text()
     assert dialog.created_notes == []
+
+
+def test_notes_written_while_the_tab_was_hidden_show_when_it_is_shown_again(
+    qtbot, ws, client_id
+):
+    first = _note(ws, client_id, "soap", date(2025, 12, 1))
+    tab = _tab(qtbot, ws, client_id, [])
+    assert tab.displayed_ids() == [first.id]
+    tab.hide()
+    later = _note(ws, client_id, "dap", date(2025, 12, 8))  # e.g. from a group note
+    tab.show()
+    assert tab.displayed_ids() == [later.id, first.id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -28,6 +29,18 @@ class NoteRow:
     @property
     def status_text(self) -> str:
         return "Signed" if self.signed else "Draft"
+
+    @cached_property
+    def sort_keys(self) -> tuple[str, str, str, str]:
+        """Per column; built once, as sorting a long chart asks thousands of times."""
+        updated = self.updated_at.isoformat() if self.updated_at else ""
+        day = self.date.isoformat()
+        return (
+            f"{day} {updated}",
+            self.template_name.casefold(),
+            f"{int(self.signed)} {day}",
+            self.service_code,
+        )
 
 
 def note_row(note: Any, template_name: str) -> NoteRow:
@@ -91,13 +104,7 @@ class NoteListModel(QAbstractTableModel):
                 r.service_code or "—",
             )[col]
         if role == SortRole:
-            updated = r.updated_at.isoformat() if r.updated_at else ""
-            return (
-                f"{r.date.isoformat()} {updated}",
-                r.template_name.casefold(),
-                f"{int(r.signed)} {r.date.isoformat()}",
-                r.service_code,
-            )[col]
+            return r.sort_keys[col]
         if role == Qt.ItemDataRole.ToolTipRole and r.psychotherapy:
             return "Psychotherapy notes: kept apart from the record, excluded from exports"
         if role == Qt.ItemDataRole.AccessibleTextRole:
