@@ -288,6 +288,7 @@ class WorklistPage(QWidget):
         self.list.setAccessibleName("Rows; press Enter to open")
         self.list.setAlternatingRowColors(True)
         self.list.setUniformItemSizes(True)
+        self.list.setSpacing(2)
         self.list.itemActivated.connect(self._open)
         lay.addWidget(self.list, 1)
         self.choice.currentIndexChanged.connect(lambda _i: self._load())
