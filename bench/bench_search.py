@@ -15,7 +15,7 @@ import tracemalloc
 from datetime import date, timedelta
 from typing import Any
 
-from noteapp.services.search import SearchDoc, SearchIndex
+from noteapp.search.index import SearchDoc, SearchIndex
 
 FULL_NOTES = 50_000
 QUICK_NOTES = 5_000

@@ -6,7 +6,7 @@ taken in a fresh interpreter and the median of 3 runs is reported. Vaults of 10,
 50,000 notes are built once per run (not measured) and deleted afterwards: the demo
 generator for a realistic core (profile, plans, measures, safety plans, signed notes), then
 notes cloned from the demo's own notes — as drafts or signed, with their signed items — and
-inserted in one transaction the way `Vault.put` writes a first version (see bench_vault).
+written with `Vault.put` in one transaction (see bench_vault).
 """
 
 from __future__ import annotations
@@ -50,17 +50,16 @@ def _home(root: Path) -> Any:
 
 def build_ui_vault(path: Path, root: Path, notes: int, *, seed: int = 5) -> dict[str, Any]:
     """A demo vault grown to `notes` notes; returns the ids the children open."""
+    from noteapp.demo import fill_demo
     from noteapp.domain.notes import NoteStatus
-    from noteapp.services.demo import fill_demo
     from noteapp.services.notes import NOTE_KIND
     from noteapp.services.signing import ITEM_KIND
     from noteapp.services.workspace import Workspace
-    from noteapp.vault.format import record_ad
 
     rng = random.Random(seed)
     ws, _ = Workspace.create(path, PASSPHRASE, params=FAST_KDF, paths=_home(root))
     fill_demo(ws, clients=12, passphrase=PASSPHRASE)
-    vault = ws.vault
+    vault = ws._vault  # setup only: records are written straight to the store
     signed = [
         n
         for n in ws.notes.list(status=NoteStatus.SIGNED, include_psychotherapy=False)
@@ -79,19 +78,14 @@ def build_ui_vault(path: Path, root: Path, notes: int, *, seed: int = 5) -> dict
     today = date.today()
     ids: dict[str, Any] = {"big_client": big, "draft": "", "signed": ""}
 
-    def put(conn: Any, kind: str, record_id: str, data: dict[str, Any]) -> None:
-        plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        blob = vault._cipher(kind).encrypt(plain, record_ad(vault.vault_id, kind, record_id, 1))
-        conn.execute(
-            "INSERT INTO records(kind, id, version, latest, blob) VALUES(?,?,1,1,?)",
-            (kind, record_id, blob),
-        )
+    def put(kind: str, record_id: str, data: dict[str, Any]) -> None:
+        vault.put(kind, record_id, data, expected_version=0)
 
-    with vault.transaction() as conn:
+    with ws.transaction():
         for i, cid in enumerate(client_ids):
             client = copy.deepcopy(client_model)
             client.update(id=cid, code=f"B{i:05d}", name=f"Bench Client {i:05d}")
-            put(conn, "client", cid, client)
+            put("client", cid, client)
         for i in range(extra):
             cid = big if i < BIG_CLIENT_NOTES else client_ids[1 + i % others]
             model = note_models[i % len(note_models)]
@@ -106,18 +100,18 @@ def build_ui_vault(path: Path, root: Path, notes: int, *, seed: int = 5) -> dict
             if draft:
                 note["status"] = "draft"
                 note["signed_at"] = None
-            put(conn, NOTE_KIND, note_id, note)
+            put(NOTE_KIND, note_id, note)
             if not draft:
                 item = copy.deepcopy(item_models[model["id"]])
                 item["id"] = f"{rng.getrandbits(128):032x}"
                 item["note_id"] = item["payload"]["note_id"] = note_id
-                put(conn, ITEM_KIND, item["id"], item)
+                put(ITEM_KIND, item["id"], item)
             if cid == big and draft and not ids["draft"]:
                 ids["draft"] = note_id
             if cid == big and not draft and not ids["signed"]:
                 ids["signed"] = note_id
     ids["notes"] = len(ws.notes.list()) + extra
-    vault.close()  # not ws.close(): no backup of a benchmark vault
+    ws.discard()  # not ws.close(): no backup of a benchmark vault
     return ids
 
 
@@ -203,7 +197,7 @@ def child_unlock_today(path: Path, root: Path) -> dict[str, Any]:
     _spin(app, lambda: isinstance(ctl.page(), MainView) and ctl.page().pages.today.ready)
     ctl.window.grab()  # painted
     end = time.perf_counter()
-    ctl.ws.vault.close()
+    ctl.ws.discard()
     return {
         "kdf": kdf,
         "beyond_kdf": end - start - kdf,
@@ -224,7 +218,7 @@ def child_open_chart(path: Path, root: Path, client_id: str) -> dict[str, Any]:
     elapsed = time.perf_counter() - start
     chart = main.pages.clients.chart
     assert chart is not None and chart.client.id == client_id
-    ctl.ws.vault.close()
+    ctl.ws.discard()
     return {"open_chart": elapsed}
 
 
@@ -241,7 +235,7 @@ def child_open_note(path: Path, root: Path, note_id: str) -> dict[str, Any]:
     window.grab()
     elapsed = time.perf_counter() - start
     window.close()
-    ctl.ws.vault.close()
+    ctl.ws.discard()
     return {"open_note": elapsed}
 
 
@@ -261,7 +255,7 @@ def child_switch_tabs(path: Path, root: Path, client_id: str) -> dict[str, Any]:
             tabs.grab()
             key = f"{tabs.tabText(i)}{'' if rounds == 0 else ' (again)'}"
             times[key] = time.perf_counter() - start
-    ctl.ws.vault.close()
+    ctl.ws.discard()
     return {"tabs": times, "switch_tab": max(times.values())}
 
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from noteapp.crypto import Argon2Params
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
-from noteapp.services.demo import fill_demo
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 

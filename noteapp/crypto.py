@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -30,13 +31,21 @@ ARGON2_MIN_ITERATIONS = 2
 ARGON2_FLOOR_MEMORY_KIB = 64 * 1024
 ARGON2_FLOOR_ITERATIONS = 3
 ARGON2_DEFAULT_LANES = 4
-# Values read from disk are bounded, so an edited header cannot make unlocking hang.
-ARGON2_MAX_MEMORY_KIB = 4 * 1024 * 1024
-ARGON2_MAX_ITERATIONS = 20
+# Values read from disk are bounded, so an edited header cannot make one unlock cost more
+# than a few seconds and 1 GiB (the old 4 GiB / 20 passes cost 96 s). Argon2's time grows with
+# memory x passes, so that product is bounded too: 3 GiB-passes (1 GiB x 3, 512 MiB x 6)
+# allows every setting calibration picks (at most 256 MiB x 10) with room for a deliberately
+# stronger explicit choice, and costs about 3.5 s on a 2-core laptop.
+ARGON2_MAX_MEMORY_KIB = 1024 * 1024
+ARGON2_MAX_ITERATIONS = 10
 ARGON2_MAX_LANES = 16
+ARGON2_MAX_COST_KIB_PASSES = 3 * 1024 * 1024
 # Calibration never asks for more than this, so a vault made on a big desktop still opens
 # on a small laptop, and unlocking stays within a modest memory budget.
 _CALIBRATION_MAX_MEMORY_KIB = 256 * 1024
+_CALIBRATION_MAX_ITERATIONS = 10
+_MAX_MIB = ARGON2_MAX_MEMORY_KIB // 1024
+_MAX_COST_MIB = ARGON2_MAX_COST_KIB_PASSES // 1024
 
 
 class DecryptionError(Exception):
@@ -62,13 +71,18 @@ class Argon2Params:
     def check_bounds(self) -> None:
         """Refuse values a genuine vault never has (raised before any work is done)."""
         if not (1 <= self.memory_kib <= ARGON2_MAX_MEMORY_KIB):
-            raise ValueError("memory")
+            raise ValueError(f"Key-derivation memory must be at most {_MAX_MIB} MiB.")
         if not (1 <= self.iterations <= ARGON2_MAX_ITERATIONS):
-            raise ValueError("iterations")
+            raise ValueError(f"Key-derivation iterations must be at most {ARGON2_MAX_ITERATIONS}.")
         if not (1 <= self.lanes <= ARGON2_MAX_LANES):
-            raise ValueError("lanes")
+            raise ValueError(f"Key-derivation lanes must be between 1 and {ARGON2_MAX_LANES}.")
         if self.memory_kib < 8 * self.lanes:
-            raise ValueError("memory")
+            raise ValueError("Key derivation needs at least 8 KiB of memory per lane.")
+        if self.memory_kib * self.iterations > ARGON2_MAX_COST_KIB_PASSES:
+            raise ValueError(
+                f"Key-derivation memory x iterations must be at most {_MAX_COST_MIB} MiB "
+                f"(e.g. {_MAX_MIB} MiB x {_MAX_COST_MIB // _MAX_MIB})."
+            )
 
 
 def random_bytes(n: int) -> bytes:
@@ -101,7 +115,7 @@ def calibrate_argon2(target_seconds: float = 1.0) -> Argon2Params:
     # Measure at the chosen size (scaling is not quite linear) and settle the iterations.
     measured = _time_kdf(chosen)
     iterations = round(chosen.iterations * target_seconds / measured)
-    iterations = max(ARGON2_FLOOR_ITERATIONS, min(iterations, 10))
+    iterations = max(ARGON2_FLOOR_ITERATIONS, min(iterations, _CALIBRATION_MAX_ITERATIONS))
     return Argon2Params(memory, iterations, lanes)
 
 
@@ -148,6 +162,24 @@ class Aead:
             return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated_data)
         except InvalidTag as exc:
             raise DecryptionError("authentication failed") from exc
+
+
+def keyed_digest_sum(key: bytes | bytearray, prefix: bytes, messages: Iterable[bytes]) -> int:
+    """The sum modulo 2^256 of a 256-bit PRF (BLAKE2b in its keyed mode) of prefix ‖ m for
+    each message m: the vault's multiset digest of current record versions.
+
+    It runs once per record when a kind is checked, so it is kept fast: keyed BLAKE2b is
+    about 5x faster than HMAC-SHA256 here, and the keyed, prefixed state is copied rather
+    than set up again for each message.
+    """
+    base = hashlib.blake2b(key=bytes(key), digest_size=32)
+    base.update(prefix)
+    total = 0
+    for message in messages:
+        h = base.copy()
+        h.update(message)
+        total += int.from_bytes(h.digest(), "big")
+    return total % (1 << 256)
 
 
 def hmac_sha256(key: bytes | bytearray, data: bytes) -> bytes:

@@ -19,7 +19,8 @@ from noteapp.domain.clients import (
     client_to_dict,
 )
 from noteapp.domain.display import visible
-from noteapp.domain.errors import InvalidInputError
+from noteapp.domain.errors import InvalidInputError, RecordIntegrityError
+from noteapp.domain.ids import ClientId
 
 ADD_EPILOG = """\
 A diagnosis is an ICD-10-CM code, optionally followed by ':' and a description; give
@@ -182,6 +183,10 @@ def client_json(c: Client) -> dict[str, Any]:
     return client_to_dict(c)
 
 
+# The keys of client_json, for damaged entries of a list (null where nothing is known).
+_CLIENT_KEYS = tuple(client_json(Client(id=ClientId(""), name="-", code="")).keys())
+
+
 def _status_text(c: Client) -> str:
     if c.status == ClientStatus.DISCHARGED:
         when = c.discharged_on.isoformat() if c.discharged_on else "?"
@@ -216,28 +221,57 @@ def run_list(args: argparse.Namespace) -> int:
     status = None if args.status == "all" else ClientStatus(args.status)
     with common.unlocked(args) as ws:
         clients = ws.clients.list(status=status, text=args.search)
-    if args.csv:
-        from noteapp.services.client_csv import clients_to_csv
+        # A damaged client stays in the list, marked: its name and status are unknown, so
+        # it may be among the matches of any filter (only a known code can rule it out).
+        needle = (args.search or "").casefold().strip()
+        damaged = [
+            r
+            for r in ws.damage.clients()
+            if not (needle and r.client_code and needle not in r.client_code.casefold())
+        ]
+        if args.csv:
+            from noteapp.services.client_csv import clients_to_csv
 
-        sys.stdout.write(clients_to_csv(clients))
-        return 0
-    if args.json:
-        common.emit_json([client_json(c) for c in clients])
-        return 0
-    if not clients:
+            # The sound clients are written; the damaged ones are named on stderr (and the
+            # exit code says the list is incomplete).
+            sys.stdout.write(clients_to_csv(clients))
+            return common.damaged_exit(damaged)
+        if args.json:
+            common.emit_json(
+                [
+                    common.damaged_entry(
+                        ws,
+                        r,
+                        _CLIENT_KEYS,
+                        id=r.record_id,
+                        code=r.client_code or None,
+                        status="damaged",
+                    )
+                    for r in damaged
+                ]
+                + [{**client_json(c), "damaged": False} for c in clients]
+            )
+            return common.damaged_exit(damaged)
+    if not clients and not damaged:
         common.info("No clients." if not args.search else "No clients match.")
         return 0
     rows = [
+        (r.client_code or "?", "(damaged: cannot be read)", "?", "DAMAGED", r.record_id)
+        for r in damaged
+    ] + [
         (c.code, c.display_name, c.dob.isoformat() if c.dob else "-", c.status.value, c.id)
         for c in clients
     ]
     common.out(common.table(("CODE", "NAME", "DOB", "STATUS", "ID"), rows))
-    return 0
+    return common.damaged_exit(damaged)
 
 
 def run_show(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
-        client = ws.clients.get(args.id)
+        try:
+            client = ws.clients.get(args.id)
+        except RecordIntegrityError as err:
+            return common.show_damaged(ws, err, as_json=args.json)
     if args.json:
         common.emit_json(client_json(client))
         return 0
@@ -327,8 +361,12 @@ def run_reactivate(args: argparse.Namespace) -> int:
 def run_delete(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         client = ws.clients.get(args.id)
-        ws.clients.delete(client.id, confirm_code=args.confirm)
-    common.info(f"Deleted client {client.code}; a backup was made first.")
+        way_back = ws.clients.delete(client.id, confirm_code=args.confirm)
+        days = ws.settings.get().delete_backup_days
+    common.info(
+        f"Deleted client {client.code}. The backup made just before is kept for {days} days "
+        f"(outside the usual rotation): {way_back}"
+    )
     return 0
 
 

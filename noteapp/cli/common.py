@@ -8,17 +8,19 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from noteapp.domain.errors import InvalidInputError, VaultMissingError
+from noteapp.domain.display import escape_json_text, visible
+from noteapp.domain.errors import InvalidInputError, RecordIntegrityError, VaultMissingError
 from noteapp.services.paths import resolve_vault_path
 
 if TYPE_CHECKING:
+    from noteapp.services.damaged_record import DamagedRecord
     from noteapp.services.workspace import Workspace
 
 PASSPHRASE_ENV = "NOTEAPP_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
@@ -120,12 +122,7 @@ def kdf_from_args(args: argparse.Namespace) -> Any:
     memory, iterations, lanes = args.kdf_memory_mib, args.kdf_iterations, args.kdf_lanes
     if memory is None and iterations is None and lanes is None:
         return None
-    if lanes is not None and not 1 <= lanes <= 16:
-        raise InvalidInputError("--kdf-lanes must be between 1 and 16.")
-    if memory is not None and memory > 4096:
-        raise InvalidInputError("--kdf-memory-mib must be at most 4096.")
-    if iterations is not None and iterations > 20:
-        raise InvalidInputError("--kdf-iterations must be at most 20.")
+    # The upper bounds (what a vault file may ask for) are checked, and named, by kdf_params.
     return kdf_params(memory_mib=memory, iterations=iterations, lanes=lanes)
 
 
@@ -203,9 +200,73 @@ def require_vault(path: Path) -> None:
 
 
 def report_problems(ws: Workspace) -> None:
-    """Records that failed to decrypt are reported, never silently dropped."""
-    for problem in ws.clients.problems:
-        warn(str(problem))
+    """Records that failed to decrypt are reported, never silently dropped: one warning per
+    damaged record (kind, short id, client code where known), then what to do about them."""
+    records = ws.damage.records()
+    for record in records:
+        warn(record.sentence())
+    if records:
+        warn(ws.damage.advice(records))
+
+
+# Output printed but incomplete because records are damaged: the vault is (partly) corrupt.
+EXIT_DAMAGED = int(RecordIntegrityError.exit_code)
+
+
+def damaged_exit(records: Sequence[DamagedRecord]) -> int:
+    """The exit code of a command whose output these damaged records are missing from."""
+    return EXIT_DAMAGED if records else 0
+
+
+def gaps_of(ws: Workspace, kind: str, client_id: str) -> list[DamagedRecord]:
+    """Damaged records of a kind that are, or may be, this client's (what a list or show
+    of that kind may be missing)."""
+    return [r for r in ws.damage.records() if r.kind == kind and r.concerns(client_id)]
+
+
+def damaged_entry(
+    ws: Workspace, record: DamagedRecord, keys: Iterable[str], **known: Any
+) -> dict[str, Any]:
+    """A damaged record as an entry of a --json list: the usual keys (null where unknown),
+    `damaged: true`, and what is known about it under `damage`."""
+    return {**dict.fromkeys(keys), **known, "damaged": True, "damage": ws.damage.as_json(record)}
+
+
+def client_id_even_if_damaged(ws: Workspace, key: str) -> str:
+    """The id of a client given by id or code; for a damaged client, its id all the same (its
+    notes are readable and still listed; the warnings above say what is missing)."""
+    try:
+        return ws.clients.get(key).id
+    except RecordIntegrityError as err:
+        if err.kind != "client":
+            raise
+        return err.record_id
+
+
+def show_damaged(ws: Workspace, err: RecordIntegrityError, *, as_json: bool) -> int:
+    """`… show` of a damaged record: what is known of it (never an empty record), exit 4."""
+    record = ws.damage.find(err.kind, err.record_id)
+    if record is None:
+        raise err
+    if as_json:
+        emit_json({"id": record.record_id, "damaged": True, "damage": ws.damage.as_json(record)})
+    else:
+        known = [
+            f"client {record.client_code}" if record.client_code else "",
+            "signed" if record.signed else "",
+            f"date of service {record.date}" if record.date else "",
+        ]
+        out(f"DAMAGED · {record.label} {record.record_id}")
+        if any(known):
+            out("Known from other records: " + ", ".join(k for k in known if k) + ".")
+    print(f"noteapp: {one_line(str(err))}", file=sys.stderr)
+    return EXIT_DAMAGED
+
+
+def report_warnings(ws: Workspace) -> None:
+    """What the user should know about the vault just opened (an older copy, an upgrade)."""
+    for warning in ws.warnings:
+        warn(str(warning))
 
 
 @contextmanager
@@ -232,6 +293,7 @@ def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
     # Signing re-checks the passphrase: the one just typed counts, not a second prompt.
     args.unlock_passphrase = passphrase
     with close_after(ws):
+        report_warnings(ws)
         report_problems(ws)
         yield ws
 
@@ -239,17 +301,24 @@ def unlocked(args: argparse.Namespace) -> Iterator[Workspace]:
 # --- output ----------------------------------------------------------------------------
 
 
+# Every line the CLI prints passes through out/warn/info/emit_json, so text that came from a
+# file or a record (a forged export's client name, a template name) can never drive the
+# terminal: control characters and bidi overrides are shown as escapes (domain.display).
+# Callers escape single values with `visible` too, so a value's own newline cannot forge a
+# line of output; the multiline pass here is the safety net for everything else.
+
+
 def out(text: str = "") -> None:
-    print(text, file=sys.stdout)
+    print(visible(text, multiline=True), file=sys.stdout)
 
 
 def warn(text: str) -> None:
-    print(f"noteapp: warning: {one_line(text)}", file=sys.stderr)
+    print(f"noteapp: warning: {visible(one_line(text))}", file=sys.stderr)
 
 
 def info(text: str) -> None:
     """Messages for the person at the terminal, kept off stdout when it is data."""
-    print(text, file=sys.stderr)
+    print(visible(text, multiline=True), file=sys.stderr)
 
 
 def one_line(text: str) -> str:
@@ -257,11 +326,14 @@ def one_line(text: str) -> str:
 
 
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    """One JSON document; strings keep their exact value, unsafe characters as \\uXXXX."""
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False)
+    sys.stdout.write(escape_json_text(text) + "\n")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Aligned columns; the last column is not padded."""
+    """Aligned columns; the last column is not padded. Cells are shown escaped (`visible`)."""
+    rows = [[visible(str(cell)) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
     from noteapp.services.workspace import Workspace
 
     if not 0 <= args.clients <= 10_000:
@@ -56,6 +56,7 @@ def run_demo(args: argparse.Namespace) -> int:
         common.kdf_from_args(args)  # still refuse bad values, even if unused
         passphrase = common.read_passphrase()
         ws = Workspace.unlock(path, passphrase)
+        common.report_warnings(ws)
         common.report_problems(ws)
     else:
         ws, path = vault_cmds.create_vault(args)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 import traceback
 from types import ModuleType
@@ -17,16 +16,19 @@ from noteapp.cli import (
     client_cmds,
     common,
     demo_cmds,
+    instrument_cmds,
     measure_cmds,
     note_cmds,
     plan_cmds,
     profile_cmds,
+    report_cmds,
     safety_cmds,
     search_cmds,
     sign_cmds,
     template_cmds,
     vault_cmds,
 )
+from noteapp.domain.display import visible
 from noteapp.domain.errors import NoteappError
 
 # Each module has `register(subparsers)`. A new command group is one module plus one line here.
@@ -39,6 +41,8 @@ COMMAND_MODULES: list[ModuleType] = [
     note_cmds,
     plan_cmds,
     measure_cmds,
+    instrument_cmds,
+    report_cmds,
     safety_cmds,
     search_cmds,
     template_cmds,
@@ -145,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report(message: str) -> None:
-    print(f"noteapp: {common.one_line(message)}", file=sys.stderr)
+    # Error messages may quote a file (a line that differs, a name): shown harmlessly.
+    print(f"noteapp: {visible(common.one_line(message))}", file=sys.stderr)
 
 
 def _debug() -> bool:
@@ -178,14 +183,6 @@ def main(argv: list[str]) -> int:
         # The reader of our output went away (e.g. `| head`); not an error of ours.
         _silence_stdout()
         return EXIT_OK
-    except sqlite3.DatabaseError as exc:
-        if _debug():
-            traceback.print_exc()
-        _report(
-            f"the vault file could not be read ({type(exc).__name__}): it may be damaged. "
-            "Restore it from a backup."
-        )
-        return EXIT_VAULT
     except OSError as exc:
         if _debug():
             traceback.print_exc()

@@ -219,12 +219,13 @@ def run_list(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         client = ws.clients.get(args.client)
         items = ws.measures.list(client.id, args.instrument)
+        gaps = common.gaps_of(ws, "measure", client.id)  # named on stderr already
     if args.json:
         common.emit_json([measure_json(m) for m in items])
-        return 0
+        return common.damaged_exit(gaps)
     if not items:
         common.info("No measures for this client yet.")
-        return 0
+        return common.damaged_exit(gaps)
     rows = [
         (
             m.on.isoformat(),
@@ -237,19 +238,20 @@ def run_list(args: argparse.Namespace) -> int:
         for m in items
     ]
     common.out(common.table(("DATE", "INSTRUMENT", "TOTAL", "SEVERITY", "FLAG", "ID"), rows))
-    return 0
+    return common.damaged_exit(gaps)
 
 
 def run_trend(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         client = ws.clients.get(args.client)
         t = ws.measures.trend(client.id, args.instrument)
+        gaps = common.gaps_of(ws, "measure", client.id)
     if args.json:
         common.emit_json(trend_json(t))
-        return 0
+        return common.damaged_exit(gaps)
     if not t.points:
         common.info(f"No {t.name} scores for this client yet.")
-        return 0
+        return common.damaged_exit(gaps)
     for p in t.points:
         common.out(
             f"{p.on.isoformat()}  {p.total:>3}  {p.severity}" + ("  (risk)" if p.risk else "")
@@ -266,7 +268,7 @@ def run_trend(args: argparse.Namespace) -> int:
     if t.remission_below is not None:
         summary += "; remission: " + ("yes" if t.remission else "no")
     common.out(summary + ".")
-    return 0
+    return common.damaged_exit(gaps)
 
 
 def run_flags(args: argparse.Namespace) -> int:

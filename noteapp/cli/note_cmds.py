@@ -13,7 +13,7 @@ from noteapp.cli.common import CommandSpec
 from noteapp.domain.checklist import ChecklistResult
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.document import document_plain_text
-from noteapp.domain.errors import CheckFailedError, InvalidInputError
+from noteapp.domain.errors import CheckFailedError, InvalidInputError, RecordIntegrityError
 from noteapp.domain.notes import (
     FieldValue,
     Modality,
@@ -269,10 +269,21 @@ def review_lines(item: SignedItem) -> list[str]:
 
 def run_show(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
-        note = ws.notes.get(args.id)
+        try:
+            note = ws.notes.get(args.id)
+        except RecordIntegrityError as err:
+            return common.show_damaged(ws, err, as_json=args.json)
+        # A damaged signature record of this note (or of nobody knows which note) may be one
+        # of its corrections: what is shown could be incomplete.
+        missing = ws.damage.signatures_of(note.id) if note.is_signed else []
         if args.json:
-            common.emit_json(note_json(ws, note))
-            return 0
+            common.emit_json(
+                {
+                    **note_json(ws, note),
+                    "damaged": [ws.damage.as_json(r) for r in missing],
+                }
+            )
+            return common.damaged_exit(missing)
         text = document_plain_text(ws.notes.render(note))
         status = "Signed" if note.status == NoteStatus.SIGNED else "Draft"
         warnings = ws.notes.psychotherapy_warnings(note)
@@ -287,21 +298,50 @@ def run_show(args: argparse.Namespace) -> int:
                 common.out(f"  {line}")
     for w in warnings:
         common.warn(w)
-    return 0
+    for r in missing:
+        common.warn(f"This note may be missing a correction or co-signature: {r.sentence()}")
+    return common.damaged_exit(missing)
+
+
+_LIST_KEYS = ("id", "client", "client_code", "template", "status", "date", "service_code")
 
 
 def run_list(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
-        client_id = ws.clients.get(args.client).id if args.client else None
+        client_id = common.client_id_even_if_damaged(ws, args.client) if args.client else None
         notes = ws.notes.list(
             client_id=client_id,
             status=NoteStatus(args.status) if args.status else None,
             include_psychotherapy=args.include_psychotherapy,
         )
-        codes = {c.id: c.code for c in ws.clients.list()}
+        codes: dict[str, str] = {c.id: c.code for c in ws.clients.list()}
+        unreadable_clients = [
+            r for r in ws.damage.clients() if any(n.client_id == r.record_id for n in notes)
+        ]
+        codes.update({r.record_id: r.client_code for r in unreadable_clients if r.client_code})
+        # Damaged notes that may belong here stay in the list, marked, with what is known.
+        damaged = ws.damage.notes(
+            client_id=client_id,
+            status=args.status,
+            include_psychotherapy=args.include_psychotherapy,
+        )
         if args.json:
             common.emit_json(
                 [
+                    common.damaged_entry(
+                        ws,
+                        r,
+                        _LIST_KEYS,
+                        id=r.record_id,
+                        client=r.client_id or None,
+                        client_code=r.client_code or codes.get(r.client_id) or None,
+                        template=r.template or None,
+                        status="damaged",
+                        date=r.date or None,
+                    )
+                    for r in damaged
+                ]
+                + [
                     {
                         "id": n.id,
                         "client": n.client_id,
@@ -310,12 +350,23 @@ def run_list(args: argparse.Namespace) -> int:
                         "status": n.status.value,
                         "date": n.session.date.isoformat(),
                         "service_code": n.session.service_code,
+                        "damaged": False,
                     }
                     for n in notes
                 ]
             )
-            return 0
+            return common.damaged_exit(damaged + unreadable_clients)
     rows = [
+        (
+            r.date or "?",
+            r.client_code or codes.get(r.client_id, "?"),
+            r.template or "?",
+            "DAMAGED",
+            "-",
+            r.record_id,
+        )
+        for r in damaged
+    ] + [
         (
             n.session.date.isoformat(),
             codes.get(n.client_id, "?"),
@@ -327,7 +378,7 @@ def run_list(args: argparse.Namespace) -> int:
         for n in notes
     ]
     common.out(common.table(("DATE", "CLIENT", "TEMPLATE", "STATUS", "CODE", "ID"), rows))
-    return 0
+    return common.damaged_exit(damaged + unreadable_clients)
 
 
 def checklist_json(result: ChecklistResult) -> dict[str, Any]:

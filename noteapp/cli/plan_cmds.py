@@ -283,9 +283,11 @@ def run_show(args: argparse.Namespace) -> int:
 
     with common.unlocked(args) as ws:
         plan = _plan(ws, args.client, args.version)
+        # A damaged version may be the newest: what is shown could be out of date.
+        gaps = common.gaps_of(ws, "plan", plan.client_id)
         if args.json:
             common.emit_json(plan_json(ws, plan))
-            return 0
+            return common.damaged_exit(gaps)
         text = document_plain_text(ws.plans.render(plan))
         acks = ws.plans.acknowledgements(plan)
         next_review = ws.plans.next_review(plan) if plan.is_signed else None
@@ -317,7 +319,7 @@ def run_show(args: argparse.Namespace) -> int:
                 f"  {label} {p.description[:60]}: {len(p.points)} rating(s); latest "
                 f"“{latest.rating.value}” on {latest.on.isoformat()}"
             )
-    return 0
+    return common.damaged_exit(gaps)
 
 
 def run_sign(args: argparse.Namespace) -> int:
@@ -390,6 +392,7 @@ def run_versions(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         client = ws.clients.get(args.client)
         versions = ws.plans.versions(client.id)
+        gaps = common.gaps_of(ws, "plan", client.id)
         rows = [
             {
                 "id": p.id,
@@ -405,7 +408,7 @@ def run_versions(args: argparse.Namespace) -> int:
         ]
     if args.json:
         common.emit_json(rows)
-        return 0
+        return common.damaged_exit(gaps)
     table = [
         (
             str(r["version"]),
@@ -418,7 +421,7 @@ def run_versions(args: argparse.Namespace) -> int:
         for r in rows
     ]
     common.out(common.table(("VERSION", "STATUS", "SIGNED", "VALID", "OBJECTIVES", "ID"), table))
-    return 0
+    return common.damaged_exit(gaps)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -435,10 +438,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_library(args: argparse.Namespace) -> int:
-    from noteapp.services.goal_library import GoalLibrary, group_to_dict
+    from noteapp.services.goal_library import group_to_dict
 
     with common.unlocked(args) as ws:
-        library = GoalLibrary(ws.vault)
+        library = ws.goal_library
         groups = [library.group(args.group)] if args.group else library.groups()
     if args.json:
         common.emit_json([group_to_dict(g) for g in groups])

@@ -158,9 +158,11 @@ def run_show(args: argparse.Namespace) -> int:
 
     with common.unlocked(args) as ws:
         plan = _plan(ws, args.client, args.version)
+        # A damaged version may be the newest: what is shown could be out of date.
+        gaps = common.gaps_of(ws, "safety_plan", plan.client_id)
         if args.json:
             common.emit_json(safety_plan_json(plan))
-            return 0
+            return common.damaged_exit(gaps)
         text = document_plain_text(ws.safety_plans.render(plan))
         problems = [] if plan.is_signed else ws.safety_plans.validate_for_signing(plan)
     signed = f" on {plan.signed_on.isoformat()}" if plan.signed_on else ""
@@ -168,7 +170,7 @@ def run_show(args: argparse.Namespace) -> int:
     common.out(text)
     if problems:
         common.info("Before it can be signed: " + " ".join(problems))
-    return 0
+    return common.damaged_exit(gaps)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -32,7 +32,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_search(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
-        client_id = ws.clients.get(args.client).id if args.client else None
+        client_id = common.client_id_even_if_damaged(ws, args.client) if args.client else None
+        # What could not be searched: the results may be missing matches inside it.
+        gaps = ws.damage.search_gaps(
+            client_id=client_id, include_psychotherapy=args.include_psychotherapy
+        )
         results = ws.search.search(
             args.text,
             client_id=client_id,
@@ -43,22 +47,35 @@ def run_search(args: argparse.Namespace) -> int:
             include_psychotherapy=args.include_psychotherapy,
             limit=max(1, args.limit),
         )
-    if args.json:
-        common.emit_json(
-            [
-                {
-                    "id": h.key,
-                    "kind": h.kind,
-                    "client": h.client_id,
-                    "title": h.title,
-                    "date": h.date.isoformat() if h.date else None,
-                    "field": h.field,
-                    "snippet": h.snippet,
-                }
-                for h in results.hits
-            ]
-        )
-        return 0
+        if args.json:
+            common.emit_json(
+                [
+                    {
+                        "id": h.key,
+                        "kind": h.kind,
+                        "client": h.client_id,
+                        "title": h.title,
+                        "date": h.date.isoformat() if h.date else None,
+                        "field": h.field,
+                        "snippet": h.snippet,
+                        "damaged": False,
+                    }
+                    for h in results.hits
+                ]
+                + [
+                    common.damaged_entry(
+                        ws,
+                        r,
+                        _HIT_KEYS,
+                        id=r.record_id,
+                        kind=r.kind,
+                        client=r.client_id or None,
+                        date=r.date or None,
+                    )
+                    for r in gaps
+                ]
+            )
+            return common.damaged_exit(gaps)
     for h in results.hits:
         when = h.date.isoformat() if h.date else ""
         common.out(f"{h.kind:<8} {when:<10} {h.title}  [{h.key}]")
@@ -68,4 +85,12 @@ def run_search(args: argparse.Namespace) -> int:
         f"{results.total} match(es)"
         + (f", showing {len(results.hits)}" if results.total > len(results.hits) else "")
     )
-    return 0
+    if gaps:
+        common.warn(
+            f"{len(gaps)} damaged record(s) could not be searched, so matches inside them are "
+            "missing: " + ", ".join(r.describe() for r in gaps) + "."
+        )
+    return common.damaged_exit(gaps)
+
+
+_HIT_KEYS = ("id", "kind", "client", "title", "date", "field", "snippet")

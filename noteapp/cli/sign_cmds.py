@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common, measure_cmds
 from noteapp.cli.common import CommandSpec
+from noteapp.domain.display import visible
 from noteapp.domain.errors import InvalidInputError
 from noteapp.services.paths import resolve_vault_path
 
 if TYPE_CHECKING:
     from noteapp.domain.signatures import TrustedKey
     from noteapp.services.trust import TrustWarning
-    from noteapp.services.verification import VerificationReport
+    from noteapp.services.verification import SignerReport, VerificationReport
 
 CORRECTION_KINDS = ["addendum", "amendment", "late-entry"]
 
@@ -69,6 +70,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--encrypt",
         action="store_true",
         help="password-protect (password from $NOTEAPP_EXPORT_PASSWORD or a prompt)",
+    )
+    export.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="a chart that would miss damaged records: write it anyway, marked INCOMPLETE "
+        "with a page listing what is missing (exit 4 all the same)",
     )
     verify = common.add_command(
         subparsers,
@@ -160,14 +167,14 @@ def run_export(args: argparse.Namespace) -> int:
     password = common.read_export_password() if args.encrypt else None
     with common.unlocked(args) as ws:
         if args.note:
-            note = ws.notes.get(args.note)
             ws.exports.export_note(
-                note.id,
+                args.note,
                 args.out,
                 draft=args.draft,
                 include_psychotherapy=args.include_psychotherapy,
                 password=password,
             )
+            gaps = []
         else:
             client = ws.clients.get(args.client)
             ws.exports.export_chart(
@@ -177,9 +184,30 @@ def run_export(args: argparse.Namespace) -> int:
                 date_to=common.parse_date(args.date_to, "--to date"),
                 include_psychotherapy=args.include_psychotherapy,
                 password=password,
+                allow_incomplete=args.allow_incomplete,
             )
+            gaps = ws.damage.chart_gaps(client.id, include_psychotherapy=args.include_psychotherapy)
     common.info(f"Wrote {args.out}" + (" (password-protected)." if password else "."))
-    return 0
+    if gaps:
+        common.warn(
+            f"The chart is INCOMPLETE and says so: {len(gaps)} damaged record(s) could not be "
+            "included (listed on its page “What this chart is missing”)."
+        )
+    return common.damaged_exit(gaps)
+
+
+def _signer_json(s: SignerReport, others: dict[tuple[str, str], list[str]]) -> dict[str, Any]:
+    return {
+        "role": s.role,
+        "signer": s.name,
+        "credentials": s.credentials,
+        "fingerprint": s.fingerprint,
+        "signed_at": s.signed_at,
+        "trusted": s.trusted,
+        "valid": s.valid,
+        "problems": list(s.problems),
+        "trusted_for_name": others.get((s.fingerprint, s.role), []),
+    }
 
 
 def report_json(
@@ -188,7 +216,9 @@ def report_json(
     *,
     refusal: str = "",
 ) -> dict[str, Any]:
-    """`refusal`: why --require-trusted did not accept a file that verifies (then `ok` is
+    """The `verify --json` document (docs/cli.md); strings exactly as in the file.
+
+    `refusal`: why --require-trusted did not accept a file that verifies (then `ok` is
     false, like the exit code, and the sentence is the last of `problems`)."""
     others = {(w.fingerprint, w.role): list(w.trusted_for_name) for w in warnings}
     return {
@@ -197,54 +227,49 @@ def report_json(
         "summary": report.summary,
         "problems": [*report.problems, *([refusal] if refusal else [])],
         "all_trusted": report.all_trusted,
+        "contents": None if report.contents is None else _signer_json(report.contents, others),
         "notes": [
             {
                 "note_id": n.note_id,
                 "title": n.title,
                 "client_code": n.client_code,
                 "date_of_service": n.date_of_service,
-                "signatures": [
-                    {
-                        "role": s.role,
-                        "signer": s.name,
-                        "credentials": s.credentials,
-                        "fingerprint": s.fingerprint,
-                        "signed_at": s.signed_at,
-                        "trusted": s.trusted,
-                        "valid": s.valid,
-                        "problems": list(s.problems),
-                        "trusted_for_name": others.get((s.fingerprint, s.role), []),
-                    }
-                    for s in n.signers
-                ],
+                "signatures": [_signer_json(s, others) for s in n.signers],
             }
             for n in report.notes
         ],
     }
 
 
+def _signer_line(s: SignerReport) -> str:
+    trust = "trusted" if s.trusted else "not trusted"
+    return f"{visible(s.signer)} · {visible(s.signed_at)} · key {visible(s.fingerprint)} ({trust})"
+
+
 def print_report(
     report: VerificationReport, warnings: Sequence[TrustWarning] = (), *, refusal: str = ""
 ) -> None:
-    common.out(report.summary)
+    """Text for people. Every value from the file is escaped on its own (`visible`), so a
+    forged name can neither drive the terminal nor print a line of its own."""
+    common.out(visible(report.summary))
     others = {(w.fingerprint, w.role): w for w in warnings}
+    if report.contents is not None:
+        common.out(f"  Contents listed by {_signer_line(report.contents)}")
     for n in report.notes:
-        common.out(f"  {n.title or 'Note'} · client {n.client_code} · {n.date_of_service}")
+        title = visible(n.title) or "Note"
+        common.out(f"  {title} · client {visible(n.client_code)} · {visible(n.date_of_service)}")
         for s in n.signers:
             mark = "ok " if s.valid else "BAD"
-            trust = "trusted" if s.trusted else "not trusted"
-            common.out(
-                f"    [{mark}] {s.role}: {s.signer} · {s.signed_at} · key {s.fingerprint} ({trust})"
-            )
+            common.out(f"    [{mark}] {visible(s.role)}: {_signer_line(s)}")
             for p in s.problems:
-                common.out(f"          {p}")
+                common.out(f"          {visible(p)}")
             warning = others.get((s.fingerprint, s.role))
             if warning is not None and warning.trusted_for_name:
-                common.out(f"          ! {warning.text}")
+                common.out(f"          ! {visible(warning.text)}")
     for p in report.problems:
-        common.out(f"  ! {p}")
+        common.out(f"  ! {visible(p)}")
     if refusal:
-        common.out(f"  ! {refusal}")
+        common.out(f"  ! {visible(refusal)}")
 
 
 def _trusted_from_optional_vault(args: argparse.Namespace) -> list[TrustedKey] | None:
@@ -364,7 +389,7 @@ def run_cosign(args: argparse.Namespace) -> int:
             passphrase=_passphrase(args),
             password=password,
         )
-    common.info(f"Co-signed: wrote {args.out}. {report.summary}")
+    common.info(f"Co-signed: wrote {args.out}. {visible(report.summary)}")
     return 0
 
 
@@ -379,7 +404,7 @@ def run_return(args: argparse.Namespace) -> int:
             passphrase=_passphrase(args),
             password=password,
         )
-    common.info(f"Returned with comments: wrote {args.out}. {report.summary}")
+    common.info(f"Returned with comments: wrote {args.out}. {visible(report.summary)}")
     return 0
 
 
@@ -389,7 +414,8 @@ def run_import(args: argparse.Namespace) -> int:
         result = ws.review.import_reviewed(args.file, password=password)
     for item in result.attached:
         when = item.payload.get("signed_at_display") or item.signed_at
-        common.out(f"{item.type.label}: {item.author.get('name', '')} · {when}")
+        name = visible(str(item.author.get("name", "")))
+        common.out(f"{item.type.label}: {name} · {visible(str(when))}")
     common.info(
         f"Imported {len(result.attached)} review(s)"
         + (f"; {result.already_present} were already here." if result.already_present else ".")

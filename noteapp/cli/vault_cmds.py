@@ -172,6 +172,7 @@ def run_passwd(args: argparse.Namespace) -> int:
     if new == current:
         raise InvalidInputError("The new passphrase is the same as the current one.")
     with common.close_after(Workspace.unlock(path, current)) as ws:
+        common.report_warnings(ws)
         ws.change_passphrase(current=current, new=new, params=params)
     common.info("The passphrase was changed. The recovery key stays the same.")
     return 0
@@ -210,6 +211,7 @@ def run_unlock_with_recovery(args: argparse.Namespace) -> int:
     key = read_recovery_key(args.recovery_key_file)
     new = common.read_new_passphrase()
     with common.close_after(Workspace.unlock_with_recovery_key(path, key)) as ws:
+        common.report_warnings(ws)
         common.report_problems(ws)
         ws.set_passphrase(new, params=params)
     common.info("The vault has a new passphrase. The recovery key stays the same.")

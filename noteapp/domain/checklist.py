@@ -301,7 +301,7 @@ def _risk_followup(
         missing.append("make sure the client has a current safety plan")
     return [
         (
-            "A measure raised a risk flag (item 9 above 0): "
+            "A measure raised a risk flag (such as PHQ-9 item 9 above 0): "
             + " and ".join(missing)
             + ", or record a reason to override.",
             "",

@@ -25,6 +25,24 @@ class RefusedError(NoteappError):
     exit_code = 2
 
 
+class ConcurrentChangeError(RefusedError):
+    """What was read changed before the update was saved (another window or command wrote
+    it); nothing was saved."""
+
+
+class StorageError(NoteappError):
+    """The disk failed a read or write (an I/O error); nothing was saved.
+
+    Never reported as damage: restoring a backup would throw recent work away.
+    """
+
+    exit_code = 2
+
+
+class DiskFullError(StorageError):
+    """The disk (or the vault's folder) has no room left; nothing was saved."""
+
+
 class NotFoundError(NoteappError):
     """No such client, note or other record."""
 
@@ -67,6 +85,22 @@ class VaultHeaderTamperedError(VaultCorruptError):
     """The header failed authentication: altered or damaged."""
 
 
+class VaultHeaderDamagedError(VaultCorruptError):
+    """The header failed its checksum, before any key derivation ran: damaged or edited.
+    The passphrase was not tried (and no failed unlock is counted)."""
+
+
+class RecordsRolledBackError(VaultError):
+    """What the vault holds as current is not what noteapp last saved: a newest version was
+    removed, an older one marked current, a record deleted or a version taken out of its
+    history outside noteapp. Fail closed: nothing older is shown in its place."""
+
+    def __init__(self, message: str, *, kind: str = "", record_id: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
+
+
 class KdfParametersError(VaultCorruptError):
     """The header asks for key-derivation settings outside safe bounds."""
 
@@ -100,3 +134,17 @@ class KeychainUnavailableError(NoteappError):
     """No safe OS keychain is available on this machine."""
 
     exit_code = 2
+
+
+class VaultWarning(Warning):
+    """Something the user should know about the vault just opened; not an error (it is
+    collected, not raised). The CLI prints it on stderr, the app shows it as a banner."""
+
+
+class OlderCopyWarning(VaultWarning):
+    """The vault file is older than the one last opened on this computer (an older copy was
+    put in its place, or restored without noteapp)."""
+
+
+class VaultUpgradedNotice(VaultWarning):
+    """The vault was upgraded to the current format; the previous file was kept beside it."""

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from noteapp.domain.outcome_rules import OutcomeRules
+
 
 class MeasureMode(StrEnum):
     IN_SESSION = "in-session"
@@ -14,11 +16,24 @@ class MeasureMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class SubscaleResult:
+    """A subscale's score as given (DASS-21 depression, …), kept with the measure so that a
+    later version of the instrument never re-scores it."""
+
+    id: str
+    name: str
+    score: int
+    severity: str
+
+
+@dataclass(frozen=True)
 class Measure:
     """One administration of an instrument. `answers` is None for a total entered from
-    paper (`total_only`). A risk flag stays open until `addressed_by` names the signed note
-    that addressed it (a completed risk assessment with a current safety plan, or an
-    override reason recorded on signing)."""
+    paper (`total_only`); an item that was not asked (a skip rule) is None. A risk flag
+    stays open until `addressed_by` names the signed note that addressed it (a completed
+    risk assessment with a current safety plan, or an override reason recorded on signing).
+    `instrument_version` is the version it was given with: a later version never re-scores
+    it."""
 
     id: str
     client_id: str
@@ -29,7 +44,7 @@ class Measure:
     mode: MeasureMode
     total: int
     severity: str
-    answers: tuple[int, ...] | None
+    answers: tuple[int | None, ...] | None
     flags: tuple[str, ...] = ()
     flag_labels: tuple[str, ...] = ()
     risk: bool = False
@@ -41,6 +56,7 @@ class Measure:
     version: int = 0
     # The instrument's unscored follow-up (PHQ-9: how difficult have these problems made …)
     difficulty: str = ""
+    subscales: tuple[SubscaleResult, ...] = ()
 
     @property
     def total_only(self) -> bool:
@@ -73,6 +89,10 @@ def measure_to_dict(m: Measure) -> dict[str, Any]:
         "addressed_on": m.addressed_on.isoformat() if m.addressed_on else None,
         "addressed_how": m.addressed_how,
         "difficulty": m.difficulty,
+        "subscales": [
+            {"id": s.id, "name": s.name, "score": s.score, "severity": s.severity}
+            for s in m.subscales
+        ],
     }
 
 
@@ -88,7 +108,9 @@ def measure_from_dict(d: dict[str, Any], *, version: int = 0) -> Measure:
         mode=MeasureMode(d.get("mode", "in-session")),
         total=int(d["total"]),
         severity=str(d.get("severity", "")),
-        answers=tuple(int(a) for a in answers) if answers is not None else None,
+        answers=(
+            tuple(None if a is None else int(a) for a in answers) if answers is not None else None
+        ),
         flags=tuple(d.get("flags", [])),
         flag_labels=tuple(d.get("flag_labels", [])),
         risk=bool(d.get("risk", False)),
@@ -99,6 +121,10 @@ def measure_from_dict(d: dict[str, Any], *, version: int = 0) -> Measure:
         addressed_how=str(d.get("addressed_how", "")),
         version=version,
         difficulty=str(d.get("difficulty", "")),
+        subscales=tuple(
+            SubscaleResult(str(x["id"]), str(x["name"]), int(x["score"]), str(x["severity"]))
+            for x in d.get("subscales", [])
+        ),
     )
 
 
@@ -123,6 +149,7 @@ class Trend:
     total_min: int
     total_max: int
     remission_below: int | None
+    rules: OutcomeRules | None = None  # None: a 50 % fall from baseline, as before
 
     @property
     def baseline(self) -> TrendPoint | None:
@@ -150,18 +177,24 @@ class Trend:
         return self.points[-1].total - self.points[-2].total
 
     @property
+    def _rules(self) -> OutcomeRules:
+        return self.rules or OutcomeRules(
+            floor=self.total_min, ceiling=self.total_max, remission_below=self.remission_below
+        )
+
+    @property
     def response(self) -> bool:
-        """A reduction of at least 50% from a baseline above zero."""
-        if len(self.points) < 2 or self.points[0].total <= 0:
+        """An improvement of at least 50 % of the room there was at baseline (outcome_rules)."""
+        if len(self.points) < 2:
             return False
-        return (self.points[0].total - self.points[-1].total) * 2 >= self.points[0].total
+        return bool(self._rules.responded(self.points[0].total, self.points[-1].total))
 
     @property
     def remission(self) -> bool:
         """The latest total is below the instrument's remission threshold (if it has one)."""
-        if self.remission_below is None or not self.points:
+        if not self.points:
             return False
-        return self.points[-1].total < self.remission_below
+        return bool(self._rules.remitted(self.points[-1].total))
 
 
 @dataclass(frozen=True)
@@ -208,6 +241,7 @@ def change_summary(
     previous_is_baseline: bool = False,
     total_only: bool = False,
     risk: bool = False,
+    risk_labels: tuple[str, ...] = (),
 ) -> str:
     """ "PHQ-9 14 (moderate), down 4 since last, 6 since baseline"."""
     text = f"{name} {total} ({severity})"
@@ -222,5 +256,6 @@ def change_summary(
         same_direction = (since_last < 0) == (since_baseline < 0) and since_last != 0
         text += ", " + _change(since_baseline, "baseline", word=not same_direction)
     if risk:
-        text += "; risk flag: item 9 above 0"
+        # The instrument's own words for what was endorsed (PHQ-9 item 9, PHQ-A, …).
+        text += "; risk flag: " + ("; ".join(risk_labels) or "a risk item endorsed")
     return text

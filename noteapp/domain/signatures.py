@@ -22,6 +22,9 @@ class ItemType(StrEnum):
     PLAN_REVIEW = "plan-review"  # a signed review of a plan (summary of progress)
     COSIGNATURE = "cosignature"
     RETURN = "return"
+    # What an exported file holds (client, records, items, presentation), signed by the
+    # exporter or reviewer: never stored in the vault, never part of a note's chain.
+    MANIFEST = "manifest"
 
     @property
     def is_correction(self) -> bool:
@@ -49,6 +52,7 @@ class ItemType(StrEnum):
             "late-entry": "Late entry",
             "cosignature": "Co-signature",
             "return": "Returned for revision",
+            "manifest": "Contents",
         }[self.value]
 
     @property

@@ -14,9 +14,14 @@ from noteapp.export.errors import (
     ExportReadError,
     ExportWriteError,
 )
-from noteapp.export.expected import expected_body_lines, expected_header_lines
+from noteapp.export.expected import (
+    expected_body_lines,
+    expected_footer_lines,
+    expected_header_lines,
+    expected_images,
+)
 from noteapp.export.names import default_file_name
-from noteapp.export.reader import ReadResult, read_docx
+from noteapp.export.reader import PagePart, ReadResult, read_docx
 from noteapp.export.text import clean_text
 from noteapp.export.writer import write_docx
 
@@ -25,13 +30,16 @@ __all__ = [
     "ExportPasswordError",
     "ExportReadError",
     "ExportWriteError",
+    "PagePart",
     "ReadResult",
     "clean_text",
     "decrypt_docx",
     "default_file_name",
     "encrypt_docx",
     "expected_body_lines",
+    "expected_footer_lines",
     "expected_header_lines",
+    "expected_images",
     "is_encrypted",
     "read_docx",
     "write_client_copy",

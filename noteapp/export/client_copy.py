@@ -17,7 +17,7 @@ from lxml import etree
 
 from noteapp.domain.paper import PaperSize
 from noteapp.domain.safety_plan import ClientCopy
-from noteapp.export.extract import W
+from noteapp.export.allowlist import W
 from noteapp.export.files import write_atomic
 from noteapp.export.proof import RT_CUSTOM_XML
 from noteapp.export.text import clean_text

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
+from noteapp.export.allowlist import FIELD_CLOSE, FIELD_OPEN
 from noteapp.export.text import clean_text, normalise, split_paragraphs
 
 DRAFT_SIGNATURE = "Draft — not signed"
@@ -78,6 +79,29 @@ class LetterheadItem:
 
 
 Item = Para | Table | LetterheadItem
+
+
+@dataclass(frozen=True, slots=True)
+class PageField:
+    """A field whose value the reader's layout computes (PAGE, NUMPAGES)."""
+
+    name: str
+
+
+# The footer of every page: "Confidential — … <tab> Page 3 of 5".
+FOOTER: tuple[str | PageField, ...] = (
+    FOOTER_TEXT + "\tPage ",
+    PageField("PAGE"),
+    " of ",
+    PageField("NUMPAGES"),
+)
+
+
+def footer_line() -> str:
+    """The footer's comparable line: a field shows as its name between two markers."""
+    return normalise(
+        "".join(p if isinstance(p, str) else FIELD_OPEN + p.name + FIELD_CLOSE for p in FOOTER)
+    )
 
 
 def item_lines(item: Item) -> list[str]:

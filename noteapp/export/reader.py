@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from noteapp.export.crypt import CFB_MAGIC, decrypt_bytes
 from noteapp.export.errors import ExportEncryptedError, ExportReadError
-from noteapp.export.extract import W, block_lines
+from noteapp.export.pages import PagePart, ReadResult, read_package
 from noteapp.export.proof import find_proof
 
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 200  # repetitive WordprocessingML of a large chart reaches ~100:1; bombs are ~1000:1
 RATIO_FLOOR_BYTES = 1024 * 1024  # small members compress well and are harmless
 MAX_MEMBERS = 5000
-_RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    """What a reader sees in a .docx, in comparable form (see docs/exports.md)."""
-
-    body_lines: list[str] = field(default_factory=list)
-    header_lines: list[str] = field(default_factory=list)
-    proof: bytes | None = None
+__all__ = ["PagePart", "ReadResult", "check_package", "read_docx"]
 
 
 def _head(path: Path) -> bytes:
@@ -87,23 +78,6 @@ def _load(source: Path | BinaryIO) -> Any:
         ) from None
 
 
-def _default_header(doc: Any) -> Any:
-    body = doc.element.body
-    sect = body.find(f"{{{W}}}sectPr")
-    if sect is None:
-        return None
-    for ref in sect.iterfind(f"{{{W}}}headerReference"):
-        if ref.get(f"{{{W}}}type", "default") == "default":
-            rel = doc.part.rels.get(ref.get(f"{{{_R_NS}}}id"))
-            if rel is None or rel.is_external or rel.reltype != _RT_HEADER:
-                return None
-            return rel.target_part.element
-    return None
-
-
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
 def read_docx(path: Path, *, password: str | None = None) -> ReadResult:
     """Read ``path``: body and header lines as a reader sees them, and the proof part.
 
@@ -119,9 +93,7 @@ def read_docx(path: Path, *, password: str | None = None) -> ReadResult:
     check_package(source)
     doc = _load(source)
     try:
-        body_lines = block_lines(doc.element.body)
-        header = _default_header(doc)
-        header_lines = block_lines(header) if header is not None else []
+        result = read_package(doc.part)
         proof = find_proof(doc.part.package)
     except ExportReadError:
         raise
@@ -129,4 +101,4 @@ def read_docx(path: Path, *, password: str | None = None) -> ReadResult:
         raise ExportReadError(
             "This Word document is damaged or incomplete and could not be read."
         ) from None
-    return ReadResult(body_lines=body_lines, header_lines=header_lines, proof=proof)
+    return replace(result, proof=proof)

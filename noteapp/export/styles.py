@@ -8,7 +8,8 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from noteapp.domain.paper import PaperSize
-from noteapp.export.extract import W
+from noteapp.export import allowlist as al
+from noteapp.export.allowlist import W
 
 FONT = "Calibri"
 INK = "1F3864"  # dark blue-grey for titles and headings: prints well in colour and grey
@@ -161,7 +162,7 @@ _STYLES = [
         _spacing(0, 0, 240),
         _rpr(18, color=MUTED),
     ),
-    _style("NoteappSpacer", "Noteapp Spacer", _spacing(0, 0, 240), _rpr(10)),
+    _style("NoteappSpacer", "Noteapp Spacer", _spacing(0, 0, 240), _rpr(al.MIN_HALF_POINTS)),
     _style("NoteappTableText", "Noteapp Table Text", _spacing(30, 30, 240), _rpr(20)),
     _style(
         "NoteappTableKey",

@@ -50,3 +50,8 @@ def is_rtl(text: str) -> bool:
         if direction in ("L", "R", "AL"):
             return direction != "L"
     return False
+
+
+def has_rtl(text: str) -> bool:
+    """True when ``text`` holds any right-to-left letter (Hebrew, Arabic …)."""
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)

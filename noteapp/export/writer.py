@@ -14,10 +14,10 @@ from lxml import etree
 from noteapp.domain.export_model import ExportJob
 from noteapp.domain.progress import Progress, report
 from noteapp.export import styles as st
-from noteapp.export.extract import W
+from noteapp.export.allowlist import W
 from noteapp.export.files import write_atomic
 from noteapp.export.layout import (
-    FOOTER_TEXT,
+    FOOTER,
     Item,
     LetterheadItem,
     Para,
@@ -214,10 +214,12 @@ class _Builder:
         ftr = footer._element
         for child in list(ftr):
             ftr.remove(child)
-        p = make_paragraph(ftr, FOOTER_TEXT + "\tPage ", "NoteappFooter")
-        self._field(p, "PAGE")
-        _runs(p, " of ", rtl=False)
-        self._field(p, "NUMPAGES")
+        p = make_paragraph(ftr, "", "NoteappFooter")
+        for piece in FOOTER:
+            if isinstance(piece, str):
+                _runs(p, piece, rtl=False)
+            else:
+                self._field(p, piece.name)
 
     @staticmethod
     def _field(p: Any, instr: str) -> None:
@@ -264,12 +266,10 @@ class _Builder:
 
     def _logo(self, p: Any, png: bytes) -> None:
         # A logo that is not a readable PNG is left out: it must never block a clinical export.
-        if not png.startswith(_PNG_MAGIC):
+        image = _png_image(png)
+        if image is None:
             return
         try:
-            from docx.image.image import Image
-
-            image = Image.from_blob(png)
             width_in = image.px_width / (image.horz_dpi or 96)
             height_in = image.px_height / (image.vert_dpi or 96)
             scale = min(LOGO_MAX_HEIGHT / Inches(height_in), LOGO_MAX_WIDTH / Inches(width_in))
@@ -281,6 +281,23 @@ class _Builder:
             _sub(_sub(p, "r"), "drawing").append(inline)
         except Exception:  # python-docx raises many kinds for bad images
             return
+
+
+def _png_image(png: bytes) -> Any | None:
+    if not png.startswith(_PNG_MAGIC):
+        return None
+    try:
+        from docx.image.image import Image
+
+        return Image.from_blob(png)
+    except Exception:  # python-docx raises many kinds for bad images
+        return None
+
+
+def shown_logo(job: ExportJob) -> bytes | None:
+    """The logo image the export shows, or None when there is none or it cannot be drawn."""
+    png = job.letterhead.logo_png
+    return png if png is not None and _png_image(png) is not None else None
 
 
 def write_docx(job: ExportJob, path: Path, *, progress: Progress | None = None) -> None:

@@ -70,8 +70,8 @@ def _collect_records(ws: Workspace, include_psychotherapy: bool) -> list[Archive
     record stops the export rather than leaving it out."""
     out: list[ArchiveRecord] = []
     left_out: set[str] = set()
-    for kind in sorted(ws.vault.kinds()):
-        result = ws.vault.load_kind(kind)
+    for kind in sorted(ws._vault.kinds()):
+        result = ws._vault.load_kind(kind)
         if result.failures:
             first = result.failures[0]
             raise RecordIntegrityError(
@@ -83,7 +83,7 @@ def _collect_records(ws: Workspace, include_psychotherapy: bool) -> list[Archive
             left_out.update(r.id for r in result.records)
             continue
         for record in result.records:
-            history = ws.vault.history(kind, record.id)
+            history = ws._vault.history(kind, record.id)
             out.append(ArchiveRecord(kind, record.id, tuple(r.data for r in history)))
     # A signed psychotherapy note's payload holds its text: it stays out with the note.
     return [
@@ -128,7 +128,7 @@ def export_archive(
     params = params or crypto.calibrate_argon2()
     # One transaction: the archive carries the audit entry of its own making, and if the
     # file cannot be written the entry is rolled back with it.
-    with ws.vault.transaction():
+    with ws._vault.transaction():
         records = _collect_records(ws, include_psychotherapy)
         documents = [
             str(r.versions[-1]["note_id"])
@@ -158,7 +158,7 @@ def export_archive(
         manifest = {
             "format": MANIFEST_FORMAT,
             "created": summary.created,
-            "source_vault": ws.vault.vault_id,
+            "source_vault": ws._vault.vault_id,
             "include_psychotherapy": include_psychotherapy,
             "signer": {
                 "name": profile.name,

@@ -142,7 +142,7 @@ def _signer_problems(contents: ArchiveContents, records: list[ArchiveRecord]) ->
 
 def check_empty(ws: Workspace) -> None:
     """Import only into a vault without records: two vaults are never merged."""
-    held = ws.vault.count()
+    held = ws._vault.count()
     if held:
         raise RefusedError(
             f"This vault already holds records ({held}); nothing was imported. An archive "
@@ -170,7 +170,7 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     own, unreadable = ws.audit.read()
     if unreadable:
         raise CheckFailedError("This vault's audit log cannot be read; nothing was imported.")
-    with ws.vault.transaction():
+    with ws._vault.transaction():
         check_empty(ws)
         # Older versions first, then every latest version in the archive's order: each
         # kind's records come back in the order the source vault listed them.
@@ -194,7 +194,7 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
 
 def _put(ws: Workspace, r: ArchiveRecord, version: int, data: dict[str, Any]) -> None:
     try:
-        stored = ws.vault.put(r.kind, r.id, data)
+        stored = ws._vault.put(r.kind, r.id, data, expected_version=version - 1)
     except InvalidInputError:
         raise ArchiveDamagedError(
             f"The record {r.kind}/{r.id[:8]} in the archive cannot be stored."

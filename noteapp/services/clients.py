@@ -10,6 +10,7 @@ import builtins
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from noteapp.domain.clients import (
@@ -28,6 +29,7 @@ from noteapp.domain.errors import InvalidInputError, NotFoundError, RecordIntegr
 from noteapp.domain.ids import ClientId, new_id
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
+from noteapp.services.damaged_record import find_damaged
 from noteapp.vault.store import Vault
 
 KIND = "client"
@@ -43,14 +45,21 @@ class ClientService:
         self._backups = backups
         self._clock = clock
         self._clients: dict[str, Client] = {}
+        # The stored version each client was read at: every update names it, so a change
+        # made elsewhere in the meantime is refused instead of overwritten.
+        self._versions: dict[str, int] = {}
         self.problems: list[RecordIntegrityError] = []
         # Called with the client after every change, or with its id after deletion.
         self.listeners: list[Callable[[Client | str], None]] = []
+        # Codes (casefolded) of damaged clients, as known from signed records → their ids;
+        # wired by the workspace, so `client show C0003` names the damage.
+        self.damaged_codes: Callable[[], dict[str, str]] = dict
         self.reload()
 
     def reload(self) -> None:
         result = self._vault.load_kind(KIND)
         self._clients = {r.id: client_from_dict(r.data) for r in result.records}
+        self._versions = {r.id: r.version for r in result.records}
         self.problems = result.failures
 
     # --- reading -----------------------------------------------------------------------
@@ -79,6 +88,11 @@ class ClientService:
             ]
             if len(matches) == 1:
                 return matches[0]
+            # A damaged client is still there: say so, never "no such client".
+            key = self.damaged_codes().get(client_id.casefold(), client_id)
+            damaged = find_damaged(self.problems, key)
+            if damaged is not None:
+                raise damaged
             raise NotFoundError(f"No client with id or code '{client_id[:32]}'.")
         return client
 
@@ -125,12 +139,7 @@ class ClientService:
             diagnoses=tuple(diagnoses),
             admitted_on=admitted_on or self._clock.now().date(),
         )
-        with self._vault.transaction():
-            self._vault.put(KIND, client.id, client_to_dict(client))
-            self._audit.record("create", kind=KIND, record_id=client.id)
-        self._clients[client.id] = client
-        self._notify(client)
-        return client
+        return self._store(client, "create")
 
     def import_clients(self, clients: builtins.list[Client], *, source: str) -> None:
         """Add checked clients (a CSV import) in one transaction: all or none. Ids and codes
@@ -142,12 +151,13 @@ class ClientService:
             raise InvalidInputError("A client code or id to import is already used.")
         with self._vault.transaction():
             for client in clients:
-                self._vault.put(KIND, client.id, client_to_dict(client))
+                self._vault.put(KIND, client.id, client_to_dict(client), expected_version=0)
                 self._audit.record(
                     "create", kind=KIND, record_id=client.id, detail={"import": source}
                 )
         for client in clients:
             self._clients[client.id] = client
+            self._versions[client.id] = 1
             self._notify(client)
 
     def update(self, client_id: str, **changes: Any) -> Client:
@@ -170,51 +180,50 @@ class ClientService:
             raise InvalidInputError("The date of birth is in the future.")
         if {"id", "status"} & set(changes):
             raise InvalidInputError("Use discharge or reactivate to change a client's status.")
-        updated = replace(current, **changes)
-        with self._vault.transaction():
-            self._vault.put(KIND, current.id, client_to_dict(updated))
-            self._audit.record("edit", kind=KIND, record_id=current.id)
-        self._clients[current.id] = updated
-        self._notify(updated)
-        return updated
+        return self._store(replace(current, **changes), "edit")
 
     def discharge(self, client_id: str, *, on: date | None = None, reason: str = "") -> Client:
         current = self.get(client_id)
         when = on or self._clock.now().date()
         if current.admitted_on and when < current.admitted_on:
             raise InvalidInputError("The discharge date is before the client was admitted.")
-        updated = current.discharged(on=when, reason=reason.strip())
-        with self._vault.transaction():
-            self._vault.put(KIND, current.id, client_to_dict(updated))
-            self._audit.record("discharge", kind=KIND, record_id=current.id)
-        self._clients[current.id] = updated
-        self._notify(updated)
-        return updated
+        return self._store(current.discharged(on=when, reason=reason.strip()), "discharge")
 
     def reactivate(self, client_id: str) -> Client:
-        current = self.get(client_id)
-        updated = current.reactivated()
-        with self._vault.transaction():
-            self._vault.put(KIND, current.id, client_to_dict(updated))
-            self._audit.record("reactivate", kind=KIND, record_id=current.id)
-        self._clients[current.id] = updated
-        self._notify(updated)
-        return updated
+        return self._store(self.get(client_id).reactivated(), "reactivate")
 
-    def delete(self, client_id: str, *, confirm_code: str) -> None:
-        """Delete a client and every version of their record, after a backup.
+    def _store(self, client: Client, action: str) -> Client:
+        """Save a new version of a client, checked against the version read (0 if new)."""
+        with self._vault.transaction():
+            version = self._vault.put(
+                KIND,
+                client.id,
+                client_to_dict(client),
+                expected_version=self._versions.get(client.id, 0),
+            )
+            self._audit.record(action, kind=KIND, record_id=client.id)
+        self._clients[client.id] = client
+        self._versions[client.id] = version
+        self._notify(client)
+        return client
+
+    def delete(self, client_id: str, *, confirm_code: str) -> Path:
+        """Delete a client and every version of their record, after a backup (kept apart
+        from rotation for the retention period); returns that backup's path.
 
         `confirm_code` must repeat the client's code: deletion is never one slip away.
         """
         current = self.get(client_id)
         if confirm_code.strip().casefold() != current.code.casefold():
             raise InvalidInputError("Type the client's code to confirm the deletion.")
-        self._backups.backup_now(reason="before-delete")
+        way_back = self._backups.backup_before_delete()
         with self._vault.transaction():
-            self._vault.delete(KIND, current.id)
+            self._vault.delete(KIND, current.id, expected_version=self._versions.get(current.id))
             self._audit.record("delete", kind=KIND, record_id=current.id)
         del self._clients[current.id]
+        self._versions.pop(current.id, None)
         self._notify(current.id)
+        return way_back
 
     def _notify(self, changed: Client | str) -> None:
         for listener in self.listeners:

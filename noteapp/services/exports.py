@@ -21,7 +21,7 @@ from noteapp.domain.document import (
     Paragraph,
     document_to_dict,
 )
-from noteapp.domain.errors import InvalidInputError, RefusedError
+from noteapp.domain.errors import InvalidInputError, RecordIntegrityError, RefusedError
 from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
 from noteapp.domain.notes import Note, NoteStatus
 from noteapp.domain.paper import PaperSize
@@ -29,21 +29,38 @@ from noteapp.domain.progress import Progress, part, report
 from noteapp.domain.safety_plan import safety_plan_from_dict
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.export import default_file_name, encrypt_docx, write_client_copy, write_docx
+from noteapp.services import export_gaps
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.damage import DamageReport
 from noteapp.services.measures import MeasureService
-from noteapp.services.notes import NoteService
+from noteapp.services.notes import PSYCHOTHERAPY_KIND, NoteService
 from noteapp.services.paper import system_paper_size
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
-from noteapp.services.safety_render import client_copy
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
+from noteapp.signing.manifest import contents
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import Proof, proof_to_bytes
+from noteapp.templates.safety_document import client_copy
 
 MIN_EXPORT_PASSWORD = 8
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def sealed_job(signing: SigningService, proof: Proof, *, made_by: str) -> ExportJob:
+    """The export job of ``proof`` with its manifest, signed by this vault's key.
+
+    Refused when this key signed nothing in the file: verification would not accept a
+    manifest from a key that vouches for nothing else in it."""
+    manifest = signing.sign_manifest(contents(proof, made_by=made_by))
+    if manifest.public_key not in {i.public_key for np in proof.notes for i in np.items}:
+        raise RefusedError(
+            "This file holds nothing signed with your key, so you cannot export or review it."
+        )
+    proof = replace(proof, manifest=manifest)
+    return replace(job_from_proof(proof), proof=proof_to_bytes(proof))
 
 
 class ExportService:
@@ -58,6 +75,7 @@ class ExportService:
         clock: Clock,
         plans: PlanService | None = None,
         measures: MeasureService | None = None,
+        damage: DamageReport,
         settings: SettingsService | None = None,
     ) -> None:
         self._notes = notes
@@ -68,6 +86,7 @@ class ExportService:
         self._clock = clock
         self._plans = plans
         self._measures = measures
+        self._damage = damage
         self._settings = settings
 
     def paper(self) -> PaperSize:
@@ -84,18 +103,20 @@ class ExportService:
         c = self._clients.get(client_id)
         return ClientBlock(c.name, c.dob.isoformat() if c.dob else "", c.code)
 
-    def _check_psychotherapy(self, notes: list[Note], include: bool) -> None:
-        if any(n.psychotherapy for n in notes) and not include:
+    def _check_psychotherapy(self, psychotherapy: bool, include: bool) -> None:
+        if psychotherapy and not include:
             raise RefusedError(
                 "Psychotherapy notes are kept out of exports; include them explicitly for "
                 "this export if you really mean to."
             )
 
+    def _sealed(self, proof: Proof) -> ExportJob:
+        """The export of ``proof``, bound as a whole by a manifest signed with this vault's key."""
+        return replace(sealed_job(self._signing, proof, made_by="export"), paper=self.paper())
+
     def plan_job(self, plan_id: str) -> ExportJob:
         """A signed plan version, verifiable like a note (acknowledgement block included)."""
-        proof = Proof((self._signing.proof(plan_id),), logo_png=self._letterhead().logo_png)
-        job = job_from_proof(proof)
-        return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
+        return self._signed_job([plan_id])
 
     def export_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
         return self.write(
@@ -165,12 +186,14 @@ class ExportService:
     def note_job(
         self, note_id: str, *, draft: bool = False, include_psychotherapy: bool = False
     ) -> ExportJob:
-        note = self._notes.get(note_id)
-        self._check_psychotherapy([note], include_psychotherapy)
+        try:
+            note = self._notes.get(note_id)
+        except RecordIntegrityError as err:
+            return self._damaged_note_job(err, include_psychotherapy)
+        self._check_psychotherapy(note.psychotherapy, include_psychotherapy)
         if note.status == NoteStatus.SIGNED:
-            proof = Proof((self._signing.proof(note.id),), logo_png=self._letterhead().logo_png)
-            job = job_from_proof(proof)
-            return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
+            export_gaps.refuse(self._damage, self._damage.signatures_of(note.id))
+            return self._signed_job([note.id])
         if not draft:
             raise RefusedError("This note is a draft: sign it first, or export it as a draft.")
         return ExportJob(
@@ -188,44 +211,57 @@ class ExportService:
         date_from: date | None = None,
         date_to: date | None = None,
         include_psychotherapy: bool = False,
+        allow_incomplete: bool = False,
         progress: Progress | None = None,
     ) -> ExportJob:
         """Signed notes of a client in a date range, oldest first, with their corrections.
-        `progress` hears (notes gathered, notes)."""
-        notes = self.chart_notes(
+        `progress` hears (notes gathered, notes).
+
+        When damaged records are, or may be, part of the chart it is refused (naming them and
+        the remedy) unless `allow_incomplete`: then it says INCOMPLETE on its first page and
+        lists what is missing. A signed note whose record is damaged but whose signature
+        records are intact is included in full: everything it asserts is in them."""
+        client_id = self._clients.get(client_id).id
+        entries = self._chart_entries(
             client_id,
             date_from=date_from,
             date_to=date_to,
             include_psychotherapy=include_psychotherapy,
         )
-        if not notes:
+        gaps = self._damage.chart_gaps(client_id, include_psychotherapy=include_psychotherapy)
+        if not allow_incomplete:
+            export_gaps.refuse(self._damage, gaps, chart=True)
+        if not entries:
             raise InvalidInputError("There are no signed notes for this client in that range.")
         span = " to ".join(
             x
             for x in (
-                (date_from or notes[0].session.date).isoformat(),
-                (date_to or notes[-1].session.date).isoformat(),
+                (date_from or entries[0][0]).isoformat(),
+                (date_to or entries[-1][0]).isoformat(),
             )
             if x
         )
         proofs = []
-        for done, n in enumerate(notes):
+        for done, (_day, note_id) in enumerate(entries):
             if done % 50 == 0:
-                report(progress, done, len(notes))
-            proofs.append(self._signing.proof(n.id))
-        report(progress, len(notes), len(notes))
+                report(progress, done, len(entries))
+            proofs.append(self._signing.proof(note_id))
+        report(progress, len(entries), len(entries))
         plan = self._plans.current_signed(client_id) if self._plans is not None else None
         if plan is not None:  # the chart opens with the plan the notes were written under
             proofs.insert(0, self._signing.proof(plan.id))
         summary = self._measures_document(client_id, date_from, date_to)
+        # An incomplete chart says so on its first page and lists what is missing first
+        # among the summaries: an auditor must never take it for the whole record.
+        extra = [export_gaps.incomplete_notice(gaps)] if gaps else []
+        extra += [summary] if summary else []
         proof = Proof(
             tuple(proofs),
-            extra=(document_to_dict(summary),) if summary else (),
-            chart_title=f"Clinical record, {span}",
+            extra=tuple(document_to_dict(d) for d in extra),
+            chart_title=f"Clinical record, {span}" + (export_gaps.INCOMPLETE_TITLE if gaps else ""),
             logo_png=self._letterhead().logo_png,
         )
-        job = job_from_proof(proof)
-        return replace(job, proof=proof_to_bytes(proof), paper=self.paper())
+        return self._sealed(proof)
 
     def _measures_document(
         self, client_id: str, date_from: date | None, date_to: date | None
@@ -352,7 +388,11 @@ class ExportService:
         password: str | None = None,
     ) -> Path:
         job = self.note_job(note_id, draft=draft, include_psychotherapy=include_psychotherapy)
-        return self.write(job, out, password=password, what="note", record_ids=[note_id])
+        try:
+            full_id: str = self._notes.get(note_id).id
+        except RecordIntegrityError as err:  # exported from its signature records
+            full_id = err.record_id
+        return self.write(job, out, password=password, what="note", record_ids=[full_id])
 
     def export_chart(
         self,
@@ -363,6 +403,7 @@ class ExportService:
         date_to: date | None = None,
         include_psychotherapy: bool = False,
         password: str | None = None,
+        allow_incomplete: bool = False,
         progress: Progress | None = None,
     ) -> Path:
         """The chart as one .docx; `progress` hears one count over gathering the signed
@@ -373,12 +414,13 @@ class ExportService:
             date_from=date_from,
             date_to=date_to,
             include_psychotherapy=include_psychotherapy,
+            allow_incomplete=allow_incomplete,
             progress=part(progress, start=0, size=gathered, total=100),
         )
         ids = [
-            n.id
-            for n in self.chart_notes(
-                client_id,
+            note_id
+            for _day, note_id in self._chart_entries(
+                self._clients.get(client_id).id,
                 date_from=date_from,
                 date_to=date_to,
                 include_psychotherapy=include_psychotherapy,
@@ -391,4 +433,43 @@ class ExportService:
             what="chart",
             record_ids=ids,
             progress=part(progress, start=gathered, size=100 - gathered, total=100),
+        )
+
+    # --- damaged records -----------------------------------------------------------------
+
+    def _signed_job(self, record_ids: list[str]) -> ExportJob:
+        proofs = tuple(self._signing.proof(i) for i in record_ids)
+        return self._sealed(Proof(proofs, logo_png=self._letterhead().logo_png))
+
+    def _damaged_note_job(
+        self, err: RecordIntegrityError, include_psychotherapy: bool
+    ) -> ExportJob:
+        """A signed note whose record is damaged is exported from its intact signature
+        records (everything it asserts is in them); anything else is refused, loudly."""
+        record = self._damage.find(err.kind, err.record_id)
+        if record is None or not self._damage.recoverable(record):
+            raise err
+        self._check_psychotherapy(record.kind == PSYCHOTHERAPY_KIND, include_psychotherapy)
+        return self._signed_job([record.record_id])
+
+    def _chart_entries(
+        self,
+        client_id: str,
+        *,
+        date_from: date | None,
+        date_to: date | None,
+        include_psychotherapy: bool,
+    ) -> list[tuple[date, str]]:
+        """(date of service, note id) of the chart's signed notes, oldest first — readable
+        ones, and damaged ones that can be rebuilt from their signature records."""
+        span = {"date_from": date_from, "date_to": date_to}
+        psy = include_psychotherapy
+        return sorted(
+            [
+                (n.session.date, n.id)
+                for n in self.chart_notes(client_id, **span, include_psychotherapy=psy)
+            ]
+            + export_gaps.recovered_notes(
+                self._damage, client_id, **span, include_psychotherapy=psy
+            )
         )

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 KIND = "goal_library"
@@ -227,13 +228,11 @@ class GoalLibrary:
 
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
+        self._record = TrackedRecord(vault, KIND, RECORD_ID)
 
     def groups(self) -> list[LibraryGroup]:
-        try:
-            data = self._vault.get(KIND, RECORD_ID).data
-        except NotFoundError:
-            return starter_groups()
-        return groups_from_document(data)
+        data = self._record.read()
+        return starter_groups() if data is None else groups_from_document(data)
 
     def group(self, group_id: str) -> LibraryGroup:
         for g in self.groups():
@@ -249,13 +248,12 @@ class GoalLibrary:
         """Replace the library with these groups (checked first; nothing stored if invalid)."""
         document = groups_to_document(groups)
         checked = groups_from_document(document)  # same checks as for a file
-        self._vault.put(KIND, RECORD_ID, document)
+        self._record.write(document)
         return checked
 
     def reset(self) -> list[LibraryGroup]:
         """Back to the starter set."""
-        if self._vault.exists(KIND, RECORD_ID):
-            self._vault.delete(KIND, RECORD_ID)
+        self._record.delete()
         return starter_groups()
 
 

@@ -24,6 +24,7 @@ from noteapp.domain.measures import (
     Measure,
     MeasureMode,
     SameDayMeasure,
+    SubscaleResult,
     Trend,
     TrendPoint,
     change_summary,
@@ -34,6 +35,7 @@ from noteapp.domain.notes import Note
 from noteapp.measures import Instrument, load_instruments, score_answers, score_total
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.instruments import InstrumentService
 from noteapp.services.notes import NoteService
 from noteapp.vault.store import Vault
 
@@ -42,7 +44,7 @@ RISK_RULE = "risk_flag_followup"
 
 
 def instruments() -> dict[str, Instrument]:
-    """Every shipped instrument by id (phq9, gad7, pcl5, auditc)."""
+    """Every shipped instrument by id (custom ones: `MeasureService.instruments()`)."""
     return load_instruments()
 
 
@@ -72,15 +74,28 @@ class MeasureDue:
     last_given: date | None
 
 
-def _folded(text: str) -> str:
-    """ "PHQ-9", "phq 9" and "PHQ9" alike."""
-    return re.sub(r"[\s\-_]", "", text).upper()
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """An instrument's name as written in a plan: "PHQ-9", "phq 9" and "PHQ9" alike, as a
+    whole word ("AUDIT" is not found inside "AUDIT-C")."""
+    parts = [p for p in re.split(r"[\s\-_]+", name) if p]
+    body = r"[\s\-_]?".join(re.escape(p) for p in parts)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![\-_]?[A-Za-z0-9])", re.IGNORECASE)
 
 
-def instruments_named(text: str) -> builtins.list[str]:
-    """Ids of the shipped instruments a text names (e.g. "PHQ-9 every 2 weeks" → phq9)."""
-    folded = _folded(text)
-    return [i for i, inst in load_instruments().items() if _folded(inst.name) in folded]
+def instruments_named(
+    text: str, known: Mapping[str, Instrument] | None = None
+) -> builtins.list[str]:
+    """Ids of the instruments (`known`, by default the shipped ones) a text names, e.g.
+    "PHQ-9 every 2 weeks" → phq9. Where names overlap ("AUDIT C"), the longest wins."""
+    found: list[tuple[int, int, str]] = []
+    for inst_id, inst in (known if known is not None else load_instruments()).items():
+        found += [(m.start(), m.end(), inst_id) for m in _name_pattern(inst.name).finditer(text)]
+    kept = {
+        i
+        for start, end, i in found
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
+    }
+    return sorted(kept)
 
 
 class MeasureService:
@@ -93,8 +108,11 @@ class MeasureService:
         clock: Clock,
         notes: NoteService | None = None,
         has_current_safety_plan: Callable[[str], bool] | None = None,
+        catalog: InstrumentService | None = None,
     ) -> None:
         self._vault = vault
+        # Built-in and custom instruments, every version (a score names its version).
+        self.catalog = catalog or InstrumentService()
         self._audit = audit
         self._clients = clients
         self._clock = clock
@@ -137,7 +155,7 @@ class MeasureService:
         """Score and store a measure: item `answers`, or a `total` only (from paper).
         Raises InvalidInputError for a wrong count, an out-of-range answer or a non-number."""
         client = self._clients.get(client_id)
-        inst = _instrument(instrument)
+        inst = self.catalog.get(instrument)
         try:
             how = MeasureMode(mode)
         except ValueError:
@@ -182,6 +200,9 @@ class MeasureService:
             note_id=note_id,
             created_at=self._clock.now(),
             difficulty=difficulty,
+            subscales=tuple(
+                SubscaleResult(s.id, s.name, s.score, s.severity) for s in score.subscales
+            ),
         )
         with self._vault.transaction():
             measure = self._write(measure, "create")
@@ -194,13 +215,35 @@ class MeasureService:
     def list(self, client_id: str, instrument: str | None = None) -> builtins.list[Measure]:
         """A client's measures, oldest first (by date, then by when entered)."""
         client = self._clients.get(client_id)
-        inst = _instrument(instrument).id if instrument else None
+        inst = self._instrument_id(instrument) if instrument else None
         out = [
             m
             for m in self._measures.values()
             if m.client_id == client.id and (inst is None or m.instrument == inst)
         ]
         return sorted(out, key=_order)
+
+    def instruments(self) -> dict[str, Instrument]:
+        """Every instrument that can be given now, built-in and custom, by id."""
+        return self.catalog.current()
+
+    def instrument_of(self, m: Measure) -> Instrument | None:
+        """The exact instrument version a measure was given with."""
+        return self.catalog.at(m.instrument, m.instrument_version)
+
+    def all(self) -> builtins.list[Measure]:
+        """Every measure of every client, oldest first (the caseload report)."""
+        return sorted(self._measures.values(), key=_order)
+
+    def _instrument_id(self, instrument: str) -> str:
+        try:
+            return self.catalog.get(instrument).id
+        except InvalidInputError:
+            # An instrument no longer readable still names its own scores.
+            known = {m.instrument for m in self._measures.values()}
+            if instrument.strip().lower() in known:
+                return instrument.strip().lower()
+            raise
 
     def get(self, measure_id: str) -> Measure:
         m = self._measures.get(measure_id)
@@ -215,7 +258,7 @@ class MeasureService:
         """Remove a measure entered by mistake (audited, with the reason)."""
         m = self.get(measure_id)
         with self._vault.transaction():
-            self._vault.delete(KIND, m.id)
+            self._vault.delete(KIND, m.id, expected_version=m.version)
             self._audit.record(
                 "delete",
                 kind=KIND,
@@ -227,7 +270,7 @@ class MeasureService:
     # --- trends ------------------------------------------------------------------------
 
     def trend(self, client_id: str, instrument: str) -> Trend:
-        inst = _instrument(instrument)
+        inst = self.catalog.get(instrument)
         points = tuple(
             TrendPoint(m.id, m.on, m.total, m.severity, m.risk)
             for m in self.list(client_id, inst.id)
@@ -241,6 +284,7 @@ class MeasureService:
             total_min=inst.total_min,
             total_max=inst.total_max,
             remission_below=inst.remission_below,
+            rules=inst.rules,
         )
 
     def same_day(self, client_id: str, on: date) -> builtins.list[SameDayMeasure]:
@@ -265,6 +309,7 @@ class MeasureService:
                 previous_is_baseline=index == 1,
                 total_only=m.total_only,
                 risk=m.risk,
+                risk_labels=self._risk_labels(m),
             )
             out.append(SameDayMeasure(m, since_last, since_base, summary))
         return out
@@ -279,11 +324,12 @@ class MeasureService:
         """Measures due: for each client, every instrument its plan's "measured by" texts
         name (`named_by`: client id → texts) that was never given, or not in `every_days`.
         Never given first, then the longest since."""
+        known = self.instruments()
         wanted = {
             (cid, inst)
             for cid, texts in named_by.items()
             for t in texts
-            for inst in instruments_named(t)
+            for inst in instruments_named(t, known)
         }
         if not wanted:
             return []
@@ -292,13 +338,19 @@ class MeasureService:
             key = (m.client_id, m.instrument)
             if key in wanted and (key not in last or m.on > last[key]):
                 last[key] = m.on
-        names = {i: inst.name for i, inst in load_instruments().items()}
+        names = {i: inst.name for i, inst in known.items()}
         out = [
             MeasureDue(cid, inst, names[inst], last.get((cid, inst)))
             for cid, inst in wanted
             if (cid, inst) not in last or (today - last[(cid, inst)]).days > every_days
         ]
         return sorted(out, key=lambda d: (d.last_given or date.min, d.name, d.client_id))
+
+    def _risk_labels(self, m: Measure) -> tuple[str, ...]:
+        inst = self.instrument_of(m)
+        if inst is None:
+            return m.flag_labels
+        return tuple(f.label for f in inst.flags if f.risk and f.id in m.flags)
 
     # --- risk flags --------------------------------------------------------------------
 
@@ -362,9 +414,7 @@ class MeasureService:
 
     def _write(self, m: Measure, action: str, detail: dict[str, Any] | None = None) -> Measure:
         with self._vault.transaction():
-            version = self._vault.put(
-                KIND, m.id, measure_to_dict(m), expected_version=m.version or None
-            )
+            version = self._vault.put(KIND, m.id, measure_to_dict(m), expected_version=m.version)
             self._audit.record(action, kind=KIND, record_id=m.id, detail=detail)
         m = replace(m, version=version)
         self._measures[m.id] = m
@@ -374,7 +424,5 @@ class MeasureService:
 def _order(m: Measure) -> tuple[date, str]:
     return (m.on, m.created_at.isoformat() if m.created_at else "")
 
-
-_instrument = instrument
 
 __all__ = ["KIND", "MeasureService", "instrument", "instruments"]

@@ -19,6 +19,7 @@ from noteapp.domain.clients import Client
 from noteapp.domain.clock import Clock
 from noteapp.domain.document import Block, BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.errors import (
+    ConcurrentChangeError,
     InvalidInputError,
     NotFoundError,
     RecordIntegrityError,
@@ -38,6 +39,7 @@ from noteapp.domain.notes import (
 from noteapp.domain.risk import in_step
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.damaged_record import find_damaged
 from noteapp.services.reference import ReferenceService
 from noteapp.services.settings import SettingsService
 from noteapp.services.templates import TemplateCatalog, template_info
@@ -156,6 +158,10 @@ class NoteService:
             matches = [n for n in self._notes.values() if n.id.startswith(note_id)]
             if len(note_id) >= 6 and len(matches) == 1:
                 return matches[0]
+            # A damaged note is still there: say so, never "no such note".
+            damaged = find_damaged(self.problems, note_id, prefix=not matches)
+            if damaged is not None:
+                raise damaged
             raise NotFoundError(f"No note with id '{note_id[:32]}'.")
         return note
 
@@ -275,7 +281,7 @@ class NoteService:
                 "This note is signed and can no longer be edited; add an addendum instead."
             )
         if expected_version is not None and expected_version != current.version:
-            raise RefusedError("This note was changed elsewhere; reopen it and try again.")
+            raise ConcurrentChangeError("This note was changed elsewhere; reopen it and try again.")
         template = self.template_for(current)
         merged = dict(current.fields)
         if fields is not None:
@@ -309,7 +315,7 @@ class NoteService:
         if note.is_signed:
             raise RefusedError("A signed note is part of the record and cannot be deleted.")
         with self._vault.transaction():
-            self._vault.delete(self._kind(note), note.id)
+            self._vault.delete(self._kind(note), note.id, expected_version=note.version)
             self._audit.record("delete", kind=self._kind(note), record_id=note.id)
         del self._notes[note.id]
 
@@ -320,7 +326,7 @@ class NoteService:
         kind = self._kind(note)
         with self._vault.transaction():
             version = self._vault.put(
-                kind, note.id, note_to_dict(note), expected_version=note.version or None
+                kind, note.id, note_to_dict(note), expected_version=note.version
             )
             # Autosaves are frequent; the audit log records the first save of a session of
             # typing and every explicit save, not every keystroke batch.

@@ -34,6 +34,11 @@ class AppPaths:
         return self.config_dir / "templates"
 
     @property
+    def seen_generations_file(self) -> Path:
+        # Vault ids and generation numbers only (no client data): see services/generations.py.
+        return self.data_dir / "seen-generations.json"
+
+    @property
     def recent_vaults_file(self) -> Path:
         # Paths only (no client data): which vault to offer at start-up.
         return self.config_dir / "recent-vaults.json"

@@ -16,10 +16,11 @@ from typing import Any
 
 from noteapp.domain.checklist import ChecklistFacts
 from noteapp.domain.clock import Clock
-from noteapp.domain.document import Document, document_to_dict
+from noteapp.domain.document import Document
 from noteapp.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from noteapp.domain.ids import new_id
 from noteapp.domain.notes import Note, NoteStatus
+from noteapp.domain.plan_validation import plan_from_json
 from noteapp.domain.plans import (
     AckMethod,
     Acknowledgement,
@@ -36,10 +37,10 @@ from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
-from noteapp.services.plan_import import plan_from_json
-from noteapp.services.plan_render import render_plan
 from noteapp.services.settings import SettingsService
-from noteapp.services.signing import SigningService, client_block
+from noteapp.services.signing import SigningService
+from noteapp.signing.payloads import PLAN_ATTESTATION, record_payload
+from noteapp.templates.plan_document import render_plan
 from noteapp.vault.store import Vault
 
 KIND = "plan"
@@ -113,7 +114,7 @@ class PlanService:
     def _write(self, plan: Plan, action: str) -> Plan:
         with self._vault.transaction():
             version = self._vault.put(
-                KIND, plan.id, plan_to_dict(plan), expected_version=plan.record_version or None
+                KIND, plan.id, plan_to_dict(plan), expected_version=plan.record_version
             )
             self._audit.record(action, kind=KIND, record_id=plan.id)
         plan = replace(plan, record_version=version)
@@ -207,15 +208,15 @@ class PlanService:
         today = self._clock.now().date()
         signed = replace(plan, status=PlanStatus.SIGNED, signed_on=today)
         document = render_plan(signed, client)
-        payload = {
-            "client": client_block(client),
-            "template": {"id": "treatment-plan", "version": plan.version, "name": "Treatment plan"},
-            "session": {"date": (plan.valid_from or today).isoformat()},
-            "plan": plan_to_dict(signed),
-            "document": document_to_dict(document),
-            "attestation": "I developed this treatment plan with the client and attest that it "
-            "is accurate.",
-        }
+        payload = record_payload(
+            client=client,
+            template=("treatment-plan", plan.version, "Treatment plan"),
+            on=plan.valid_from or today,
+            key="plan",
+            record=plan_to_dict(signed),
+            document=document,
+            attestation=PLAN_ATTESTATION,
+        )
         item = self._signing.sign_document(
             plan.id,
             item_type=ItemType.PLAN,

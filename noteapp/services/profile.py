@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from noteapp import crypto
-from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.profile import ClinicianProfile, Role, profile_from_dict, profile_to_dict
 from noteapp.services.audit import AuditService
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 KIND = "profile"
@@ -32,12 +33,11 @@ class ProfileService:
     def __init__(self, vault: Vault, audit: AuditService) -> None:
         self._vault = vault
         self._audit = audit
+        self._record = TrackedRecord(vault, KIND, RECORD_ID)
 
     def get(self) -> ClinicianProfile | None:
-        try:
-            return profile_from_dict(self._vault.get(KIND, RECORD_ID).data)
-        except NotFoundError:
-            return None
+        data = self._record.read()
+        return None if data is None else profile_from_dict(data)
 
     def set(self, **changes: Any) -> ClinicianProfile:
         """Create or update; the first call also creates the signing key pair."""
@@ -73,7 +73,10 @@ class ProfileService:
                     raise InvalidInputError("The profile needs your name.")
                 private, public = crypto.generate_signing_keypair()
                 self._vault.put(
-                    KEY_KIND, RECORD_ID, {"ed25519_private": private.hex(), "public": public.hex()}
+                    KEY_KIND,
+                    RECORD_ID,
+                    {"ed25519_private": private.hex(), "public": public.hex()},
+                    expected_version=0,  # a signing key is made once, never replaced
                 )
                 profile = ClinicianProfile(
                     name=changes.pop("name"),
@@ -92,7 +95,7 @@ class ProfileService:
                 if "name" in changes and not changes["name"]:
                     raise InvalidInputError("The profile needs your name.")
                 profile = replace(current, **changes)
-            self._vault.put(KIND, RECORD_ID, profile_to_dict(profile))
+            self._record.write(profile_to_dict(profile))
             self._audit.record(
                 "profile-edit" if current else "profile-create", kind=KIND, record_id=RECORD_ID
             )

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.reference import ReferenceData, reference_from_dict, reference_to_dict
 from noteapp.services.audit import AuditService
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 REFERENCE_KIND = "reference"
@@ -65,13 +66,16 @@ class ReferenceService:
         self._vault = vault
         self._audit = audit
         self._reference: ReferenceData | None = None
+        self._stored = {k: TrackedRecord(vault, k, k) for k in (REFERENCE_KIND, PHRASES_KIND)}
+
+    def _write(self, kind: str, data: dict[str, Any]) -> None:
+        with self._vault.transaction():
+            self._stored[kind].write(data)
+            self._audit.record("edit", kind=kind, record_id=kind)
 
     def get(self) -> ReferenceData:
         if self._reference is None:
-            try:
-                data = self._vault.get(REFERENCE_KIND, REFERENCE_KIND).data
-            except NotFoundError:
-                data = _default("reference.json")
+            data = self._stored[REFERENCE_KIND].read() or _default("reference.json")
             self._reference = reference_from_dict(_with_default_flags(data))
         return self._reference
 
@@ -80,9 +84,7 @@ class ReferenceService:
         codes = [s.code for s in reference.service_codes]
         if len(codes) != len(set(codes)):
             raise InvalidInputError("Each service code may appear only once.")
-        with self._vault.transaction():
-            self._vault.put(REFERENCE_KIND, REFERENCE_KIND, reference_to_dict(reference))
-            self._audit.record("edit", kind=REFERENCE_KIND, record_id=REFERENCE_KIND)
+        self._write(REFERENCE_KIND, reference_to_dict(reference))
         self._reference = reference
         return reference
 
@@ -92,10 +94,7 @@ class ReferenceService:
     # --- quick phrases -----------------------------------------------------------------
 
     def phrases(self) -> list[QuickPhrase]:
-        try:
-            data = self._vault.get(PHRASES_KIND, PHRASES_KIND).data
-        except NotFoundError:
-            data = _default("quick_phrases.json")
+        data = self._stored[PHRASES_KIND].read() or _default("quick_phrases.json")
         return [
             QuickPhrase(group=str(g["name"]), title=str(p["title"]), text=str(p["text"]))
             for g in data.get("groups", [])
@@ -111,6 +110,4 @@ class ReferenceService:
                 {"title": p.title.strip(), "text": p.text}
             )
         data = {"groups": [{"name": k, "phrases": v} for k, v in groups.items()]}
-        with self._vault.transaction():
-            self._vault.put(PHRASES_KIND, PHRASES_KIND, data)
-            self._audit.record("edit", kind=PHRASES_KIND, record_id=PHRASES_KIND)
+        self._write(PHRASES_KIND, data)

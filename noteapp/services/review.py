@@ -13,8 +13,9 @@ from noteapp.domain.paper import PaperSize
 from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
 from noteapp.export import encrypt_docx, write_docx
 from noteapp.services.audit import AuditService
+from noteapp.services.exports import sealed_job
 from noteapp.services.paper import system_paper_size
-from noteapp.services.signing import SigningService, author_block
+from noteapp.services.signing import SigningService
 from noteapp.services.trust import (
     TrustWarning,
     review_refusal,
@@ -22,8 +23,8 @@ from noteapp.services.trust import (
     trust_warnings,
 )
 from noteapp.services.verification import VerificationReport, verify_docx
-from noteapp.signing.presentation import job_from_proof
-from noteapp.signing.proof import NoteProof, check_note_proof, proof_to_bytes
+from noteapp.signing.payloads import author_block
+from noteapp.signing.proof import NoteProof, check_note_proof
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,12 @@ class ReviewService:
                 np, item_type=item_type, text=text, passphrase=passphrase
             )
             notes.append(NoteProof((*np.items, item)))
-        proof = replace(report.proof, notes=tuple(notes))
-        job = job_from_proof(proof)
-        reviewed = replace(job, proof=proof_to_bytes(proof), paper=self._paper())
+        # The reviewed copy holds more than the export did: the supervisor signs its new
+        # list of contents (their key signed the reviews in it).
+        reviewed = replace(
+            sealed_job(self._signing, replace(report.proof, notes=tuple(notes)), made_by="review"),
+            paper=self._paper(),
+        )
         # A protected file stays protected: the reviewed copy gets the same password.
         if password is None:
             write_docx(reviewed, Path(out))

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from noteapp.domain.clock import Clock
-from noteapp.domain.document import Document, document_to_dict
+from noteapp.domain.document import Document
 from noteapp.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from noteapp.domain.ids import new_id
 from noteapp.domain.safety_plan import (
@@ -37,8 +37,10 @@ from noteapp.domain.safety_plan import (
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
-from noteapp.services.safety_render import client_copy, render_safety_plan
-from noteapp.services.signing import SigningService, client_block
+from noteapp.services.signing import SigningService
+from noteapp.services.tracked import TrackedRecord
+from noteapp.signing.payloads import record_payload
+from noteapp.templates.safety_document import client_copy, render_safety_plan
 from noteapp.vault.store import Vault
 
 KIND = "safety_plan"
@@ -73,6 +75,7 @@ class SafetyPlanService:
         clock: Clock,
     ) -> None:
         self._vault = vault
+        self._crisis_record = TrackedRecord(vault, CRISIS_KIND, CRISIS_RECORD)
         self._audit = audit
         self._clients = clients
         self._signing = signing
@@ -124,7 +127,7 @@ class SafetyPlanService:
                 KIND,
                 plan.id,
                 safety_plan_to_dict(plan),
-                expected_version=plan.record_version or None,
+                expected_version=plan.record_version,
             )
             self._audit.record(action, kind=KIND, record_id=plan.id)
         plan = replace(plan, record_version=version)
@@ -252,14 +255,15 @@ class SafetyPlanService:
         today = self._clock.now().date()
         signed = replace(plan, status=SafetyPlanStatus.SIGNED, signed_on=today)
         document = render_safety_plan(signed, client)
-        payload = {
-            "client": client_block(client),
-            "template": {"id": "safety-plan", "version": plan.version, "name": "Safety plan"},
-            "session": {"date": today.isoformat()},
-            "safety_plan": safety_plan_to_dict(signed),
-            "document": document_to_dict(document),
-            "attestation": ATTESTATION,
-        }
+        payload = record_payload(
+            client=client,
+            template=("safety-plan", plan.version, "Safety plan"),
+            on=today,
+            key="safety_plan",
+            record=safety_plan_to_dict(signed),
+            document=document,
+            attestation=ATTESTATION,
+        )
         item = self._signing.sign_document(
             plan.id,
             item_type=ItemType.SAFETY_PLAN,
@@ -278,11 +282,8 @@ class SafetyPlanService:
 
     def crisis_line_defaults(self) -> tuple[CrisisLine, ...]:
         """The lines new safety plans start with: the user's edited list, else the shipped."""
-        try:
-            data = self._vault.get(CRISIS_KIND, CRISIS_RECORD).data
-        except NotFoundError:
-            return shipped_crisis_lines()
-        return crisis_lines_from_json(data)
+        data = self._crisis_record.read()
+        return shipped_crisis_lines() if data is None else crisis_lines_from_json(data)
 
     def crisis_lines_customised(self) -> bool:
         return self._vault.exists(CRISIS_KIND, CRISIS_RECORD)
@@ -304,14 +305,13 @@ class SafetyPlanService:
             "crisis_lines": [crisis_line_to_dict(x) for x in checked],
         }
         with self._vault.transaction():
-            self._vault.put(CRISIS_KIND, CRISIS_RECORD, document)
+            self._crisis_record.write(document)
             self._audit.record("edit", kind=CRISIS_KIND, record_id=CRISIS_RECORD)
         return checked
 
     def reset_crisis_line_defaults(self) -> tuple[CrisisLine, ...]:
-        if self._vault.exists(CRISIS_KIND, CRISIS_RECORD):
-            with self._vault.transaction():
-                self._vault.delete(CRISIS_KIND, CRISIS_RECORD)
+        with self._vault.transaction():
+            if self._crisis_record.delete():
                 self._audit.record("reset", kind=CRISIS_KIND, record_id=CRISIS_RECORD)
         return shipped_crisis_lines()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
-from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.paper import PaperSize
 from noteapp.services.paper import system_paper_size
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 KIND = "settings"
@@ -19,6 +20,11 @@ class Settings:
     auto_lock_minutes: int = 10
     backup_dir: str = ""  # empty: the platform's data folder
     backup_keep: int = 10
+    # Snapshots taken before a client is deleted stay this long, outside rotation: long enough
+    # to notice a mistaken deletion (a missed appointment cycle, a quarter's billing, the
+    # 90-day plan review), short enough that a deleted client's record does not linger in
+    # backups for good.
+    delete_backup_days: int = 90
     auto_backup: bool = True
     confirm_passphrase_to_sign: bool = True
     checklist_severities: dict[str, str] | None = None
@@ -26,7 +32,7 @@ class Settings:
     paper_size: str = ""  # "letter" or "a4"; empty: this computer's region decides
 
     def validated(self) -> Settings:
-        for name in ("auto_lock_minutes", "backup_keep", "plan_review_days"):
+        for name in ("auto_lock_minutes", "backup_keep", "delete_backup_days", "plan_review_days"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InvalidInputError(f"The setting '{name}' must be a whole number.")
@@ -48,20 +54,21 @@ class Settings:
             raise InvalidInputError("Auto-lock must be between 0 (off) and 240 minutes.")
         if not (1 <= self.backup_keep <= 365):
             raise InvalidInputError("Keep between 1 and 365 backups.")
+        if not (1 <= self.delete_backup_days <= 3650):
+            raise InvalidInputError(
+                "Keep backups made before deleting a client for 1 to 3,650 days."
+            )
         return self
 
 
 class SettingsService:
     def __init__(self, vault: Vault) -> None:
-        self._vault = vault
+        self._record = TrackedRecord(vault, KIND, RECORD_ID)
         self._cached: Settings | None = None
 
     def get(self) -> Settings:
         if self._cached is None:
-            try:
-                data = self._vault.get(KIND, RECORD_ID).data
-            except NotFoundError:
-                data = {}
+            data = self._record.read() or {}
             known = {f.name for f in fields(Settings)}
             self._cached = Settings(**{k: v for k, v in data.items() if k in known})
         return self._cached
@@ -78,6 +85,6 @@ class SettingsService:
         if unknown:
             raise InvalidInputError(f"Unknown setting '{unknown[0]}'.")
         new = replace(self.get(), **changes).validated()
-        self._vault.put(KIND, RECORD_ID, asdict(new))
+        self._record.write(asdict(new))
         self._cached = new
         return new

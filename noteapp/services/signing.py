@@ -17,9 +17,7 @@ from typing import Any
 
 from noteapp import crypto
 from noteapp.domain import json_input
-from noteapp.domain.clients import Client
 from noteapp.domain.clock import Clock
-from noteapp.domain.document import document_to_dict
 from noteapp.domain.errors import (
     CheckFailedError,
     InvalidInputError,
@@ -28,7 +26,7 @@ from noteapp.domain.errors import (
     RefusedError,
 )
 from noteapp.domain.ids import new_id
-from noteapp.domain.notes import Note, NoteStatus, risk_assessment_to_dict, session_to_dict
+from noteapp.domain.notes import Note, NoteStatus
 from noteapp.domain.profile import ClinicianProfile
 from noteapp.domain.signatures import CORRECTION_TYPES, ItemType, SignedItem, TrustedKey
 from noteapp.services.audit import AuditService
@@ -36,7 +34,10 @@ from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.profile import ProfileService
 from noteapp.services.settings import SettingsService
-from noteapp.signing.canonical import FORMATS, chain_hash, sign_payload
+from noteapp.services.tracked import TrackedRecord
+from noteapp.signing import payloads
+from noteapp.signing.canonical import sign_payload
+from noteapp.signing.payloads import envelope
 from noteapp.signing.proof import NoteProof, check_note_proof, item_from_dict, item_to_dict
 from noteapp.vault.store import StoredRecord, Vault
 
@@ -48,26 +49,6 @@ DEFAULT_ATTESTATION = (
 PUBLIC_KEY_FORMAT = "noteapp-public-key/1"
 # Blocking checklist rules a clinician may sign past by recording a reason (kept, audited).
 OVERRIDABLE_RULES = ("risk_flag_followup",)
-
-
-def client_block(client: Client) -> dict[str, Any]:
-    """Who a signed document is about (the same block in notes, plans and safety plans)."""
-    return {
-        "id": client.id,
-        "code": client.code,
-        "name": client.name,
-        "dob": client.dob.isoformat() if client.dob else "",
-    }
-
-
-def author_block(profile: ClinicianProfile) -> dict[str, Any]:
-    return {
-        "name": profile.name,
-        "credentials": profile.credentials,
-        "license_number": profile.license_number,
-        "role": profile.role.value,
-        "fingerprint": profile.fingerprint,
-    }
 
 
 class SigningService:
@@ -194,12 +175,6 @@ class SigningService:
             raise InvalidInputError("Enter your passphrase to sign.")
         self._check_passphrase(passphrase)
 
-    def _now(self) -> tuple[str, str]:
-        now = self._clock.now()
-        local = now.astimezone()
-        zone = local.tzname() or local.strftime("UTC%z")
-        return (now.isoformat(timespec="seconds"), f"{local.strftime('%Y-%m-%d %H:%M')} {zone}")
-
     def _store(self, item: SignedItem, action: str) -> None:
         # Signed items are write-once: a second version of one would replace a signature.
         if self._vault.exists(ITEM_KIND, item.id):
@@ -216,12 +191,7 @@ class SigningService:
     def _make_item(
         self, item_type: ItemType, note_id: str, payload: dict[str, Any], key: bytearray
     ) -> SignedItem:
-        payload = {
-            "format": FORMATS[item_type.value],
-            "type": item_type.value,
-            "note_id": note_id,
-            **payload,
-        }
+        payload = envelope(item_type, note_id, payload)
         try:
             digest, signature = sign_payload(payload, key)
         finally:
@@ -242,34 +212,16 @@ class SigningService:
         self, note: Note, profile: ClinicianProfile, attestation: str
     ) -> dict[str, Any]:
         """Everything the note asserts, plus how it reads (the rendered document)."""
-        client = self._clients.get(note.client_id)
         template = self._notes.template_for(note)
-        signed_at, display = self._now()
-        return {
-            "client": client_block(client),
-            "template": {"id": template.id, "version": template.version, "name": template.name},
-            "session": session_to_dict(note.session),
-            "fields": dict(note.fields),
-            "goal_progress": list(note.goal_progress),
-            "measures": list(note.measures),
-            # Only when present, so the payloads of other notes keep their exact shape.
-            **(
-                {"risk_assessment": risk_assessment_to_dict(note.risk_assessment)}
-                if note.risk_assessment is not None
-                else {}
-            ),
-            **({"overrides": [dict(o) for o in note.overrides]} if note.overrides else {}),
-            "document": document_to_dict(self._notes.render(note)),
-            "author": author_block(profile),
-            "letterhead": {
-                "agency_name": profile.agency_name,
-                "agency_address": profile.agency_address,
-                "agency_phone": profile.agency_phone,
-            },
-            "attestation": attestation,
-            "signed_at": signed_at,
-            "signed_at_display": display,
-        }
+        return payloads.note_payload(
+            note=note,
+            client=self._clients.get(note.client_id),
+            template=(template.id, template.version, template.name),
+            document=self._notes.render(note),
+            profile=profile,
+            attestation=attestation,
+            now=self._clock.now(),
+        )
 
     def sign_note(
         self,
@@ -397,23 +349,30 @@ class SigningService:
             raise InvalidInputError("A correction needs its text.")
         self._confirm(passphrase)
         profile, key = self._signer()
-        signed_at, display = self._now()
         chain = [signed.hash, *(c.hash for c in self.corrections(record_id))]
-        payload = {
-            "amends": signed.hash,
-            "previous": chain[-1],
-            "text": text.strip(),
-            "reason": reason.strip(),
-            "date_of_service": date_of_service,
-            "author": author_block(profile),
-            "signed_at": signed_at,
-            "signed_at_display": display,
-            **(extra or {}),
-        }
+        payload = payloads.correction_payload(
+            amends=signed.hash,
+            previous=chain[-1],
+            text=text,
+            reason=reason,
+            date_of_service=date_of_service,
+            profile=profile,
+            now=self._clock.now(),
+            extra=extra,
+        )
         item = self._make_item(item_type, record_id, payload, key)
         with self._vault.transaction():
             self._store(item, item_type.value)
         return item
+
+    def sign_manifest(self, statement: dict[str, Any]) -> SignedItem:
+        """Sign an exported file's list of contents (see noteapp.signing.manifest).
+
+        No passphrase is asked: the manifest asserts nothing clinical, only what this file
+        holds, and it counts only if this key also signed something in the file."""
+        profile, key = self._signer()
+        payload = payloads.manifest_payload(statement, profile=profile, now=self._clock.now())
+        return self._make_item(ItemType.MANIFEST, new_id(), payload, key)
 
     def sign_document(
         self,
@@ -431,18 +390,7 @@ class SigningService:
         if confirm:
             self._confirm(passphrase)
         profile, key = self._signer()
-        signed_at, display = self._now()
-        full = {
-            **payload,
-            "author": author_block(profile),
-            "letterhead": {
-                "agency_name": profile.agency_name,
-                "agency_address": profile.agency_address,
-                "agency_phone": profile.agency_phone,
-            },
-            "signed_at": signed_at,
-            "signed_at_display": display,
-        }
+        full = payloads.document_payload(payload, profile=profile, now=self._clock.now())
         item = self._make_item(item_type, record_id, full, key)
         with self._vault.transaction():
             self._store(item, "sign")
@@ -458,15 +406,13 @@ class SigningService:
         upto: int | None = None,
     ) -> dict[str, Any]:
         chain = [np.note.hash, *(i.hash for i in np.items[1:] if i.type.is_correction)]
-        signed_at, display = self._now()
-        key = "statement" if item_type == ItemType.COSIGNATURE else "comments"
-        return {
-            "covers": chain_hash(chain if upto is None else chain[:upto]),
-            key: text.strip(),
-            "author": author_block(profile),
-            "signed_at": signed_at,
-            "signed_at_display": display,
-        }
+        return payloads.review_payload(
+            chain=chain if upto is None else chain[:upto],
+            item_type=item_type,
+            text=text,
+            profile=profile,
+            now=self._clock.now(),
+        )
 
     def make_review_item(
         self, np: NoteProof, *, item_type: ItemType, text: str, passphrase: str | None = None
@@ -572,9 +518,7 @@ class SigningService:
         )
         record_id = key.fingerprint.replace(" ", "").lower()
         with self._vault.transaction():
-            self._vault.put(
-                TRUSTED_KIND,
-                record_id,
+            TrackedRecord(self._vault, TRUSTED_KIND, record_id).write(
                 {
                     "fingerprint": trusted.fingerprint,
                     "public_key": trusted.public_key.hex(),
@@ -588,10 +532,9 @@ class SigningService:
 
     def untrust(self, fingerprint: str) -> None:
         record_id = fingerprint.replace(" ", "").lower()
-        if not self._vault.exists(TRUSTED_KIND, record_id):
-            raise NotFoundError("No trusted key with that fingerprint.")
         with self._vault.transaction():
-            self._vault.delete(TRUSTED_KIND, record_id)
+            if not TrackedRecord(self._vault, TRUSTED_KIND, record_id).delete():
+                raise NotFoundError("No trusted key with that fingerprint.")
             self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
 
 

@@ -4,13 +4,13 @@ soon holds client names)."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.errors import InvalidInputError
+from noteapp.services.tracked import TrackedRecord
 from noteapp.vault.store import Vault
 
 KIND = "personal_dictionary"
@@ -36,11 +36,10 @@ def _english() -> Any:
 
 class Speller:
     def __init__(self, vault: Vault | None = None) -> None:
-        self._vault = vault
+        self._record = TrackedRecord(vault, KIND, KIND) if vault is not None else None
         self._personal: set[str] = set()
-        if vault is not None:
-            with contextlib.suppress(NotFoundError):
-                self._personal = set(vault.get(KIND, KIND).data.get("words", []))
+        if self._record is not None:
+            self._personal = set((self._record.read() or {}).get("words", []))
 
     @staticmethod
     def prepare() -> None:
@@ -91,5 +90,5 @@ class Speller:
         self._save()
 
     def _save(self) -> None:
-        if self._vault is not None:
-            self._vault.put(KIND, KIND, {"words": sorted(self._personal)})
+        if self._record is not None:
+            self._record.write({"words": sorted(self._personal)})

@@ -82,7 +82,8 @@ class TemplateCatalog:
         digest = crypto.sha256(source.encode()).hex()[:16]
         snapshot_id = f"{template.id}.v{template.version}.{digest}"
         if not self._vault.exists(SNAPSHOT_KIND, snapshot_id):
-            self._vault.put(SNAPSHOT_KIND, snapshot_id, {"source": source})
+            # Content-addressed and written once: a snapshot never gets a second version.
+            self._vault.put(SNAPSHOT_KIND, snapshot_id, {"source": source}, expected_version=0)
         self._snapshots[snapshot_id] = template
         return snapshot_id
 

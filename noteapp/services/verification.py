@@ -9,15 +9,19 @@ from enum import StrEnum
 from pathlib import Path
 
 from noteapp.domain.errors import NoteappError
-from noteapp.domain.signatures import ItemType, TrustedKey
+from noteapp.domain.export_model import ExportJob
+from noteapp.domain.signatures import ItemType, SignedItem, TrustedKey
 from noteapp.export import (
     ExportReadError,
     ReadResult,
     expected_body_lines,
+    expected_footer_lines,
     expected_header_lines,
+    expected_images,
     is_encrypted,
     read_docx,
 )
+from noteapp.signing.manifest import manifest_problems
 from noteapp.signing.presentation import job_from_proof, signer_text
 from noteapp.signing.proof import Proof, ProofError, check_note_proof, proof_from_bytes
 
@@ -62,6 +66,8 @@ class VerificationReport:
     notes: tuple[NoteReport, ...] = ()
     problems: tuple[str, ...] = ()
     proof: Proof | None = None
+    # Who signed the file's list of contents (the exporter, or the reviewer of a copy).
+    contents: SignerReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -71,6 +77,23 @@ class VerificationReport:
     def all_trusted(self) -> bool:
         """Valid, and every signer's key is trusted (what `verify --require-trusted` needs)."""
         return self.status == Status.VALID_TRUSTED
+
+
+def _signer(
+    item: SignedItem, role: str, problems: tuple[str, ...], trusted: dict[str, bytes]
+) -> SignerReport:
+    author = item.author
+    return SignerReport(
+        role=role,
+        signer=signer_text(author),
+        name=str(author.get("name", "")),
+        credentials=str(author.get("credentials", "")),
+        fingerprint=item.fingerprint,
+        signed_at=str(item.payload.get("signed_at_display") or item.signed_at),
+        trusted=trusted.get(item.fingerprint) == item.public_key,
+        valid=not problems,
+        problems=problems,
+    )
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -85,6 +108,35 @@ def _first_difference(expected: list[str], actual: list[str]) -> str:
     if len(actual) > len(expected):
         return f"text was added after line {len(expected)} ({_quote(actual[len(expected)])})"
     return f"text was removed after line {len(actual)}"
+
+
+def _page_problems(read: ReadResult, job: ExportJob) -> list[str]:
+    """The body, every header and footer a reader shows, and the pictures, against the job."""
+    problems = []
+    expected = expected_body_lines(job)
+    if read.body_lines != expected:
+        problems.append(
+            "The visible text does not match what was signed: "
+            + _first_difference(expected, read.body_lines)
+            + "."
+        )
+    for parts, lines, verdict in (
+        (read.headers, expected_header_lines(job), "does not match the signed client details"),
+        (read.footers, expected_footer_lines(job), "is not the one noteapp writes"),
+    ):
+        for part in parts:
+            if part.lines != lines:
+                # A field's markers are not text: show page numbers as a reader would name them.
+                shown = " / ".join(part.lines).replace("\ufdd0", "{").replace("\ufdd1", "}")
+                label = part.label[:1].upper() + part.label[1:]
+                problems.append(
+                    f"{label} {verdict}: it shows {_quote(shown) if shown else 'nothing'}."
+                )
+    if list(read.images) != expected_images(job):
+        problems.append(
+            "The pictures in the document are not the letterhead logo it was exported with."
+        )
+    return problems
 
 
 def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) -> VerificationReport:
@@ -110,21 +162,8 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
         signers = []
         for check in check_note_proof(np):
             item = check.item
-            author = item.author
             role = "Author" if item.type == ItemType.NOTE else item.type.label
-            signers.append(
-                SignerReport(
-                    role=role,
-                    signer=signer_text(author),
-                    name=str(author.get("name", "")),
-                    credentials=str(author.get("credentials", "")),
-                    fingerprint=item.fingerprint,
-                    signed_at=str(item.payload.get("signed_at_display") or item.signed_at),
-                    trusted=trusted.get(item.fingerprint) == item.public_key,
-                    valid=check.ok,
-                    problems=check.problems,
-                )
-            )
+            signers.append(_signer(item, role, check.problems, trusted))
             problems.extend(f"{role} signature: {p}." for p in check.problems)
         payload = np.note.payload
         client = payload.get("client") if isinstance(payload.get("client"), dict) else {}
@@ -139,15 +178,13 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
                 signers=tuple(signers),
             )
         )
-    expected = expected_body_lines(job)
-    if read.body_lines != expected:
-        problems.append(
-            "The visible text does not match what was signed: "
-            + _first_difference(expected, read.body_lines)
-            + "."
-        )
-    if read.header_lines != expected_header_lines(job):
-        problems.append("The page header does not match the signed client details.")
+    bound = manifest_problems(proof)
+    problems.extend(bound)
+    contents = None
+    if proof.manifest is not None:
+        contents = _signer(proof.manifest, "Contents", tuple(bound), trusted)
+    problems.extend(read.findings)
+    problems.extend(_page_problems(read, job))
     if problems:
         return VerificationReport(
             Status.INVALID,
@@ -155,7 +192,9 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
             tuple(notes),
             tuple(problems),
             proof,
+            contents,
         )
+    # The manifest's key signed something in the file, so it is among these signers.
     everyone_trusted = all(s.trusted for n in notes for s in n.signers)
     count = sum(len(n.signers) for n in notes)
     if everyone_trusted:
@@ -166,6 +205,7 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
             tuple(notes),
             (),
             proof,
+            contents,
         )
     return VerificationReport(
         Status.VALID_UNKNOWN_SIGNER,
@@ -175,6 +215,7 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
         tuple(notes),
         (),
         proof,
+        contents,
     )
 
 

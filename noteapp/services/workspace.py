@@ -6,8 +6,9 @@ through the `Workspace` they get back. Locking drops the keys and every decrypte
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from noteapp import crypto
@@ -17,29 +18,39 @@ from noteapp.domain.errors import (
     InvalidInputError,
     KeychainUnavailableError,
     NoteappError,
+    VaultWarning,
     WrongSecretError,
 )
-from noteapp.domain.progress import Progress, report
+from noteapp.domain.progress import Progress
+from noteapp.domain.progress import report as report_progress
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
-from noteapp.services.finder import SearchService
+from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
 from noteapp.services.goal_library import GoalLibrary
+from noteapp.services.instruments import InstrumentService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
+from noteapp.services.outcomes import OutcomeService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
 from noteapp.services.review import ReviewService
 from noteapp.services.safety_plans import SafetyPlanService
+from noteapp.services.search import SearchService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
 from noteapp.services.templates import TemplateCatalog
-from noteapp.vault import keychain
+from noteapp.vault import keychain, migrate
+from noteapp.vault.migrate import UpgradeReport
 from noteapp.vault.store import Vault
+
+# The front ends name key-derivation settings without importing crypto.
+KdfParams = Argon2Params
 
 MIN_PASSPHRASE_LENGTH = 8
 
@@ -75,7 +86,7 @@ class _Steps:
 
     def __call__(self) -> None:
         self._done += 1
-        report(self._progress, self._done, BUILD_STEPS)
+        report_progress(self._progress, self._done, BUILD_STEPS)
 
 
 def keychain_status() -> keychain.KeychainStatus:
@@ -107,6 +118,16 @@ def verify_passphrase(vault: Vault, passphrase: str) -> None:
     crypto.wipe(keyslots.open_passphrase_slot(slot, vault.vault_id, passphrase))
 
 
+def _upgrade_detail(report: UpgradeReport) -> dict[str, object]:
+    return {
+        "from": report.from_version,
+        "to": report.to_version,
+        "kept_as": report.kept_as.name,
+        "versions": report.versions,
+        "unreadable": report.unreadable,
+    }
+
+
 def check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise InvalidInputError(
@@ -116,7 +137,8 @@ def check_new_passphrase(passphrase: str) -> None:
 
 @dataclass
 class Workspace:
-    vault: Vault
+    # Private: the front ends reach records only through the services (ARCHITECTURE.md).
+    _vault: Vault
     clock: Clock
     paths: AppPaths
     audit: AuditService
@@ -136,6 +158,12 @@ class Workspace:
     goal_library: GoalLibrary
     measures: MeasureService
     safety_plans: SafetyPlanService
+    damage: DamageReport
+    instruments: InstrumentService
+    outcomes: OutcomeService
+    # What the user should know about the vault just opened (an older copy, an upgrade):
+    # the CLI prints these on stderr, the app shows them as banners.
+    warnings: list[VaultWarning] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -201,14 +229,29 @@ class Workspace:
             vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
         )
         step()
+        instruments = InstrumentService(vault=vault, audit=audit, clock=clock)
         measures = MeasureService(
-            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes
+            vault=vault, audit=audit, clients=clients, clock=clock, notes=notes, catalog=instruments
         )
         step()
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
+        damage = DamageReport(
+            clients=clients,
+            notes=notes,
+            signing=signing,
+            plans=plans,
+            measures=measures,
+            safety_plans=safety_plans,
+            audit=audit,
+            backups=backups,
+        )
+        # Snapshots record what was damaged when they were taken (rotation keeps a copy from
+        # before); a damaged client's code, known from its signed notes, still finds it.
+        backups.damaged_records = damage.refs
+        clients.damaged_codes = damage.damaged_client_codes
         return cls(
-            vault=vault,
+            _vault=vault,
             clock=clock,
             paths=paths,
             audit=audit,
@@ -232,12 +275,22 @@ class Workspace:
                 plans=plans,
                 measures=measures,
                 settings=settings,
+                damage=damage,
             ),
             review=ReviewService(signing=signing, audit=audit, paper=settings.paper_size),
             plans=plans,
             goal_library=GoalLibrary(vault),
             measures=measures,
             safety_plans=safety_plans,
+            damage=damage,
+            instruments=instruments,
+            outcomes=OutcomeService(
+                clients=clients,
+                measures=measures,
+                audit=audit,
+                clock=clock,
+                paper=settings.paper_size,
+            ),
         )
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -260,6 +313,7 @@ class Workspace:
         try:
             ws = cls.build(vault, paths=paths, clock=clock)
             ws.audit.record("vault-create")
+            SeenGenerations.of(ws.paths).remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()
             raise
@@ -332,15 +386,22 @@ class Workspace:
         clock: Clock | None,
         progress: Progress | None = None,
     ) -> Workspace:
-        """Open, unlock one way, and build the workspace; the vault is closed on any failure."""
+        """Open, unlock one way, upgrade an older format, and build the workspace; the vault
+        is closed on any failure.
+
+        Upgrading at unlock (not at the first write): an old-format file has no record of
+        what is current, so every session on it is open to a silent rollback; read-only
+        commands would otherwise keep it old forever; and noteapp writes one format only.
+        """
         vault = Vault.open(Path(path), clock=clock)
         try:
-            report(progress, 0, 0)
+            report_progress(progress, 0, 0)
             unlock(vault)
+            report = migrate.upgrade(vault)
         except BaseException:
             vault.close()
             raise
-        return cls._after_unlock(vault, method, paths, clock, progress)
+        return cls._after_unlock(vault, method, paths, clock, report, progress)
 
     @classmethod
     def _after_unlock(
@@ -349,18 +410,30 @@ class Workspace:
         method: str,
         paths: AppPaths | None,
         clock: Clock | None,
+        report: UpgradeReport | None,
         progress: Progress | None = None,
     ) -> Workspace:
         try:
             ws = cls.build(vault, paths=paths, clock=clock, progress=progress)
+            seen_here = SeenGenerations.of(ws.paths)
+            found = vault.generation
+            seen = seen_here.get(vault.vault_id)
+            older = older_copy_warning(seen, found)
             failed = vault.failed_unlocks_before_this_one
             with vault.transaction():
                 if failed:
                     ws.audit.record("unlock-failed", detail={"attempts": failed})
+                if report is not None:
+                    ws.audit.record("vault-upgrade", detail=_upgrade_detail(report))
+                if older is not None:
+                    # Kept in the file's own log too: the warning is shown once.
+                    ws.audit.record("older-copy", detail={"generation": found, "seen": seen})
                 ws.audit.record("unlock", detail={"method": method})
+            ws.warnings.extend(w for w in (report and upgrade_notice(report), older) if w)
             # An unlock alone is no reason for a backup at the next lock; rotation would
             # otherwise push good snapshots out after a few read-only commands.
             ws.backups.mark_clean()
+            seen_here.remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()
             raise
@@ -369,11 +442,56 @@ class Workspace:
     def close(self) -> None:
         """Back up if anything changed, drop the keys and release the vault."""
         try:
-            if self.vault.is_unlocked:
+            if self._vault.is_unlocked:
                 self.backups.auto_backup_if_changed()
+                SeenGenerations.of(self.paths).remember(
+                    self._vault.vault_id, self._vault.generation
+                )
         finally:
             self.search.clear()
-            self.vault.close()
+            self._vault.close()
+
+    def discard(self) -> None:
+        """Release the vault without the automatic backup: for a half-made vault about to
+        be deleted (a cancelled demo), of which no copy should be kept."""
+        self.search.clear()
+        self._vault.close()
+
+    # --- the vault, as the front ends may see it -------------------------------------
+
+    @property
+    def vault_path(self) -> Path:
+        """Where this vault's file is (for messages, backups and the settings page)."""
+        return self._vault.path
+
+    @property
+    def vault_id(self) -> str:
+        return self._vault.vault_id
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Many service calls saved together, or not at all (bulk work such as the demo)."""
+        with self._vault.transaction():
+            yield
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raises WrongSecretError unless this is the vault's passphrase."""
+        verify_passphrase(self._vault, passphrase)
+
+    def signer_with_clock(self, clock: Clock) -> SigningService:
+        """A signing service whose signatures carry `clock`'s time: for synthetic data only
+        (the demo signs its older notes on their day of service). The passphrase is checked
+        by the caller, once."""
+        return SigningService(
+            vault=self._vault,
+            audit=self.audit,
+            notes=self.notes,
+            clients=self.clients,
+            profile=self.profile,
+            settings=self.settings,
+            clock=clock,
+            check_passphrase=lambda _p: None,
+        )
 
     # --- secrets -----------------------------------------------------------------------
 
@@ -382,19 +500,19 @@ class Workspace:
     ) -> None:
         """Re-wraps the data key; the current passphrase is checked first."""
         check_new_passphrase(new)
-        probe = self.vault.header.slot("passphrase")
+        probe = self._vault.header.slot("passphrase")
         if probe is None:
             raise WrongSecretError("This vault has no passphrase slot.")
         from noteapp.vault import keyslots
 
-        crypto.wipe(keyslots.open_passphrase_slot(probe, self.vault.vault_id, current))
+        crypto.wipe(keyslots.open_passphrase_slot(probe, self._vault.vault_id, current))
         self.set_passphrase(new, params=params or probe.kdf)
 
     def set_passphrase(self, new: str, *, params: Argon2Params | None = None) -> None:
         """Used after unlocking with the recovery key."""
         check_new_passphrase(new)
-        with self.vault.transaction():
-            self.vault.change_passphrase(new, params=params or crypto.calibrate_argon2())
+        with self._vault.transaction():
+            self._vault.change_passphrase(new, params=params or crypto.calibrate_argon2())
             self.audit.record("passphrase-change")
 
     def keychain_status(self) -> keychain.KeychainStatus:
@@ -406,15 +524,15 @@ class Workspace:
                 "This computer has no secure keychain that noteapp can use."
             )
         device_key = crypto.random_bytes(crypto.KEY_BYTES)
-        keychain.store_device_key(self.vault.vault_id, device_key)
-        self.vault.set_device_key(device_key)
+        keychain.store_device_key(self._vault.vault_id, device_key)
+        self._vault.set_device_key(device_key)
         self.audit.record("keychain-remember")
 
     def forget_on_device(self) -> None:
-        keychain.delete_device_key(self.vault.vault_id)
-        self.vault.set_device_key(None)
+        keychain.delete_device_key(self._vault.vault_id)
+        self._vault.set_device_key(None)
         self.audit.record("keychain-forget")
 
     @property
     def remembered_on_device(self) -> bool:
-        return self.vault.header.slot("keychain") is not None
+        return self._vault.header.slot("keychain") is not None

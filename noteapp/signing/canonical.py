@@ -22,6 +22,7 @@ FORMATS = {
     "late-entry": "noteapp-correction/1",
     "cosignature": "noteapp-cosignature/1",
     "return": "noteapp-return/1",
+    "manifest": "noteapp-manifest/1",
 }
 
 

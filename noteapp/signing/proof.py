@@ -19,7 +19,10 @@ from noteapp.domain import json_input
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.signing.canonical import chain_hash, payload_hash, verify_payload
 
-PROOF_FORMAT = "noteapp-proof/1"
+# Version 2 adds the signed manifest (the file's list of contents). Version 1 is still
+# read, so that verification can say plainly why such a file is not accepted any more.
+PROOF_FORMAT = "noteapp-proof/2"
+PROOF_FORMAT_V1 = "noteapp-proof/1"
 MAX_PROOF_BYTES = 20 * 1024 * 1024
 MAX_ITEMS_PER_NOTE = 200
 MAX_NOTES = 5000
@@ -47,8 +50,11 @@ class Proof:
     chart_title: str = ""
     logo_png: bytes | None = None  # presentation only: not signed, not verified
     # Summaries after the signed notes (e.g. the chart's measures table): shown and compared
-    # like the rest of the visible text, but not signed themselves.
+    # like the rest of the visible text; their hashes are bound by the manifest.
     extra: tuple[dict[str, Any], ...] = ()
+    # The file's list of contents, signed by whoever wrote the file (see signing.manifest).
+    # None only in a version-1 proof, which verification refuses.
+    manifest: SignedItem | None = None
 
 
 def item_to_dict(item: SignedItem) -> dict[str, Any]:
@@ -93,6 +99,8 @@ def proof_to_bytes(proof: Proof) -> bytes:
         doc["logo_png"] = base64.b64encode(proof.logo_png).decode()
     if proof.extra:
         doc["extra"] = list(proof.extra)
+    if proof.manifest is not None:
+        doc["manifest"] = item_to_dict(proof.manifest)
     return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
@@ -105,8 +113,10 @@ def proof_from_bytes(data: bytes) -> Proof:
         raise ProofError(str(exc)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProofError("The signature proof is not readable.") from exc
-    if not isinstance(doc, dict) or doc.get("format") != PROOF_FORMAT:
-        raise ProofError("The signature proof is of an unknown format.")
+    if not isinstance(doc, dict) or doc.get("format") not in (PROOF_FORMAT, PROOF_FORMAT_V1):
+        raise ProofError(
+            "The signature proof is of an unknown format (perhaps from a newer noteapp)."
+        )
     notes_raw = doc.get("notes")
     if not isinstance(notes_raw, list) or not (1 <= len(notes_raw) <= MAX_NOTES):
         raise ProofError("The signature proof holds no notes.")
@@ -124,11 +134,17 @@ def proof_from_bytes(data: bytes) -> Proof:
     extra = doc.get("extra", [])
     if not isinstance(extra, list) or not all(isinstance(e, dict) for e in extra):
         raise ProofError("The signature proof is malformed.")
+    manifest = None
+    if doc["format"] == PROOF_FORMAT:
+        manifest = item_from_dict(doc.get("manifest"))
+        if manifest.type != ItemType.MANIFEST:
+            raise ProofError("The signature proof's list of contents is malformed.")
     return Proof(
         tuple(notes),
         chart_title=title if isinstance(title, str) else "",
         logo_png=logo_png,
         extra=tuple(extra),
+        manifest=manifest,
     )
 
 
@@ -174,6 +190,8 @@ def check_note_proof(proof: NoteProof) -> list[ItemCheck]:
             problems.append("it belongs to a different note")
         elif item.type.is_document:
             problems.append("a second note is in the same proof")
+        elif item.type == ItemType.MANIFEST:
+            problems.append("a list of contents is not part of a note")
         elif item.type.is_correction:
             if item.payload.get("amends") != note.hash:
                 problems.append("it does not amend this note's signed content")

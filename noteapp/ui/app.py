@@ -17,12 +17,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
+from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clock import Clock, SystemClock
 from noteapp.domain.errors import NoteappError
 from noteapp.domain.progress import Cancelled, Progress
 from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
-from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
 from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
@@ -346,7 +346,7 @@ class AppController(QObject):
         self._close_workspace()
         self.show_unlock("Restoring the backup…")
         view = self.page()
-        target, clock = self.vault_path, self.clock
+        target, clock, paths = self.vault_path, self.clock, self.paths
 
         def done(result: Any) -> None:
             kept = result.previous_saved_as
@@ -368,6 +368,7 @@ class AppController(QObject):
                 target=target,
                 passphrase=passphrase,
                 clock=clock,
+                paths=paths,
                 progress=progress,
             ),
             on_done=done,

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
+from noteapp.domain.errors import OlderCopyWarning
 from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
@@ -33,6 +34,7 @@ from noteapp.ui.views.main_view import MainPages, MainView
 from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.plan_tab import PlanTab
+from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
@@ -50,6 +52,7 @@ from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.views.today_view import TodayView
 from noteapp.ui.widgets.banner import Banner
+from noteapp.ui.widgets.integrity_banner import IntegrityBanner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
 from noteapp.ui.windows.note_window import NoteWindow, NoteWindows
 from noteapp.ui.workers import run_in_background
@@ -58,16 +61,6 @@ DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
     "touches your own vault."
 )
-
-
-def integrity_text(count: int) -> str:
-    records = "record" if count == 1 else "records"
-    verb = "was" if count == 1 else "were"
-    return (
-        f"{count} {records} could not be read: {('it is' if count == 1 else 'they are')} "
-        f"damaged or {verb} altered outside noteapp, so {('it is' if count == 1 else 'they are')} "
-        "not shown and nothing was changed. Restore from a backup (Settings → Backups)."
-    )
 
 
 class _RiskEvents(QObject):
@@ -136,6 +129,7 @@ def _clients_view(
             (ChartTab.SAFETY_PLAN.value, safety_plan_tab),
         ),
         header_widgets=(risk_banner,),
+        damaged=lambda: [r.describe() for r in ws.damage.clients()],
     )
 
 
@@ -144,9 +138,9 @@ def _settings_view(
     *,
     kdf_params: Any,
     prefs: DevicePrefs,
-    on_restore: Callable[[Path, str], None],
     on_auto_lock_changed: Callable[[int], None],
     profile_page: SettingsProfilePage,
+    backups_page: SettingsBackupsPage,
 ) -> SettingsView:
     def change_passphrase(current: str, new: str) -> None:
         ws.change_passphrase(current=current, new=new, params=kdf_params)
@@ -163,12 +157,7 @@ def _settings_view(
                     on_auto_lock_changed=on_auto_lock_changed,
                 ),
             ),
-            (
-                "Backups",
-                SettingsBackupsPage(
-                    ws.backups, ws.settings, vault_path=ws.vault.path, on_restore=on_restore
-                ),
-            ),
+            ("Backups", backups_page),
             ("Paper", PaperSettingsPage(ws.settings)),
             ("Templates", TemplatesSettingsPage(ws.templates)),
             ("Quick phrases", QuickPhrasesSettingsPage(ws.reference)),
@@ -186,19 +175,18 @@ def _banners(ws: Workspace, *, is_demo: bool, notice: str) -> list[Banner]:
     banners: list[Banner] = []
     if is_demo:
         banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
+    for warning in ws.warnings:  # an older copy of the vault, an upgrade: shown once
+        banners.append(
+            Banner(
+                str(warning),
+                object_name="vaultWarningBanner",
+                warning=isinstance(warning, OlderCopyWarning),
+                button_text="I have read this",
+            )
+        )
     if notice:  # something the unlock could not do, e.g. storing the key in the keychain
         banners.append(
             Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")
-        )
-    problems = len(ws.clients.problems) + len(ws.notes.problems)
-    if problems:
-        banners.append(
-            Banner(
-                integrity_text(problems),
-                object_name="integrityBanner",
-                warning=True,
-                button_text="I have read this",
-            )
         )
     return banners
 
@@ -230,14 +218,25 @@ def build_main_view(
     today = TodayView(worklist_for(ws), ws.clients, navigator, first_name=first_name, now=now)
     clients = _clients_view(ws, navigator, risk_events, now.astimezone().date())
     review = ReviewView(ReviewServices.of(ws))
+    reports = ReportsView(
+        report=ws.outcomes.report,
+        charts=ws.outcomes.charts,
+        outcomes=lambda: [(o.id, o.name) for o, _value in ws.outcomes.outcomes()],
+        save_csv=ws.outcomes.write_csv,
+        save_docx=ws.outcomes.write_docx,
+        today=now.astimezone().date(),
+    )
     profile_page = SettingsProfilePage(ws.profile)
+    backups_page = SettingsBackupsPage(
+        ws.backups, ws.settings, vault_path=ws.vault_path, on_restore=on_restore
+    )
     settings = _settings_view(
         ws,
         kdf_params=kdf_params,
         prefs=prefs,
-        on_restore=on_restore,
         on_auto_lock_changed=on_auto_lock_changed,
         profile_page=profile_page,
+        backups_page=backups_page,
     )
 
     def header_text() -> str:
@@ -246,13 +245,26 @@ def build_main_view(
             return "noteapp"
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
+    banners = _banners(ws, is_demo=is_demo, notice=notice)
+    integrity = IntegrityBanner(ws.damage) if ws.damage else None
+    if integrity is not None:
+        banners.append(integrity)
     view = MainView(
-        MainPages(today=today, clients=clients, review=review, settings=settings),
+        MainPages(today=today, clients=clients, review=review, reports=reports, settings=settings),
         navigator,
-        banners=_banners(ws, is_demo=is_demo, notice=notice),
+        banners=banners,
         header_text=header_text(),
     )
     holder.append(view)
+
+    def open_backups(snapshot: Path) -> None:
+        """ "Open backups" on the integrity banner: the restore dialog, the right one chosen."""
+        view.show_page("settings")
+        settings.show_section("Backups")
+        backups_page.open_restore(preselect=snapshot)
+
+    if integrity is not None:
+        integrity.open_backups.connect(open_backups)
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
     view.lock_requested.connect(on_lock)
     _connect_navigator(ws, view, note_windows)
@@ -287,7 +299,7 @@ def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows)
     def open_page(key: str, sub: str) -> None:
         view.show_page(key)
         if key == "settings" and sub in pages.settings.pages:
-            pages.settings.tabs.setCurrentIndex(list(pages.settings.pages).index(sub))
+            pages.settings.show_section(sub)
 
     def open_worklist(key: str) -> None:
         view.show_page("today")
@@ -308,6 +320,7 @@ def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows)
             [(t.id, t.name) for t in ws.templates.list()],
             open_hit,
             view,
+            unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
             prepare=None if finder.ready else lambda progress: finder.build(progress=progress),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

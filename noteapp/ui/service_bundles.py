@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from noteapp.domain.clock import Clock
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
@@ -45,6 +46,7 @@ class NoteServices:
     exports: ExportService
     audit: AuditService
     clock: Clock
+    damage: DamageReport  # damaged notes stay listed, marked, and say why they cannot open
 
     @classmethod
     def of(cls, ws: Workspace) -> NoteServices:
@@ -62,6 +64,7 @@ class NoteServices:
             exports=ws.exports,
             audit=ws.audit,
             clock=ws.clock,
+            damage=ws.damage,
         )
 
 

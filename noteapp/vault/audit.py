@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from noteapp import crypto
 from noteapp.crypto import DecryptionError
 from noteapp.domain.errors import CheckFailedError
+from noteapp.vault import files
 from noteapp.vault.format import audit_ad, audit_head_ad
 from noteapp.vault.store import Vault
 
@@ -74,9 +76,14 @@ class AuditLog:
     def __init__(self, vault: Vault) -> None:
         self._vault = vault
 
+    @property
+    def real_path(self) -> Path:
+        return self._vault.real_path
+
     def _cipher(self) -> crypto.Aead:
         return crypto.Aead(self._vault.subkey("audit"))
 
+    @files.reads_storage
     def _head(self, cipher: crypto.Aead) -> tuple[int, str]:
         row = self._vault.connection.execute(
             "SELECT value FROM meta WHERE key='audit_head'"
@@ -125,10 +132,12 @@ class AuditLog:
             seq, str(body["time"]), action, kind, record_id, detail or {}, prev, digest
         )
 
+    @files.reads_storage
     def entries(self) -> list[AuditEntry]:
         """All readable entries, oldest first (use verify() to know the chain is whole)."""
         return self.read()[0]
 
+    @files.reads_storage
     def read(self) -> tuple[list[AuditEntry], list[int]]:
         """Readable entries, and the sequence numbers of entries that failed to decrypt."""
         cipher = self._cipher()
@@ -156,6 +165,7 @@ class AuditLog:
             )
         return out, unreadable
 
+    @files.reads_storage
     def verify(self) -> AuditVerification:
         """Walk the chain; report the first broken link."""
         cipher = self._cipher()

@@ -1,4 +1,5 @@
-"""Encrypted snapshots with SQLite's backup API, rotation, verification and restore.
+"""Encrypted snapshots with SQLite's backup API, verification and restore (which snapshots
+are kept, and where: noteapp.vault.snapshots).
 
 A snapshot is the vault database as it is: every record is already encrypted, and the
 header holds the key slots of that moment. Restore verifies a snapshot completely (header,
@@ -8,15 +9,13 @@ every record version, the audit chain) before it replaces anything.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from noteapp.domain.errors import (
     CheckFailedError,
-    InvalidInputError,
+    RecordsRolledBackError,
     RefusedError,
     VaultCorruptError,
 )
@@ -24,8 +23,6 @@ from noteapp.domain.progress import Progress
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.lockfile import VaultLock
 from noteapp.vault.store import Vault
-
-_AUTO_RE = re.compile(r"^noteapp-backup-\d{8}-\d{6}(-\d+)?\.noteapp$")
 
 
 @dataclass(frozen=True)
@@ -84,44 +81,25 @@ def write_snapshot(
 _STEP_PAGES = 1024  # 4 MiB per step: a 185 MB vault reports about 45 times
 
 
-def auto_backup_name(now: datetime) -> str:
-    # A time stamp only: backup file names never carry anything about clients.
-    return f"noteapp-backup-{now.strftime('%Y%m%d-%H%M%S')}.noteapp"
-
-
-def rotate(directory: Path, keep: int) -> list[Path]:
-    """Delete the oldest automatic snapshots beyond `keep`; returns what was removed."""
-    if keep < 1:
-        raise InvalidInputError("Keep at least one backup.")
-    snaps = sorted(
-        (p for p in Path(directory).glob("noteapp-backup-*.noteapp") if _AUTO_RE.match(p.name)),
-        key=_age_key,
-    )
-    removed = snaps[:-keep] if len(snaps) > keep else []
-    for p in removed:
-        p.unlink(missing_ok=True)
-    return removed
-
-
-def list_snapshots(directory: Path) -> list[Path]:
-    if not Path(directory).is_dir():
-        return []
-    return sorted(
-        (p for p in Path(directory).glob("*.noteapp") if _AUTO_RE.match(p.name)),
-        key=_age_key,
-        reverse=True,
-    )
-
-
-def _age_key(p: Path) -> tuple[str, int]:
-    # Names hold the second; a suffix -N orders snapshots taken within the same second.
-    m = re.search(r"(\d{8}-\d{6})(?:-(\d+))?\.noteapp$", p.name)
-    return (m.group(1), int(m.group(2) or 0)) if m else ("", 0)
+def read_vault_id(path: Path) -> str:
+    """A snapshot's vault id, from its clear header (no key needed); raises NoteappError
+    when the file is not a readable noteapp vault."""
+    vault = Vault.open(Path(path), read_only=True)
+    try:
+        return vault.vault_id
+    finally:
+        vault.close()
 
 
 def verify_open_snapshot(vault: Vault, *, progress: Progress | None = None) -> SnapshotReport:
     """Every record version decrypts and the audit chain holds (vault already unlocked)."""
-    failures = vault.verify_all(progress=progress)
+    try:
+        failures = vault.verify_all(progress=progress)
+    except RecordsRolledBackError as exc:  # format 2: what is current does not hold
+        raise CheckFailedError(
+            f"The backup is not what noteapp saved: {exc.kind or 'some'} records were rolled "
+            "back or removed outside noteapp. Nothing was restored."
+        ) from exc
     if failures:
         raise CheckFailedError(
             f"The backup is damaged: {len(failures)} record(s) cannot be decrypted. "

@@ -1,10 +1,12 @@
-"""Vault format version 1: the header, its bounds, and the associated-data layouts.
+"""Vault formats 1 and 2: the header, its bounds, the schemas and the associated-data layouts.
 
 Every format version ever shipped stays readable; tests/data holds golden files per version.
+Format 1 is only read (and upgraded, see migrate.py); every write is in FORMAT_VERSION.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from noteapp.domain.errors import (
 )
 
 MAGIC = "noteapp-vault"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what noteapp writes; older formats are read and upgraded
 # SQLite's application_id, so `file` and we can tell a noteapp vault from any database.
 APPLICATION_ID = 0x4E4F5445  # "NOTE"
 MAX_HEADER_BYTES = 64 * 1024
@@ -31,7 +33,8 @@ _SLOT_TYPES = {SLOT_PASSPHRASE, SLOT_RECOVERY, SLOT_KEYCHAIN}
 _HEX_RE = re.compile(r"^[0-9a-f]*$")
 _ID_RE = re.compile(r"^[0-9a-f]{32}$")
 
-SCHEMA = """
+# Format 1, as shipped (kept as the record of what v1 files hold; never written any more).
+SCHEMA_V1 = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE records(
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -45,6 +48,30 @@ CREATE TABLE records(
 CREATE INDEX records_latest ON records(latest, kind);
 CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
 """
+
+# Format 2. `tag` is the AEAD tag of `blob` (its last 16 bytes) and `prev_tag` the tag of the
+# version before (empty for version 1, bound in the blob's associated data): the chain of a
+# record's versions. Checking which versions of a kind are current reads only the covering
+# index records_heads, never a row or a blob. Entries of records_current are in seq order,
+# so loading a kind in write order needs no sort.
+SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE records(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    latest INTEGER NOT NULL,
+    prev_tag BLOB NOT NULL,
+    tag BLOB NOT NULL,
+    blob BLOB NOT NULL,
+    UNIQUE(kind, id, version)
+);
+CREATE INDEX records_current ON records(kind, latest);
+CREATE INDEX records_heads ON records(kind, latest, id, version, tag);
+CREATE TABLE audit(seq INTEGER PRIMARY KEY, blob BLOB NOT NULL);
+"""
+TAG_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -181,9 +208,28 @@ def parse_header(raw: bytes) -> Header:
     return Header(vault_id=vault_id, created=created, slots=tuple(slots), format_version=version)
 
 
+def header_checksum(raw: bytes) -> bytes:
+    """Format 2's unkeyed header checksum (like KDBX 4's header SHA-256): checked before the
+    header is parsed or any key derivation runs, so a damaged or naively edited header is
+    reported as damage, not as a wrong passphrase."""
+    return hashlib.sha256(b"noteapp v2 header\0" + raw).digest()
+
+
 def record_ad(vault_id: str, kind: str, record_id: str, version: int) -> bytes:
-    """Binds a record's ciphertext to where it lives, so rows cannot be swapped or replayed."""
+    """Format 1: binds a record's ciphertext to where it lives (rows cannot be swapped)."""
     return "\0".join(["noteapp v1 record", vault_id, kind, record_id, str(version)]).encode()
+
+
+def record_ad_v2(vault_id: str, kind: str, record_id: str, version: int, prev_tag: bytes) -> bytes:
+    """Format 2: as format 1, plus the tag of the version before, so a record's history is a
+    chain: no version can be taken out or spliced in from another copy of the vault."""
+    return "\0".join(
+        ["noteapp v2 record", vault_id, kind, record_id, str(version), prev_tag.hex()]
+    ).encode()
+
+
+def state_ad(vault_id: str) -> bytes:
+    return "\0".join(["noteapp v2 state", vault_id]).encode()
 
 
 def audit_ad(vault_id: str, seq: int) -> bytes:

@@ -1,6 +1,8 @@
 """One writer at a time: an OS-level lock next to the vault file.
 
-The OS drops the lock when the process dies, so a crash never leaves the vault stuck.
+The OS drops the lock when the process dies, so a crash never leaves the vault stuck. The lock
+belongs to the file's real path (symlinks resolved), so two spellings of one vault — a
+symlink and its target, or two symlinks — share one lock and can never both write.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ IN_USE_MESSAGE = "This vault is open in another noteapp window or command. Close
 
 class VaultLock:
     def __init__(self, vault_path: Path) -> None:
-        self.path = vault_path.with_name(vault_path.name + ".lock")
+        real = Path(os.path.realpath(vault_path))
+        self.path = real.with_name(real.name + ".lock")
         self._handle: IO[bytes] | None = None
 
     def acquire(self) -> None:

@@ -70,7 +70,7 @@ def reopen_workspace(folder: Path, name: str = "vault") -> Workspace:
 
 def demo_workspace(folder: Path, name: str = "vault") -> Workspace:
     """Three demo clients with notes (some signed), plans, measures and safety plans."""
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     ws = new_workspace(folder, name)
     fill_demo(ws, clients=3, notes=12, passphrase=PASSPHRASE)

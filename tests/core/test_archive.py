@@ -76,11 +76,11 @@ def test_psychotherapy_notes_and_their_signatures_stay_out_unless_included(
 
 
 def test_every_version_and_the_order_of_records_come_back(demo: Workspace, tmp_path: Path) -> None:
-    kinds = sorted(k for k in demo.vault.kinds())
+    kinds = sorted(k for k in demo._vault.kinds())
     before = {
         k: [
-            (r.id, [h.data for h in demo.vault.history(k, r.id)])
-            for r in demo.vault.load_kind(k).records
+            (r.id, [h.data for h in demo._vault.history(k, r.id)])
+            for r in demo._vault.load_kind(k).records
         ]
         for k in kinds
     }
@@ -92,8 +92,8 @@ def test_every_version_and_the_order_of_records_come_back(demo: Workspace, tmp_p
     target = reopen_workspace(tmp_path, "target")
     after = {
         k: [
-            (r.id, [h.data for h in target.vault.history(k, r.id)])
-            for r in target.vault.load_kind(k).records
+            (r.id, [h.data for h in target._vault.history(k, r.id)])
+            for r in target._vault.load_kind(k).records
         ]
         for k in kinds
     }
@@ -131,7 +131,7 @@ def test_a_changed_file_is_named(demo: Workspace, tmp_path: Path) -> None:
     target = new_workspace(tmp_path, "target")
     with pytest.raises(CheckFailedError, match="does not match its hash"):
         archive_import.import_archive(target, bad, passphrase=ARCHIVE_PASS)
-    assert target.vault.count() == 0
+    assert target._vault.count() == 0
     target.close()
 
 

@@ -19,6 +19,7 @@ from noteapp.domain.errors import (
     NoteappError,
     RecordIntegrityError,
     VaultCorruptError,
+    VaultHeaderDamagedError,
     VaultHeaderTamperedError,
     VaultInUseError,
     VaultMissingError,
@@ -27,10 +28,11 @@ from noteapp.domain.errors import (
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
-from noteapp.vault import backup
+from noteapp.vault import backup, snapshots
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.tamper import edit_header, roll_back_newest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -237,6 +239,14 @@ def _tamper_header(p: Path) -> None:
     conn.close()
 
 
+def _tamper_header_keeping_its_checksum(p: Path) -> None:
+    edit_header(p, lambda d: d.update(created="2025-01-05T09:00:00+00:00"))
+
+
+def _roll_back_a_record(p: Path) -> None:
+    roll_back_newest(p, "contact", "c0")
+
+
 def _truncate(p: Path) -> None:
     data = p.read_bytes()
     p.write_bytes(data[: len(data) // 3])
@@ -252,7 +262,9 @@ def _garbage(p: Path) -> None:
         (_damage_record, CheckFailedError),
         (_damage_audit, CheckFailedError),
         (_swap_records, CheckFailedError),
-        (_tamper_header, VaultHeaderTamperedError),
+        (_tamper_header, VaultHeaderDamagedError),
+        (_tamper_header_keeping_its_checksum, VaultHeaderTamperedError),
+        (_roll_back_a_record, CheckFailedError),
         (_truncate, VaultCorruptError),
         (_garbage, VaultCorruptError),
     ],
@@ -343,7 +355,7 @@ def test_rotate_keeps_the_newest(tmp_path: Path) -> None:
     others = ["my-own-copy.noteapp", "noteapp-backup-latest.noteapp", "notes.txt"]
     for n in names + others:
         (tmp_path / n).write_bytes(b"x")
-    removed = backup.rotate(tmp_path, keep=3)
+    removed = snapshots.rotate(tmp_path, keep=3)
     assert sorted(p.name for p in removed) == sorted(
         [
             "noteapp-backup-20251231-235959.noteapp",
@@ -351,17 +363,17 @@ def test_rotate_keeps_the_newest(tmp_path: Path) -> None:
             "noteapp-backup-20260101-090000-1.noteapp",
         ]
     )
-    assert [p.name for p in backup.list_snapshots(tmp_path)] == [
+    assert [p.name for p in snapshots.list_snapshots(tmp_path)] == [
         "noteapp-backup-20260102-080000.noteapp",
         "noteapp-backup-20260101-090000-10.noteapp",
         "noteapp-backup-20260101-090000-2.noteapp",
     ]
     for n in others:  # never touches files it did not make
         assert (tmp_path / n).exists()
-    assert backup.rotate(tmp_path, keep=3) == []
+    assert snapshots.rotate(tmp_path, keep=3) == []
     with pytest.raises(InvalidInputError):
-        backup.rotate(tmp_path, keep=0)
-    assert backup.list_snapshots(tmp_path / "missing") == []
+        snapshots.rotate(tmp_path, keep=0)
+    assert snapshots.list_snapshots(tmp_path / "missing") == []
 
 
 def test_automatic_backups_rotate(tmp_path: Path, clock: FakeClock, paths: AppPaths) -> None:
@@ -372,7 +384,7 @@ def test_automatic_backups_rotate(tmp_path: Path, clock: FakeClock, paths: AppPa
         ws.settings.update(backup_keep=3)
         made = []
         for i in range(5):
-            ws.vault.put("contact", f"c{i}", {"i": i})
+            ws._vault.put("contact", f"c{i}", {"i": i})
             clock.advance(60)
             made.append(ws.backups.backup_now())
         made.append(ws.backups.backup_now())  # same second: gets a -1 suffix, not overwritten
@@ -403,7 +415,7 @@ def test_unlock_and_close_without_changes_makes_no_backup(
     assert len(ws.backups.snapshots()) == 1
     clock.advance(60)
     ws = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
-    ws.vault.put("contact", "c1", {"x": 1})
+    ws._vault.put("contact", "c1", {"x": 1})
     ws.close()
     assert len(ws.backups.snapshots()) == 2
 
@@ -421,14 +433,14 @@ def test_auto_backup_only_when_something_changed(
         assert ws.backups.auto_backup_if_changed() is None
         assert ws.backups.auto_backup_if_changed() is None
         clock.advance(60)
-        ws.vault.put("contact", "c1", {"x": 1})
+        ws._vault.put("contact", "c1", {"x": 1})
         second = ws.backups.auto_backup_if_changed()
         assert second is not None
         assert second != first
         assert ws.backups.auto_backup_if_changed() is None
         assert len(ws.backups.snapshots()) == 2
         ws.settings.update(auto_backup=False)
-        ws.vault.put("contact", "c2", {"x": 1})
+        ws._vault.put("contact", "c2", {"x": 1})
         assert ws.backups.auto_backup_if_changed() is None
         assert len(ws.backups.snapshots()) == 2
     finally:

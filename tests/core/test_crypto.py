@@ -162,7 +162,9 @@ def test_check_explicit_refuses_weak_settings(params: Argon2Params) -> None:
     [
         Argon2Params(19 * 1024, 2, 1),  # exactly OWASP's minimum is allowed
         Argon2Params(64 * 1024, 3, 4),
-        Argon2Params(4 * 1024 * 1024, 20, 16),  # exactly the upper bounds
+        Argon2Params(1024 * 1024, 3, 16),  # exactly the memory bound and the cost bound
+        Argon2Params(256 * 1024, 10, 4),  # the most calibration ever picks
+        Argon2Params(300 * 1024, 10, 4),  # exactly the iteration bound, cost within
     ],
 )
 def test_check_explicit_and_bounds_accept_sane_settings(params: Argon2Params) -> None:
@@ -173,9 +175,13 @@ def test_check_explicit_and_bounds_accept_sane_settings(params: Argon2Params) ->
 @pytest.mark.parametrize(
     "params",
     [
-        Argon2Params(4 * 1024 * 1024 + 1, 3, 4),  # memory > 4 GiB
+        Argon2Params(1024 * 1024 + 1, 1, 4),  # memory > 1 GiB
+        Argon2Params(4 * 1024 * 1024, 3, 4),  # 4 GiB (accepted before issue #9)
         Argon2Params(64 * 1024 * 1024, 3, 4),  # 64 GiB
-        Argon2Params(64 * 1024, 21, 4),  # iterations > 20
+        Argon2Params(64 * 1024, 11, 4),  # iterations > 10
+        Argon2Params(64 * 1024, 20, 4),  # 20 passes (accepted before issue #9)
+        Argon2Params(1024 * 1024, 4, 4),  # both within bounds, the cost beyond 3 GiB-passes
+        Argon2Params(512 * 1024, 7, 4),
         Argon2Params(64 * 1024, 1000, 4),
         Argon2Params(64 * 1024, 3, 17),  # lanes > 16
         Argon2Params(0, 3, 4),
@@ -198,7 +204,16 @@ def test_bounds_refuse_and_derive_refuses_before_any_work(params: Argon2Params) 
 
 @pytest.mark.parametrize(
     ("memory_mib", "iterations", "lanes"),
-    [(18, 3, 4), (64, 1, 4), (4097, 3, 4), (64, 21, 4), (64, 3, 17), (64, 3, 0)],
+    [
+        (18, 3, 4),
+        (64, 1, 4),
+        (4097, 3, 4),
+        (1025, 2, 4),
+        (64, 11, 4),
+        (1024, 4, 4),
+        (64, 3, 17),
+        (64, 3, 0),
+    ],
 )
 def test_explicit_kdf_settings_from_the_user_are_refused(
     memory_mib: int, iterations: int, lanes: int
@@ -211,6 +226,24 @@ def test_explicit_kdf_settings_from_the_user_fill_in_defaults() -> None:
     assert kdf_params(memory_mib=19, iterations=2, lanes=1) == FAST
     assert kdf_params(memory_mib=128) == Argon2Params(128 * 1024, 3, 4)
     assert kdf_params(iterations=5) == Argon2Params(64 * 1024, 5, 4)
+
+
+def test_hostile_maximum_costs_at_most_a_few_calibrations() -> None:
+    """The bounds a file may ask for: at most 1 GiB, and a time cost (memory x passes) at most
+    a little above the most expensive setting calibration ever picks."""
+    assert crypto.ARGON2_MAX_MEMORY_KIB == 1024 * 1024
+    most_calibrated = 256 * 1024 * 10
+    assert most_calibrated <= crypto.ARGON2_MAX_COST_KIB_PASSES <= 1.25 * most_calibrated
+    Argon2Params(256 * 1024, 10, 4).check_bounds()
+
+
+def test_bound_messages_name_the_limit() -> None:
+    with pytest.raises(ValueError, match="at most 1024 MiB"):
+        Argon2Params(2048 * 1024, 2, 4).check_bounds()
+    with pytest.raises(ValueError, match="at most 10"):
+        Argon2Params(64 * 1024, 12, 4).check_bounds()
+    with pytest.raises(ValueError, match="memory x iterations"):
+        Argon2Params(1024 * 1024, 4, 4).check_bounds()
 
 
 def test_calibration_never_goes_below_the_floor() -> None:

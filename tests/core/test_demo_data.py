@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from noteapp.demo import create_demo_vault
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.diagnosis_terms import addressed_in
 from noteapp.domain.notes import Note, ScreenResult
-from noteapp.services.demo import create_demo_vault
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from tests.conftest import FAST_KDF

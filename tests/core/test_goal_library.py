@@ -48,7 +48,7 @@ def test_group_dict_round_trip() -> None:
 
 
 def test_library_is_editable_and_resettable(workspace: Workspace) -> None:
-    lib = GoalLibrary(workspace.vault)
+    lib = GoalLibrary(workspace._vault)
     assert not lib.is_customised()
     groups = lib.groups()
     dep = lib.group("depression")
@@ -57,17 +57,17 @@ def test_library_is_editable_and_resettable(workspace: Workspace) -> None:
     )
     lib.save([edited if g.id == "depression" else g for g in groups])
     assert lib.is_customised()
-    assert workspace.vault.count("goal_library") == 1
+    assert workspace._vault.count("goal_library") == 1
     assert lib.group("depression").goals[-1].statement == "Return to work full time."
     # A new GoalLibrary on the same vault sees the edit (it is stored, not cached).
-    assert GoalLibrary(workspace.vault).group("depression") == lib.group("depression")
+    assert GoalLibrary(workspace._vault).group("depression") == lib.group("depression")
     lib.reset()
     assert not lib.is_customised()
     assert lib.group("depression") == dep
 
 
 def test_save_refuses_invalid_groups(workspace: Workspace) -> None:
-    lib = GoalLibrary(workspace.vault)
+    lib = GoalLibrary(workspace._vault)
     g = starter_groups()[0]
     with pytest.raises(InvalidInputError, match="share the id"):
         lib.save([g, g])
@@ -82,7 +82,7 @@ def test_to_plan_json_makes_an_importable_problem(workspace: Workspace) -> None:
     ws = workspace
     ws.profile.set(name="Dana Whitfield", credentials="LCSW")
     client = ws.clients.add(name="Jordan Avery", diagnoses=[Diagnosis("F32.1", "MDD")])
-    dep = GoalLibrary(ws.vault).group("depression")
+    dep = GoalLibrary(ws._vault).group("depression")
     entry = to_plan_json(
         dep,
         {

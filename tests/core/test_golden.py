@@ -8,6 +8,7 @@ regenerates them silently. Tests work on copies and never modify tests/data.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import sqlite3
 import time
@@ -21,9 +22,11 @@ from noteapp.domain.errors import (
     KdfParametersError,
     NoteappError,
     RecordIntegrityError,
+    RefusedError,
     VaultCorruptError,
     VaultHeaderTamperedError,
 )
+from noteapp.vault import migrate
 from noteapp.vault.audit import AuditLog
 from noteapp.vault.store import Vault
 
@@ -127,7 +130,8 @@ def test_golden_files_are_the_shipped_ones(name: str) -> None:
 
 
 def test_no_unlisted_golden_files() -> None:
-    assert sorted(p.name for p in DATA.glob("*.noteapp")) == sorted(SHA256)
+    assert sorted(p.name for p in DATA.glob("*_v1.noteapp")) == sorted(SHA256)
+    assert all(re.search(r"_v\d+\.noteapp$", p.name) for p in DATA.glob("*.noteapp"))
 
 
 def _check_valid_contents(vault: Vault) -> None:
@@ -190,16 +194,24 @@ def test_valid_v1_opens_with_the_device_key(tmp_path: Path) -> None:
         vault.close()
 
 
-def test_valid_v1_stays_writable(tmp_path: Path) -> None:
+def test_valid_v1_is_never_written_but_upgrades_and_stays_writable(tmp_path: Path) -> None:
+    """noteapp writes only the current format: a v1 file is read as it is, and upgraded
+    (tests/core/test_vault_upgrade.py) before anything is written to it."""
     path = golden(tmp_path, "valid_v1.noteapp")
     vault = unlocked(path)
     try:
+        with pytest.raises(RefusedError):
+            vault.put("session_note", NOTE_1, {"text": "an addendum"})
+        with pytest.raises(RefusedError):
+            AuditLog(vault).append("edit", kind="session_note", record_id=NOTE_1)
+        assert migrate.upgrade(vault) is not None
         assert vault.put("session_note", NOTE_1, {"text": "an addendum"}) == 4
         AuditLog(vault).append("edit", kind="session_note", record_id=NOTE_1)
     finally:
         vault.close()
     vault = unlocked(path)
     try:
+        assert vault.format_version == 2
         assert vault.get("session_note", NOTE_1).data == {"text": "an addendum"}
         assert AuditLog(vault).verify().entries == 11
     finally:

@@ -199,7 +199,7 @@ def test_chained_third_party_store_never_receives_the_key(
     keyring.set_keyring(chainer(monkeypatch, third_party, SecretService.Keyring()))
     path, ws = _create(tmp_path, clock, paths)
     ws.remember_on_device()
-    vault_id = ws.vault.vault_id
+    vault_id = ws._vault.vault_id
     ws.close()
     assert third_party.store == {}
     assert (keychain.SERVICE, vault_id) in os_store.store
@@ -259,7 +259,7 @@ def unsafe_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 def _create(tmp_path: Path, clock: FakeClock, paths: AppPaths) -> tuple[Path, Workspace]:
     path = tmp_path / "v.noteapp"
     ws, _ = Workspace.create(path, PASSPHRASE, params=FAST_KDF, clock=clock, paths=paths)
-    ws.vault.put("contact", "c1", {"name": "Synthetic"})
+    ws._vault.put("contact", "c1", {"name": "Synthetic"})
     return path, ws
 
 
@@ -271,14 +271,14 @@ def test_remember_unlock_and_forget_on_device(
     assert not ws.remembered_on_device
     ws.remember_on_device()
     assert ws.remembered_on_device
-    vault_id = ws.vault.vault_id
+    vault_id = ws._vault.vault_id
     stored = memory_keyring.store[(keychain.SERVICE, vault_id)]
     assert len(bytes.fromhex(stored)) == 32
     assert ws.audit.entries()[-1].action == "keychain-remember"
     ws.close()
 
     ws = Workspace.unlock_with_keychain(path, clock=clock, paths=paths)
-    assert ws.vault.get("contact", "c1").data == {"name": "Synthetic"}
+    assert ws._vault.get("contact", "c1").data == {"name": "Synthetic"}
     assert ws.audit.entries()[-1].detail == {"method": "keychain"}
     ws.close()
     # The keychain is never the only copy: passphrase still works.
@@ -304,7 +304,7 @@ def test_wrong_device_key_in_the_keychain(
 ) -> None:
     path, ws = _create(tmp_path, clock, paths)
     ws.remember_on_device()
-    vault_id = ws.vault.vault_id
+    vault_id = ws._vault.vault_id
     ws.close()
     for bad in ("00" * 32, "not hex at all", ""):
         memory_keyring.store[(keychain.SERVICE, vault_id)] = bad
@@ -322,9 +322,9 @@ def test_no_remember_without_a_safe_keychain(
             ws.remember_on_device()
         assert not ws.remembered_on_device
         with pytest.raises(KeychainUnavailableError):
-            keychain.store_device_key(ws.vault.vault_id, b"k" * 32)
-        assert keychain.load_device_key(ws.vault.vault_id) is None
-        keychain.delete_device_key(ws.vault.vault_id)  # harmless without a keychain
+            keychain.store_device_key(ws._vault.vault_id, b"k" * 32)
+        assert keychain.load_device_key(ws._vault.vault_id) is None
+        keychain.delete_device_key(ws._vault.vault_id)  # harmless without a keychain
     finally:
         ws.close()
     with pytest.raises(WrongSecretError):

@@ -100,7 +100,7 @@ def test_item_9_flag_is_raised_regardless_of_the_total() -> None:
         (["1"] * 8 + ["-1"], "Answer 9 is -1"),
         (["x"] + ["1"] * 8, "Answer 1 .* not a number"),
         (["1.5"] + ["1"] * 8, "not a number"),
-        ([""] + ["1"] * 8, "not a number"),
+        ([""] + ["1"] * 8, "Answer 1 is missing"),
         ([True] + [1] * 8, "not a number"),
     ],
 )
@@ -205,10 +205,17 @@ def test_change_summary_wording() -> None:
         == "GAD-7 7 (mild), baseline"
     )
     assert change_summary(
-        "PHQ-9", 3, "minimal", since_last=0, since_baseline=0, total_only=True, risk=True
+        "PHQ-9",
+        3,
+        "minimal",
+        since_last=0,
+        since_baseline=0,
+        total_only=True,
+        risk=True,
+        risk_labels=("Item 9 (thoughts of death or self-harm) above 0",),
     ) == (
         "PHQ-9 3 (minimal), total from paper, unchanged since last, unchanged since baseline; "
-        "risk flag: item 9 above 0"
+        "risk flag: Item 9 (thoughts of death or self-harm) above 0"
     )
 
 
@@ -238,8 +245,8 @@ def test_same_day_measures_show_in_the_note(workspace: Workspace, client_id: str
 
 
 def test_demo_gives_a_plausible_history_with_flags(tmp_path: Path) -> None:
+    from noteapp.demo import create_demo_vault
     from noteapp.domain.clock import FakeClock
-    from noteapp.services.demo import create_demo_vault
     from noteapp.services.paths import AppPaths
     from tests.conftest import FAST_KDF
 

@@ -129,7 +129,7 @@ def test_psychotherapy_notes_are_their_own_kind_and_warn_on_billing_content(
         fields={"process_notes": "PHQ-9 score 14 today, session 14:00-14:50."},
     )
     assert note.psychotherapy
-    assert ws.vault.count("psychotherapy_note") == 1 and ws.vault.count("note") == 0
+    assert ws._vault.count("psychotherapy_note") == 1 and ws._vault.count("note") == 0
     warnings = ws.notes.psychotherapy_warnings(note)
     assert any("session times" in w for w in warnings)
     assert any("test results" in w for w in warnings)
@@ -173,7 +173,7 @@ def test_notes_survive_reopening_and_never_appear_in_clear(
 ) -> None:
     marker = "Xylophone-Quetzal-7731 felt better"
     note = ws.notes.new(client_id=client_id, template_id="soap", fields={"subjective": marker})
-    path, paths = ws.vault.path, ws.paths
+    path, paths = ws._vault.path, ws.paths
     ws.close()
     for f in path.parent.glob(path.name + "*"):
         assert b"Xylophone" not in f.read_bytes()
@@ -220,7 +220,7 @@ def test_delete_draft_and_unknown_note(ws: Workspace, client_id: str) -> None:
 
 
 def test_demo_writes_notes_that_pass_the_checklist(ws: Workspace) -> None:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     fill_demo(ws, clients=4, notes=30)
     notes = list(ws.notes.all())

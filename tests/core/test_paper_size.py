@@ -99,7 +99,7 @@ def test_setting_defaults_to_the_locale_and_overrides_it(
     workspace.settings.update(paper_size="a4")
     assert workspace.settings.paper_size() is PaperSize.A4
     # It lives in the vault: it survives reopening, whatever the locale says.
-    path = workspace.vault.path
+    path = workspace._vault.path
     workspace.close()
     again = Workspace.unlock(path, PASSPHRASE, paths=AppPaths(tmp_path / "d", tmp_path / "c"))
     try:

@@ -405,7 +405,7 @@ def test_checklist_facts(ws: Workspace, client_id: str) -> None:
 
 
 def _vault_counts(ws: Workspace) -> tuple[int, int]:
-    return ws.vault.count("plan"), ws.vault.count()
+    return ws._vault.count("plan"), ws._vault.count()
 
 
 @pytest.mark.parametrize(
@@ -468,13 +468,13 @@ def test_import_reports_every_problem_at_once(ws: Workspace, client_id: str) -> 
         ws.plans.import_json(client_id, data)
     text = str(err.value)
     assert "service_type" in text and "session_minutes" in text and "target_date" in text
-    assert ws.vault.count("plan") == 0
+    assert ws._vault.count("plan") == 0
 
 
 def test_import_refuses_non_objects(ws: Workspace, client_id: str) -> None:
     with pytest.raises(InvalidInputError, match="one JSON object"):
         ws.plans.import_json(client_id, [plan_data()])
-    assert ws.vault.count("plan") == 0
+    assert ws._vault.count("plan") == 0
 
 
 def test_import_accepts_what_show_json_adds(ws: Workspace, client_id: str) -> None:
@@ -580,7 +580,7 @@ def test_the_documented_full_example_imports_and_signs(ws: Workspace, client_id:
 
 
 def test_demo_plans_are_signed_and_notes_rated(workspace: Workspace) -> None:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     ids = fill_demo(workspace, clients=12, passphrase=PASSPHRASE)
     with_plan = [i for i in ids if workspace.plans.latest(i) is not None]
@@ -606,7 +606,7 @@ def test_demo_plans_are_signed_and_notes_rated(workspace: Workspace) -> None:
 
 
 def test_demo_without_passphrase_leaves_plans_as_drafts(workspace: Workspace) -> None:
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
 
     ids = fill_demo(workspace, clients=6)
     plans = [p for i in ids for p in workspace.plans.versions(i)]

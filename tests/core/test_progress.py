@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.progress import Cancelled, Progress, part
 from noteapp.services.backups import restore_snapshot
-from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import BUILD_STEPS, Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -157,7 +157,7 @@ def test_restore_reports_its_check_and_a_cancelled_one_changes_nothing(
 
 
 def test_unlock_reports_the_key_check_then_each_service(ws: Workspace, tmp_path: Path) -> None:
-    path = ws.vault.path
+    path = ws.vault_path
     paths = ws.paths
     ws.close()
     seen = Recorder()

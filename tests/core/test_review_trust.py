@@ -75,8 +75,8 @@ def cosigned_by(ws: Workspace, reviewer: Workspace, note_id: str, folder: Path) 
 
 def item_records(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
     """Every version of every signed-item record (to prove nothing else changed)."""
-    ids = {r.id for r in ws.vault.load_kind(ITEM_KIND).records}
-    return {i: [r.data for r in ws.vault.history(ITEM_KIND, i)] for i in ids}
+    ids = {r.id for r in ws._vault.load_kind(ITEM_KIND).records}
+    return {i: [r.data for r in ws._vault.history(ITEM_KIND, i)] for i in ids}
 
 
 # --- point 5: the record a review is stored under comes from signed content -------------
@@ -145,7 +145,7 @@ def test_a_signature_overwritten_by_the_old_import_is_recovered(
     cosign = report.proof.notes[0].items[-1]
     b_id = ws.signing.items(note_b)[0].id
     # What the old import did: a second version of B's signature record.
-    ws.vault.put(ITEM_KIND, b_id, {**item_to_dict(cosign), "id": b_id})
+    ws._vault.put(ITEM_KIND, b_id, {**item_to_dict(cosign), "id": b_id})
     ws.signing.reload()
     assert [i.type.value for i in ws.signing.items(note_b)] == ["note"]
     assert [i.type.value for i in ws.signing.items(note_a)] == ["note", "cosignature"]

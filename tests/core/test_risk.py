@@ -308,7 +308,7 @@ def test_cli_measure_add_list_trend(clinic: Clinic, capsys: pytest.CaptureFixtur
         (["--answers", "1,2,3"], "9 items; 3 answers"),
         (["--answers", "1,1,1,1,1,1,1,1,4"], "Answer 9 is 4"),
         (["--answers", "1,1,1,1,x,1,1,1,1"], "not a number"),
-        (["--answers", "1,1,1,1,,1,1,1,1"], "not a number"),
+        (["--answers", "1,1,1,1,,1,1,1,1"], "Answer 5 is missing"),
         (["--total", "28"], "0–27"),
         (["--total", "ten"], "not a number"),
         (["--answers", "1,1,1,1,1,1,1,1,1", "--date", "2999-01-01"], "future"),
@@ -401,7 +401,7 @@ def test_an_older_draft_that_contradicts_itself_cannot_be_signed(ws: Workspace) 
     stored["risk_assessment"] = risk_assessment_to_dict(
         dataclasses.replace(COMPLETE, suicidal_ideation=RiskArea(present=False))
     )
-    ws.vault.put("note", note.id, stored, expected_version=note.version)
+    ws._vault.put("note", note.id, stored, expected_version=note.version)
     ws.notes.reload()
     old = ws.notes.get(note.id)
     assert old.risk_assessment is not None

@@ -309,8 +309,8 @@ def test_cli_import_show_sign_revise_export(
 
 
 def test_demo_gives_the_first_active_clients_a_signed_plan(ws: Workspace) -> None:
-    from noteapp.services.demo import add_demo_clients
-    from noteapp.services.demo_safety import add_demo_safety_plans
+    from noteapp.demo import add_demo_clients
+    from noteapp.demo.safety import add_demo_safety_plans
 
     ids = add_demo_clients(ws, count=4)
     latest = add_demo_safety_plans(ws, PASSPHRASE, client_ids=ids)
@@ -325,8 +325,8 @@ def test_demo_gives_the_first_active_clients_a_signed_plan(ws: Workspace) -> Non
 
 
 def test_demo_without_passphrase_leaves_drafts(ws: Workspace) -> None:
-    from noteapp.services.demo import add_demo_clients
-    from noteapp.services.demo_safety import add_demo_safety_plans
+    from noteapp.demo import add_demo_clients
+    from noteapp.demo.safety import add_demo_safety_plans
 
     ids = add_demo_clients(ws, count=3)
     add_demo_safety_plans(ws, None, client_ids=ids)

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from noteapp.services.search import Hit, SearchDoc, SearchIndex, SearchResults
-from noteapp.services.search_index import Aligned, normalize, words
+from noteapp.search.index import Hit, SearchDoc, SearchIndex, SearchResults
+from noteapp.search.words import Aligned, normalize, words
 
 
 def note(

@@ -11,7 +11,7 @@ import pytest
 
 from noteapp.domain.clients import ClientStatus, Diagnosis
 from noteapp.domain.clock import FakeClock
-from noteapp.domain.errors import InvalidInputError, NotFoundError
+from noteapp.domain.errors import InvalidInputError, NotFoundError, RecordIntegrityError
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 from noteapp.vault.store import Vault
@@ -22,7 +22,7 @@ TODAY = date(2026, 1, 5)  # FakeClock's default start
 
 
 def _reopen(ws: Workspace, clock: FakeClock, paths: AppPaths) -> Workspace:
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     return Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
 
@@ -209,11 +209,13 @@ def test_delete_requires_the_code_and_backs_up_first(workspace: Any) -> None:
     ws.clients.delete(c.id, confirm_code=" q-1 ")
     with pytest.raises(NotFoundError):
         ws.clients.get(c.id)
-    assert not ws.vault.exists("client", c.id)
+    assert not ws._vault.exists("client", c.id)
     assert [x.id for x in ws.clients.list()] == [keep.id]
 
-    snaps = ws.backups.snapshots()
-    assert len(snaps) == 1
+    # The way back is kept apart from rotation (see test_services_backups.py).
+    assert ws.backups.snapshots() == []
+    snaps = [i.path for i in ws.backups.all_snapshots()]
+    assert len(snaps) == 1 and snaps[0].parent.name == "before-delete"
     snap = Vault.open(snaps[0], read_only=True)
     try:
         snap.unlock_with_passphrase(PASSPHRASE)
@@ -271,7 +273,7 @@ def test_clients_survive_close_and_unlock(
 def test_no_plaintext_in_vault_file(workspace: Any) -> None:
     ws: Workspace = workspace
     ws.clients.add(name="Avery Quimbyson", preferred_name="Birdiesong")
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     raw = path.read_bytes() + b"".join(
         p.read_bytes() for p in path.parent.glob(path.name + "-*") if p.is_file()
@@ -301,7 +303,7 @@ def test_damaged_client_is_reported_and_the_rest_load(
 ) -> None:
     ws: Workspace = workspace
     ids = [ws.clients.add(name=f"Client {n}").id for n in range(4)]
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     _flip_byte_in_client(path, ids[1])
 
@@ -312,8 +314,12 @@ def test_damaged_client_is_reported_and_the_rest_load(
         assert "damaged" in str(ws2.clients.problems[0])
         assert "Client 1" not in str(ws2.clients.problems[0])
         assert [c.id for c in ws2.clients.list()] == [ids[0], ids[2], ids[3]]
-        with pytest.raises(NotFoundError):  # never shown as an empty client
+        # Never shown as an empty client, and never "no such client" either.
+        with pytest.raises(RecordIntegrityError, match="is damaged") as err:
             ws2.clients.get(ids[1])
+        assert err.value.record_id == ids[1]
+        with pytest.raises(NotFoundError):
+            ws2.clients.get("0" * 32)
     finally:
         ws2.close()
 

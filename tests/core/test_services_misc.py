@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from noteapp.crypto import Argon2Params
+from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault, fill_demo
 from noteapp.domain.clients import ClientStatus
 from noteapp.domain.clock import FakeClock
+from noteapp.domain.passphrase import estimate
 from noteapp.services.autolock import IdleTimer
-from noteapp.services.demo import DEMO_PASSPHRASE, create_demo_vault, fill_demo
-from noteapp.services.passphrase import estimate
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import Workspace
 

@@ -20,7 +20,7 @@ FINGERPRINT_RE = re.compile(r"^[0-9A-F]{4}( [0-9A-F]{4}){7}$")
 
 
 def _reopen(ws: Workspace, clock: FakeClock, paths: AppPaths) -> Workspace:
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     return Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
 
@@ -70,7 +70,7 @@ def test_name_is_required(workspace: Any) -> None:
         ws.profile.set(name="   ")
     # Nothing half-made: no profile and no orphan key.
     assert ws.profile.get() is None
-    assert not ws.vault.exists("signing_key", "me")
+    assert not ws._vault.exists("signing_key", "me")
     p = ws.profile.set(name="Dana Whitfield")
     with pytest.raises(InvalidInputError):
         ws.profile.set(name="")
@@ -93,7 +93,7 @@ def test_supervised_is_a_yes_or_no_kept_across_reopening(
     with pytest.raises(InvalidInputError):
         ws.profile.set(supervised="yes")
     assert ws.profile.set(supervised=True).supervised is True
-    path = ws.vault.path
+    path = ws.vault_path
     ws.close()
     again = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
     try:
@@ -168,7 +168,7 @@ def test_settings_validation(workspace: Any, bad: dict[str, int]) -> None:
     with pytest.raises(InvalidInputError):
         ws.settings.update(**bad)
     assert ws.settings.get() == Settings()
-    assert not ws.vault.exists("settings", "settings")
+    assert not ws._vault.exists("settings", "settings")
 
 
 def test_settings_bounds_inclusive(workspace: Any) -> None:
@@ -219,8 +219,8 @@ def test_reference_saved_before_the_flag_takes_it_from_the_defaults(workspace: A
         "places_of_service": [{"code": "11", "description": "Office"}],
         "interventions": ["CBT"],
     }
-    workspace.vault.put(REFERENCE_KIND, REFERENCE_KIND, legacy)
-    reopened = ReferenceService(workspace.vault, workspace.audit)  # as after unlocking again
+    workspace._vault.put(REFERENCE_KIND, REFERENCE_KIND, legacy)
+    reopened = ReferenceService(workspace._vault, workspace.audit)  # as after unlocking again
     codes = {c.code: c for c in reopened.get().service_codes}
     assert codes["90834"].psychotherapy and not codes["X0001"].psychotherapy
     saved = reopened.update({**legacy, "service_codes": legacy["service_codes"][:1]})

@@ -51,12 +51,12 @@ def test_second_unlock_while_open_is_refused(
     workspace: Any, clock: FakeClock, paths: AppPaths
 ) -> None:
     with pytest.raises(VaultInUseError):
-        _unlock(workspace.vault.path, PASSPHRASE, clock, paths)
+        _unlock(workspace._vault.path, PASSPHRASE, clock, paths)
 
 
 def test_unlock_audit_entries(workspace: Any, clock: FakeClock, paths: AppPaths) -> None:
     ws: Workspace = workspace
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     for _ in range(2):
         with pytest.raises(WrongSecretError):
@@ -82,8 +82,8 @@ def test_change_passphrase(workspace: Any, clock: FakeClock, paths: AppPaths) ->
     ws.clients.add(name="Avery Quimby")
     ws.change_passphrase(current=PASSPHRASE, new=NEW)
     assert ws.audit.entries()[-1].action == "passphrase-change"
-    assert ws.vault.header.slot("passphrase").kdf == FAST_KDF  # type: ignore[union-attr]
-    path = ws.vault.path
+    assert ws._vault.header.slot("passphrase").kdf == FAST_KDF  # type: ignore[union-attr]
+    path = ws._vault.path
     ws.close()
     with pytest.raises(WrongSecretError):
         _unlock(path, PASSPHRASE, clock, paths)
@@ -98,15 +98,15 @@ def test_change_passphrase_wrong_current_changes_nothing(
     workspace: Any, clock: FakeClock, paths: AppPaths
 ) -> None:
     ws: Workspace = workspace
-    header = ws.vault.header
+    header = ws._vault.header
     n_audit = len(ws.audit.entries())
     with pytest.raises(WrongSecretError):
         ws.change_passphrase(current="not my passphrase", new=NEW)
     with pytest.raises(InvalidInputError):
         ws.change_passphrase(current=PASSPHRASE, new="short")
-    assert ws.vault.header == header
+    assert ws._vault.header == header
     assert len(ws.audit.entries()) == n_audit
-    path = ws.vault.path
+    path = ws._vault.path
     ws.close()
     with pytest.raises(WrongSecretError):
         _unlock(path, NEW, clock, paths)
@@ -150,9 +150,9 @@ def test_set_passphrase_after_recovery_key(
 
 def test_lock_drops_keys(workspace: Any) -> None:
     ws: Workspace = workspace
-    assert ws.vault.is_unlocked
+    assert ws._vault.is_unlocked
     ws.close()
-    assert not ws.vault.is_unlocked
+    assert not ws._vault.is_unlocked
 
 
 # --- kdf_params ------------------------------------------------------------------------

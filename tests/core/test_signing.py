@@ -20,6 +20,7 @@ from noteapp.domain.notes import NoteStatus, RiskScreen, ScreenResult
 from noteapp.domain.signatures import ItemType
 from noteapp.services.workspace import Workspace
 from noteapp.signing.canonical import canonical_bytes, payload_hash
+from noteapp.signing.manifest import contents, manifest_problems
 from noteapp.signing.presentation import job_from_proof
 from noteapp.signing.proof import (
     NoteProof,
@@ -177,7 +178,7 @@ def test_signatures_survive_reopening(ws: Workspace) -> None:
 
     note_id = ready_note(ws)
     ws.signing.sign_note(note_id, passphrase=PASSPHRASE)
-    path, paths = ws.vault.path, ws.paths
+    path, paths = ws._vault.path, ws.paths
     ws.close()
     again = W.unlock(path, PASSPHRASE, paths=paths)
     try:
@@ -215,8 +216,12 @@ def test_proof_round_trip_and_hostile_proofs(ws: Workspace) -> None:
     note_id = ready_note(ws)
     ws.signing.sign_note(note_id, passphrase=PASSPHRASE)
     proof = Proof((ws.signing.proof(note_id),), chart_title="")
+    proof = dataclasses.replace(
+        proof, manifest=ws.signing.sign_manifest(contents(proof, made_by="export"))
+    )
     again = proof_from_bytes(proof_to_bytes(proof))
     assert again.notes[0].items == proof.notes[0].items
+    assert again.manifest == proof.manifest and manifest_problems(again) == []
     job = job_from_proof(again)
     assert job.client.name == "Jordan Avery"
     assert job.notes[0].signature is not None
@@ -230,6 +235,8 @@ def test_proof_round_trip_and_hostile_proofs(ws: Workspace) -> None:
         json.dumps({"format": "other"}).encode(),
         json.dumps({"format": "noteapp-proof/1", "notes": []}).encode(),
         json.dumps({"format": "noteapp-proof/1", "notes": [[{"id": 1}]]}).encode(),
+        # version 2 must carry its list of contents
+        proof_to_bytes(dataclasses.replace(proof, manifest=None)),
         b"x" * (21 * 1024 * 1024),
     ):
         with pytest.raises(ProofError):

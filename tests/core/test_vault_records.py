@@ -22,7 +22,7 @@ from noteapp.domain.errors import (
     VaultExistsError,
     VaultLockedError,
 )
-from noteapp.vault.format import record_ad
+from noteapp.vault.format import record_ad_v2
 from noteapp.vault.store import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 
@@ -227,8 +227,8 @@ def test_compartment_kinds_use_a_different_key(vault: Vault) -> None:
     compartment_key = crypto.Aead(crypto.hkdf(data_key, b"noteapp v1 compartment psychotherapy"))
     (psy_blob,) = rows(vault.path, "SELECT blob FROM records WHERE id='p1'")[0]
     (note_blob,) = rows(vault.path, "SELECT blob FROM records WHERE id='n1'")[0]
-    psy_ad = record_ad(vault.vault_id, "psychotherapy_note", "p1", 1)
-    note_ad = record_ad(vault.vault_id, "session_note", "n1", 1)
+    psy_ad = record_ad_v2(vault.vault_id, "psychotherapy_note", "p1", 1, b"")
+    note_ad = record_ad_v2(vault.vault_id, "session_note", "n1", 1, b"")
     # Same associated data, different keys: only the compartment key opens it.
     assert json.loads(compartment_key.decrypt(psy_blob, psy_ad)) == {"text": "process note"}
     with pytest.raises(DecryptionError):

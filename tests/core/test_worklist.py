@@ -249,6 +249,10 @@ def test_measures_are_not_due_without_a_named_instrument(ws: Workspace) -> None:
         ("phq 9 and GAD7 monthly", ["gad7", "phq9"]),
         ("Daily sleep diary", []),
         ("AUDIT-C at intake", ["auditc"]),
+        ("AUDIT C monthly", ["auditc"]),  # not also the AUDIT: the longest name wins
+        ("AUDIT at intake", ["audit"]),
+        ("PHQ-A and PHQ-9", ["phq9", "phqa"]),
+        ("K10 monthly", ["k10"]),
     ],
 )
 def test_instruments_named(text: str, found: list[str]) -> None:

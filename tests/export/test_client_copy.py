@@ -18,7 +18,7 @@ from noteapp.domain.ids import ClientId
 from noteapp.domain.safety_plan import ClientCopy, SafetyPlan, SupportContact
 from noteapp.export import write_client_copy
 from noteapp.services.safety_plans import shipped_crisis_lines
-from noteapp.services.safety_render import STEPS, client_copy
+from noteapp.templates.safety_document import STEPS, client_copy
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

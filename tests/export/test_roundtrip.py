@@ -18,7 +18,9 @@ from noteapp.domain.export_model import ExportJob
 from noteapp.export import (
     ExportWriteError,
     expected_body_lines,
+    expected_footer_lines,
     expected_header_lines,
+    expected_images,
     read_docx,
     write_docx,
 )
@@ -29,8 +31,12 @@ from tests.export.strategies import jobs
 def _roundtrip(job: ExportJob, path: Path) -> None:
     write_docx(job, path)
     result = read_docx(path)
+    assert result.findings == ()
     assert result.body_lines == expected_body_lines(job)
     assert result.header_lines == expected_header_lines(job)
+    assert [h.lines for h in result.headers] == [expected_header_lines(job)]
+    assert [f.lines for f in result.footers] == [expected_footer_lines(job)]
+    assert list(result.images) == expected_images(job)
     assert result.proof == job.proof
 
 
@@ -138,9 +144,9 @@ def test_hidden_text_and_added_paragraphs_are_detected(tmp_path: Path) -> None:
     write_docx(job, path)
     document = docx.Document(str(path))
     risk = next(p for p in document.paragraphs if p.text.startswith("Risk remains low"))
-    risk.runs[0].font.hidden = True  # hiding signed text is an edit too
+    risk.runs[0].font.hidden = True  # hiding signed text is refused as unmodelled formatting
     document.save(str(path))
-    assert read_docx(path).body_lines != expected_body_lines(job)
+    assert any("hidden text (w:vanish)" in f for f in read_docx(path).findings)
     write_docx(job, path)
     document = docx.Document(str(path))
     document.add_paragraph("Client later reported …")

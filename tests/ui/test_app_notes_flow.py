@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget
 
-from noteapp.services.demo import DEMO_PASSPHRASE
+from noteapp.demo import DEMO_PASSPHRASE
 from noteapp.services.worklist import SectionKey
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.views.main_view import MainView

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.progress import Cancelled
-from noteapp.services.demo import fill_demo
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.main_view import MainView

@@ -82,10 +82,12 @@ def test_delete_needs_the_code(qtbot, view, workspace):
     dialog.code.clear()
     qtbot.keyClicks(dialog.code, "ab01")
     assert dialog.delete_button.isEnabled()
-    before = len(workspace.backups.snapshots())
+    before = len(workspace.backups.all_snapshots())
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert "Avery Bellweather" not in view.visible_names()
-    assert len(workspace.backups.snapshots()) == before + 1  # a backup came first
+    after = workspace.backups.all_snapshots()
+    assert len(after) == before + 1  # a backup came first, kept apart from rotation
+    assert after[0].kind == "before-delete"
 
 
 def test_client_dialog_shows_errors_inline(qtbot, view, workspace):

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
+from noteapp.demo import fill_demo
 from noteapp.domain.measures import MeasureMode
 from noteapp.domain.notes import (
     NoteStatus,
@@ -21,7 +22,6 @@ from noteapp.domain.notes import (
     note_to_dict,
     risk_assessment_to_dict,
 )
-from noteapp.services.demo import fill_demo
 from noteapp.services.notes import NOTE_KIND
 from noteapp.services.worklist import SectionKey
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow
@@ -374,7 +374,7 @@ def test_an_older_draft_that_said_two_things_opens_with_the_safer_answer(qtbot, 
     stored["risk_assessment"] = risk_assessment_to_dict(
         RiskAssessment(suicidal_ideation=RiskArea(present=True, plan=False))  # ... this: yes
     )
-    ws.vault.put(NOTE_KIND, note.id, stored, expected_version=note.version)
+    ws._vault.put(NOTE_KIND, note.id, stored, expected_version=note.version)
     ws.notes.reload()
     assert "risk_consistent" in [i.rule for i in ws.notes.check(ws.notes.get(note.id)).blocking]
 
@@ -389,3 +389,42 @@ def test_an_older_draft_that_said_two_things_opens_with_the_safer_answer(qtbot, 
     assert saved.risk_assessment.suicidal_ideation.present is True
     rules = [i.rule for i in ws.notes.check(saved).items]
     assert "risk_consistent" not in rules and "risk_assessment" in rules
+
+
+def test_audit_form_skips_the_questions_not_asked(qtbot, ws) -> None:
+    """AUDIT: "Never" to question 1 goes straight to questions 9 and 10; Backspace comes back
+    to question 1, and answering it otherwise asks 2 and 3 again."""
+    client = ws.clients.add(name=CLIENT)
+    tab = measures_tab(qtbot, ws, client.id)
+    form = open_form(qtbot, tab, "audit")
+    qtbot.keyClicks(form, "0")
+    assert form.index == 8 and form.skipped == {1, 2, 3, 4, 5, 6, 7}
+    assert [b.objectName() for b in form.answer_buttons] == [
+        "giveMeasureAnswer0",
+        "giveMeasureAnswer2",
+        "giveMeasureAnswer4",
+    ]
+    qtbot.keyClick(form, Qt.Key.Key_Backspace)
+    assert form.index == 0
+    qtbot.keyClicks(form, "100")  # monthly, 1–2 drinks, never six: 4–8 are skipped
+    assert form.index == 8 and form.skipped == {3, 4, 5, 6, 7}
+    qtbot.keyClicks(form, "24")
+    assert form.stack.currentWidget() is form.hand_back_page
+    qtbot.mouseClick(form.confirm_button, Qt.MouseButton.LeftButton)
+    (m,) = ws.measures.list(client.id)
+    assert m.answers == (1, 0, 0, None, None, None, None, None, 2, 4) and m.total == 7
+    assert form.result_total.text().startswith("7 — zone I")
+
+
+def test_a_custom_instrument_can_be_given(qtbot, ws) -> None:
+    from tests.core.test_instruments import EPDS_SHAPED, raw
+
+    ws.instruments.add(raw(EPDS_SHAPED))
+    client = ws.clients.add(name=CLIENT)
+    tab = measures_tab(qtbot, ws, client.id)
+    assert tab.give_instrument.findData("postnatal-test") >= 0
+    form = open_form(qtbot, tab, "postnatal-test")
+    qtbot.keyClicks(form, "0000000000")
+    qtbot.mouseClick(form.confirm_button, Qt.MouseButton.LeftButton)
+    (m,) = ws.measures.list(client.id)
+    assert m.total == 21 and m.risk and form.risk_alert.isVisibleTo(form)

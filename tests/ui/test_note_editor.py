@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QTimeEdit, QWidget
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
-from noteapp.services.demo import fill_demo
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
 from noteapp.ui.service_bundles import NoteServices

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus, RiskScreen, ScreenResult
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.windows.note_window import NoteWindow
@@ -77,7 +77,7 @@ def _stored_fields(ws, note_id: str) -> dict:
     """The fields of the newest version in the vault file itself (not the cache)."""
     note = ws.notes.get(note_id)
     kind = PSYCHOTHERAPY_KIND if note.psychotherapy else NOTE_KIND
-    return ws.vault.get(kind, note_id).data["fields"]
+    return ws._vault.get(kind, note_id).data["fields"]
 
 
 @pytest.mark.parametrize("template_id", BUILTIN_TEMPLATES)

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
-from noteapp.services.demo import fill_demo
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.notes_tab import NotesTab
@@ -175,9 +175,7 @@ def test_group_note_dialog_needs_members(qtbot, ws):
     assert dialog.created_notes == []
 
 
-def test_notes_written_while_the_tab_was_hidden_show_when_it_is_shown_again(
-    qtbot, ws, client_id
-):
+def test_notes_written_while_the_tab_was_hidden_show_when_it_is_shown_again(qtbot, ws, client_id):
     first = _note(ws, client_id, "soap", date(2025, 12, 1))
     tab = _tab(qtbot, ws, client_id, [])
     assert tab.displayed_ids() == [first.id]

@@ -58,7 +58,7 @@ def test_print_starts_on_the_setting_paper(
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrintDialog
 
-    from noteapp.services.demo import fill_demo
+    from noteapp.demo import fill_demo
     from tests.ui.conftest import without_open_risk_flags
     from tests.ui.test_signing_ui import complete_draft
 

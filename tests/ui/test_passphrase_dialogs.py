@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
 from noteapp.ui.dialogs.plan_ack_dialog import PlanAckDialog

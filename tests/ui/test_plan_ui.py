@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.plans import AckMethod, PlanStatus
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.services.worklist import SectionKey
 from noteapp.ui.dialogs.plan_ack_dialog import PlanAckDialog
 from noteapp.ui.dialogs.plan_compare_dialog import PlanCompareDialog

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QAccessible
 
-from noteapp.services.demo import fill_demo
+from noteapp.demo import fill_demo
 from noteapp.services.verification import Status
 from noteapp.ui.dialogs.review_action_dialog import ReviewActionDialog
 from noteapp.ui.widgets.trust_banner import WARNING_COLOUR

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
+from noteapp.demo import fill_demo
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.services.paths import AppPaths
 from noteapp.services.verification import Status
 from noteapp.services.worklist import SectionKey, worklist_for
@@ -321,3 +322,41 @@ def test_trust_refuses_a_different_key(qtbot, ws, supervisor, tmp_path: Path) ->
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert "fingerprints differ" in dialog.error.text()
     assert supervisor.signing.trusted_keys() == []
+
+
+def test_hostile_strings_from_a_file_are_shown_harmlessly(qtbot, workspace, tmp_path: Path) -> None:
+    """Issue #9 point 2: escape sequences and bidi overrides signed into a forged export are
+    shown as visible escapes in the list, the banner, the details and the trust dialog."""
+    from tests.core import hostile_export as hostile
+    from tests.core.test_verify_exports import signed_note
+
+    workspace.profile.set(name="Dana Whitfield", credentials="LCSW", license_number="L-1")
+    workspace.settings.update(confirm_passphrase_to_sign=False)
+    forged = hostile.forged_export(workspace, signed_note(workspace), tmp_path / "forged.docx")
+    tampered = tamper(forged, tmp_path / "tampered.docx", "Weekly CBT.", "Monthly CBT.")
+    other, _ = Workspace.create(
+        tmp_path / "other.noteapp",
+        PASSPHRASE,
+        params=FAST_KDF,
+        paths=AppPaths(tmp_path / "o-data", tmp_path / "o-config"),
+    )
+    try:
+        view = review_view(qtbot, other)
+        load(qtbot, view, forged, tampered)
+        shown = []
+        for row in range(2):
+            view.list.setCurrentRow(row)
+            shown += [view.list.item(row).text(), view.status_banner.text()]
+            shown.append(view.details.toPlainText())
+            shown.append(view.details.toHtml())
+        view.list.setCurrentRow(0)
+        qtbot.mouseClick(view.trust_button, Qt.MouseButton.LeftButton)
+        shown.append(view.dialog.findChild(QLabel, "trustSignerName").text())
+        view.dialog.reject()
+    finally:
+        other.close()
+    text = "\n".join(shown)
+    for char in hostile.RAW:
+        assert char not in text, repr(char)
+    assert "\\x1b[2J" in text and "\\x9b32m" in text and "\\u202e" in text
+    assert "Monthly CBT." in text  # the tampered file's failure quotes the changed line

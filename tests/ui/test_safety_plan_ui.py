@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.demo import ensure_demo_profile
 from noteapp.domain.safety_plan import SafetyPlanStatus
-from noteapp.services.demo import ensure_demo_profile
 from noteapp.ui.dialogs.safety_plan_export_dialog import SafetyPlanExportDialog
 from noteapp.ui.dialogs.safety_plan_sign_dialog import SafetyPlanSignDialog
 from noteapp.ui.service_bundles import SafetyPlanServices

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from noteapp.services.search import SearchDoc, SearchIndex
+from noteapp.search.index import SearchDoc, SearchIndex
 from noteapp.ui.dialogs.search_dialog import HitRole, SearchDialog
 
 CLIENTS = [("c1", "Jordan Bellweather", "JB-001"), ("c2", "Avery Calloway", "AC-002")]

@@ -9,7 +9,9 @@ from noteapp.ui.dialogs.client_dialog import ClientDialog
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.shell_window import LOCKED_TITLE
 from noteapp.ui.views.unlock_view import UnlockView
+from noteapp.ui.widgets.banner import Banner
 from tests.conftest import PASSPHRASE
+from tests.core.damaging import flip_record
 from tests.ui.conftest import create_vault_through_ui, visible_texts
 
 CLIENT = "Morgan Testerly"
@@ -97,7 +99,7 @@ def test_closing_the_window_closes_the_workspace(qtbot, controller):
     ws = controller.ws
     controller.window.close()
     assert controller.ws is None
-    assert not ws.vault.is_unlocked
+    assert not ws._vault.is_unlocked
 
 
 def test_unlock_screen_for_existing_vault_and_recovery_available(qtbot, controller):
@@ -110,3 +112,39 @@ def test_unlock_screen_for_existing_vault_and_recovery_available(qtbot, controll
     assert unlock.recovery_button.isVisible()
     unlock._unlock()  # empty passphrase: a sentence, no worker
     assert unlock.error.text() == "Type your passphrase to unlock."
+
+
+def test_damage_banner_names_the_record_and_opens_the_backup_from_before_it(qtbot, controller):
+    """One flipped bit in a note: the banner names it, says which backup predates the
+    damage, and "Open backups" offers exactly that backup in the restore dialog."""
+    main = create_vault_through_ui(qtbot, controller)
+    ws = controller.ws
+    client = ws.clients.add(name=CLIENT)
+    note = ws.notes.new(client_id=client.id, template_id="soap")
+    path = controller.vault_path
+    controller.lock()  # an automatic backup: the last one before the damage
+    (info,) = ws.backups.all_snapshots()
+    before = info.path
+    flip_record(path, "note", note.id)
+    unlock = controller.page()
+    unlock.passphrase.setText(PASSPHRASE)
+    unlock._unlock()
+    qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
+    main = controller.page()
+
+    banner = main.findChild(Banner, "integrityBanner")
+    assert banner is not None and banner.isVisible()
+    text = banner.label.text()
+    assert text.startswith(f"1 record could not be read: note {note.id[:8]}. It is damaged")
+    assert f"restore the backup of {info.when}, the newest taken before" in text
+    assert CLIENT not in text
+    assert banner.backups_button is not None
+    banner.backups_button.click()
+    assert main.current_page() == "settings"
+    backups = main.pages.settings.pages["Backups"]
+    assert main.pages.settings.tabs.currentIndex() == list(main.pages.settings.pages).index(
+        "Backups"
+    )
+    assert backups.dialog is not None and backups.dialog.isVisible()
+    assert backups.dialog.selected() == before
+    backups.dialog.reject()

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType
-from noteapp.services.demo import fill_demo
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog

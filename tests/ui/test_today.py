@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.demo import fill_demo
 from noteapp.domain.clock import FakeClock
-from noteapp.services.demo import fill_demo
 from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.ui.navigator import ChartTab, Navigator
 from noteapp.ui.views.today_view import TodayView

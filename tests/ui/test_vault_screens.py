@@ -7,7 +7,7 @@ import stat
 
 from PySide6.QtCore import Qt
 
-from noteapp.services.demo import DEMO_PASSPHRASE
+from noteapp.demo import DEMO_PASSPHRASE
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
 from noteapp.ui.views.create_vault_view import CreateVaultView
 from noteapp.ui.views.main_view import MainView
@@ -168,7 +168,8 @@ def test_unreadable_records_show_a_banner(qtbot, controller):
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
     banner = controller.page().findChild(Banner, "integrityBanner")
     assert banner is not None and banner.isVisible()
-    assert banner.label.text().startswith("1 record could not be read")
+    assert banner.label.text().startswith("1 record could not be read: client ")
+    assert "Damaged Record" not in banner.label.text()
     assert "Settings → Backups" in banner.label.text()
     banner.button.click()
     assert not banner.isVisible()
@@ -191,3 +192,20 @@ def test_create_vault_strength_meter_and_match_line_follow_the_typing(qtbot, con
     assert pair.match.text() == "The two passphrases are not the same yet."
     qtbot.keyClicks(pair.second, " new river lantern")
     assert pair.match.text() == "The two passphrases match."
+
+
+def test_pre_delete_backup_retention_and_restore_list(qtbot, controller):
+    main = create_vault_through_ui(qtbot, controller)
+    backups = main.pages.settings.pages["Backups"]
+    assert backups.delete_days.value() == 90
+    backups.delete_days.setValue(30)
+    assert controller.ws.settings.get().delete_backup_days == 30
+    assert backups.folder.text() == str(controller.ws.backups.base_directory)
+    ws = controller.ws
+    client = ws.clients.add(name="Leaving Soon")
+    ws.clients.delete(client.id, confirm_code=client.code)
+    backups.open_restore()
+    labels = [backups.dialog.list.item(i).text() for i in range(backups.dialog.list.count())]
+    assert any("taken before deleting a client" in label for label in labels)
+    assert not any("Leaving" in label for label in labels)
+    backups.dialog.reject()

@@ -36,8 +36,9 @@ class DeleteClientDialog(QDialog):
         lay.addWidget(
             body_label(
                 "This removes the client and every version of their chart from the vault. "
-                "noteapp makes a backup of the whole vault first, so it could still be "
-                "recovered by restoring that backup (Settings → Backups).\n\n"
+                "noteapp makes a backup of the whole vault first and keeps it apart from "
+                "the usual backups for the days set in Settings → Backups (90 unless you "
+                "changed it), so it can still be recovered by restoring that backup.\n\n"
                 "If the client has simply finished treatment, use Discharge instead: "
                 "records must usually be kept for years.",
                 self,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.clock import Clock
+from noteapp.domain.errors import RecordIntegrityError
 from noteapp.domain.export_model import ExportJob
 from noteapp.domain.progress import Cancelled, Progress, part
 from noteapp.services.audit import AuditService
@@ -217,6 +218,16 @@ class ExportDialog(QDialog):
         self.close_button = QPushButton("Cancel", self)
         self.close_button.setObjectName("exportCloseButton")
         self.close_button.setAccessibleName("Close")
+        # Shown when a chart would miss damaged records: the clinician may still export it,
+        # and then it says INCOMPLETE on its first page and lists what is missing.
+        self.anyway_button = QPushButton("Export anyway, marked incomplete", self)
+        self.anyway_button.setObjectName("exportAnywayButton")
+        self.anyway_button.setAccessibleName("Export anyway, marked incomplete")
+        self.anyway_button.clicked.connect(self.export_anyway)
+        self.anyway_button.hide()
+        self.allow_incomplete = False
+        self.incomplete = False
+        self.buttons.addButton(self.anyway_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.export_button.clicked.connect(self.submit)
@@ -373,6 +384,8 @@ class ExportDialog(QDialog):
         note, scope = self.note, self.scope()
         client_id = self.client_combo.currentData()
         dfrom, dto = _date(self.date_from.date()), _date(self.date_to.date())
+        anyway, self.allow_incomplete = self.allow_incomplete, False  # for this export only
+        self.incomplete = anyway
         audit = self._auditor()
 
         def job(progress: Progress | None = None) -> ExportJob:
@@ -383,6 +396,7 @@ class ExportDialog(QDialog):
                 date_from=dfrom,
                 date_to=dto,
                 include_psychotherapy=psy,
+                allow_incomplete=anyway,
                 progress=progress,
             )
 
@@ -405,6 +419,7 @@ class ExportDialog(QDialog):
                 date_to=dto,
                 include_psychotherapy=psy,
                 password=password,
+                allow_incomplete=anyway,
                 progress=progress,
             )
 
@@ -442,7 +457,8 @@ class ExportDialog(QDialog):
             self._print(result)
             return
         self.exported = Path(result) if fmt == "word" else out
-        self.done_label.setText(f"Saved: {self.exported}")
+        marked = " (marked INCOMPLETE: damaged records are missing)" if self.incomplete else ""
+        self.done_label.setText(f"Saved{marked}: {self.exported}")
         self.done_label.show()
         self.show_folder_button.show()
         self._finished()
@@ -485,6 +501,13 @@ class ExportDialog(QDialog):
             show_error(self.error, "Export cancelled; no file was written.")
             return
         show_error(self.error, message_for(exc))
+        incomplete = isinstance(exc, RecordIntegrityError) and self.scope() == "chart"
+        self.anyway_button.setVisible(incomplete and not self.incomplete)
+
+    def export_anyway(self) -> None:
+        self.allow_incomplete = True
+        self.anyway_button.hide()
+        self.submit()
 
     def show_in_folder(self) -> None:
         if self.exported is not None:

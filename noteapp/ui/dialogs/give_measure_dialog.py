@@ -108,6 +108,7 @@ class GiveMeasureWindow(QWidget):
             self.items.append(instrument.extra_question)
             self.options.append(list(enumerate(self.extra_answers)))
         self.answers: list[int | None] = [None] * len(self.items)
+        self.skipped: set[int] = set()  # questions not asked (the instrument's skip rules)
         self.index = 0
         self.outcome: MeasureOutcome | None = None
         self._done = False
@@ -348,18 +349,51 @@ class GiveMeasureWindow(QWidget):
         if value not in [v for v, _ in self.options[self.index]]:
             return
         self.answers[self.index] = value
-        if self.index + 1 < len(self.items):
-            self._show_question(self.index + 1)
+        following = self._next_asked(self.index + 1)
+        if following is not None:
+            self._show_question(following)
         else:
             self.progress.setValue(len(self.items))
             self.stack.setCurrentWidget(self.hand_back_page)
 
+    # The instrument's skip rules (AUDIT: "skip to questions 9 and 10"): a question is asked
+    # only when the answers it depends on score enough; one not asked is sent as blank.
+    def _asked(self, index: int) -> bool:
+        condition = getattr(self.instrument, "condition", None)
+        cond = condition(index) if condition is not None and index < self.scored else None
+        if cond is None:
+            return True
+        total = 0
+        for number in cond.items:
+            i = number - 1
+            value = self.answers[i]
+            if i in self.skipped or value is None:
+                total += min(self.instrument.item_scores(i))
+            else:
+                total += self.instrument.option_score(i, value) or 0
+        return bool(total >= cond.min)
+
+    def _next_asked(self, start: int) -> int | None:
+        for i in range(start, len(self.items)):
+            if self._asked(i):
+                self.skipped.discard(i)
+                return i
+            self.skipped.add(i)
+            self.answers[i] = None
+        return None
+
+    def _previous_asked(self, before: int) -> int | None:
+        return next((i for i in range(before - 1, -1, -1) if i not in self.skipped), None)
+
     def go_back(self) -> None:
         page = self.stack.currentWidget()
         if page is self.hand_back_page:
-            self._show_question(len(self.items) - 1)
+            last = self._previous_asked(len(self.items))
+            self._show_question(last if last is not None else 0)
         elif page is self.question_page and self.index > 0:
-            self._show_question(self.index - 1)
+            earlier = self._previous_asked(self.index)
+            if earlier is not None:
+                self._show_question(earlier)
 
     def ask_cancel(self) -> None:
         if self.stack.currentWidget() in (self.question_page, self.hand_back_page):
@@ -371,15 +405,19 @@ class GiveMeasureWindow(QWidget):
 
     def cancel(self) -> None:
         self.answers = [None] * len(self.items)
+        self.skipped = set()
         self._done = True
         self.cancelled.emit()
         self.close()
 
     def confirm(self) -> None:
         """The clinician saves the answers; the score is shown only now."""
-        if any(a is None for a in self.answers):
+        if any(a is None for i, a in enumerate(self.answers) if i not in self.skipped):
             return
-        scored = [int(a) for a in self.answers[: self.scored] if a is not None]
+        scored: list[int | None] = [
+            None if i in self.skipped or a is None else int(a)
+            for i, a in enumerate(self.answers[: self.scored])
+        ]
         extra = self.answers[self.scored :]
         difficulty = self.extra_answers[extra[0]] if extra and extra[0] is not None else ""
         try:

@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.services.backups import SnapshotInfo, SnapshotKind, SnapshotStatus
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 _PathRole = Qt.ItemDataRole.UserRole + 1
 
 
-def snapshot_label(path: Path) -> str:
+def file_label(path: Path) -> str:
+    """A file chosen with Browse: its modification time (nothing else is known of it)."""
     try:
         when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%a %d %b %Y, %H:%M")
     except OSError:
@@ -34,14 +36,18 @@ def snapshot_label(path: Path) -> str:
     return f"{when}   —   {path.name}"
 
 
-def newest_first(paths: list[Path]) -> list[Path]:
-    def mtime(p: Path) -> float:
-        try:
-            return p.stat().st_mtime
-        except OSError:
-            return 0.0
-
-    return sorted(paths, key=mtime, reverse=True)
+def snapshot_label(info: SnapshotInfo) -> str:
+    """When it was taken, why, and whether records were already damaged then."""
+    when = info.taken_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+    notes = []
+    if info.kind == SnapshotKind.BEFORE_DELETE:
+        notes.append("taken before deleting a client")
+    if info.status == SnapshotStatus.DAMAGED:
+        count = len(info.damaged)
+        notes.append(f"{count} record{'s' if count != 1 else ''} already damaged then")
+    elif info.status == SnapshotStatus.CLEAN:
+        notes.append("no damage known then")
+    return f"{when}   —   {', '.join(notes) or info.path.name}"
 
 
 class RestoreDialog(QDialog):
@@ -51,10 +57,11 @@ class RestoreDialog(QDialog):
 
     def __init__(
         self,
-        snapshots: list[Path],
+        snapshots: list[SnapshotInfo],
         *,
         backup_dir: Path,
         vault_path: Path,
+        preselect: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,9 +81,16 @@ class RestoreDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("snapshotList")
         self.list.setAccessibleName("Backups, newest first")
-        for path in newest_first(snapshots):
-            self._add(path)
-        if self.list.count():
+        for info in sorted(snapshots, key=lambda i: i.taken_at, reverse=True):
+            label = snapshot_label(info)
+            if info.path == preselect:
+                label += "   —   the newest taken before the damage"
+            item = self._add(info.path, label)
+            item.setToolTip(str(info.path))
+        paths = [i.path for i in sorted(snapshots, key=lambda i: i.taken_at, reverse=True)]
+        if preselect in paths:  # e.g. the newest backup taken before a damage
+            self.list.setCurrentRow(paths.index(preselect))
+        elif self.list.count():
             self.list.setCurrentRow(0)
         lay.addWidget(self.list, 1)
         if not snapshots:
@@ -121,8 +135,8 @@ class RestoreDialog(QDialog):
         self.list.currentRowChanged.connect(lambda _r: self._update())
         self.resize(600, 440)
 
-    def _add(self, path: Path) -> QListWidgetItem:
-        item = QListWidgetItem(snapshot_label(path))
+    def _add(self, path: Path, label: str) -> QListWidgetItem:
+        item = QListWidgetItem(label)
         item.setData(_PathRole, str(path))
         self.list.addItem(item)
         return item
@@ -135,7 +149,7 @@ class RestoreDialog(QDialog):
             self.select_file(Path(file))
 
     def select_file(self, path: Path) -> None:
-        item = self._add(path)
+        item = self._add(path, file_label(path))
         self.list.setCurrentItem(item)
 
     def selected(self) -> Path | None:

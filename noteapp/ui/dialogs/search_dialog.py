@@ -59,6 +59,7 @@ class SearchDialog(QDialog):
         open_hit: Callable[[Any], None],
         parent: QWidget | None = None,
         *,
+        unsearchable: Callable[..., list[str]] | None = None,
         prepare: Callable[[Progress], Any] | None = None,
     ) -> None:
         super().__init__(parent)
@@ -68,6 +69,9 @@ class SearchDialog(QDialog):
         self._search = search
         self.ready = prepare is None
         self._open_hit = open_hit
+        # Damaged records the search cannot look into (named, so results are never taken
+        # for complete): called with the filters of each search.
+        self._unsearchable = unsearchable or (lambda **_kw: [])
         self._client_names = {str(cid): f"{name} ({code})" for cid, name, code in clients}
         self._template_names = {str(tid): name for tid, name in templates}
 
@@ -142,6 +146,11 @@ class SearchDialog(QDialog):
         self.count.setObjectName("searchCountLabel")
         self.count.setEnabled(False)
         lay.addWidget(self.count)
+        self.damaged = QLabel(self)
+        self.damaged.setObjectName("searchDamagedLabel")
+        self.damaged.setWordWrap(True)
+        self.damaged.hide()
+        lay.addWidget(self.damaged)
         self.progress = ProgressPanel(self, "searchProgress", cancellable=True)
         lay.addWidget(self.progress)
 
@@ -225,6 +234,7 @@ class SearchDialog(QDialog):
             self.model.set_hits([])
             self._show_empty("Type to search clients and notes")
             return
+        self._show_unsearchable()
         try:
             results = self._search(text, **self.search_kwargs())
         except Exception as exc:  # shown as a sentence; never logged (it may quote the query)
@@ -250,6 +260,20 @@ class SearchDialog(QDialog):
             self.count.setText("1 result" if total == 1 else f"{total} results")
         self.results.setCurrentIndex(self.model.index(0, 0))
         self.results.scrollToTop()
+
+    def _show_unsearchable(self) -> None:
+        kw = self.search_kwargs()
+        missing = self._unsearchable(
+            client_id=kw["client_id"], include_psychotherapy=kw["include_psychotherapy"]
+        )
+        self.damaged.setText(
+            f"⚠ {len(missing)} damaged record{'s' if len(missing) != 1 else ''} could not be "
+            f"searched, so matches inside {'it' if len(missing) == 1 else 'them'} are missing: "
+            + ", ".join(missing)
+            if missing
+            else ""
+        )
+        self.damaged.setVisible(bool(missing))
 
     def _show_empty(self, text: str) -> None:
         self.empty.setText(text)

@@ -19,28 +19,53 @@ class NoteRow:
     """What the list shows of a note (plain values, no Qt)."""
 
     note_id: str
-    date: date
+    date: date | None  # None: a damaged note whose date nobody knows
     template_name: str
     signed: bool
     service_code: str
     psychotherapy: bool = False
     updated_at: datetime | None = None
+    damaged: str = ""  # why it cannot be opened (a damaged note stays listed)
 
     @property
     def status_text(self) -> str:
+        if self.damaged:
+            return "Damaged"
         return "Signed" if self.signed else "Draft"
 
     @cached_property
     def sort_keys(self) -> tuple[str, str, str, str]:
-        """Per column; built once, as sorting a long chart asks thousands of times."""
+        """Per column; built once, as sorting a long chart asks thousands of times. A
+        damaged note of unknown date sorts as the newest: it must be seen."""
         updated = self.updated_at.isoformat() if self.updated_at else ""
-        day = self.date.isoformat()
+        day = self.date.isoformat() if self.date else "9999"
         return (
             f"{day} {updated}",
             self.template_name.casefold(),
             f"{int(self.signed)} {day}",
             self.service_code,
         )
+
+    @property
+    def date_text(self) -> str:
+        return self.date.isoformat() if self.date else "?"
+
+
+def damaged_note_row(record: Any, template_name: str) -> NoteRow:
+    """A damaged note (a `DamagedRecord`), with what other records say about it."""
+    try:
+        day: date | None = date.fromisoformat(record.date)
+    except ValueError:
+        day = None
+    return NoteRow(
+        note_id=record.record_id,
+        date=day,
+        template_name=template_name,
+        signed=bool(record.signed),
+        service_code="",
+        psychotherapy=record.kind == "psychotherapy_note",
+        damaged=record.sentence(),
+    )
 
 
 def note_row(note: Any, template_name: str) -> NoteRow:
@@ -98,15 +123,17 @@ class NoteListModel(QAbstractTableModel):
             return r.note_id
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                r.date.isoformat(),
+                r.date_text,
                 r.template_name + ("  (private)" if r.psychotherapy else ""),
                 r.status_text,
                 r.service_code or "—",
             )[col]
         if role == SortRole:
             return r.sort_keys[col]
+        if role == Qt.ItemDataRole.ToolTipRole and r.damaged:
+            return r.damaged
         if role == Qt.ItemDataRole.ToolTipRole and r.psychotherapy:
             return "Psychotherapy notes: kept apart from the record, excluded from exports"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{r.date.isoformat()}, {r.template_name}, {r.status_text}"
+            return f"{r.date_text}, {r.template_name}, {r.status_text}"
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
@@ -54,6 +55,7 @@ class ClientsView(QWidget):
         today: date,
         chart_tabs: tuple[ExtraTab, ...] = (),
         header_widgets: tuple[HeaderWidget, ...] = (),
+        damaged: Callable[[], list[str]] = list,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -99,6 +101,11 @@ class ClientsView(QWidget):
             self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 28)
         self.empty = body_label("", self, "clientListEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Damaged client records cannot be listed as clients (nothing of them can be read)
+        # but are never left out silently: they are named under the list.
+        self._damaged = damaged
+        self.damaged_label = body_label("", self, "damagedClientsLabel")
+        self.damaged_label.setWordWrap(True)
 
         self.add_button = _button("Add client", "addClientButton", "Add a client (Ctrl+N)", self)
         self.edit_button = _button("Edit", "editClientButton", "Edit the selected client", self)
@@ -116,6 +123,7 @@ class ClientsView(QWidget):
         left_lay.addLayout(top)
         left_lay.addWidget(self.table, 1)
         left_lay.addWidget(self.empty)
+        left_lay.addWidget(self.damaged_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
@@ -165,6 +173,15 @@ class ClientsView(QWidget):
         current = self.selected()
         keep = select_id or (current.id if current else None)
         self.model.set_clients(self._clients.list())
+        damaged = self._damaged()
+        self.damaged_label.setText(
+            f"⚠ {len(damaged)} client record{'s' if len(damaged) != 1 else ''} could not be "
+            f"read and {'is' if len(damaged) == 1 else 'are'} not listed: {', '.join(damaged)} "
+            "(damaged; see the banner above for what to do)."
+            if damaged
+            else ""
+        )
+        self.damaged_label.setVisible(bool(damaged))
         if keep:
             self.select(keep)
         self._update_buttons()

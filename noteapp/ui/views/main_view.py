@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from noteapp.ui.navigator import Navigator
 from noteapp.ui.resources import icon
 from noteapp.ui.views.clients_view import ClientsView
+from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.views.today_view import TodayView
@@ -38,6 +39,7 @@ class MainPages:
     today: TodayView
     clients: ClientsView
     review: ReviewView
+    reports: ReportsView
     settings: SettingsView
 
     def listed(self) -> list[tuple[str, str, QWidget]]:
@@ -45,6 +47,7 @@ class MainPages:
             ("today", "Today", self.today),
             ("clients", "Clients", self.clients),
             ("review", "Review", self.review),
+            ("reports", "Reports", self.reports),
             ("settings", "Settings", self.settings),
         ]
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.measures import Measure, MeasureMode, Trend
 from noteapp.domain.signatures import ItemType
-from noteapp.services.measures import instruments
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow, MeasureOutcome
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog
 from noteapp.ui.errors import message_for
@@ -36,7 +35,7 @@ from noteapp.ui.widgets.score_chart import ChartPoint, ScoreChart, series_for
 
 COLUMNS = ("Date", "Measure", "Total", "Band", "Flags", "Given")
 RISK_RED = "#b3261e"
-PREFERRED = ("phq9", "gad7", "pcl5", "auditc")  # the common ones first
+PREFERRED = ("phq9", "gad7", "pcl5", "auditc", "audit", "phqa", "k10", "dass21")
 
 
 def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
@@ -91,7 +90,9 @@ class MeasuresTab(QWidget):
         self.ws = ws
         self.client_id = client_id
         order = {k: i for i, k in enumerate(PREFERRED)}
-        self.instruments = sorted(instruments().values(), key=lambda i: order.get(i.id, 99))
+        # Built-in and the clinician's own instruments (current versions).
+        found = ws.measures.instruments().values()
+        self.instruments = sorted(found, key=lambda i: (order.get(i.id, 99), i.name))
         self.trend: Trend | None = None
         self.form: GiveMeasureWindow | None = None
         self.active_dialog: Any = None

@@ -23,7 +23,13 @@ from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.group_note_dialog import GroupNoteDialog
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
 from noteapp.ui.errors import message_for
-from noteapp.ui.models.note_list_model import NoteIdRole, NoteListModel, SortRole, note_row
+from noteapp.ui.models.note_list_model import (
+    NoteIdRole,
+    NoteListModel,
+    SortRole,
+    damaged_note_row,
+    note_row,
+)
 from noteapp.ui.service_bundles import NoteServices
 
 
@@ -130,6 +136,12 @@ class NotesTab(QWidget):
             except Exception:  # a missing template snapshot must not hide the note
                 name = note.template_id
             rows.append(note_row(note, name))
+        # Damaged notes that are (or may be) this client's stay listed, marked.
+        names = {t.id: t.name for t in self.ws.templates.list()}
+        for r in self.ws.damage.notes(client_id=self.client_id):
+            known = names.get(r.template, r.template) or "Note"
+            whose = "" if r.client_id else " (client unknown)"
+            rows.append(damaged_note_row(r, f"{known} — damaged{whose}"))
         self.model.set_rows(rows)
         self.table.setVisible(bool(rows))
         self.empty_label.setVisible(not rows)
@@ -163,22 +175,45 @@ class NotesTab(QWidget):
     def _update_buttons(self) -> None:
         note_id = self.selected_id()
         self.open_button.setEnabled(bool(note_id))
-        signed = False
+        keep = False  # signed notes stay; damaged ones are never touched (restore may need them)
         if note_id:
             row = self.model.row_of(note_id)
-            signed = row >= 0 and self.model.row_at(row).signed
-        self.delete_button.setEnabled(bool(note_id) and not signed)
+            keep = row >= 0 and (
+                self.model.row_at(row).signed or bool(self.model.row_at(row).damaged)
+            )
+        self.delete_button.setEnabled(bool(note_id) and not keep)
 
     # --- actions -----------------------------------------------------------------------
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_note(str(index.data(NoteIdRole)))
+            self._open(str(index.data(NoteIdRole)))
 
     def open_selected(self) -> None:
         note_id = self.selected_id()
         if note_id:
+            self._open(note_id)
+
+    def _open(self, note_id: str) -> None:
+        row = self.model.row_of(note_id)
+        if row >= 0 and self.model.row_at(row).damaged:
+            self.explain_damage(note_id)
+        else:
             self.open_note(note_id)
+
+    def explain_damage(self, note_id: str) -> None:
+        """A damaged note cannot be opened: say what is known and what to do."""
+        record = next((r for r in self.ws.damage.notes() if r.record_id == note_id), None)
+        box = QMessageBox(self)
+        box.setObjectName("damaged_note_box")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Damaged note")
+        text = record.sentence() if record else "this note is damaged."
+        box.setText(text[:1].upper() + text[1:])
+        box.setInformativeText(self.ws.damage.advice([record]) if record else "")
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.active_dialog = box
+        box.open()
 
     def export_chart(self) -> None:
         dialog = ExportDialog.of(self.ws, client_id=self.client_id, parent=self)

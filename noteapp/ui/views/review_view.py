@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.domain.display import visible
 from noteapp.domain.document import document_from_dict
 from noteapp.domain.profile import Role
 from noteapp.services.verification import Status, VerificationReport
@@ -39,6 +39,7 @@ from noteapp.ui.errors import message_for
 from noteapp.ui.service_bundles import ReviewServices
 from noteapp.ui.widgets.job_document import document_body
 from noteapp.ui.widgets.layout import body_label, show_text, status_label, title_label
+from noteapp.ui.widgets.safe_text import escape
 from noteapp.ui.widgets.signed_record import item_html
 from noteapp.ui.widgets.trust_banner import UntrustedSignerBanner
 from noteapp.ui.workers import run_in_background
@@ -83,7 +84,7 @@ def status_text(report: VerificationReport | None) -> str:
     text = STATUS_TEXT[report.status][2]
     if report.status == Status.INVALID:
         why = report.problems[0] if report.problems else report.summary
-        return f"{text}: {why}"
+        return f"{text}: {visible(why)}"  # may quote the file
     return text
 
 
@@ -319,9 +320,9 @@ class ReviewView(QWidget):
             colour = STATUS_TEXT[entry.report.status][1]
             icon = STATUS_ICONS[entry.report.status]
         item.setIcon(style.standardIcon(icon))
-        item.setText(f"{entry.path.name}\n{status_text(entry.report)}")
+        item.setText(f"{visible(entry.path.name)}\n{status_text(entry.report)}")
         item.setForeground(QColor(colour))
-        item.setToolTip(str(entry.path))
+        item.setToolTip(visible(str(entry.path)))
 
     def current(self) -> ReviewedFile | None:
         row = self.list.currentRow()
@@ -362,12 +363,12 @@ class ReviewView(QWidget):
             self.details.clear()
             return
         if report is None:
-            self.status_banner.setText(f"Checking {entry.path.name}…")
+            self.status_banner.setText(f"Checking {visible(entry.path.name)}…")
             self.details.clear()
             return
         mark, colour, _ = STATUS_TEXT[report.status]
         self.status_banner.setStyleSheet(f"color: {colour};")
-        self.status_banner.setText(f"{mark}  {report.summary}")
+        self.status_banner.setText(f"{mark}  {visible(report.summary)}")
         self.details.setHtml(details_html(entry.path, report))
 
     # --- actions -----------------------------------------------------------------------
@@ -389,7 +390,9 @@ class ReviewView(QWidget):
         verb = "Co-signed copy" if self.dialog and self.dialog.kind == "cosign" else "Returned copy"
         self.add_paths([Path(out)])
         self.select(Path(out))
-        show_text(self.action_status, f"{verb} saved: {out}. Send it back to the author.")
+        show_text(
+            self.action_status, f"{verb} saved: {visible(str(out))}. Send it back to the author."
+        )
 
     def import_selected(self) -> None:
         entry = self.current()
@@ -413,8 +416,8 @@ class ReviewView(QWidget):
             )
             return
         lines = [
-            f"{i.type.label} by {i.author.get('name', '')} "
-            f"({i.payload.get('signed_at_display') or i.signed_at})"
+            f"{i.type.label} by {visible(str(i.author.get('name', '')))} "
+            f"({visible(str(i.payload.get('signed_at_display') or i.signed_at))})"
             for i in result.attached
         ]
         show_text(self.action_status, "Imported into your vault: " + "; ".join(lines) + ".")
@@ -427,7 +430,10 @@ class ReviewView(QWidget):
         if signer is None:
             return
         dialog = TrustSignerDialog(
-            self.ws.signing, fingerprint=signer.fingerprint, signer=signer.signer, parent=self
+            self.ws.signing,
+            fingerprint=signer.fingerprint,
+            signer=visible(signer.signer),
+            parent=self,
         )
         dialog.trusted.connect(lambda _k: self.reverify_all())
         self.dialog = dialog
@@ -445,7 +451,7 @@ class ReviewView(QWidget):
         password, ok = QInputDialog.getText(
             self,
             "Password-protected file",
-            f"The password for {entry.path.name}:",
+            f"The password for {visible(entry.path.name)}:",
             QLineEdit.EchoMode.Password,
         )
         if ok and password:
@@ -475,6 +481,15 @@ def details_html(path: Path, report: VerificationReport) -> str:
         out.append("<p class='bad'><b>Problems:</b></p><ul>")
         out.extend(f"<li class='bad'>{escape(p)}</li>" for p in report.problems)
         out.append("</ul>")
+    if report.contents is not None:
+        c = report.contents
+        out.append(
+            "<p><b>Contents listed by</b> "
+            f"{escape(c.signer)} · {escape(c.signed_at)} · key "
+            f"<span class='fp'>{escape(c.fingerprint)}</span> · "
+            f"<span class='{'good' if c.trusted else 'bad'}'>"
+            f"{'trusted' if c.trusted else 'not trusted'}</span></p>"
+        )
     for note in report.notes:
         out.append(
             f"<h3>{escape(note.title)} · {escape(note.date_of_service)} · client "

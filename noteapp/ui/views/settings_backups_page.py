@@ -51,7 +51,8 @@ class SettingsBackupsPage(QWidget):
         where = QGroupBox("Where and how many", self)
         form = QFormLayout(where)
         folder_row = QHBoxLayout()
-        self.folder = QLineEdit(str(backups.directory), where)
+        # The folder chosen (each vault's backups go in a sub-folder named by its id).
+        self.folder = QLineEdit(str(backups.base_directory), where)
         self.folder.setObjectName("backupFolderEdit")
         self.folder.setAccessibleName("Backup folder")
         self.folder.setReadOnly(True)
@@ -62,26 +63,38 @@ class SettingsBackupsPage(QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose)
         form.addRow("Folder", folder_row)
-        self.keep = QSpinBox(where)
-        self.keep.setObjectName("backupKeepSpin")
-        self.keep.setAccessibleName("Number of automatic backups to keep")
+        self.keep = self._spin(
+            where, "backupKeepSpin", "Number of automatic backups to keep", "backup_keep"
+        )
         self.keep.setRange(1, 365)
         self.keep.setValue(current.backup_keep)
         self.keep.setSuffix(" backups")
-        self.keep.setMaximumWidth(160)
-        self.keep.valueChanged.connect(self._save_keep)
         form.addRow("Keep the latest", self.keep)
+        self.delete_days = self._spin(
+            where,
+            "deleteBackupDaysSpin",
+            "Days to keep the backup made before deleting a client",
+            "delete_backup_days",
+        )
+        self.delete_days.setRange(1, 3650)
+        self.delete_days.setValue(current.delete_backup_days)
+        self.delete_days.setSuffix(" days")
+        form.addRow("Before deleting a client, keep for", self.delete_days)
         self.auto = QCheckBox("Back up automatically when I lock or quit, if anything changed")
         self.auto.setObjectName("autoBackupCheck")
         self.auto.setAccessibleName("Back up automatically")
         self.auto.setChecked(current.auto_backup)
-        self.auto.toggled.connect(self._save_auto)
+        self.auto.toggled.connect(lambda on: self._save(auto_backup=on))
         form.addRow(self.auto)
         form.addRow(
             body_label(
                 "Backups are encrypted like the vault and open with the passphrase it had "
                 "then. A folder on an external drive or a synced folder protects you from a "
-                "lost laptop.",
+                "lost laptop. Each vault keeps its backups in a folder of its own inside the "
+                "one you choose, so another vault (the demo, say) never removes them. The "
+                "backup made before deleting a client is kept apart from the latest ones, for "
+                "the days set here; the last backup taken before a record was damaged is "
+                "always kept.",
                 where,
             )
         )
@@ -128,17 +141,20 @@ class SettingsBackupsPage(QWidget):
         except NoteappError as exc:
             show_text(self.status, message_for(exc))
             return
-        self.folder.setText(str(self._backups.directory))
+        self.folder.setText(str(self._backups.base_directory))
 
-    def _save_keep(self, value: int) -> None:
-        try:
-            self._settings.update(backup_keep=value)
-        except NoteappError as exc:
-            show_text(self.status, message_for(exc))
+    def _spin(self, parent: QWidget, name: str, accessible: str, setting: str) -> QSpinBox:
+        """A number setting, saved as it changes (set the range before the value)."""
+        spin = QSpinBox(parent)
+        spin.setObjectName(name)
+        spin.setAccessibleName(accessible)
+        spin.setMaximumWidth(160)
+        spin.valueChanged.connect(lambda value: self._save(**{setting: value}))
+        return spin
 
-    def _save_auto(self, on: bool) -> None:
+    def _save(self, **changes: object) -> None:
         try:
-            self._settings.update(auto_backup=on)
+            self._settings.update(**changes)
         except NoteappError as exc:
             show_text(self.status, message_for(exc))
 
@@ -168,15 +184,17 @@ class SettingsBackupsPage(QWidget):
         else:
             show_text(self.status, message_for(exc))
 
-    def open_restore(self) -> None:
+    def open_restore(self, preselect: Path | None = None) -> None:
+        """`preselect`: the snapshot to offer first (e.g. the newest before a damage)."""
         try:
-            snapshots = self._backups.snapshots()
+            snapshots = self._backups.all_snapshots()
         except OSError:
             snapshots = []
         self.dialog = RestoreDialog(
             snapshots,
             backup_dir=self._backups.directory,
             vault_path=self._vault_path,
+            preselect=preselect,
             parent=self,
         )
         self.dialog.restore_requested.connect(self._on_restore)

@@ -31,3 +31,6 @@ class SettingsView(QWidget):
         lay.setSpacing(12)
         lay.addWidget(title_label("Settings", self))
         lay.addWidget(self.tabs, 1)
+
+    def show_section(self, title: str) -> None:
+        self.tabs.setCurrentIndex(list(self.pages).index(title))

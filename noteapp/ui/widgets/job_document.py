@@ -8,7 +8,6 @@ for the client on every page). Every piece of text is escaped: it is data, never
 from __future__ import annotations
 
 import os
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF
@@ -26,6 +25,7 @@ from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
 from noteapp.domain.paper import PaperSize
 from noteapp.domain.progress import Progress, report
+from noteapp.ui.widgets.safe_text import escape
 
 _PAGE_SIZES = {PaperSize.LETTER: QPageSize.PageSizeId.Letter, PaperSize.A4: QPageSize.PageSizeId.A4}
 

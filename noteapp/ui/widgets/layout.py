@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def centered_card(page: QWidget, card: QWidget, width: int = 560) -> None:
@@ -95,3 +102,13 @@ def busy_bar(parent: QWidget, name: str) -> QProgressBar:
     bar.setMaximumHeight(6)
     bar.hide()
     return bar
+
+
+def named_button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
+    """A button with its objectName (tests) and accessible name (screen readers) set."""
+    b = QPushButton(text, parent)
+    b.setObjectName(name)
+    b.setAccessibleName(text.rstrip("…"))
+    if tip:
+        b.setToolTip(tip)
+    return b

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
-from noteapp.services.passphrase import estimate
+from noteapp.domain.passphrase import estimate
 from noteapp.services.workspace import MIN_PASSPHRASE_LENGTH
 
 

@@ -5,10 +5,10 @@ review in the order it was made. Used by the editor (vault items) and the Review
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any
 
 from noteapp.domain.signatures import ItemType, SignedItem
+from noteapp.ui.widgets.safe_text import escape
 
 _CSS = """
 body { font-family: 'DejaVu Sans', 'Segoe UI', sans-serif; color: #1f2328; }

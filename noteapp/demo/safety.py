@@ -108,7 +108,7 @@ def add_demo_safety_plans(
     therapist = profile.name if profile and profile.name else "Dana Whitfield"
     phone = profile.agency_phone if profile else ""
     ids = []
-    with ws.vault.transaction():
+    with ws.transaction():
         for i, client in enumerate(active):
             if ws.safety_plans.latest(client.id) is not None:
                 continue

@@ -20,6 +20,7 @@ import random
 from dataclasses import replace
 from datetime import date, time, timedelta
 
+from noteapp.demo.text import fields_for, passive_ideation
 from noteapp.domain.clients import Client
 from noteapp.domain.notes import (
     Modality,
@@ -29,7 +30,6 @@ from noteapp.domain.notes import (
     SessionInfo,
 )
 from noteapp.domain.progress import Progress, report
-from noteapp.services.demo_text import fields_for, passive_ideation
 from noteapp.services.workspace import Workspace
 
 _INTERVENTIONS = [
@@ -128,9 +128,10 @@ def _plan_templates(k: int, discharged: bool, rng: random.Random) -> list[str]:
 
 def _cover_every_template(plans: list[list[str]], rng: random.Random) -> None:
     """Where there is room, make sure each session template appears at least once (the demo
-    shows them all), replacing repeats of the common progress templates. The rarest go
-    first: in a small demo the few free places go to what it would otherwise never show."""
-    for template in sorted(_SESSION_WEIGHTS, key=lambda t: _SESSION_WEIGHTS[t]):
+    shows them all), replacing repeats of the common progress templates. The rarest come
+    first: with few notes, a psychotherapy note and a crisis note matter more to try out than
+    a fifth progress-note format."""
+    for template in sorted(_SESSION_WEIGHTS, key=_SESSION_WEIGHTS.__getitem__):
         if any(template in p for p in plans):
             continue
         slots = [
@@ -209,7 +210,7 @@ def add_demo_notes(
     ]
     _cover_every_template(plans, rng)
     ids: list[str] = []
-    with ws.vault.transaction():
+    with ws.transaction():
         for client, templates in zip(clients, plans, strict=True):
             if not templates:
                 continue  # fewer notes than clients: this one has none

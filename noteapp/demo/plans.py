@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from noteapp.domain.clients import Client
 from noteapp.domain.plans import Plan
-from noteapp.services.goal_library import GoalLibrary, LibraryChoice, LibraryGroup, to_plan_json
+from noteapp.services.goal_library import LibraryChoice, LibraryGroup, to_plan_json
 from noteapp.services.workspace import Workspace
 
 # Diagnosis code prefixes → what of the goal library fits them: (group, problem, goal,
@@ -134,12 +134,12 @@ def add_demo_plans(
     else left as drafts. Returns the plan version ids."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     today = ws.clock.now().date()
-    groups = {g.id: g for g in GoalLibrary(ws.vault).groups()}
+    groups = {g.id: g for g in ws.goal_library.groups()}
     if not groups:
         return []
     clients = [ws.clients.get(i) for i in client_ids] if client_ids else ws.clients.list()
     plans: list[Plan] = []
-    with ws.vault.transaction():
+    with ws.transaction():
         for i, client in enumerate(clients):
             if client.status.value != "active" or i % 6 == 5:
                 continue  # some clients have no plan yet: Today shows them

@@ -10,14 +10,12 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from noteapp.crypto import Argon2Params
 from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
 from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Note
 from noteapp.domain.progress import Progress, part, report
 from noteapp.services.paths import AppPaths
-from noteapp.services.signing import SigningService
-from noteapp.services.workspace import Workspace, verify_passphrase
+from noteapp.services.workspace import KdfParams, Workspace
 
 _FIRST = [
     "Jordan",
@@ -122,7 +120,7 @@ def add_demo_clients(
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     today = ws.clock.now().date()
     ids: list[str] = []
-    with ws.vault.transaction():
+    with ws.transaction():
         for i in range(count):
             first, last = rng.choice(_FIRST), rng.choice(_LAST)
             dob = date(rng.randint(1950, 2006), rng.randint(1, 12), rng.randint(1, 28))
@@ -183,7 +181,7 @@ def create_demo_vault(
     clients: int = 12,
     paths: AppPaths | None = None,
     clock: Clock | None = None,
-    params: Argon2Params | None = None,
+    params: KdfParams | None = None,
     progress: Progress | None = None,
 ) -> Workspace:
     """A new vault full of synthetic data, unlocked, with DEMO_PASSPHRASE.
@@ -195,7 +193,7 @@ def create_demo_vault(
     try:
         fill_demo(ws, clients=clients, passphrase=DEMO_PASSPHRASE, progress=progress)
     except BaseException:
-        ws.vault.close()  # not ws.close(): no automatic backup of a half-made demo
+        ws.discard()  # not ws.close(): no automatic backup of a half-made demo
         for leftover in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm", ".lock"))):
             leftover.unlink(missing_ok=True)
         raise
@@ -215,10 +213,10 @@ def fill_demo(
     in the notes, measures, and safety plans. With the vault's passphrase, notes older than
     a week are signed, as a real caseload's would be — each on its own day of service, a
     little after the session ended. Returns the new client ids."""
-    from noteapp.services.demo_measures import DEMO_OVERRIDE_REASON, add_demo_measures
-    from noteapp.services.demo_notes import add_demo_notes
-    from noteapp.services.demo_plans import add_demo_plans
-    from noteapp.services.demo_safety import add_demo_safety_plans
+    from noteapp.demo.measures import DEMO_OVERRIDE_REASON, add_demo_measures
+    from noteapp.demo.notes import add_demo_notes
+    from noteapp.demo.plans import add_demo_plans
+    from noteapp.demo.safety import add_demo_safety_plans
 
     ensure_demo_profile(ws)
     count = 6 * clients if notes is None else notes
@@ -290,21 +288,12 @@ def sign_on_their_day(
     keeps the real time at which the demo did it."""
     if not notes:
         return
-    verify_passphrase(ws.vault, passphrase)
+    ws.check_passphrase(passphrase)
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     clock = _SigningClock(ws.clock)
-    signer = SigningService(
-        vault=ws.vault,
-        audit=ws.audit,
-        notes=ws.notes,
-        clients=ws.clients,
-        profile=ws.profile,
-        settings=ws.settings,
-        clock=clock,
-        check_passphrase=lambda _p: None,  # checked once above
-    )
+    signer = ws.signer_with_clock(clock)  # the passphrase was checked once above
     now = ws.clock.now()
-    with ws.vault.transaction():
+    with ws.transaction():
         ordered = sorted(notes, key=lambda n: (n.session.date, n.session.end or time(17)))
         for done, note in enumerate(ordered):
             report(progress, done, len(ordered))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from noteapp.demo.text import ROUTINE_RISK, passive_ideation
 from noteapp.domain.measures import Measure
 from noteapp.domain.notes import Note
-from noteapp.services.demo_text import ROUTINE_RISK, passive_ideation
 from noteapp.services.workspace import Workspace
 
 DEMO_OVERRIDE_REASON = (
@@ -108,7 +108,7 @@ def add_demo_measures(
         ),
         "",
     )
-    with ws.vault.transaction():
+    with ws.transaction():
         for cid in client_ids:
             client = ws.clients.get(cid)
             notes = ws.notes.list(client_id=cid, include_psychotherapy=False)
