@@ -60,6 +60,7 @@ class NoteWindow(EditingDialog):
         self.document = SignedNoteView(self.services, note_id, self)
         self.document.changed.connect(lambda: self.saved.emit(self.document.note))
         self._lay.addWidget(self.document)
+        self.document.show()  # a child added to a shown window is not shown by itself
 
     def flush(self) -> bool:
         return self.editor.flush() if self.editor is not None else True
