@@ -3,13 +3,14 @@
 #   make test    set up if needed and run every check: ruff, mypy, import-linter, pytest
 #   make bundle  the one-folder app for this OS in dist/ (Linux: also the .tar.gz download)
 #   make smoke   run the built app in dist/ through its smoke tests (CI: after make bundle)
+#   make screenshots  every main screen in light and dark at 1280x720, into docs/screenshots/
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test lint typecheck imports pytest pytest-core pytest-ui bench install clean \
-	bundle smoke
+	bundle smoke screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +49,11 @@ test: lint typecheck imports pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Offscreen on an emulated 1280x720 screen, on the synthetic workspace of tests/ui/screens.py
+# (invented clients only); README.md and docs/ui.md show the pictures.
+screenshots: $(STAMP)
+	$(BIN)/python -m tools.screenshots docs/screenshots
 
 # PyInstaller builds for the OS it runs on (docs/packaging.md: Windows and macOS steps).
 bundle: $(STAMP)

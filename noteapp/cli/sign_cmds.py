@@ -233,6 +233,7 @@ def report_json(
                 "note_id": n.note_id,
                 "title": n.title,
                 "client_code": n.client_code,
+                "reference": n.reference or None,
                 "date_of_service": n.date_of_service,
                 "signatures": [_signer_json(s, others) for s in n.signers],
             }
@@ -257,7 +258,7 @@ def print_report(
         common.out(f"  Contents listed by {_signer_line(report.contents)}")
     for n in report.notes:
         title = visible(n.title) or "Note"
-        common.out(f"  {title} · client {visible(n.client_code)} · {visible(n.date_of_service)}")
+        common.out(f"  {title} · {visible(n.subject)} · {visible(n.date_of_service)}")
         for s in n.signers:
             mark = "ok " if s.valid else "BAD"
             common.out(f"    [{mark}] {visible(s.role)}: {_signer_line(s)}")
@@ -332,9 +333,11 @@ def run_keys_export(args: argparse.Namespace) -> int:
 def run_keys_trust(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         key = ws.signing.trust_key_file(args.file, name=args.name)
+    # Name and credentials come from the key file: each escaped on its own, so a newline in
+    # them cannot print a confirmation naming someone else's fingerprint.
     common.info(
-        f"Trusted {key.name} ({key.credentials}) · fingerprint {key.fingerprint}. "
-        "Compare it with the signer, e.g. by phone."
+        f"Trusted {visible(key.name)} ({visible(key.credentials)}) · fingerprint "
+        f"{key.fingerprint}. Compare it with the signer, e.g. by phone."
     )
     return 0
 

@@ -210,9 +210,11 @@ def fill_demo(
 ) -> list[str]:
     """Everything `noteapp demo` adds: the profile (if none), clients, notes in every
     template (by default about six per client), treatment plans with goal progress rated
-    in the notes, measures, and safety plans. With the vault's passphrase, notes older than
-    a week are signed, as a real caseload's would be — each on its own day of service, a
-    little after the session ended. Returns the new client ids."""
+    in the notes, measures, safety plans, and case management (contacts and releases,
+    referrals, medications with adherence in the notes, incident reports). With the vault's
+    passphrase, notes older than a week are signed, as a real caseload's would be — each on
+    its own day of service, a little after the session ended. Returns the new client ids."""
+    from noteapp.demo.casemgmt import add_demo_case_management
     from noteapp.demo.measures import DEMO_OVERRIDE_REASON, add_demo_measures
     from noteapp.demo.notes import add_demo_notes
     from noteapp.demo.plans import add_demo_plans
@@ -220,9 +222,9 @@ def fill_demo(
 
     ensure_demo_profile(ws)
     count = 6 * clients if notes is None else notes
-    # One bar over every step: clients, notes, plans, measures, safety plans (one unit
-    # each but the notes), then signing (as many units as notes).
-    total = 2 * count + 4
+    # One bar over every step: clients, notes, plans, measures, safety plans, case
+    # management (one unit each but the notes), then signing (as many units as notes).
+    total = 2 * count + 5
     report(progress, 0, total)
     ids = add_demo_clients(ws, count=clients, sessions=-(-count // clients) if clients else 0)
     report(progress, 1, total)
@@ -236,6 +238,9 @@ def fill_demo(
     report(progress, count + 3, total)
     add_demo_safety_plans(ws, passphrase, client_ids=ids)
     report(progress, count + 4, total)
+    # Contacts, releases, referrals, medications (adherence in the notes) and incidents.
+    add_demo_case_management(ws, passphrase, client_ids=ids)
+    report(progress, count + 5, total)
     if passphrase is not None:
         week_ago = ws.clock.now().date().toordinal() - 7
         ready = [
@@ -251,7 +256,7 @@ def fill_demo(
             ready,
             passphrase=passphrase,
             override={addressed: DEMO_OVERRIDE_REASON},
-            progress=part(progress, start=count + 4, size=count, total=total),
+            progress=part(progress, start=count + 5, size=count, total=total),
         )
     report(progress, total, total)
     return ids

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import unicodedata
 
-# Bidirectional controls (Trojan Source, CVE-2021-42574) and other invisible format marks.
+# Bidirectional controls (Trojan Source, CVE-2021-42574) and other invisible format marks,
+# and letters that print as blanks (Hangul fillers, the Braille blank): printable, so they
+# passed as text, and a run of them pushed "(not trusted)" off a forged "(trusted)" line.
 _BIDI_AND_INVISIBLE = frozenset(
     "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\ufff9\ufffa\ufffb"
+    "\u115f\u1160\u3164\uffa0\u2800"
 )
 
 

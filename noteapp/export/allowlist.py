@@ -88,7 +88,8 @@ RUN_PROPERTIES = frozenset(
         "kern",
         "cs",
         "snapToGrid",
-        "vertAlign",  # superscript / subscript: smaller but the same text
+        # Checked: superscript and subscript shrink text below the smallest size allowed.
+        "vertAlign",
         # Checked for their values (formatting.py): they can hide, strike out or squeeze text.
         "strike",
         "dstrike",
@@ -174,7 +175,7 @@ ROW_PROPERTIES = frozenset(
         "gridAfter",
         "wBefore",
         "wAfter",
-        "trHeight",  # checked: an exact, tiny row height clips its text
+        "trHeight",  # checked: an exact row height clips its text
     )
 )
 CELL_PROPERTIES = frozenset(
@@ -226,9 +227,10 @@ MAX_SCALE_PERCENT = 200
 MAX_RAISE_HALF_POINTS = 12  # raising or lowering text more than 6 pt moves it off its line
 MIN_CHAR_SPACING_TWIPS = -20  # condensing by more than 1 pt makes letters overlap
 MIN_LINE_AUTO = 180  # line spacing below 0.75 of a line makes lines overlap
-MAX_INDENT_TWIPS = 5760  # 4 in
+# 2 in a side: indents from both sides (each source sets its own) still leave a line of text
+# within the narrowest page the verifier accepts (geometry.MIN_TEXT_WIDTH_TWIPS).
+MAX_INDENT_TWIPS = 2880
 MIN_INDENT_TWIPS = -720  # further left is off the printable page
-MIN_EXACT_ROW_TWIPS = 400  # an exact row height below 20 pt may clip a line of text
 MIN_TEXT_CONTRAST = 4.5  # text colour against a white page (WCAG AA)
 MIN_FILL_LUMINANCE = 0.5  # shading and highlight must stay light, so dark text shows on them
 

@@ -2,7 +2,10 @@
 
 Large type (items 16 pt, steps 20 pt), generous spacing, the crisis numbers first and very
 prominent, the reasons for living in their own box, and nothing clinical: no codes, no
-diagnosis, no signature or hash. Written atomically, owner-only (0600), like every export.
+diagnosis, no signature or hash. Laid out so the last page is never a near-empty one:
+"Keep this where you can find it" is said under the title, long steps may break between
+items (never after the first or before the last), and the last step stays with the box.
+Written atomically, owner-only (0600), like every export.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ MARGIN_TWIPS = 1080  # 0.75 in, on either paper (the paper-size setting: Letter 
 BOX_PAD_TWIPS = 240
 BULLET_NUM_ID = "901"  # our own list definition, not the template's
 
-KEEP_TOGETHER_ITEMS = 8  # a step this short never splits across pages
+KEEP_TOGETHER_ITEMS = 4  # a step this short never splits across pages
 ITEM_HALF_POINTS = 32  # 16 pt: every item the client reads
 PROMPT_HALF_POINTS = 28  # 14 pt
 STEP_HALF_POINTS = 40  # 20 pt
@@ -77,7 +80,7 @@ STYLES = {
     "SafetyTitle": _style(
         "SafetyTitle", _KEEP + _spacing(0, 60, 240), _rpr(64, bold=True, color=INK)
     ),
-    "SafetyFor": _style("SafetyFor", _spacing(0, 280), _rpr(30, color=SOFT)),
+    "SafetyFor": _style("SafetyFor", _KEEP + _spacing(0, 40), _rpr(30, color=SOFT)),
     "SafetyCrisisIntro": _style(
         "SafetyCrisisIntro",
         _KEEP + _spacing(80, 120, 264),
@@ -115,11 +118,8 @@ STYLES = {
         _rpr(STEP_HALF_POINTS, bold=True, color=INK),
     ),
     "SafetyReason": _style("SafetyReason", _spacing(0, 120, 288), _rpr(36, color=TEXT)),
-    "SafetyKeep": _style(
-        "SafetyKeep",
-        '<w:jc w:val="center"/>' + _spacing(480, 0, 264),
-        _rpr(32, bold=True, color=INK),
-    ),
+    # Under the title: said first, and never left alone on a last page of its own.
+    "SafetyKeep": _style("SafetyKeep", _spacing(0, 280, 264), _rpr(28, bold=True, color=INK)),
 }
 
 
@@ -221,6 +221,20 @@ def _field(p: Any, instr: str) -> None:
     t.text = "1"
 
 
+def _keep_item(index: int, count: int, final: bool) -> bool:
+    """Whether item `index` (1-based) of `count` stays on the page of the next paragraph.
+
+    A short step never splits. A longer one may, but never leaves its heading with a lone
+    first item at the foot of a page, nor a lone last item at the top of the next; the last
+    step's items stay with the reasons box that follows them. (The whole of every step kept
+    together left half-empty pages, and a third page for one line.)"""
+    if index == count:
+        return final
+    if count <= KEEP_TOGETHER_ITEMS or final:
+        return True
+    return index == 1 or index == count - 1
+
+
 class _CopyBuilder:
     def __init__(self, copy: ClientCopy, paper: PaperSize) -> None:
         self.copy = copy
@@ -251,6 +265,7 @@ class _CopyBuilder:
         made = f"Made on {c.made_on}" if c.made_on else ""
         name = clean_text(c.name).strip()
         self.p(s, " · ".join(x for x in (f"For {name}" if name else "", made) if x), "SafetyFor")
+        self.p(s, c.keep_line, "SafetyKeep")
         if c.crisis_lines:
             cell = _box(s, CRISIS_FILL, CRISIS_LINE, self.text_width)
             self.p(
@@ -262,18 +277,20 @@ class _CopyBuilder:
                 self.p(cell, line.call, "SafetyCall", keep_next=True)
                 detail = " — ".join(x for x in (line.name, line.notes) if x.strip())
                 self.p(cell, detail, "SafetyCallName")
-        for step in c.steps:
+        for number, step in enumerate(c.steps, 1):
             self.p(s, step.heading, "SafetyStep")
             self.p(s, step.prompt, "SafetyPrompt")
+            # The last step stays with the reasons box, so the copy never ends on a page
+            # holding the box alone.
+            final = number == len(c.steps)
             if step.items:
-                together = len(step.items) <= KEEP_TOGETHER_ITEMS
+                n = len(step.items)
                 for index, item in enumerate(step.items, 1):
-                    last = index == len(step.items)
-                    self.p(s, item, "SafetyItem", keep_next=together and not last)
+                    self.p(s, item, "SafetyItem", keep_next=_keep_item(index, n, final))
             else:  # room to write by hand
-                self.p(s, "", "SafetyWriteIn")
-                self.p(s, "", "SafetyWriteIn")
-        self.p(s, "", "Normal")
+                self.p(s, "", "SafetyWriteIn", keep_next=True)
+                self.p(s, "", "SafetyWriteIn", keep_next=final)
+        self.p(s, "", "Normal", keep_next=True)
         cell = _box(s, REASONS_FILL, REASONS_LINE, self.text_width)
         self.p(cell, "My reasons for living", "SafetyReasonsHead")
         if c.reasons_for_living:
@@ -281,7 +298,6 @@ class _CopyBuilder:
                 self.p(cell, reason, "SafetyReason")
         else:
             self.p(cell, "", "SafetyWriteIn")
-        self.p(s, c.keep_line, "SafetyKeep")
         body = self.doc.element.body
         sect = body.find(_q("sectPr"))
         for child in list(s):

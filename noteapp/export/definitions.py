@@ -11,13 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from noteapp.export import allowlist as al
-from noteapp.export.allowlist import w
+from noteapp.export.allowlist import A, w
+from noteapp.export.fonts import font_problem
 from noteapp.export.formatting import Findings, check_properties
 
 STYLES = "the document's styles"
 LISTS = "the document's list definitions"
 FONTS = "the document's font table"
+THEME = "the document's theme"
 MAX_STYLE_CHAIN = 50  # basedOn loops in a hostile file must end
+# Readers pick one of two definitions with the same id differently (LibreOffice took the
+# first list of a repeated id and showed its "NOT"; python-docx's lookup the last), so a
+# repeated id is a finding: the verifier would be guessing which one a reader shows.
+_TWICE = (
+    "The document defines {what} twice under one id; readers may use either definition, so "
+    "it cannot be verified."
+)
 
 
 def check_styles(root: Any | None, found: Findings) -> None:
@@ -28,7 +37,10 @@ def check_styles(root: Any | None, found: Findings) -> None:
     if defaults is not None:
         for pr in defaults.iter(w("rPr"), w("pPr")):
             check_properties(pr, STYLES, found, in_style=True)
-    by_id = {str(s.get(w("styleId"), "")): s for s in root.iterfind(w("style"))}
+    styles = list(root.iterfind(w("style")))
+    by_id = {str(s.get(w("styleId"), "")): s for s in styles}
+    if len(by_id) < len(styles):
+        found.add(_TWICE.format(what="a style"))
     wanted = set(found.styles)
     wanted.update(i for i, s in by_id.items() if str(s.get(w("default"), "")) in ("1", "true"))
     seen: set[str] = set()
@@ -56,10 +68,11 @@ def _check_style(style: Any, found: Findings) -> None:
 
 def check_numbering(root: Any | None, found: Findings) -> None:
     """Every list level the content uses must show a bullet glyph and nothing else."""
-    if not found.numbering:
-        return
     if root is None:
         return  # no definitions: Word and LibreOffice show no bullet at all
+    _repeated_list_ids(root, found)
+    if not found.numbering:
+        return
     nums = {str(n.get(w("numId"), "")): n for n in root.iterfind(w("num"))}
     abstracts = {str(a.get(w("abstractNumId"), "")): a for a in root.iterfind(w("abstractNum"))}
     style_nums = {n for n, _ in found.numbering if n is not None}
@@ -70,6 +83,21 @@ def check_numbering(root: Any | None, found: Findings) -> None:
             lvl = _level(nums.get(candidate), abstracts, level, found)
             if lvl is not None:
                 _check_level(lvl, found)
+
+
+def _repeated_list_ids(root: Any, found: Findings) -> None:
+    """A list, a list definition, a level of one or a level override given twice."""
+    groups = [
+        [str(n.get(w("numId"), "")) for n in root.iterfind(w("num"))],
+        [str(a.get(w("abstractNumId"), "")) for a in root.iterfind(w("abstractNum"))],
+    ]
+    groups += [[str(x.get(w("ilvl"), "")) for x in a.iterfind(w("lvl"))] for a in root]
+    groups += [
+        [str(o.get(w("ilvl"), "")) for o in n.iterfind(w("lvlOverride"))]
+        for n in root.iterfind(w("num"))
+    ]
+    if any(len(set(ids)) < len(ids) for ids in groups):
+        found.add(_TWICE.format(what="a list or list level"))
 
 
 def _level(num: Any | None, abstracts: dict[str, Any], level: str, found: Findings) -> Any:
@@ -109,10 +137,14 @@ def _check_level(lvl: Any, found: Findings) -> None:
         found.unknown(w("lvlPicBulletId"), LISTS)
     for pr in lvl.iterfind(w("rPr")):
         check_properties(pr, LISTS, found, in_style=True, in_list_level=True)
+    # The level's paragraph properties apply to the item itself (its indentation and tabs).
+    for pr in lvl.iterfind(w("pPr")):
+        check_properties(pr, LISTS, found, in_style=True)
 
 
 def check_fonts(root: Any | None, found: Findings) -> None:
-    """An embedded font can draw any letter as any other: refused."""
+    """No embedded fonts (one can draw any letter as any other), and every alternative name a
+    reader may put in place of a missing font is a text font (fonts.py)."""
     if root is None:
         return
     for tag in ("embedRegular", "embedBold", "embedItalic", "embedBoldItalic"):
@@ -121,7 +153,23 @@ def check_fonts(root: Any | None, found: Findings) -> None:
                 "The document embeds a font (w:embedRegular); an embedded font can draw "
                 "letters as other letters, so the verifier cannot check what it shows."
             )
-            return
+            break
+    for alt in root.iter(w("altName")):
+        problem = font_problem(str(alt.get(w("val"), "")))
+        if problem is not None:
+            found.formatting(problem, FONTS)
+
+
+def check_theme(root: Any | None, found: Findings) -> None:
+    """Every font of the theme's font scheme: what `w:asciiTheme` and the like select (a
+    theme naming a symbol font drew every heading as pictographs in LibreOffice)."""
+    if root is None:
+        return
+    for scheme in root.iter(f"{{{A}}}fontScheme"):
+        for el in scheme.iter(*(f"{{{A}}}{t}" for t in ("latin", "ea", "cs", "font"))):
+            problem = font_problem(str(el.get("typeface", "")))
+            if problem is not None:
+                found.formatting(problem, THEME)
 
 
 def even_and_odd_headers(settings: Any | None) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from noteapp.export import allowlist as al
 from noteapp.export.allowlist import PIC, WP, A, w
 from noteapp.export.formatting import Direction, Findings, check_properties
+from noteapp.export.geometry import grid_problem, picture_problem
 from noteapp.export.text import has_rtl, is_rtl, normalise
 
 W = al.W
@@ -79,6 +80,9 @@ def _table(tbl: Any, out: list[str], part: Part) -> None:
             for col in child:
                 if isinstance(col.tag, str) and col.tag != w("gridCol"):
                     part.found.unknown(col.tag, part.where)
+            problem = grid_problem(child, part.found.text_width)
+            if problem is not None:
+                part.found.formatting(problem, part.where)
         elif tag == w("tblPr"):
             check_properties(child, part.where, part.found)
         elif tag == _TR:
@@ -273,6 +277,10 @@ def _drawing(drawing: Any, part: Part) -> None:
                 f"A picture in {part.where} carries alternative text, which screen readers "
                 "read aloud; the verifier cannot check it."
             )
+    for inline in drawing.iterfind(f"{{{WP}}}inline"):
+        problem = picture_problem(inline)
+        if problem is not None:
+            part.found.formatting(problem, part.where)
     _logo_bytes(drawing, part)
 
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from noteapp.export import allowlist as al
+from noteapp.export import geometry
 from noteapp.export.allowlist import describe, w
+from noteapp.export.fonts import font_problem
 
 MAX_FINDINGS = 20  # a hostile file could hold thousands; the first ones say enough
 _PROPERTIES = {
@@ -35,6 +37,8 @@ class Findings:
     """Everything a reader might show that the verifier does not model, in plain sentences."""
 
     sentences: list[str] = field(default_factory=list)
+    # The narrowest width between the page margins of any section (tab stops, tables).
+    text_width: int = geometry.page_text_width(None)
     # What the content uses, checked once all parts are read (styles, list levels).
     styles: set[str] = field(default_factory=set)
     numbering: set[tuple[str | None, str]] = field(default_factory=set)
@@ -125,6 +129,9 @@ def check_properties(
             found.unknown(child.tag, where)
             continue
         _check_value(pr.tag, child, where, found, direction, in_style, in_list_level)
+    if pr.tag == w("sectPr"):
+        for problem in geometry.section_problems(pr):
+            found.formatting(problem, where)
 
 
 def _check_value(
@@ -185,12 +192,30 @@ def _check_value(
         _indent(el, where, found)
     elif tag == w("tblInd"):
         indent = _int(el, "w")
-        if indent is None or indent < al.MIN_INDENT_TWIPS:
+        if indent is None or not al.MIN_INDENT_TWIPS <= indent <= geometry.MAX_TABLE_INDENT_TWIPS:
             found.formatting("a table moved off the page (w:tblInd)", where)
     elif tag == w("trHeight"):
-        height = _int(el, "val")
-        if el.get(w("hRule")) == "exact" and (height is None or height < al.MIN_EXACT_ROW_TWIPS):
-            found.formatting("a table row too low to show its text (w:trHeight)", where)
+        # An exact height clips whatever does not fit: a larger font or spacing before the
+        # text hid a whole row of session details (LibreOffice). At least-heights grow.
+        if el.get(w("hRule")) == "exact":
+            found.formatting(
+                "a table row of exact height that can clip its text (w:trHeight)", where
+            )
+    elif tag == w("tabs"):
+        _report(geometry.tab_problem(el, found.text_width, al.MIN_INDENT_TWIPS), where, found)
+    elif tag in (w("tcMar"), w("tblCellMar")):
+        _report(geometry.cell_margin_problem(el), where, found)
+    elif tag in (w("tblW"), w("tcW")):
+        _report(geometry.width_problem(el, found.text_width), where, found)
+    elif local in ("tblCellSpacing", "wBefore", "wAfter"):
+        limit = {"tblCellSpacing": geometry.MAX_CELL_SPACING_TWIPS}
+        value = _int(el, "w")
+        if value is None or not 0 <= value <= limit.get(local, geometry.MAX_ROW_INDENT_TWIPS):
+            found.formatting(f"table cells moved apart or off the page (w:{local})", where)
+    elif tag == w("vertAlign"):
+        # Superscript shrinks text to about 58 %: from the 6 pt minimum to 3.5 pt.
+        if el.get(w("val"), "baseline") != "baseline":
+            found.formatting("text set as superscript or subscript (w:vertAlign)", where)
     elif tag == w("textDirection"):
         if el.get(w("val")) not in ("lrTb", "tb"):
             found.formatting("vertical or rotated text (w:textDirection)", where)
@@ -203,6 +228,11 @@ def _check_value(
         found.styles.add(str(el.get(w("val"), "")))
     elif tag in (w("rPr"), w("sectPr")):
         check_properties(el, where, found, direction=direction, in_style=in_style)
+
+
+def _report(problem: str | None, where: str, found: Findings) -> None:
+    if problem is not None:
+        found.formatting(problem, where)
 
 
 def _line_spacing(el: Any, where: str, found: Findings) -> None:
@@ -231,10 +261,12 @@ def _shading(el: Any, where: str, found: Findings) -> None:
 
 
 def _fonts(el: Any, where: str, found: Findings) -> None:
+    # The theme fonts (w:asciiTheme …) are checked where they are defined, in the theme.
     for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
         name = el.get(w(attr))
-        if name is not None and str(name).strip().lower() in al.SYMBOL_FONTS:
-            found.formatting(f"text set in a symbol font ({name})", where)
+        problem = None if name is None else font_problem(str(name))
+        if problem is not None:
+            found.formatting(problem, where)
 
 
 def _indent(el: Any, where: str, found: Findings) -> None:

@@ -20,16 +20,34 @@ from noteapp.export.definitions import (
     check_fonts,
     check_numbering,
     check_styles,
+    check_theme,
     even_and_odd_headers,
 )
 from noteapp.export.errors import ExportReadError
 from noteapp.export.extract import Part, block_lines
 from noteapp.export.formatting import Findings, is_on
+from noteapp.export.geometry import page_text_width
+from noteapp.export.settings import settings_problems, web_settings_problems
 
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 RT_HEADER, RT_FOOTER, RT_IMAGE = _RT + "header", _RT + "footer", _RT + "image"
 RT_STYLES, RT_NUMBERING = _RT + "styles", _RT + "numbering"
 RT_SETTINGS, RT_FONTS = _RT + "settings", _RT + "fontTable"
+RT_THEME, RT_WEB_SETTINGS = _RT + "theme", _RT + "webSettings"
+# Parts of which a document has one: with two, readers may use either (LibreOffice takes the
+# first styles part), so a second one is a finding whichever the verifier would read.
+_ONE_EACH = {
+    RT_STYLES: "styles",
+    RT_NUMBERING: "list definitions",
+    RT_SETTINGS: "settings",
+    RT_FONTS: "font table",
+    RT_THEME: "theme",
+    RT_WEB_SETTINGS: "web settings",
+    _RT + "footnotes": "footnotes",
+    _RT + "endnotes": "endnotes",
+    _RT + "comments": "comments",
+    _RT + "glossaryDocument": "glossary",
+}
 _KINDS = (("header", "headerReference", RT_HEADER), ("footer", "footerReference", RT_FOOTER))
 _TYPES = {"default": "page ", "first": "first-page ", "even": "even-page "}
 _SAFE_PARSER = etree.XMLParser(
@@ -93,14 +111,23 @@ def read_package(doc_part: Any) -> ReadResult:
     for child in root:
         if isinstance(child.tag, str) and child.tag != w("body"):
             found.unknown(child.tag, "the document")
+    _one_part_each(doc_part, found)
+    sections = _sections(body, found)
+    # Tab stops and tables are measured against the narrowest page of the document.
+    found.text_width = min((page_text_width(s) for s in sections), default=found.text_width)
     body_part = Part("the body", found, images=_image_lookup(doc_part))
     body_lines = block_lines(body, body_part)
-    sections = _sections(body)
-    even = even_and_odd_headers(_related(doc_part, RT_SETTINGS))
+    settings = _related(doc_part, RT_SETTINGS)
+    for problem in settings_problems(settings) + web_settings_problems(
+        _related(doc_part, RT_WEB_SETTINGS)
+    ):
+        found.add(problem)
+    even = even_and_odd_headers(settings)
     headers, footers = _page_parts(doc_part, sections, even=even, found=found)
     check_styles(_related(doc_part, RT_STYLES), found)
     check_numbering(_related(doc_part, RT_NUMBERING), found)
     check_fonts(_related(doc_part, RT_FONTS), found)
+    check_theme(_related(doc_part, RT_THEME), found)
     first_header = next((h.lines for h in headers), [])
     return ReadResult(
         body_lines=body_lines,
@@ -112,11 +139,45 @@ def read_package(doc_part: Any) -> ReadResult:
     )
 
 
-def _sections(body: Any) -> list[Any]:
-    """Section properties in document order: inside paragraphs, then the body's last one."""
-    found = [p for p in body.iterfind(f"{w('p')}/{w('pPr')}/{w('sectPr')}")]
-    last = body.find(w("sectPr"))
-    return [*found, last] if last is not None else found
+def _one_part_each(doc_part: Any, found: Findings) -> None:
+    counts: dict[str, int] = {}
+    for rel in doc_part.rels.values():
+        counts[rel.reltype] = counts.get(rel.reltype, 0) + 1
+    for reltype, what in _ONE_EACH.items():
+        if counts.get(reltype, 0) > 1:
+            found.add(
+                f"The document names more than one {what} part; readers may use either, so "
+                "it cannot be verified."
+            )
+
+
+def _sections(body: Any, found: Findings) -> list[Any]:
+    """Section properties in document order: inside paragraphs, then the body's last one.
+
+    Only these two places end a section for every reader; a second body-level one, one
+    that is not the body's last element, or one anywhere else (a table cell) is read
+    differently by different readers (LibreOffice showed the headers of both), so each is
+    a finding rather than a guess."""
+    in_paragraphs = []
+    for pr in body.iterfind(f"{w('p')}/{w('pPr')}"):
+        own = pr.findall(w("sectPr"))
+        in_paragraphs.extend(own[:1])
+        if len(own) > 1:
+            found.add("A paragraph of the document ends two sections; it cannot be verified.")
+    elements = [child for child in body if isinstance(child.tag, str)]
+    last = [child for child in elements if child.tag == w("sectPr")]
+    if len(last) > 1 or (last and elements[-1] is not last[0]):
+        found.add(
+            "The document's body has more than one closing section, or one before its end; "
+            "readers may show the headers of either, so it cannot be verified."
+        )
+    known = {id(s) for s in (*in_paragraphs, *last)}
+    if any(id(s) not in known for s in body.iter(w("sectPr"))):
+        found.add(
+            "The document has a section break inside a table or another place where readers "
+            "disagree whether it starts a section; it cannot be verified."
+        )
+    return [*in_paragraphs, *last[:1]]
 
 
 def _page_parts(
@@ -135,6 +196,12 @@ def _page_parts(
                     if kind_type not in _TYPES:
                         found.unknown(ref.tag, "the page setup")
                         continue
+                    if (kind, kind_type) in own:
+                        # LibreOffice shows both; the verifier would compare one of them.
+                        found.add(
+                            f"A section of the document names two {_TYPES[kind_type]}{kind}s; "
+                            "readers may show either or both, so it cannot be verified."
+                        )
                     own[(kind, kind_type)] = str(ref.get(f"{{{R}}}id", ""))
         current.update(own)
         title = sect is not None and any(is_on(t) for t in sect.iterfind(w("titlePg")))

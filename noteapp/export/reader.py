@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 
 from noteapp.export.crypt import CFB_MAGIC, decrypt_bytes
 from noteapp.export.errors import ExportEncryptedError, ExportReadError
+from noteapp.export.package import check_unambiguous
 from noteapp.export.pages import PagePart, ReadResult, read_package
 from noteapp.export.proof import find_proof
 
@@ -29,7 +30,8 @@ def _head(path: Path) -> bytes:
 
 
 def check_package(source: Path | BinaryIO) -> None:
-    """Refuse what python-docx must not open: not a zip, encrypted, or a zip bomb."""
+    """Refuse what python-docx must not open: not a zip, encrypted, a zip bomb, or a package
+    with a part, relationship or content type named twice (see package.py)."""
     if isinstance(source, Path):
         head = _head(source)
     else:
@@ -44,8 +46,16 @@ def check_package(source: Path | BinaryIO) -> None:
     try:
         with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
+            _check_sizes(infos)
+            check_unambiguous(zf)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise ExportReadError("This file is not a Word document (.docx) or is damaged.") from None
+    finally:
+        if not isinstance(source, Path):
+            source.seek(0)
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_MEMBERS:
         raise ExportReadError("This document has too many parts to be a note export.")
     total = 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from noteapp.domain.errors import CheckFailedError, InvalidInputError, RefusedError
+from noteapp.services.archive_checks import content_problems, trial_open
 from noteapp.services.archive_container import (
     MAX_HEADER_BYTES,
     MAX_PLAINTEXT_BYTES,
@@ -83,12 +84,24 @@ def _parse_audit(contents: ArchiveContents) -> list[AuditEntry]:
         raise ArchiveDamagedError("The archive holds no audit log.")
     d = load_json(raw, AUDIT)
     entries = d.get("entries") if isinstance(d, dict) else None
-    if d.get("format") != AUDIT_FORMAT or not isinstance(entries, list):
+    if not isinstance(d, dict) or d.get("format") != AUDIT_FORMAT or not isinstance(entries, list):
         raise ArchiveDamagedError("The archive's audit log is malformed.")
-    try:
-        return [AuditEntry(**{k: e[k] for k in AUDIT_FIELDS}) for e in entries]
-    except (KeyError, TypeError):
-        raise ArchiveDamagedError("The archive's audit log is malformed.") from None
+    # Each field of the type the vault's log holds: the chain is only a hash over whatever
+    # the signer wrote, so it cannot vouch for the shape (an entry with a list for its
+    # action and a number for its time imported cleanly before).
+    if not all(isinstance(e, dict) and _entry_shape_ok(e) for e in entries):
+        raise ArchiveDamagedError("The archive's audit log is malformed.")
+    return [AuditEntry(**{k: e[k] for k in AUDIT_FIELDS}) for e in entries]
+
+
+def _entry_shape_ok(e: dict[str, Any]) -> bool:
+    texts = ("time", "action", "kind", "record_id", "prev", "hash")
+    return (
+        set(e) == set(AUDIT_FIELDS)
+        and type(e["seq"]) is int
+        and all(isinstance(e[k], str) for k in texts)
+        and isinstance(e["detail"], dict)
+    )
 
 
 def _summary(contents: ArchiveContents, records: list[ArchiveRecord], audit: int) -> ArchiveSummary:
@@ -119,6 +132,7 @@ def verify_archive(path: Path, *, passphrase: str) -> ArchiveReport:
     problems = list(contents.problems)
     problems += _chain_problems(entries)
     problems += _signer_problems(contents, records)
+    problems += content_problems(records)
     return ArchiveReport(_summary(contents, records, len(entries)), tuple(problems))
 
 
@@ -132,7 +146,10 @@ def _signer_problems(contents: ArchiveContents, records: list[ArchiveRecord]) ->
     bytes: the manifest is signed, and the profile record is hashed in it)."""
     profiles = [r for r in records if r.kind == "profile"]
     key = str(contents.signer.get("public_key", ""))
-    if profiles and str(profiles[0].versions[-1].get("public_key", "")) != key:
+    if not profiles:
+        # noteapp exports only with a profile: without one, nothing ties the key to anyone.
+        return ["The archive holds no profile, so nothing ties its signer's key to a clinician."]
+    if str(profiles[0].versions[-1].get("public_key", "")) != key:
         return ["The manifest was signed with a key that is not the archived profile's."]
     return []
 
@@ -162,9 +179,14 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     contents = _open(path, passphrase)
     if not contents.ok:
         raise ArchiveDamagedError("Nothing was imported: " + " ".join(contents.problems))
-    records = _parse_records(contents)
-    entries = _parse_audit(contents)
-    problems = _chain_problems(entries) + _signer_problems(contents, records)
+    try:
+        records = _parse_records(contents)
+        entries = _parse_audit(contents)
+    except ArchiveDamagedError as exc:
+        raise ArchiveDamagedError(f"Nothing was imported: {exc}") from None
+    problems = (
+        _chain_problems(entries) + _signer_problems(contents, records) + content_problems(records)
+    )
     if problems:
         raise ArchiveDamagedError("Nothing was imported: " + " ".join(problems))
     own, unreadable = ws.audit.read()
@@ -180,6 +202,7 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
         for r in records:
             _put(ws, r, len(r.versions), r.versions[-1])
         ws.audit.replace_log(entries)
+        trial_open(ws._vault, paths=ws.paths, clock=ws.clock)
         ws.audit.record(
             "archive-import",
             detail={

@@ -8,7 +8,7 @@ as notes are saved. Nothing of it is ever written to disk; locking drops it with
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 
 from noteapp.domain.clients import Client
@@ -24,11 +24,29 @@ class SearchService:
         self._clients = clients
         self._notes = notes
         self._index: SearchIndex | None = None
-        # Notes saved while the index is being built on another thread (see build).
+        # Records saved while the index is being built on another thread (see build).
         self._lock = threading.Lock()
-        self._changed_during_build: list[Note | Client | str] | None = None
+        self._changed_during_build: list[Note | Client | SearchDoc | str] | None = None
+        # More kinds of record (contacts, referrals...): each gives all its documents.
+        self._sources: list[Callable[[], Iterable[SearchDoc]]] = []
         notes.listeners.append(self._note_changed)
         clients.listeners.append(self._client_changed)
+
+    def add_source(
+        self, docs: Callable[[], Iterable[SearchDoc]]
+    ) -> Callable[[SearchDoc | str], None]:
+        """Search these documents too; returns what to call with a changed document (or the
+        key of a removed one) to keep the index current."""
+        self._sources.append(docs)
+        return self._doc_changed
+
+    def _doc_changed(self, changed: SearchDoc | str) -> None:
+        if self._queued(changed) or self._index is None:
+            return
+        if isinstance(changed, str):
+            self._index.remove(changed)
+        else:
+            self._index.add(changed)
 
     def _template_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self._notes.templates.list()}
@@ -80,7 +98,7 @@ class SearchService:
 
     def build(self, *, progress: Progress | None = None) -> SearchIndex:
         """Build the index now (the desktop app does it on a worker thread, with progress;
-        `Cancelled` raised by `progress` leaves no index behind). Notes saved meanwhile are
+        `Cancelled` raised by `progress` leaves no index behind). Records saved meanwhile are
         queued and added when the build ends, so none is missed."""
         if self._index is not None:
             return self._index
@@ -98,6 +116,9 @@ class SearchService:
                 index.add(self._note_doc(n, names))
                 if i % 200 == 0:
                     report(progress, len(clients) + i, total)
+            for source in self._sources:
+                for doc in source():
+                    index.add(doc)
         except BaseException:
             with self._lock:
                 self._changed_during_build = None
@@ -106,10 +127,12 @@ class SearchService:
             for changed in self._changed_during_build or ():
                 if isinstance(changed, Note):
                     index.add(self._note_doc(changed, names))
+                elif isinstance(changed, Client):
+                    index.add(self._client_doc(changed))
                 elif isinstance(changed, str):
                     index.remove(changed)
                 else:
-                    index.add(self._client_doc(changed))
+                    index.add(changed)
             self._changed_during_build = None
             self._index = index
         report(progress, total, total)
@@ -118,20 +141,22 @@ class SearchService:
     def index(self) -> SearchIndex:
         return self._index if self._index is not None else self.build()
 
-    def _note_changed(self, note: Note) -> None:
+    def _queued(self, changed: Note | Client | SearchDoc | str) -> bool:
+        """While the index is being built, a change waits for the build's end (see build)."""
         with self._lock:
-            if self._changed_during_build is not None:
-                self._changed_during_build.append(note)
-                return
+            if self._changed_during_build is None:
+                return False
+            self._changed_during_build.append(changed)
+            return True
+
+    def _note_changed(self, note: Note) -> None:
+        if self._queued(note):
+            return
         if self._index is not None:
             self._index.add(self._note_doc(note, self._template_names()))
 
     def _client_changed(self, changed: Client | str) -> None:
-        with self._lock:
-            if self._changed_during_build is not None:
-                self._changed_during_build.append(changed)
-                return
-        if self._index is None:
+        if self._queued(changed) or self._index is None:
             return
         if isinstance(changed, str):
             self._index.remove(changed)
@@ -139,6 +164,8 @@ class SearchService:
             self._index.add(self._client_doc(changed))
 
     def forget(self, key: str) -> None:
+        if self._queued(key):
+            return
         if self._index is not None:
             self._index.remove(key)
 

@@ -18,130 +18,57 @@ Rules (docs/ui.md, "Today"):
 - measures due: an active client whose current signed plan measures an active objective with
   an instrument named in "measured by" (e.g. "PHQ-9 every 2 weeks") that was not given in
   the last 30 days (MEASURE_EVERY_DAYS), or never;
+- referrals to follow up: open referrals whose follow-up date has passed
+  (`referrals.overdue()`), longest overdue first;
+- incident notifications overdue: reports whose type's notification deadline has passed
+  with nobody notified (`incidents.overdue()`); the section is there only while one is
+  (a deadline to a regulator, shown next to the risk flags), never as a standing empty card;
 - "signed notes without goal progress" is a filter (Show all), never a Today section.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
-from enum import StrEnum
-from typing import Protocol
 
 from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Note
 from noteapp.domain.profile import ClinicianProfile, Role
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.incidents import IncidentService
 from noteapp.services.measures import MeasureService
 from noteapp.services.notes import NoteService
 from noteapp.services.plans import PlanService
+from noteapp.services.referrals import ReferralService
 from noteapp.services.signing import SigningService
 from noteapp.services.templates import TemplateCatalog
+from noteapp.services.worklist_items import (
+    EMPTY,
+    TITLES,
+    NoReviewInbox,
+    Place,
+    ReviewInbox,
+    SectionKey,
+    WorkItem,
+    WorkSection,
+)
 from noteapp.services.workspace import Workspace
 
+__all__ = [
+    "EMPTY",
+    "TITLES",
+    "TOP",
+    "Place",
+    "ReviewInbox",
+    "SectionKey",
+    "WorkItem",
+    "WorkSection",
+    "Worklist",
+    "worklist_for",
+]
+
 TOP = 5  # rows a Today section shows before "Show all"
-
-
-class SectionKey(StrEnum):
-    RISK_FLAGS = "risk_flags"
-    DRAFTS = "drafts"
-    RETURNED = "returned"
-    AWAITING_COSIGNATURE = "awaiting_cosignature"
-    TO_REVIEW = "to_review"
-    PLAN_REVIEWS = "plan_reviews"
-    NO_PLAN = "no_plan"
-    MEASURES_DUE = "measures_due"
-    REFERRALS = "referrals"
-    NO_PROGRESS = "no_progress"  # a filter: listed under Show all, never on Today
-
-
-class Place(StrEnum):
-    """Where opening a row goes."""
-
-    NOTE = "note"
-    CHART_NOTES = "notes"
-    CHART_PLAN = "plan"
-    CHART_MEASURES = "measures"
-    CHART_SAFETY_PLAN = "safety_plan"
-    REVIEW = "review"
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    """One row: whose, what, when, and where it opens."""
-
-    client_id: str
-    client: str  # the client's name, shown on screen
-    summary: str
-    on: date | None
-    place: Place
-    note_id: str = ""
-    urgent: bool = False
-    age_days: int | None = None
-
-    def __repr__(self) -> str:  # names and summaries are client data
-        return f"WorkItem(place={self.place.value!r}, note_id={self.note_id!r})"
-
-
-@dataclass(frozen=True)
-class WorkSection:
-    key: SectionKey
-    title: str
-    count: int
-    items: tuple[WorkItem, ...]  # the top rows (all of them when asked without a limit)
-    empty: str  # the calm sentence shown when there is nothing
-
-    def __repr__(self) -> str:
-        return f"WorkSection(key={self.key.value!r}, count={self.count})"
-
-
-class ReviewInbox(Protocol):
-    """Notes sent to this supervisor for review. Today reviews arrive as files and nothing
-    is known before one is opened; the agency workspace (issue #14) will feed this."""
-
-    def waiting(self) -> Sequence[WorkItem]: ...
-
-
-class ReferralSource(Protocol):
-    """Referrals whose follow-up date has come (issue #13 adds referrals)."""
-
-    def follow_ups(self, today: date) -> Sequence[WorkItem]: ...
-
-
-class NoReviewInbox:
-    def waiting(self) -> Sequence[WorkItem]:
-        return ()
-
-
-TITLES = {
-    SectionKey.RISK_FLAGS: "Risk flags to address",
-    SectionKey.DRAFTS: "Drafts to finish",
-    SectionKey.RETURNED: "Returned for revision",
-    SectionKey.AWAITING_COSIGNATURE: "Awaiting co-signature",
-    SectionKey.TO_REVIEW: "Notes waiting for your review",
-    SectionKey.PLAN_REVIEWS: "Plan reviews due",
-    SectionKey.NO_PLAN: "Clients without a current signed plan",
-    SectionKey.MEASURES_DUE: "Measures due",
-    SectionKey.REFERRALS: "Referrals to follow up",
-    SectionKey.NO_PROGRESS: "Signed notes without goal progress",
-}
-EMPTY = {
-    SectionKey.RISK_FLAGS: "No open risk flags.",
-    SectionKey.DRAFTS: "No drafts waiting — every note is finished.",
-    SectionKey.RETURNED: "Nothing returned by a supervisor.",
-    SectionKey.AWAITING_COSIGNATURE: "Every signed note is co-signed.",
-    SectionKey.TO_REVIEW: (
-        "Notes to review arrive as exported files from your supervisees: open them on the "
-        "Review screen (or drop them there) to co-sign or return them."
-    ),
-    SectionKey.PLAN_REVIEWS: "No plan review due in the next two weeks.",
-    SectionKey.NO_PLAN: "Every active client has a current signed plan.",
-    SectionKey.MEASURES_DUE: "No measure due: each plan's measures were given this month.",
-    SectionKey.REFERRALS: "No referral to follow up.",
-    SectionKey.NO_PROGRESS: "Every signed note rates goal progress.",
-}
 
 
 class Worklist:
@@ -157,8 +84,9 @@ class Worklist:
         templates: TemplateCatalog,
         audit: AuditService,
         clock: Clock,
+        referrals: ReferralService,
+        incidents: IncidentService,
         review_inbox: ReviewInbox | None = None,
-        referrals: ReferralSource | None = None,
     ) -> None:
         self._profile = profile
         self._clients = clients
@@ -171,6 +99,7 @@ class Worklist:
         self._clock = clock
         self._inbox = review_inbox or NoReviewInbox()
         self._referrals = referrals
+        self._incidents = incidents
 
     def today_date(self) -> date:
         return self._clock.now().astimezone().date()
@@ -179,15 +108,20 @@ class Worklist:
         """The Today page's sections for this profile, most pressing first."""
         p = self._profile()
         keys = [SectionKey.RISK_FLAGS, SectionKey.DRAFTS]
+        if self._incidents.overdue():
+            keys.insert(1, SectionKey.INCIDENTS)
         if p is not None and p.role == Role.SUPERVISOR:
             keys.insert(0, SectionKey.TO_REVIEW)
         if p is not None and p.supervised:
             keys += [SectionKey.RETURNED, SectionKey.AWAITING_COSIGNATURE]
         elif self._signing.returned():  # a return imported here is never hidden
             keys.append(SectionKey.RETURNED)
-        keys += [SectionKey.PLAN_REVIEWS, SectionKey.MEASURES_DUE, SectionKey.NO_PLAN]
-        if self._referrals is not None:
-            keys.append(SectionKey.REFERRALS)
+        keys += [
+            SectionKey.PLAN_REVIEWS,
+            SectionKey.MEASURES_DUE,
+            SectionKey.REFERRALS,
+            SectionKey.NO_PLAN,
+        ]
         return tuple(keys)
 
     def today(self, *, limit: int = TOP) -> tuple[WorkSection, ...]:
@@ -234,8 +168,7 @@ class Worklist:
             WorkItem(
                 client_id=m.client_id,
                 client=names[m.client_id],
-                summary=f"{m.name} on {m.on.isoformat()}: "
-                + ("; ".join(m.flag_labels) or "risk item endorsed"),
+                summary=f"{m.name}: " + ("; ".join(m.flag_labels) or "risk item endorsed"),
                 on=m.on,
                 place=Place.CHART_MEASURES,
                 urgent=True,
@@ -337,7 +270,7 @@ class Worklist:
                 client_id=d.client_id,
                 client=names[d.client_id],
                 summary=(
-                    f"{d.name} last given {d.last_given.isoformat()}"
+                    f"{d.name} last given {_days_ago((today - d.last_given).days)}"
                     if d.last_given
                     else f"{d.name} not given yet"
                 ),
@@ -350,9 +283,50 @@ class Worklist:
         return len(due), rows
 
     def _referrals_due(self, names: dict[str, str], today: date, limit: int | None) -> _Rows:
-        found = list(self._referrals.follow_ups(today)) if self._referrals is not None else []
-        found = [r for r in found if r.client_id in names]
-        return len(found), found[:limit]
+        due = [r for r in self._referrals.overdue() if r.client_id in names]
+        rows = []
+        for r in due[:limit]:
+            try:
+                to = self._referrals.recipient(r).label
+            except Exception:  # a contact that cannot be read: the row still shows
+                to = ""
+            follow_up = r.follow_up or today  # overdue() means there is one
+            late = (today - follow_up).days
+            rows.append(
+                WorkItem(
+                    client_id=r.client_id,
+                    client=names[r.client_id],
+                    summary=(f"to {to} · " if to else "")
+                    + f"{r.status.label} {r.status_date.isoformat()} · follow-up due "
+                    + _days_ago(late),
+                    on=follow_up,
+                    place=Place.CHART_REFERRALS,
+                    age_days=late,
+                    record_id=r.id,
+                )
+            )
+        return len(due), rows
+
+    def _incidents_due(self, _names: dict[str, str], today: date, limit: int | None) -> _Rows:
+        due = self._incidents.overdue()
+        rows = []
+        for i in due[:limit]:
+            deadline = self._incidents.notification_due(i)
+            when = f"{deadline.astimezone():%Y-%m-%d %H:%M}" if deadline else "passed"
+            happened = i.occurred_at.astimezone().date()
+            rows.append(
+                WorkItem(
+                    client_id="",
+                    client=i.reference,
+                    summary=f"{i.type_label}: notification was due {when}, nobody notified yet",
+                    on=happened,
+                    place=Place.INCIDENT,
+                    urgent=True,
+                    age_days=(today - happened).days,
+                    record_id=i.id,
+                )
+            )
+        return len(due), rows
 
     def _no_progress(self, names: dict[str, str], today: date, limit: int | None) -> _Rows:
         notes = [n for n in self._plans.signed_notes_without_progress() if n.client_id in names]
@@ -369,7 +343,6 @@ def worklist_for(
     ws: Workspace,
     *,
     review_inbox: ReviewInbox | None = None,
-    referrals: ReferralSource | None = None,
 ) -> Worklist:
     """The worklist over a workspace's services."""
     return Worklist(
@@ -382,14 +355,20 @@ def worklist_for(
         templates=ws.templates,
         audit=ws.audit,
         clock=ws.clock,
+        referrals=ws.referrals,
+        incidents=ws.incidents,
         review_inbox=review_inbox,
-        referrals=referrals,
     )
+
+
+def _days_ago(days: int) -> str:
+    return "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
 
 
 _Rows = tuple[int, list[WorkItem]]
 _QUERIES: dict[SectionKey, Callable[[Worklist, dict[str, str], date, int | None], _Rows]] = {
     SectionKey.RISK_FLAGS: Worklist._risk_flags,
+    SectionKey.INCIDENTS: Worklist._incidents_due,
     SectionKey.DRAFTS: Worklist._drafts,
     SectionKey.RETURNED: Worklist._returned,
     SectionKey.AWAITING_COSIGNATURE: Worklist._awaiting,

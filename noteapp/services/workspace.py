@@ -23,21 +23,26 @@ from noteapp.domain.errors import (
 )
 from noteapp.domain.progress import Progress
 from noteapp.domain.progress import report as report_progress
+from noteapp.services import casemgmt
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.contacts import ContactService
 from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
 from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
 from noteapp.services.goal_library import GoalLibrary
+from noteapp.services.incidents import IncidentService
 from noteapp.services.instruments import InstrumentService
 from noteapp.services.measures import MeasureService
+from noteapp.services.medications import MedicationService
 from noteapp.services.notes import NoteService
 from noteapp.services.outcomes import OutcomeService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
+from noteapp.services.referrals import ReferralService
 from noteapp.services.review import ReviewService
 from noteapp.services.safety_plans import SafetyPlanService
 from noteapp.services.search import SearchService
@@ -74,7 +79,7 @@ def kdf_params(
     return params
 
 
-BUILD_STEPS = 7
+BUILD_STEPS = 8
 
 
 class _Steps:
@@ -161,6 +166,10 @@ class Workspace:
     damage: DamageReport
     instruments: InstrumentService
     outcomes: OutcomeService
+    contacts: ContactService
+    referrals: ReferralService
+    medications: MedicationService
+    incidents: IncidentService
     # What the user should know about the vault just opened (an older copy, an upgrade):
     # the CLI prints these on stderr, the app shows them as banners.
     warnings: list[VaultWarning] = field(default_factory=list)
@@ -236,6 +245,16 @@ class Workspace:
         step()
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
+        cm = casemgmt.build(
+            vault=vault,
+            audit=audit,
+            clients=clients,
+            notes=notes,
+            signing=signing,
+            settings=settings,
+            clock=clock,
+        )
+        step()
         damage = DamageReport(
             clients=clients,
             notes=notes,
@@ -250,6 +269,20 @@ class Workspace:
         # before); a damaged client's code, known from its signed notes, still finds it.
         backups.damaged_records = damage.refs
         clients.damaged_codes = damage.damaged_client_codes
+        search = SearchService(clients=clients, notes=notes)
+        exports = ExportService(
+            notes=notes,
+            clients=clients,
+            signing=signing,
+            profile=profile,
+            audit=audit,
+            clock=clock,
+            plans=plans,
+            measures=measures,
+            settings=settings,
+            damage=damage,
+        )
+        casemgmt.connect(cm, clients=clients, damage=damage, search=search, exports=exports)
         return cls(
             _vault=vault,
             clock=clock,
@@ -263,20 +296,9 @@ class Workspace:
             reference=reference,
             notes=notes,
             speller=Speller(vault),
-            search=SearchService(clients=clients, notes=notes),
+            search=search,
             signing=signing,
-            exports=ExportService(
-                notes=notes,
-                clients=clients,
-                signing=signing,
-                profile=profile,
-                audit=audit,
-                clock=clock,
-                plans=plans,
-                measures=measures,
-                settings=settings,
-                damage=damage,
-            ),
+            exports=exports,
             review=ReviewService(signing=signing, audit=audit, paper=settings.paper_size),
             plans=plans,
             goal_library=GoalLibrary(vault),
@@ -291,6 +313,10 @@ class Workspace:
                 clock=clock,
                 paper=settings.paper_size,
             ),
+            contacts=cm.contacts,
+            referrals=cm.referrals,
+            medications=cm.medications,
+            incidents=cm.incidents,
         )
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -421,6 +447,8 @@ class Workspace:
             older = older_copy_warning(seen, found)
             failed = vault.failed_unlocks_before_this_one
             with vault.transaction():
+                # Once per old vault: each client's single emergency contact joins the list.
+                moved = ws.contacts.migrate_emergency_contacts()
                 if failed:
                     ws.audit.record("unlock-failed", detail={"attempts": failed})
                 if report is not None:
@@ -431,8 +459,10 @@ class Workspace:
                 ws.audit.record("unlock", detail={"method": method})
             ws.warnings.extend(w for w in (report and upgrade_notice(report), older) if w)
             # An unlock alone is no reason for a backup at the next lock; rotation would
-            # otherwise push good snapshots out after a few read-only commands.
-            ws.backups.mark_clean()
+            # otherwise push good snapshots out after a few read-only commands. A migration
+            # is: the next lock keeps a copy with it.
+            if not moved:
+                ws.backups.mark_clean()
             seen_here.remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()

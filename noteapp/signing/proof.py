@@ -202,5 +202,9 @@ def check_note_proof(proof: NoteProof) -> list[ItemCheck]:
             covered = item.payload.get("covers")
             if covered not in {chain_hash(chain[: k + 1]) for k in range(len(chain))}:
                 problems.append("it does not cover this note and its corrections")
+            if item.public_key == note.public_key:
+                # No one reviews their own note: a "supervisor co-signature" made with the
+                # author's own key verified as a supervised note, every signer trusted.
+                problems.append("it is signed by the note's own author, who cannot review it")
         checks.append(ItemCheck(item, tuple(problems)))
     return checks

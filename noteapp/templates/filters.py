@@ -35,6 +35,8 @@ _SAFE_FILTERS = (
 )  # fmt: skip
 
 Precheck = Callable[[Mapping[str, Any]], None]
+# Letters copied while breaking long words in one 'wordwrap' call (about a second).
+MAX_WRAP_WORK = 10_000_000_000
 _PASSED_NAMES = frozenset({"environment", "env", "eval_ctx", "context"})
 
 
@@ -63,10 +65,17 @@ def _indent(arguments: Mapping[str, Any]) -> None:
 
 
 def _wordwrap(arguments: Mapping[str, Any]) -> None:
-    _width(arguments, "width", "wordwrap")
+    width = _width(arguments, "width", "wordwrap")
     wrap = _width(arguments, "wrapstring", "wordwrap")
     text = _text(arguments["s"])
     check_total(len(text) * (1 + wrap))  # at worst a line break after every character
+    # Breaking a long word copies the rest of it for every piece (textwrap): quadratic in
+    # the word's length, out of reach of the render clock. A 2-million-letter word at width
+    # 1 took 63 s in one call, on every start of the app (the registry renders templates).
+    if arguments.get("break_long_words", True):
+        longest = max((len(word) for word in text.split()), default=0)
+        if longest * longest > MAX_WRAP_WORK * max(width, 1):
+            raise LimitExceeded("'wordwrap' was given a word too long to break at that width")
 
 
 def _batch(arguments: Mapping[str, Any]) -> None:

@@ -25,6 +25,7 @@ from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
 from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
+from noteapp.ui import theme
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
 from noteapp.ui.errors import install_excepthook, message_for
 from noteapp.ui.idle import IdleWatcher
@@ -36,6 +37,7 @@ from noteapp.ui.views.create_vault_view import CreateVaultView
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.profile_setup_view import ProfileSetupView
 from noteapp.ui.views.recovery_key_view import RecoveryKeyView
+from noteapp.ui.views.settings_appearance_page import saved_appearance
 from noteapp.ui.views.shell_window import LOCKED_TITLE, ShellWindow
 from noteapp.ui.views.unlock_view import UnlockView
 from noteapp.ui.views.welcome_view import WelcomeView
@@ -64,6 +66,7 @@ class AppController(QObject):
         self.kdf_params = kdf_params  # None: calibrated to ~1 s; tests inject fast ones
         self.idle_poll_ms = idle_poll_ms
         self.prefs = DevicePrefs(paths.recent_vaults_file)
+        DevicePrefs.use(self.prefs)  # splitter positions, appearance
         last = self.prefs.last_vault
         self.vault_path = vault_path or (
             last if last is not None and last.is_file() else paths.default_vault
@@ -399,6 +402,7 @@ def main(vault: str | None = None) -> int:
     controller = AppController(
         paths=paths, vault_path=resolve_vault_path(explicit) if explicit else None
     )
+    theme.apply(app, saved_appearance(controller.prefs))
     controller.start()
     quit_after_if_asked(controller.window, controller.page)
     return app.exec()

@@ -1,8 +1,9 @@
 """Part of the composition root: the unlocked main view, each page given only what it needs.
 
 Pages are built with the typed services they use and a `Navigator`; the navigator's requests
-(open a note, a client's chart tab, Review, a Settings page, a full worklist, search) are
-connected to what opens them here, in one place.
+(open a note, a client's chart tab and a record in it, an incident report, Review, a Settings
+page, a full worklist, search) are connected to what opens them here, in one place. The
+case-management parts come from casemgmt_builder; the keyboard shortcuts from ui/shortcuts.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from noteapp.domain.clients import Client
 from noteapp.domain.errors import OlderCopyWarning
 from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
+from noteapp.ui import casemgmt_builder
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.navigator import ChartTab, Navigator
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.service_bundles import (
+    CaseServices,
     MeasureServices,
     NoteServices,
     PlanServices,
@@ -34,9 +37,11 @@ from noteapp.ui.views.main_view import MainPages, MainView
 from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.plan_tab import PlanTab
+from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
+from noteapp.ui.views.settings_appearance_page import AppearanceSettingsPage
 from noteapp.ui.views.settings_backups_page import SettingsBackupsPage
 from noteapp.ui.views.settings_checklist_page import ChecklistSettingsPage
 from noteapp.ui.views.settings_dictionary_page import DictionarySettingsPage
@@ -86,7 +91,11 @@ def _keychain_controls(ws: Workspace, prefs: DevicePrefs) -> KeychainControls:
 
 
 def _clients_view(
-    ws: Workspace, navigator: Navigator, risk_events: _RiskEvents, today: Any
+    ws: Workspace,
+    navigator: Navigator,
+    risk_events: _RiskEvents,
+    today: Any,
+    cases: CaseServices,
 ) -> ClientsView:
     notes = NoteServices.of(ws)
     library = ws.goal_library
@@ -127,9 +136,11 @@ def _clients_view(
             (ChartTab.PLAN.value, plan_tab),
             (ChartTab.MEASURES.value, measures_tab),
             (ChartTab.SAFETY_PLAN.value, safety_plan_tab),
+            *casemgmt_builder.chart_tabs(cases),
         ),
         header_widgets=(risk_banner,),
         damaged=lambda: [r.describe() for r in ws.damage.clients()],
+        emergency_contact=ws.contacts.emergency_contact,
     )
 
 
@@ -141,6 +152,7 @@ def _settings_view(
     on_auto_lock_changed: Callable[[int], None],
     profile_page: SettingsProfilePage,
     backups_page: SettingsBackupsPage,
+    cases: CaseServices,
 ) -> SettingsView:
     def change_passphrase(current: str, new: str) -> None:
         ws.change_passphrase(current=current, new=new, params=kdf_params)
@@ -148,6 +160,7 @@ def _settings_view(
     return SettingsView(
         [
             ("Profile", profile_page),
+            ("Appearance", AppearanceSettingsPage(prefs)),
             (
                 "Security",
                 SettingsSecurityPage(
@@ -167,6 +180,7 @@ def _settings_view(
             ("Safety plans", SafetyPlanSettingsPage(ws.safety_plans)),
             ("Signing keys", SettingsKeysPage(ws.signing, ws.profile)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
+            ("Case management", casemgmt_builder.settings_page(cases)),
         ]
     )
 
@@ -209,6 +223,7 @@ def build_main_view(
     risk_events = _RiskEvents()
     holder: list[QWidget] = []  # the main view, once built: note windows' parent
     notes = NoteServices.of(ws)
+    cases = CaseServices.of(ws)
     note_windows = NoteWindows(
         lambda note_id: NoteWindow(notes, note_id, holder[0] if holder else None), navigator
     )
@@ -216,7 +231,8 @@ def build_main_view(
     note_windows.saved.connect(lambda _n: risk_events.changed.emit())
 
     today = TodayView(worklist_for(ws), ws.clients, navigator, first_name=first_name, now=now)
-    clients = _clients_view(ws, navigator, risk_events, now.astimezone().date())
+    clients = _clients_view(ws, navigator, risk_events, now.astimezone().date(), cases)
+    incidents = casemgmt_builder.incidents_page(cases, navigator)
     review = ReviewView(ReviewServices.of(ws))
     reports = ReportsView(
         report=ws.outcomes.report,
@@ -237,6 +253,7 @@ def build_main_view(
         on_auto_lock_changed=on_auto_lock_changed,
         profile_page=profile_page,
         backups_page=backups_page,
+        cases=cases,
     )
 
     def header_text() -> str:
@@ -250,7 +267,14 @@ def build_main_view(
     if integrity is not None:
         banners.append(integrity)
     view = MainView(
-        MainPages(today=today, clients=clients, review=review, reports=reports, settings=settings),
+        MainPages(
+            today=today,
+            clients=clients,
+            incidents=incidents,
+            review=review,
+            reports=reports,
+            settings=settings,
+        ),
         navigator,
         banners=banners,
         header_text=header_text(),
@@ -270,6 +294,16 @@ def build_main_view(
     _connect_navigator(ws, view, note_windows)
     risk_events.changed.connect(lambda: today.refresh() if today.isVisible() else None)
 
+    _add_shortcuts(view, on_lock)
+    # The spelling dictionary takes a fifth of a second to load: not in the first note window.
+    run_in_background(ws.speller.prepare, parent=view)
+    return view
+
+
+def _add_shortcuts(view: MainView, on_lock: Callable[[], None]) -> None:
+    """The main window's shortcuts (the table in ui/shortcuts.py)."""
+    clients, navigator = view.pages.clients, view.navigator
+
     def new_client() -> None:
         view.show_page("clients")
         clients.add_client()
@@ -278,23 +312,40 @@ def build_main_view(
         view.show_page("clients")
         clients.focus_filter()
 
-    view.add_shortcut("Ctrl+N", new_client, "newClientShortcut")
-    view.add_shortcut("Ctrl+F", find_client, "findClientShortcut")
-    view.add_shortcut("Ctrl+L", on_lock, "lockShortcut")
-    view.add_shortcut("Ctrl+,", navigator.open_settings, "settingsShortcut")
-    view.add_shortcut("Ctrl+K", navigator.open_search, "searchShortcut")
-    # The spelling dictionary takes a fifth of a second to load: not in the first note window.
-    run_in_background(ws.speller.prepare, parent=view)
-    return view
+    def new_note() -> None:
+        """Ctrl+N: a new note for the client whose chart is open, else a new client."""
+        chart = clients.chart if view.current_page() == "clients" else None
+        tab = chart.findChild(NotesTab) if chart is not None else None
+        if chart is None or tab is None:
+            new_client()
+            return
+        chart.tabs.setCurrentWidget(tab)
+        tab.new_note()
+
+    view.add_shortcut("new_note", new_note)
+    view.add_shortcut("new_client", new_client)
+    view.add_shortcut("find_client", find_client)
+    view.add_shortcut("lock", on_lock)
+    view.add_shortcut("settings", navigator.open_settings)
+    view.add_shortcut("search", navigator.open_search)
 
 
 def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows) -> None:
     """What each of the navigator's requests opens."""
     navigator, pages = view.navigator, view.pages
 
-    def open_client(client_id: str, tab: str) -> None:
+    def open_client(client_id: str, tab: str, record_id: str) -> None:
         view.show_page("clients")
         pages.clients.open_client(client_id, "" if tab == ChartTab.OVERVIEW.value else tab)
+        chart = pages.clients.chart
+        shown = chart.tabs.currentWidget() if chart is not None else None
+        if record_id and isinstance(shown, RecordView):
+            shown.select(record_id)
+
+    def open_incident(incident_id: str) -> None:
+        view.show_page("incidents")
+        pages.incidents.show_filter("all")
+        pages.incidents.table.select(incident_id)
 
     def open_page(key: str, sub: str) -> None:
         view.show_page(key)
@@ -306,6 +357,8 @@ def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows)
         pages.today.show_all(SectionKey(key))
 
     def open_hit(hit: Any) -> None:
+        if casemgmt_builder.open_case_hit(hit, navigator):
+            return
         if hit.kind == "client":
             navigator.open_client(hit.key)
         else:
@@ -328,6 +381,7 @@ def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows)
 
     navigator.note_requested.connect(note_windows.open)
     navigator.client_requested.connect(open_client)
+    navigator.incident_requested.connect(open_incident)
     navigator.page_requested.connect(open_page)
     navigator.worklist_requested.connect(open_worklist)
     navigator.search_requested.connect(search)

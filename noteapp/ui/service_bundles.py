@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from noteapp.domain.clock import Clock
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+from noteapp.services.contacts import ContactService
 from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
+from noteapp.services.incidents import IncidentService
 from noteapp.services.measures import MeasureService
+from noteapp.services.medications import MedicationService
 from noteapp.services.notes import NoteService
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
+from noteapp.services.referrals import ReferralService
 from noteapp.services.review import ReviewService
 from noteapp.services.safety_plans import SafetyPlanService
 from noteapp.services.settings import SettingsService
@@ -47,6 +51,7 @@ class NoteServices:
     audit: AuditService
     clock: Clock
     damage: DamageReport  # damaged notes stay listed, marked, and say why they cannot open
+    medications: MedicationService  # adherence recorded in the note
 
     @classmethod
     def of(cls, ws: Workspace) -> NoteServices:
@@ -65,6 +70,7 @@ class NoteServices:
             audit=ws.audit,
             clock=ws.clock,
             damage=ws.damage,
+            medications=ws.medications,
         )
 
 
@@ -124,3 +130,35 @@ class ReviewServices:
     @classmethod
     def of(cls, ws: Workspace) -> ReviewServices:
         return cls(ws.review, ws.profile, ws.signing, ws.settings)
+
+
+@dataclass(frozen=True)
+class CaseServices:
+    """Case management: the chart's Contacts, Referrals and Medications tabs, the Incidents
+    page, and the dialogs they open (forms, signing, exports)."""
+
+    contacts: ContactService
+    referrals: ReferralService
+    medications: MedicationService
+    incidents: IncidentService
+    measures: MeasureService  # the medications tab draws scores beside adherence
+    clients: ClientService
+    signing: SigningService
+    settings: SettingsService
+    exports: ExportService
+    clock: Clock
+
+    @classmethod
+    def of(cls, ws: Workspace) -> CaseServices:
+        return cls(
+            contacts=ws.contacts,
+            referrals=ws.referrals,
+            medications=ws.medications,
+            incidents=ws.incidents,
+            measures=ws.measures,
+            clients=ws.clients,
+            signing=ws.signing,
+            settings=ws.settings,
+            exports=ws.exports,
+            clock=ws.clock,
+        )

@@ -80,3 +80,38 @@ def test_error_lines_escape_what_they_quote(
     err = capsys.readouterr().err
     _no_raw_controls(err)
     assert "\\x1b[2J\\x9b.docx" in err
+
+
+def test_trusting_a_key_file_cannot_print_a_forged_confirmation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Red team: a key file whose name holds a newline and a confirmation naming a colleague's
+    # real fingerprint; the clinician comparing fingerprints by phone reads the forged line.
+    from noteapp import crypto
+    from tests.core.helpers import init_vault
+
+    vault = init_vault(capsys, tmp_path / "v.noteapp", monkeypatch)
+    _private, public = crypto.generate_signing_keypair()
+    forged_line = (
+        "Trusted Dana Whitfield (LCSW) · fingerprint 6390 F674 E8CB 8D49 ABAA BDD6 6945 4B01."
+    )
+    key_file = tmp_path / "k.json"
+    key_file.write_text(
+        json.dumps(
+            {
+                "format": "noteapp-public-key/1",
+                "name": f"Mallory\n{forged_line}",
+                "credentials": "LCSW\r",
+                "public_key": public.hex(),
+            }
+        ),
+        encoding="utf-8",
+    )
+    # Refused at the mechanism: no person's name holds a newline, a carriage return or a bidi
+    # override, so such a key file is never read (nor shown in the app's trust dialog).
+    assert main([*vault, "keys", "trust", str(key_file)]) == 2
+    err = capsys.readouterr().err
+    assert not any(line.startswith(forged_line) for line in err.splitlines())
+    assert "control or invisible characters" in err and "\r" not in err
+    assert main([*vault, "keys", "list", "--json"]) == 0
+    assert crypto.key_fingerprint(public) not in capsys.readouterr().out

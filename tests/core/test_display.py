@@ -50,3 +50,12 @@ def test_json_escaping_round_trips_any_text(value: str) -> None:
 @given(st.text())
 def test_visible_output_never_holds_an_unsafe_character(value: str) -> None:
     assert not any(is_unsafe(c) for c in visible(value))
+
+
+def test_letters_that_print_as_blanks_are_made_visible() -> None:
+    # Red team: a signer name padded with Braille or Hangul blanks (printable, so they passed
+    # as text) pushes "(not trusted)" off the line after a forged "(trusted)".
+    name = "Dana Whitfield · key 6390 F674 (trusted)" + "\u2800" * 3 + "\u3164\u115f\u1160\uffa0"
+    shown = visible(name)
+    assert shown.endswith("\\u2800\\u2800\\u2800\\u3164\\u115f\\u1160\\uffa0")
+    assert escape_json_text('"\u2800"') == '"\\u2800"'

@@ -3,6 +3,7 @@ exports, backups and restore, the search index. No Qt; no timings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.clock import FakeClock
 from noteapp.domain.progress import Cancelled, Progress, part
+from noteapp.search.index import SearchDoc
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import BUILD_STEPS, Workspace
@@ -186,6 +188,24 @@ def test_the_search_index_builds_with_progress_and_misses_no_note_saved_meanwhil
     ws.search.build(progress=save_a_note_midway)
     assert ws.search.ready
     assert [h.key for h in ws.search.search("zanzibarian").hits] == added
+
+
+def test_a_contact_saved_while_the_other_kinds_are_indexed_is_not_missed(
+    ws: Workspace,
+) -> None:
+    """Contacts, referrals, medications and incidents are read after the notes; one saved
+    after its kind was read (on the GUI thread, while the worker builds) is queued too."""
+    cid = _signed_notes(ws, 1)
+    added: list[str] = []
+
+    def save_a_contact_midway() -> Iterator[SearchDoc]:
+        if not added:  # the contacts were read already: this one arrives meanwhile
+            added.append(ws.contacts.add(client_id=cid, name="Quillon Marsh").id)
+        yield from ()
+
+    ws.search.add_source(save_a_contact_midway)
+    ws.search.build()
+    assert [h.key for h in ws.search.search("quillon").hits] == added
 
 
 def test_a_cancelled_search_build_leaves_no_index(ws: Workspace) -> None:

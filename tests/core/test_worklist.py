@@ -3,8 +3,8 @@ clock (2026-01-05). No Qt."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,7 @@ from noteapp.services.paths import AppPaths
 from noteapp.services.worklist import (
     EMPTY,
     Place,
-    ReferralSource,
     SectionKey,
-    WorkItem,
     Worklist,
     worklist_for,
 )
@@ -31,8 +29,8 @@ DAY = 86400.0
 PHQ9_ITEM9 = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
 
-def worklist(ws: Workspace, referrals: ReferralSource | None = None) -> Worklist:
-    return worklist_for(ws, referrals=referrals)
+def worklist(ws: Workspace) -> Worklist:
+    return worklist_for(ws)
 
 
 @pytest.fixture
@@ -197,7 +195,7 @@ def test_open_risk_flags_open_the_measures_tab(ws: Workspace) -> None:
     assert section.count == 1
     [row] = section.items
     assert row.urgent and row.place == Place.CHART_MEASURES and row.client_id == cid
-    assert row.summary.startswith("PHQ-9 on 2026-01-04: ")
+    assert row.summary.startswith("PHQ-9: ") and row.on == date(2026, 1, 4)
 
 
 def test_plan_reviews_overdue_first(ws: Workspace) -> None:
@@ -226,7 +224,7 @@ def test_measures_due_by_the_plans_measured_by(ws: Workspace) -> None:
     ws.clock.advance(35 * DAY)  # type: ignore[attr-defined]
     ws.measures.add(client_id=cid, instrument="phq9", answers=[0] * 9)
     [row] = wl.section(SectionKey.MEASURES_DUE).items
-    assert row.summary == "GAD-7 last given 2026-01-01" and row.age_days == 39
+    assert row.summary == "GAD-7 last given 39 days ago" and row.age_days == 39
     # Discharged clients are never due.
     ws.clients.discharge(cid, reason="Goals met.")
     assert wl.section(SectionKey.MEASURES_DUE).count == 0
@@ -277,29 +275,99 @@ def test_notes_without_goal_progress_are_a_filter(ws: Workspace) -> None:
     assert [i.note_id for i in wl.section(SectionKey.NO_PROGRESS, limit=None).items] == [nid]
 
 
-# --- hooks ------------------------------------------------------------------------------
+# --- case management (issue #13) ---------------------------------------------------------
+
+TODAY = date(2026, 1, 5)
 
 
-class _Referrals:
-    def __init__(self, rows: Sequence[WorkItem]) -> None:
-        self.rows = rows
-        self.asked: list[date] = []
-
-    def follow_ups(self, today: date) -> Sequence[WorkItem]:
-        self.asked.append(today)
-        return self.rows
-
-
-def test_referrals_appear_only_through_their_hook(ws: Workspace) -> None:
-    assert SectionKey.REFERRALS not in worklist(ws).sections()
+def test_referrals_past_their_follow_up_date_are_listed_longest_overdue_first(
+    ws: Workspace,
+) -> None:
     cid = client(ws)
-    row = WorkItem(cid, "Jordan Avery", "housing referral: call back", None, Place.CHART_NOTES)
-    source = _Referrals([row])
-    wl = worklist(ws, referrals=source)
+    other = client(ws, "Casey Lin")
+    sent = date(2025, 11, 20)
+    later = ws.referrals.add(
+        client_id=cid,
+        to_name="Dr. Casey Lin",
+        to_organization="Riverside Clinic",
+        reason="Medication evaluation",
+        sent_on=sent,
+        follow_up=TODAY - timedelta(days=2),
+    )
+    first = ws.referrals.add(
+        client_id=other,
+        to_name="Harbor Housing",
+        reason="Housing",
+        sent_on=sent,
+        follow_up=TODAY - timedelta(days=9),
+    )
+    ws.referrals.add(  # due today: not yet overdue
+        client_id=cid, to_name="A", reason="x", sent_on=sent, follow_up=TODAY
+    )
+    closed = ws.referrals.add(
+        client_id=cid, to_name="B", reason="y", sent_on=sent, follow_up=date(2025, 12, 1)
+    )
+    ws.referrals.update_status(closed.id, status="closed", on=date(2025, 12, 2))
+    wl = worklist(ws)
     assert SectionKey.REFERRALS in wl.sections()
     section = wl.section(SectionKey.REFERRALS)
-    assert section.count == 1 and section.items == (row,)
-    assert source.asked == [date(2026, 1, 5)]
+    assert section.count == 2
+    assert [i.record_id for i in section.items] == [first.id, later.id]
+    row = section.items[1]
+    assert (row.client_id, row.client, row.place) == (cid, "Jordan Avery", Place.CHART_REFERRALS)
+    assert row.on == TODAY - timedelta(days=2) and row.age_days == 2
+    assert (
+        row.summary
+        == "to Dr. Casey Lin, Riverside Clinic · sent 2025-11-20 · follow-up due 2 days ago"
+    )
+    assert "Casey" not in repr(row)  # the recipient is client data: never in a repr
+
+
+def test_no_referral_due_is_a_calm_sentence(ws: Workspace) -> None:
+    client(ws)
+    section = worklist(ws).section(SectionKey.REFERRALS)
+    assert (section.count, section.items) == (0, ())
+    assert section.empty == EMPTY[SectionKey.REFERRALS]
+
+
+def test_incident_notifications_overdue_come_right_after_the_risk_flags(
+    ws: Workspace, clock: FakeClock
+) -> None:
+    assert SectionKey.INCIDENTS not in worklist(ws).sections()  # no standing empty card
+    fields = {"occurred_at": "2026-01-04 14:30", "place": "Group room 2"}
+    fall = ws.incidents.new(type_ref="fall", fields=fields)  # notify within 24 hours
+    ws.incidents.new(type_ref="property", fields=fields)  # 72 hours: not yet due
+    assert SectionKey.INCIDENTS not in worklist(ws).sections()
+    clock._now = fall.occurred_at + timedelta(hours=25)
+    wl = worklist(ws)
+    assert wl.sections()[:2] == (SectionKey.RISK_FLAGS, SectionKey.INCIDENTS)
+    section = wl.section(SectionKey.INCIDENTS)
+    assert section.count == 1
+    (row,) = section.items
+    assert (row.client_id, row.client, row.place, row.record_id) == (
+        "",
+        fall.reference,
+        Place.INCIDENT,
+        fall.id,
+    )
+    due = (fall.occurred_at + timedelta(hours=24)).astimezone()
+    assert row.urgent and row.summary == (
+        f"Fall: notification was due {due:%Y-%m-%d %H:%M}, nobody notified yet"
+    )
+    assert row.on == fall.occurred_at.astimezone().date()
+    ws.incidents.add_notification(fall.id, to="Practice manager", how="in person")
+    assert SectionKey.INCIDENTS not in worklist(ws).sections()
+
+
+def test_an_incident_may_name_no_client_and_still_be_listed(
+    ws: Workspace, clock: FakeClock
+) -> None:
+    report = ws.incidents.new(
+        type_ref="missing-person", fields={"occurred_at": "2026-01-04 09:00"}
+    )  # 2 hours, nobody named: the report is in no chart
+    clock._now = datetime.fromisoformat("2026-01-05T12:00:00+00:00")
+    (row,) = worklist(ws).section(SectionKey.INCIDENTS).items
+    assert row.record_id == report.id and row.client == report.reference
 
 
 def test_today_gives_every_section_with_at_most_the_top_rows(ws: Workspace) -> None:

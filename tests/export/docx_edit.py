@@ -69,6 +69,42 @@ def paragraph_with(text: str, replacement: Callable[[str], str]) -> Callable[[st
     return edit
 
 
+def add_related_part(
+    src: Path,
+    dest: Path,
+    *,
+    name: str,
+    kind: str,
+    data: bytes,
+    rid: str,
+    first: bool = False,
+    changes: dict[str, Callable[[bytes], bytes] | bytes] | None = None,
+) -> Path:
+    """Add the part word/``name`` related from the document with the relationship type and
+    content type of ``kind`` (header, styles …), its relationship first or last."""
+    rel = f'<Relationship Id="{rid}" Type="{_RT}{kind}" Target="{name}"/>'.encode()
+
+    def rels(old: bytes) -> bytes:
+        if first:
+            return old.replace(b"<Relationship ", rel + b"<Relationship ", 1)
+        return old.replace(b"</Relationships>", rel + b"</Relationships>")
+
+    def types(old: bytes) -> bytes:
+        override = f'<Override PartName="/word/{name}" ContentType="{_CT}{kind}+xml"/>'
+        return old.replace(b"</Types>", override.encode() + b"</Types>")
+
+    return rewrite(
+        src,
+        dest,
+        {
+            "word/_rels/document.xml.rels": rels,
+            "[Content_Types].xml": types,
+            f"word/{name}": data,
+            **(changes or {}),
+        },
+    )
+
+
 def page_part_xml(kind: str, text: str) -> bytes:
     root = "hdr" if kind == "header" else "ftr"
     return (

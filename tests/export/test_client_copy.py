@@ -15,6 +15,7 @@ from docx.shared import Pt
 
 from noteapp.domain.clients import Client, Diagnosis
 from noteapp.domain.ids import ClientId
+from noteapp.domain.paper import PaperSize
 from noteapp.domain.safety_plan import ClientCopy, SafetyPlan, SupportContact
 from noteapp.export import write_client_copy
 from noteapp.services.safety_plans import shipped_crisis_lines
@@ -148,3 +149,55 @@ def test_libreoffice_shows_the_client_copy(tmp_path: Path) -> None:
     assert "Call or text 988" in shown
     assert "Step 6 — Making my surroundings safe" in shown
     assert "My niece's graduation in June" in shown
+
+
+# --- page layout (LibreOffice renders; poppler measures) ------------------------------------
+
+
+def _long_copy() -> ClientCopy:
+    return sample_copy(
+        warning_signs=tuple(
+            f"Warning sign number {i}, in the client's own words" for i in range(7)
+        ),
+        internal_coping=tuple(f"Something I can do on my own, number {i}" for i in range(6)),
+        distractions=tuple(SupportContact(f"Place {i}", "", "") for i in range(4)),
+        people_to_ask=tuple(
+            SupportContact(f"Friend {i}", f"555-01{i}0", "friend") for i in range(4)
+        ),
+        environment_safety=tuple(f"Step I take to keep safe at home, number {i}" for i in range(5)),
+    )
+
+
+LAYOUTS = {
+    "sample": sample_copy,
+    "long": _long_copy,
+    "short": lambda: sample_copy(internal_coping=(), distractions=(), environment_safety=()),
+    # The length of the demo's plans: the reasons box ended a page, the last line did not.
+    "demo-like": lambda: sample_copy(
+        warning_signs=("Lying awake after 2 a.m.", "Cancelling plans", "Feeling like a burden"),
+        internal_coping=("Paced breathing", "A hot shower", "Draw or colour", "Read my notes"),
+        distractions=tuple(SupportContact(x) for x in ("The gym", "Video call with Alex", "Park")),
+        environment_safety=("Car keys stay with Morgan", "Old prescriptions dropped off"),
+    ),
+}
+
+
+@pytest.mark.skipif(
+    (SOFFICE is None or shutil.which("pdftotext") is None) and not os.environ.get("CI"),
+    reason="LibreOffice and pdftotext (poppler-utils) are not installed",
+)
+@pytest.mark.parametrize("paper", [PaperSize.LETTER, PaperSize.A4], ids=["letter", "a4"])
+@pytest.mark.parametrize("which", list(LAYOUTS))
+def test_the_last_page_is_never_near_empty(tmp_path: Path, which: str, paper: PaperSize) -> None:
+    from noteapp.export.client_copy import MARGIN_TWIPS
+    from tests.export.pages import pages, to_pdf
+
+    src = tmp_path / f"{which}.docx"
+    write_client_copy(LAYOUTS[which](), src, paper=paper)
+    laid_out = pages(to_pdf(src, tmp_path, tmp_path / "profile"))
+    margin = MARGIN_TWIPS / 20  # points
+    fills = [round(p.fill(margin), 2) for p in laid_out]
+    assert "Keep this where you can find it" in laid_out[0].text()  # said up front
+    if len(laid_out) > 1:
+        assert fills[-1] >= 0.2, f"last page {fills[-1]:.0%} full ({fills})"
+    assert "My reasons for living" in laid_out[-1].text()

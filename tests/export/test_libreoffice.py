@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,36 +21,13 @@ from noteapp.services.verification import verify_docx
 from noteapp.services.workspace import Workspace
 from tests.core.test_verify_exports import signed_note
 from tests.export import samples
+from tests.export.pages import convert as _convert
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # Skipped on a developer machine without LibreOffice; in CI (.ci/run installs it) never skipped.
 pytestmark = pytest.mark.skipif(
     SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice (soffice) is not installed"
 )
-
-
-def _convert(src: Path, target: str, outdir: Path, profile: Path) -> Path:
-    assert SOFFICE is not None
-    outdir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    ext = target.split(":", 1)[0]
-    out = outdir / f"{src.stem}.{ext}"
-    assert out.exists(), f"LibreOffice did not write {out.name}"
-    return out
 
 
 def test_libreoffice_shows_client_headings_and_signature(tmp_path: Path) -> None:

@@ -57,6 +57,9 @@ BLOW_UPS = {
     "{{ [1]|tojson(indent=1500000000) }}": "the 'indent' of 'tojson' may be at most 1,000",
     "{{ ('x ' * 100000)|wordwrap(1, wrapstring='y' * 1000) }}": "builds a value that is too large",
     "{{ ('line\\n' * 300000)|indent(1000) }}": "builds a value that is too large",
+    # Red team: quadratic inside one filter call, past the render clock (63 s, 13 s before).
+    "{{ ('a' * 1999000)|wordwrap(1, true, '') }}": "a word too long to break",
+    "{{ ('a' * 999000)|wordwrap(2) }}": "a word too long to break",
     "{{ [[1], [2]]|sum(start=[]) }}": "'sum' adds numbers only",
     "{{ [[1] * 100000] * 100000 }}": "builds a value that is too large",
     # Shared lists: tiny in memory, 10^6 items when printed, compared or sorted.

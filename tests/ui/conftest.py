@@ -145,3 +145,13 @@ def new_note_dialog(ws, client_id):
         clock=ws.clock,
         client_id=client_id,
     )
+
+
+@pytest.fixture(scope="module")
+def screens_session(qapp, tmp_path_factory):
+    """The synthetic workspace and main window of tests/ui/screens.py, one per module."""
+    from tests.ui.screens import Session
+
+    session = Session(tmp_path_factory.mktemp("screens"))
+    yield session
+    session.close()

@@ -116,6 +116,36 @@ def test_ratings_share_the_notes_save_queue(qtbot, ws) -> None:
     assert [r["rating"] for r in stored.goal_progress] == ["some progress"]
 
 
+def test_adherence_shares_the_notes_save_queue(qtbot, ws, monkeypatch) -> None:
+    """Adherence recorded while an autosave runs waits for it on the same queue (run at
+    once on the GUI thread, it raced the autosave for the note's next version)."""
+    client = ws.clients.list()[0]
+    med = ws.medications.add(client_id=client.id, name="Sertraline", dose="50 mg")
+    note = ws.notes.new(client_id=client.id, template_id="soap")
+    spy = SaveSpy(ws, monkeypatch, hold_first=True)
+    real = ws.medications.record_adherence
+    calls: list[tuple[threading.Thread, int]] = []
+
+    def record(note_id, entries):
+        calls.append((threading.current_thread(), len(spy.threads)))
+        return real(note_id, entries)
+
+    monkeypatch.setattr(ws.medications, "record_adherence", record)
+    window = _window(qtbot, ws, note.id)
+    editor = window.editor
+    _type(qtbot, editor.sections["plan"].text_edit, "Review sleep")
+    editor.saver.save_now()  # held on its worker
+    assert spy.started.wait(10)
+    editor.adherence.set_adherence(med.id, "partial", "Dry mouth.")
+    assert calls == []  # queued behind the autosave, not run beside it
+    spy.release.set()
+    assert editor.flush()
+    assert calls and all(t is not threading.main_thread() and saves >= 1 for t, saves in calls)
+    stored = ws.notes.get(note.id)
+    assert stored.text("plan") == "Review sleep"
+    assert [(e.medication_id, e.side_effects) for e in stored.adherence] == [(med.id, "Dry mouth.")]
+
+
 class Progressed:
     """Every (done, total) a ProgressPanel showed."""
 

@@ -88,7 +88,8 @@ def test_phq9_in_session_with_digit_keys_saves_and_alerts(qtbot, ws) -> None:
     texts = [w.text() for w in form.findChildren(QLabel)]
     texts += [b.text() for b in form.findChildren(QPushButton)]
     assert not any(CLIENT in t or "Morgan" in t for t in [*texts, form.windowTitle()])
-    assert form.intro.text() == "Please answer for the last two weeks."
+    assert form.intro.text() == "Please answer each question. There are no right or wrong answers."
+    assert "two weeks" not in form.intro.text()  # PCL-5 asks about a month, the AUDIT a year
     assert form.progress_label.text() == "Question 1 of 9"
 
     qtbot.keyClicks(form, "1")

@@ -77,6 +77,16 @@ def test_lists_sorts_and_opens(qtbot, ws, client_id):
     assert opened[-1] == c.id
 
 
+def test_column_titles_are_never_cut(qtbot, ws, client_id):
+    """Widths come from the font (not every row), but never below the column's title:
+    "Date of service" and "Service code" were cut to "ate of servic" and "ervice cod"."""
+    _note(ws, client_id, "soap", date(2025, 12, 1), "90837")
+    tab = _tab(qtbot, ws, client_id, [])
+    header = tab.table.horizontalHeader()
+    for col in (0, 2, 3):
+        assert header.sectionSize(col) >= header.sectionSizeHint(col), col
+
+
 def test_delete_draft_asks_first_and_keeps_signed(qtbot, ws, client_id, monkeypatch):
     draft = _note(ws, client_id, "soap", date(2025, 12, 1))
     signed = _note(ws, client_id, "soap", date(2025, 12, 2), signed=True)

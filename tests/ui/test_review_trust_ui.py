@@ -10,7 +10,6 @@ from PySide6.QtGui import QAccessible
 from noteapp.demo import fill_demo
 from noteapp.services.verification import Status
 from noteapp.ui.dialogs.review_action_dialog import ReviewActionDialog
-from noteapp.ui.widgets.trust_banner import WARNING_COLOUR
 from tests.ui.conftest import without_open_risk_flags
 from tests.ui.test_review_ui import (
     _status,
@@ -35,7 +34,7 @@ def test_untrusted_signer_banner_names_the_trusted_key(
     load(qtbot, view, genuine)  # not trusted yet: a plain warning
     banner = view.trust_banner
     assert banner.isVisible() and banner.isVisibleTo(view)
-    assert WARNING_COLOUR in banner.styleSheet()
+    assert banner.property("tone") == "caution"  # bold on amber (ui/theme.py)
     assert banner.accessibleName().startswith("Warning: signed with a key you have not")
     assert "Dana Whitfield" in banner.label.text() and dana.fingerprint in banner.label.text()
     assert QAccessible.queryAccessibleInterface(banner).text(QAccessible.Text.Name)

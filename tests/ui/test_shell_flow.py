@@ -142,9 +142,7 @@ def test_damage_banner_names_the_record_and_opens_the_backup_from_before_it(qtbo
     banner.backups_button.click()
     assert main.current_page() == "settings"
     backups = main.pages.settings.pages["Backups"]
-    assert main.pages.settings.tabs.currentIndex() == list(main.pages.settings.pages).index(
-        "Backups"
-    )
+    assert main.pages.settings.current_section() == "Backups"
     assert backups.dialog is not None and backups.dialog.isVisible()
     assert backups.dialog.selected() == before
     backups.dialog.reject()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.widgets.passphrase_pair import PassphrasePair
 from noteapp.ui.workers import run_in_background
@@ -59,7 +60,7 @@ class ChangePassphraseDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(520, self.sizeHint().height())
+        fit_to_content(self, 520)
 
     def _submit(self) -> None:
         if not self.current.text():

@@ -26,7 +26,8 @@ from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import error_label, show_error
+from noteapp.ui.screen_fit import fit_to_screen
+from noteapp.ui.widgets.layout import body_label, error_label, show_error
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 
 
@@ -92,13 +93,27 @@ class ClientDialog(EditingDialog):
         f2.addRow("&Address", self.address)
         emergency = QGroupBox("Emergency contact", self)
         f3 = QFormLayout(emergency)
-        f3.addRow("Name", self.ec_name)
-        f3.addRow("Relationship", self.ec_relationship)
-        f3.addRow("Phone", self.ec_phone)
+        if client is None:
+            # Taken at intake; it joins the chart's contact list, where it is kept after.
+            f3.addRow("Name", self.ec_name)
+            f3.addRow("Relationship", self.ec_relationship)
+            f3.addRow("Phone", self.ec_phone)
+        else:
+            for w in (self.ec_name, self.ec_relationship, self.ec_phone):
+                w.hide()
+            f3.addRow(
+                body_label(
+                    "The emergency contact and the client's other contacts are on the chart's "
+                    "Contacts tab.",
+                    emergency,
+                    "emergencyContactsHint",
+                )
+            )
 
         dx = QGroupBox("Diagnoses (ICD-10-CM)", self)
         dx_lay = QVBoxLayout(dx)
         self.diagnoses = QTableWidget(0, 2, dx)
+        self.diagnoses.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.diagnoses.setObjectName("diagnosesTable")
         self.diagnoses.setAccessibleName("Diagnoses")
         self.diagnoses.setHorizontalHeaderLabels(["Code", "Description"])
@@ -154,7 +169,7 @@ class ClientDialog(EditingDialog):
         outer.addLayout(columns)
         outer.addWidget(self.error)
         outer.addWidget(self.buttons)
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)
 
         order = [
             self.name, self.preferred, self.dob, self.pronouns, self.code, self.phone,
@@ -175,9 +190,6 @@ class ClientDialog(EditingDialog):
         self.phone.setText(c.contact.phone)
         self.email.setText(c.contact.email)
         self.address.setPlainText(c.contact.address)
-        self.ec_name.setText(c.emergency_contact.name)
-        self.ec_relationship.setText(c.emergency_contact.relationship)
-        self.ec_phone.setText(c.emergency_contact.phone)
         for d in c.diagnoses:
             self.add_diagnosis_row(d.code, d.description)
 
@@ -229,13 +241,14 @@ class ClientDialog(EditingDialog):
                 email=self.email.text().strip(),
                 address=self.address.toPlainText().strip(),
             ),
-            "emergency_contact": EmergencyContact(
+            "diagnoses": diagnoses,
+        }
+        if self._client is None:  # an edit leaves the contact list alone
+            fields["emergency_contact"] = EmergencyContact(
                 name=self.ec_name.text().strip(),
                 relationship=self.ec_relationship.text().strip(),
                 phone=self.ec_phone.text().strip(),
-            ),
-            "diagnoses": diagnoses,
-        }
+            )
         code = self.code.text().strip()
         try:
             if self._client is None:

@@ -24,7 +24,9 @@ from noteapp.services.notes import NoteService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
+from noteapp.ui import theme
 from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, show_error
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 
@@ -93,7 +95,7 @@ class CorrectionDialog(PassphraseDialog):
         self.explanation = QLabel(self)
         self.explanation.setObjectName("correctionExplanation")
         self.explanation.setWordWrap(True)
-        self.explanation.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.explanation, "muted")
         lay.addWidget(self.explanation)
 
         form = QFormLayout()
@@ -127,7 +129,7 @@ class CorrectionDialog(PassphraseDialog):
         self.kind_group.idToggled.connect(self._kind_toggled)
         self.kind_buttons[ItemType(kind)].setChecked(True)
         self._kind_changed()
-        self.resize(620, self.sizeHint().height())
+        fit_to_content(self, 620)
         self.text.setFocus()
 
     def kind(self) -> ItemType:

@@ -16,6 +16,7 @@ from noteapp.domain.clients import Client
 from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error, title_label
 
 
@@ -68,7 +69,7 @@ class DeleteClientDialog(QDialog):
         self.delete_button.clicked.connect(self._delete)
         lay.addWidget(buttons)
         self.code.textChanged.connect(self._check)
-        self.resize(500, 300)
+        fit_to_screen(self, 500, 300)
 
     def _check(self, text: str) -> None:
         self.delete_button.setEnabled(text.strip().casefold() == self._client.code.casefold())

@@ -19,6 +19,7 @@ from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 
@@ -71,7 +72,7 @@ class DischargeDialog(EditingDialog):
         buttons.accepted.connect(self._discharge)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(480, 260)
+        fit_to_screen(self, 480, 260)
 
     def _discharge(self) -> None:
         d = self.date.date()

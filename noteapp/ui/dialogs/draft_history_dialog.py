@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from noteapp.domain.notes import FieldValue, Note
 from noteapp.services.notes import NoteService
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.note_preview import NotePreview
 
 
@@ -37,7 +38,7 @@ class DraftHistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("draft_history_dialog")
         self.setWindowTitle("Draft history")
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self._notes = notes
         self.note_id = note_id
         self.current: Note = notes.get(note_id)

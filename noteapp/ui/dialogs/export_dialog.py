@@ -36,7 +36,9 @@ from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
 from noteapp.services.exports import MIN_EXPORT_PASSWORD, ExportService
 from noteapp.services.notes import NoteService
+from noteapp.ui import theme
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content, fit_to_screen
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.widgets.job_document import page_size, paint_job, write_pdf
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
@@ -157,7 +159,7 @@ class ExportDialog(QDialog):
         self.psy_check.setAccessibleName("Include psychotherapy notes")
         hl.addRow(self.psy_check)
         self.psy_warning = body_label(PSYCHOTHERAPY_WARNING, how, "exportPsychotherapyWarning")
-        self.psy_warning.setStyleSheet("color: #8a4b00;")
+        theme.set_tone(self.psy_warning, "warning")
         self.psy_warning.hide()
         hl.addRow(self.psy_warning)
         self.password_check = QCheckBox("Protect with a password (Word opens it with it)", how)
@@ -250,7 +252,7 @@ class ExportDialog(QDialog):
         self.psy_check.toggled.connect(lambda _on: self._update())
         self.password_check.toggled.connect(lambda _on: self._update())
         self._update()
-        self.resize(640, self.sizeHint().height())
+        fit_to_content(self, 640)
 
     @classmethod
     def of(
@@ -309,7 +311,7 @@ class ExportDialog(QDialog):
         if not self._name_touched:
             self.path_edit.setText(str(self.default_path()))
         if self.isVisible():  # rows came and went: keep every line readable
-            self.resize(self.width(), self.sizeHint().height())
+            fit_to_screen(self, self.width(), self.sizeHint().height())
 
     def default_path(self) -> Path:
         ext = ".pdf" if self.format() == "pdf" else ".docx"

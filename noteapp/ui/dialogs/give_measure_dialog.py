@@ -2,7 +2,7 @@
 clinician's laptop.
 
 Privacy first: the window is a top-level of its own and shows no client data at all — no
-name, no chart, no other window's content — only "Please answer for the last two weeks",
+name, no chart, no other window's content — only a short request to answer,
 the questions and the answers. One question at a time, large text, the answers as big
 buttons; digit keys answer and advance, Backspace goes back, Esc asks before stopping. At
 the end the client hands the laptop back and the clinician confirms the save; only then is
@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui import theme
+from noteapp.ui.a11y import announce
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import error_label, show_error
 
-INTRO_TEXT = "Please answer for the last two weeks."
+# The time frame is the instrument's own (its stem or items: two weeks for PHQ-9, a month
+# for PCL-5, a year for the AUDIT), never one sentence for all of them.
+INTRO_TEXT = "Please answer each question. There are no right or wrong answers."
 HAND_BACK_TEXT = "Thank you — please hand the laptop back."
 RISK_TEXT = (
     "Risk item endorsed: {item}. Assess risk today — complete the risk assessment in the "
@@ -62,7 +66,8 @@ def _big_button(text: str, name: str, parent: QWidget, points: float = 20) -> QP
     b.setObjectName(name)
     b.setAccessibleName(text)
     b.setFont(_font(b, points))
-    b.setMinimumHeight(int(points * 3.4))
+    # Big targets, yet five of them and a two-line question fit a 1280×720 screen.
+    b.setMinimumHeight(int(points * 2.7))
     # Keys go to the form (digits, Backspace, Esc), never to whichever button has focus.
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     b.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -130,8 +135,8 @@ class GiveMeasureWindow(QWidget):
     def _page(self) -> tuple[QWidget, QVBoxLayout]:
         page = QWidget(self.stack)
         lay = QVBoxLayout(page)
-        lay.setContentsMargins(80, 48, 80, 48)
-        lay.setSpacing(18)
+        lay.setContentsMargins(80, 32, 80, 28)
+        lay.setSpacing(14)
         return page, lay
 
     def _centered(self, lay: QVBoxLayout, inner: QVBoxLayout) -> None:
@@ -167,18 +172,18 @@ class GiveMeasureWindow(QWidget):
         self.stem.setObjectName("giveMeasureStem")
         self.stem.setWordWrap(True)
         self.stem.setFont(_font(self.stem, 16))
-        self.stem.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.stem, "muted")
         inner.addWidget(self.stem)
         self.question = QLabel("", page)
         self.question.setObjectName("giveMeasureQuestion")
         self.question.setWordWrap(True)
         self.question.setTextFormat(Qt.TextFormat.PlainText)
         self.question.setFont(_font(self.question, 28, bold=True))
-        self.question.setMinimumHeight(150)
+        self.question.setMinimumHeight(110)
         self.question.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         inner.addWidget(self.question)
         self.answer_box = QVBoxLayout()
-        self.answer_box.setSpacing(12)
+        self.answer_box.setSpacing(10)
         inner.addLayout(self.answer_box)
         self.answer_buttons: list[QPushButton] = []
         self._centered(lay, inner)
@@ -191,7 +196,7 @@ class GiveMeasureWindow(QWidget):
         self.hint = QLabel("", page)
         self.hint.setObjectName("giveMeasureHint")
         self.hint.setFont(_font(self.hint, 13))
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.hint, "muted")
         bottom.addWidget(self.hint)
         bottom.addStretch(1)
         self.stop_button = _big_button("Stop", "giveMeasureStopButton", page, 14)
@@ -271,10 +276,7 @@ class GiveMeasureWindow(QWidget):
         lay.addWidget(self.result_total)
         self.risk_alert = QFrame(page)
         self.risk_alert.setObjectName("giveMeasureRiskAlert")
-        self.risk_alert.setStyleSheet(
-            "QFrame#giveMeasureRiskAlert { background: #fde7e9; border: 3px solid #b3261e; "
-            "border-radius: 8px; } QLabel { color: #8c1d18; }"
-        )
+        theme.set_tone(self.risk_alert, "danger-frame")
         alert_lay = QVBoxLayout(self.risk_alert)
         alert_lay.setContentsMargins(24, 16, 24, 16)
         head = QLabel("⚠  Risk alert", self.risk_alert)
@@ -341,6 +343,12 @@ class GiveMeasureWindow(QWidget):
             f"Press {min(values)}–{max(values)} or click an answer  ·  Backspace goes back"
         )
         self.back_button.setEnabled(index > 0)
+        # No control takes focus on this form (keys answer), so say the question aloud.
+        answers = "; ".join(f"{v}, {label}" for v, label in self.options[index])
+        announce(
+            self.question,
+            f"{self.progress_label.text()}. {self.items[index]} Answers: {answers}.",
+        )
 
     def answer(self, value: int) -> None:
         """Answer the current question and move on (the last one leads to the hand-back)."""
@@ -355,6 +363,7 @@ class GiveMeasureWindow(QWidget):
         else:
             self.progress.setValue(len(self.items))
             self.stack.setCurrentWidget(self.hand_back_page)
+            announce(self.stack, HAND_BACK_TEXT)
 
     # The instrument's skip rules (AUDIT: "skip to questions 9 and 10"): a question is asked
     # only when the answers it depends on score enough; one not asked is sent as blank.
@@ -436,6 +445,10 @@ class GiveMeasureWindow(QWidget):
             items = "; ".join(outcome.risk_items) or "a risk item"
             self.risk_text.setText(RISK_TEXT.format(item=items))
         self.stack.setCurrentWidget(self.result_page)
+        said = f"{outcome.instrument} saved. Total {outcome.total}, {outcome.band}."
+        if outcome.risk:
+            said += " Risk alert. " + self.risk_text.text()
+        announce(self.result_total, said, alert=outcome.risk)
         self.saved.emit(outcome)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

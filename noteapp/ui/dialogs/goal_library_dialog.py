@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 from noteapp.domain.ids import new_id
 from noteapp.services.goal_library import LibraryChoice, LibraryGroup, to_plan_json
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 
-def _checklist(parent: QWidget, name: str, texts: list[str]) -> QListWidget:
+def _checklist(parent: QWidget, name: str, texts: list[str], accessible: str) -> QListWidget:
     widget = QListWidget(parent)
     widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
     widget.setWordWrap(True)
     for i, text in enumerate(texts):
         item = QListWidgetItem(text)
@@ -79,9 +81,13 @@ class GoalLibraryDialog(QDialog):
         self.goal.setAccessibleName("Long-term goal")
         form.addRow("&Goal", self.goal)
         lay.addLayout(form)
-        self.objectives = QListWidget(self)
-        self.interventions = QListWidget(self)
+        self.objectives = _checklist(self, "goalLibraryObjectives", [], "Objectives")
+        self.interventions = _checklist(self, "goalLibraryInterventions", [], "Interventions")
         self.lists = QVBoxLayout()
+        self.lists.addWidget(body_label("Objectives", self))
+        self.lists.addWidget(self.objectives, 2)
+        self.lists.addWidget(body_label("Interventions (for each objective)", self))
+        self.lists.addWidget(self.interventions, 1)
         lay.addLayout(self.lists, 1)
         self.error = error_label(self, "goalLibraryError")
         lay.addWidget(self.error)
@@ -94,7 +100,7 @@ class GoalLibraryDialog(QDialog):
         lay.addWidget(buttons)
         self.group.currentIndexChanged.connect(self._group_changed)
         self._group_changed()
-        self.resize(720, 620)
+        fit_to_screen(self, 720, 620)
 
     def current_group(self) -> LibraryGroup:
         return self.groups[max(self.group.currentIndex(), 0)]
@@ -108,19 +114,26 @@ class GoalLibraryDialog(QDialog):
             combo.clear()
             for t in texts:
                 combo.addItem(t[:120], t)
-        for old in (self.objectives, self.interventions):
-            self.lists.removeWidget(old)
-            old.deleteLater()
+        old_objectives, old_interventions = self.objectives, self.interventions
         self.objectives = _checklist(
-            self, "goalLibraryObjectives", [o.description for o in g.objectives]
+            self,
+            "goalLibraryObjectives",
+            [o.description for o in g.objectives],
+            "Objectives to add; check the ones that fit",
         )
         self.interventions = _checklist(
-            self, "goalLibraryInterventions", [i.description for i in g.interventions]
+            self,
+            "goalLibraryInterventions",
+            [i.description for i in g.interventions],
+            "Interventions to add to each objective; check the ones that fit",
         )
-        self.lists.addWidget(body_label("Objectives", self))
-        self.lists.addWidget(self.objectives, 2)
-        self.lists.addWidget(body_label("Interventions (for each objective)", self))
-        self.lists.addWidget(self.interventions, 1)
+        # The lists change with the group; their headings stay (they were added again
+        # on every change of group, a new pair of headings each time).
+        pairs = ((old_objectives, self.objectives), (old_interventions, self.interventions))
+        for old, new in pairs:
+            self.lists.replaceWidget(old, new)
+            old.hide()
+            old.deleteLater()
 
     @staticmethod
     def _checked(widget: QListWidget) -> tuple[int, ...]:

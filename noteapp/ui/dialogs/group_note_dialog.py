@@ -30,8 +30,10 @@ from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.reference import ReferenceService
 from noteapp.services.templates import TemplateCatalog
+from noteapp.ui import theme
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.metadata_panel import OptionalTimeEdit
 
 GROUP_CODE = "90853"
@@ -55,7 +57,7 @@ class GroupNoteDialog(EditingDialog):
         super().__init__(parent)
         self.setObjectName("group_note_dialog")
         self.setWindowTitle("Group note")
-        self.resize(760, 600)
+        fit_to_screen(self, 760, 600)
         self._notes = notes
         self.created_notes: list[Note] = []
         template = templates.get("group")
@@ -170,13 +172,16 @@ class GroupNoteDialog(EditingDialog):
             self,
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(hint, "muted")
         right.addWidget(hint)
         right.addStretch(1)
         self.error = QLabel(self)
         self.error.setObjectName("group_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e; font-weight: bold;")
+        theme.set_tone(self.error, "danger")
+        bold = self.error.font()
+        bold.setBold(True)
+        self.error.setFont(bold)
         self.error.hide()
         right.addWidget(self.error)
         buttons = QDialogButtonBox(

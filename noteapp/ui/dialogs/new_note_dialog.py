@@ -28,7 +28,9 @@ from noteapp.domain.notes import Note
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NoteService
 from noteapp.services.templates import TemplateCatalog
+from noteapp.ui import theme
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 
 PRIVATE_TAG = "Private · kept apart from the record"
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -84,7 +86,7 @@ class _TemplateDelegate(QStyledItemDelegate):
         if index.data(PRIVATE_ROLE):
             x = r.left() + QFontMetrics(bold).horizontalAdvance(name) + 10
             painter.setFont(normal)
-            painter.setPen(text_colour if selected else QColor("#7a2e8e"))
+            painter.setPen(text_colour if selected else theme.qcolor("private_text"))
             painter.drawText(
                 QRect(x, r.top(), r.right() - x, r.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
@@ -120,7 +122,7 @@ class NewNoteDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("new_note_dialog")
         self.setWindowTitle("New note")
-        self.resize(640, 720)
+        fit_to_screen(self, 640, 720)
         self._notes = notes
         self._clients = clients
         self.client_id = client_id
@@ -184,7 +186,10 @@ class NewNoteDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("new_note_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e; font-weight: bold;")
+        theme.set_tone(self.error, "danger")
+        bold = self.error.font()
+        bold.setBold(True)
+        self.error.setFont(bold)
         self.error.hide()
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(

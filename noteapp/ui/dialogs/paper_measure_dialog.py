@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 TOTAL_ONLY_TEXT = (
@@ -127,7 +128,7 @@ class PaperMeasureDialog(QDialog):
             lambda on: self.stack.setCurrentWidget(self.total_box if on else self.answers_area)
         )
         self._build_items()
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640)
 
     def current(self) -> Any:
         return self.instruments[max(self.instrument.currentIndex(), 0)]

@@ -2,10 +2,11 @@
 on signing), an inline error, a busy bar, the confirm and Cancel buttons, and the signing
 call on a worker thread (the passphrase check runs Argon2, about a second).
 
-Used by the six signing dialogs: note sign, correction, treatment-plan sign, safety-plan
-sign, plan review and plan acknowledgement. A subclass lays out its own fields, calls
-`add_passphrase_row(form)` and `finish(lay)`, and in its submit checks its fields and calls
-`run(work)` with `work(passphrase)` — the service call. The passphrase is cleared after
+Used by the seven signing dialogs: note sign, correction, treatment-plan sign, safety-plan
+sign, plan review, plan acknowledgement, and a referral letter or incident report. A
+subclass lays out its own fields, calls `add_passphrase_row(form)` and `finish(lay)` (or
+`finish_signing`), and in its submit checks its fields and calls `run(work)` (or
+`sign_if_ready`) with `work(passphrase)` — the service call. The passphrase is cleared after
 every attempt, and never kept by this dialog beyond that call.
 """
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -57,6 +59,7 @@ class PassphraseDialog(EditingDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.problems: list[str] = []  # what still stops signing (the subclass lists it)
         # Settings → Security may ask for the passphrase again on signing (the default).
         self.needs_passphrase = needs_passphrase and bool(settings.get().confirm_passphrase_to_sign)
         self.passphrase = passphrase_edit(self, f"{prefix}PassphraseEdit")
@@ -86,6 +89,26 @@ class PassphraseDialog(EditingDialog):
         buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         lay.addWidget(buttons)
+
+    def finish_signing(self, lay: QVBoxLayout, width: int) -> None:
+        """The passphrase row, then `finish`; the confirm button only when nothing stops
+        signing; the dialog sized to its content."""
+        form = QFormLayout()
+        self.add_passphrase_row(form)
+        lay.addLayout(form)
+        self.finish(lay)
+        self.confirm_button.setEnabled(not self.problems)
+        fit_to_content(self, width)
+
+    def sign_if_ready(self, work: Callable[[str | None], Any]) -> None:
+        """Run `work(passphrase)` unless something stops signing or the passphrase it
+        needs is empty (said under the field)."""
+        if self.problems:
+            return
+        passphrase = self.typed_passphrase()
+        if passphrase == "":
+            return
+        self.run(work, passphrase)
 
     def submit(self) -> None:
         raise NotImplementedError

@@ -21,6 +21,7 @@ from noteapp.domain.plans import AckMethod
 from noteapp.services.plans import PlanService
 from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label
 
 METHOD_LABELS = {
@@ -94,7 +95,7 @@ class PlanAckDialog(PassphraseDialog):
         lay.addLayout(form)
         self.finish(lay)
         self.save_button = self.confirm_button
-        self.resize(520, self.sizeHint().height())
+        fit_to_content(self, 520)
 
     def submit(self) -> None:
         passphrase = self.typed_passphrase("Type your passphrase to sign the acknowledgement.")

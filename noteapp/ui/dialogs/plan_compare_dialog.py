@@ -10,14 +10,16 @@ from html import escape
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.services.plans import PlanService
+from noteapp.ui.screen_fit import fit_to_screen
+from noteapp.ui.theme import colour
 from noteapp.ui.widgets.layout import body_label
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 
 
 def document_lines(doc: Document) -> list[str]:
@@ -46,21 +48,22 @@ def diff_lines(old: list[str], new: list[str]) -> list[tuple[str, str]]:
 
 
 def diff_html(rows: list[tuple[str, str]]) -> str:
+    """Added lines on green, removed ones struck through on red (and marked + / −, so the
+    meaning never rests on colour alone), in the colours of the current scheme."""
     styles = {
-        "+": "background:#dcefe1;color:#1e4d2b;",
-        "-": "background:#fde7e9;color:#8c1d18;text-decoration:line-through;",
-        " ": "color:#1f2328;",
+        "+": f"background:{colour('success_bg')};color:{colour('success_on_bg')};",
+        "-": f"background:{colour('danger_bg')};color:{colour('danger_on_bg')};"
+        "text-decoration:line-through;",
+        " ": f"color:{colour('paper_text')};",
     }
     marks = {"+": "+", "-": "−", " ": "&nbsp;"}
     body = "".join(
-        f'<tr><td width="18" style="color:#57606a;padding:1px 4px;">{marks[k]}</td>'
+        f'<tr><td width="18" style="color:{colour("paper_muted")};padding:1px 4px;">'
+        f"{marks[k]}</td>"
         f'<td style="{styles[k]}padding:1px 6px;">{escape(t) or "&nbsp;"}</td></tr>'
         for k, t in rows
     )
-    return (
-        '<html><body style="background:#ffffff;">'
-        f'<table cellspacing="0" width="100%">{body}</table></body></html>'
-    )
+    return f'<html><body><table cellspacing="0" width="100%">{body}</table></body></html>'
 
 
 class PlanCompareDialog(QDialog):
@@ -89,16 +92,16 @@ class PlanCompareDialog(QDialog):
                     "planCompareSummary",
                 )
             )
-        self.view = QTextBrowser(self)
+        self.view = ThemedBrowser(self, paper=True)
         self.view.setObjectName("planCompareView")
         self.view.setAccessibleName("Differences between the two versions")
-        self.view.setHtml(diff_html(self.rows))
+        self.view.show_html(lambda: diff_html(self.rows))
         lay.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.setObjectName("planCompareButtons")
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(820, 640)
+        fit_to_screen(self, 820, 640)
 
     def changed_rows(self) -> list[tuple[str, str]]:
         return [(k, t) for k, t in self.rows if k != " "]

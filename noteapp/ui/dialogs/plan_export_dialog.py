@@ -24,6 +24,7 @@ from noteapp.services.exports import MIN_EXPORT_PASSWORD, ExportService
 from noteapp.services.plans import PlanService
 from noteapp.ui.dialogs.export_dialog import documents_dir
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -95,7 +96,7 @@ class VersionExportDialog(QDialog):
         self.export_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(620, self.sizeHint().height())
+        fit_to_content(self, 620)
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(

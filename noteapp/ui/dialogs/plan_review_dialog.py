@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QPlainTextEdit, QVBoxLayout, QWidget
 from noteapp.services.plans import PlanService
 from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, show_error
 
 
@@ -61,7 +62,7 @@ class PlanReviewDialog(PassphraseDialog):
         lay.addLayout(form)
         self.finish(lay)
         self.sign_button = self.confirm_button
-        self.resize(680, 520)
+        fit_to_screen(self, 680, 520)
 
     def submit(self) -> None:
         summary = self.summary.toPlainText().strip()

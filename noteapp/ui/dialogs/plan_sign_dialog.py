@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from noteapp.domain.signatures import SignedItem
 from noteapp.services.plans import PlanService
 from noteapp.services.settings import SettingsService
+from noteapp.ui import theme
 from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
 from noteapp.ui.widgets.layout import body_label
 
@@ -71,9 +72,13 @@ class VersionSignDialog(PassphraseDialog):
         self.problem_list = QListWidget(self)
         self.problem_list.setObjectName(f"{prefix}ProblemList")
         self.problem_list.setAccessibleName("What still stops signing")
+        self.problem_list.setItemDelegate(theme.ToneDelegate(self.problem_list))
+        bold = self.problem_label.font()
+        bold.setBold(True)
+        self.problem_label.setFont(bold)
         for text in self.problems:
             row = QListWidgetItem("✗  " + text[:1].upper() + text[1:])
-            row.setForeground(Qt.GlobalColor.darkRed)
+            theme.set_item_tone(row, "danger_text")
             self.problem_list.addItem(row)
         self.problem_list.setVisible(bool(self.problems))
         self.problem_list.setMaximumHeight(160)
@@ -83,26 +88,16 @@ class VersionSignDialog(PassphraseDialog):
             self.problem_label.setText(
                 f"✗ {n} thing{'s' if n != 1 else ''} to {verb} before this plan can be signed:"
             )
-            self.problem_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+            theme.set_tone(self.problem_label, "danger")
         else:
             self.problem_label.setText(f"✓ The {noun} has everything a signed plan needs.")
-            self.problem_label.setStyleSheet("color: #1e6b34; font-weight: bold;")
-        form = QFormLayout()
-        self.add_passphrase_row(form)
-        lay.addLayout(form)
-        self.finish(lay)
+            theme.set_tone(self.problem_label, "success")
+        self.finish_signing(lay, 560)
         self.sign_button = self.confirm_button
-        self.sign_button.setEnabled(not self.problems)
-        self.resize(560, self.sizeHint().height())
 
     def submit(self) -> None:
-        if self.problems:
-            return
-        passphrase = self.typed_passphrase()
-        if passphrase == "":
-            return
         service, plan_id = self._service, self.plan_id
-        self.run(lambda pp: service.sign(plan_id, passphrase=pp), passphrase)
+        self.sign_if_ready(lambda pp: service.sign(plan_id, passphrase=pp))
 
 
 class PlanSignDialog(VersionSignDialog):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.services.backups import SnapshotInfo, SnapshotKind, SnapshotStatus
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 
 _PathRole = Qt.ItemDataRole.UserRole + 1
@@ -133,7 +134,7 @@ class RestoreDialog(QDialog):
         lay.addWidget(buttons)
         self.confirm.toggled.connect(self._update)
         self.list.currentRowChanged.connect(lambda _r: self._update())
-        self.resize(600, 440)
+        fit_to_screen(self, 600, 440)
 
     def _add(self, path: Path, label: str) -> QListWidgetItem:
         item = QListWidgetItem(label)

@@ -23,6 +23,7 @@ from noteapp.services.review import ReviewService
 from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
 from noteapp.ui.workers import run_in_background
 
@@ -123,7 +124,7 @@ class ReviewActionDialog(EditingDialog):
         self.ok_button.clicked.connect(self.submit)
         cancel.clicked.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(620, self.sizeHint().height())
+        fit_to_content(self, 620)
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(

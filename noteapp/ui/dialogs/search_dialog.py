@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.progress import Cancelled, Progress
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 from noteapp.ui.widgets.progress_panel import ProgressPanel
 from noteapp.ui.widgets.search_results import HitRole, SearchHitDelegate, SearchResultsModel
@@ -44,7 +45,12 @@ STATUSES = (
     ("Active", "active"),
     ("Discharged", "discharged"),
 )
-KIND_LABELS = {"client": "Client", "note": "Note", "psychotherapy_note": "Psychotherapy note"}
+KIND_LABELS = {
+    "client": "Client",
+    "note": "Note",
+    "psychotherapy_note": "Psychotherapy note",
+    "incident": "Incident report",
+}
 DEBOUNCE_MS = 120
 
 
@@ -163,7 +169,7 @@ class SearchDialog(QDialog):
             combo.currentIndexChanged.connect(self._run)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._run)
-        self.resize(760, 520)
+        fit_to_screen(self, 760, 520)
         self._show_empty("Type to search clients and notes")
         if prepare is not None:
             task = run_with_progress(

@@ -23,7 +23,9 @@ from noteapp.services.notes import NoteService
 from noteapp.services.profile import ProfileService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import DEFAULT_ATTESTATION, OVERRIDABLE_RULES, SigningService
+from noteapp.ui import theme
 from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, show_error
 
 
@@ -82,9 +84,10 @@ class SignDialog(PassphraseDialog):
         self.blocking_list.setObjectName("signBlockingList")
         self.blocking_list.setAccessibleName("What still blocks signing")
         self.blocking_list.setWordWrap(True)
+        self.blocking_list.setItemDelegate(theme.ToneDelegate(self.blocking_list))
         for item in self.blocking:
             row = QListWidgetItem("✗  " + item.message)
-            row.setForeground(Qt.GlobalColor.darkRed)
+            theme.set_item_tone(row, "danger_text")
             self.blocking_list.addItem(row)
         warnings = list(result.warnings)
         for item in warnings:
@@ -100,15 +103,15 @@ class SignDialog(PassphraseDialog):
                     "✗ A risk flag is not addressed yet. Fix it, or sign with an override and "
                     "write the reason:"
                 )
-            self.check_label.setStyleSheet("color: #b3261e;")
+            theme.set_tone(self.check_label, "danger")
         elif warnings:
             self.check_label.setText(
                 "✓ Nothing blocks signing. Warnings you may still want to look at:"
             )
-            self.check_label.setStyleSheet("color: #1e6b34;")
+            theme.set_tone(self.check_label, "success")
         else:
             self.check_label.setText("✓ The documentation checklist is complete.")
-            self.check_label.setStyleSheet("color: #1e6b34;")
+            theme.set_tone(self.check_label, "success")
         self.blocking_list.setVisible(bool(self.blocking or warnings))
         self.blocking_list.setMaximumHeight(140)
         lay.addWidget(self.check_label)
@@ -150,7 +153,7 @@ class SignDialog(PassphraseDialog):
         self.finish(lay)
         self.sign_button = self.confirm_button
         self.sign_button.setEnabled(not self.blocking)
-        self.resize(600, self.sizeHint().height())
+        fit_to_content(self, 600)
         if self.needs_passphrase and not self.blocking:
             self.passphrase.setFocus()
 

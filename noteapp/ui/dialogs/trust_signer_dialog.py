@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from noteapp.domain.errors import NoteappError
 from noteapp.services.signing import SigningService, read_public_key_file
 from noteapp.ui.errors import message_for
+from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
 from noteapp.ui.widgets.mono import fingerprint_label
 
@@ -104,7 +105,7 @@ class TrustSignerDialog(QDialog):
         self.ok_button.clicked.connect(self.submit)
         cancel.clicked.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(600, self.sizeHint().height())
+        fit_to_content(self, 600)
         if key_file:
             self._load()
 

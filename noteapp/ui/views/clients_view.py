@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from noteapp.domain.clients import Client, ClientStatus
 from noteapp.domain.errors import NoteappError
 from noteapp.services.clients import ClientService
+from noteapp.ui import shortcuts
 from noteapp.ui.dialogs.client_dialog import ClientDialog
 from noteapp.ui.dialogs.delete_client_dialog import DeleteClientDialog
 from noteapp.ui.dialogs.discharge_dialog import DischargeDialog
@@ -35,6 +37,7 @@ from noteapp.ui.models.client_list_model import (
     ClientRole,
     StatusFilter,
 )
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.views.chart_context import ChartContext, ExtraTab, HeaderWidget
 from noteapp.ui.views.client_chart_view import ClientChartView
 from noteapp.ui.widgets.layout import body_label
@@ -56,6 +59,7 @@ class ClientsView(QWidget):
         chart_tabs: tuple[ExtraTab, ...] = (),
         header_widgets: tuple[HeaderWidget, ...] = (),
         damaged: Callable[[], list[str]] = list,
+        emergency_contact: Callable[[str], Any] | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -64,12 +68,15 @@ class ClientsView(QWidget):
         self._today = today
         self._chart_tabs = chart_tabs
         self._header_widgets = header_widgets
+        self._emergency_contact = emergency_contact
         self.active_dialog: QDialog | None = None
 
         self.filter = QLineEdit(self)
         self.filter.setObjectName("clientFilterEdit")
         self.filter.setAccessibleName("Filter clients by name, code or date of birth")
-        self.filter.setPlaceholderText("Filter by name, code or date of birth  (Ctrl+F)")
+        self.filter.setPlaceholderText(
+            f"Filter by name, code or date of birth  ({shortcuts.keys_text('find_client')})"
+        )
         self.filter.setClearButtonEnabled(True)
         self.status = QComboBox(self)
         self.status.setObjectName("clientStatusFilter")
@@ -93,6 +100,7 @@ class ClientsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
@@ -107,7 +115,10 @@ class ClientsView(QWidget):
         self.damaged_label = body_label("", self, "damagedClientsLabel")
         self.damaged_label.setWordWrap(True)
 
-        self.add_button = _button("Add client", "addClientButton", "Add a client (Ctrl+N)", self)
+        self.add_button = _button(
+            "Add client", "addClientButton", shortcuts.with_keys("Add a client", "new_client"), self
+        )
+        self.add_button.setToolTip(shortcuts.with_keys("Add a client", "new_client"))
         self.edit_button = _button("Edit", "editClientButton", "Edit the selected client", self)
         self.discharge_button = _button(
             "Discharge", "dischargeClientButton", "Discharge or reactivate the client", self
@@ -147,9 +158,11 @@ class ClientsView(QWidget):
         splitter.setObjectName("clientsSplitter")
         splitter.addWidget(left)
         splitter.addWidget(self.chart_stack)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([460, 640])
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        # The chart gets the room: a laptop screen left it too narrow for its buttons.
+        remember_splitter(splitter, "clients", default=[330, 900])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(splitter)
@@ -165,6 +178,7 @@ class ClientsView(QWidget):
         self.setTabOrder(self.filter, self.status)
         self.setTabOrder(self.status, self.table)
         self.setTabOrder(self.table, self.add_button)
+        self._status_changed(0)
         self.refresh()
 
     # --- list ------------------------------------------------------------------------------
@@ -229,7 +243,10 @@ class ClientsView(QWidget):
         self._update_buttons()
 
     def _status_changed(self, _index: int) -> None:
-        self.proxy.set_status(StatusFilter(self.status.currentData()))
+        status = StatusFilter(self.status.currentData())
+        self.proxy.set_status(status)
+        # Showing only active clients, a Status column says "Active" on every row.
+        self.table.setColumnHidden(3, status == StatusFilter.ACTIVE)
         self._update_buttons()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -247,7 +264,13 @@ class ClientsView(QWidget):
             return
         self.chart = ClientChartView(
             client,
-            ChartContext(self._clients, self._today, self._chart_tabs, self._header_widgets),
+            ChartContext(
+                self._clients,
+                self._today,
+                self._chart_tabs,
+                self._header_widgets,
+                self._emergency_contact,
+            ),
             self,
         )
         self.chart_stack.addWidget(self.chart)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui import shortcuts
+from noteapp.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from noteapp.ui.navigator import Navigator
 from noteapp.ui.resources import icon
 from noteapp.ui.views.clients_view import ClientsView
+from noteapp.ui.views.incidents_view import IncidentsView
 from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_view import SettingsView
@@ -38,6 +41,7 @@ class MainPages:
 
     today: TodayView
     clients: ClientsView
+    incidents: IncidentsView
     review: ReviewView
     reports: ReportsView
     settings: SettingsView
@@ -46,6 +50,7 @@ class MainPages:
         return [
             ("today", "Today", self.today),
             ("clients", "Clients", self.clients),
+            ("incidents", "Incidents", self.incidents),
             ("review", "Review", self.review),
             ("reports", "Reports", self.reports),
             ("settings", "Settings", self.settings),
@@ -80,17 +85,20 @@ class MainView(QWidget):
         self.header_label.setObjectName("mainHeaderLabel")
         self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         h.addWidget(self.header_label, 1)
-        self.search_button = QPushButton("Search clients and notes…  Ctrl+K", header)
+        self.search_button = QPushButton(
+            f"Search clients and notes…  {shortcuts.keys_text('search')}", header
+        )
         self.search_button.setObjectName("searchButton")
-        self.search_button.setAccessibleName("Search clients and notes (Ctrl+K)")
-        self.search_button.setMinimumWidth(280)
+        self.search_button.setAccessibleName(
+            shortcuts.with_keys("Search clients and notes", "search")
+        )
         self.search_button.clicked.connect(lambda _c=False: navigator.open_search())
         h.addWidget(self.search_button)
         h.addSpacing(8)
         self.lock_button = QPushButton("Lock", header)
         self.lock_button.setObjectName("lockButton")
-        self.lock_button.setAccessibleName("Lock now (Ctrl+L)")
-        self.lock_button.setToolTip("Lock now (Ctrl+L)")
+        self.lock_button.setAccessibleName(shortcuts.with_keys("Lock now", "lock"))
+        self.lock_button.setToolTip(shortcuts.with_keys("Lock now", "lock"))
         self.lock_button.setIcon(icon("lock"))
         self.lock_button.clicked.connect(self.lock_requested)
         h.addWidget(self.lock_button)
@@ -98,7 +106,9 @@ class MainView(QWidget):
         self.nav = QListWidget(self)
         self.nav.setObjectName("mainNavigation")
         self.nav.setAccessibleName("Sections")
-        self.nav.setFixedWidth(170)
+        metrics = self.nav.fontMetrics()
+        widest = max((metrics.horizontalAdvance(t) for _k, t, _w in listed), default=0)
+        self.nav.setFixedWidth(max(150, widest + 56))
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setSpacing(2)
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
@@ -108,7 +118,7 @@ class MainView(QWidget):
         self.stack.setObjectName("mainStack")
         for _key, title, widget in listed:
             item = QListWidgetItem(title)
-            item.setSizeHint(QSize(150, 36))
+            item.setSizeHint(QSize(120, max(36, self.nav.fontMetrics().height() + 18)))
             self.nav.addItem(item)
             self.stack.addWidget(widget)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -137,6 +147,8 @@ class MainView(QWidget):
         lay.addLayout(body, 1)
         self.nav.setCurrentRow(0)
         self.setTabOrder(self.nav, self.stack)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.add_shortcut("shortcuts", self.show_shortcuts)
 
     def show_page(self, key: str) -> None:
         if key in self.page_keys:
@@ -145,10 +157,19 @@ class MainView(QWidget):
     def current_page(self) -> str:
         return self.page_keys[self.nav.currentRow()]
 
-    def add_shortcut(self, keys: str, handler: Callable[[], None], name: str) -> QShortcut:
-        """Window-wide, and gone with this view when the vault locks."""
-        shortcut = QShortcut(QKeySequence(keys), self)
-        shortcut.setObjectName(name)
-        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        shortcut.activated.connect(handler)
-        return shortcut
+    def add_shortcut(self, shortcut_id: str, handler: Callable[[], object]) -> list[QShortcut]:
+        """A shortcut of the table in ui/shortcuts.py: window-wide, and gone with this view
+        when the vault locks."""
+        return shortcuts.bind(self, shortcut_id, handler)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """The keyboard shortcuts sheet (F1, Ctrl+/)."""
+        if self.shortcuts_dialog is None or not self.shortcuts_dialog.isVisible():
+            self.shortcuts_dialog = ShortcutsDialog(self)
+            self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.shortcuts_dialog.destroyed.connect(
+                lambda *_: setattr(self, "shortcuts_dialog", None)
+            )
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        return self.shortcuts_dialog

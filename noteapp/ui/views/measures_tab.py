@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,15 +26,17 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.measures import Measure, MeasureMode, Trend
 from noteapp.domain.signatures import ItemType
+from noteapp.ui import theme
+from noteapp.ui.a11y import announce
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow, MeasureOutcome
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.service_bundles import MeasureServices
 from noteapp.ui.widgets.layout import error_label, show_error
 from noteapp.ui.widgets.score_chart import ChartPoint, ScoreChart, series_for
 
 COLUMNS = ("Date", "Measure", "Total", "Band", "Flags", "Given")
-RISK_RED = "#b3261e"
 PREFERRED = ("phq9", "gad7", "pcl5", "auditc", "audit", "phqa", "k10", "dass21")
 
 
@@ -117,6 +119,8 @@ class MeasuresTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        self.table.setItemDelegate(theme.ToneDelegate(self.table))
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         for c in range(len(COLUMNS)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
@@ -126,7 +130,7 @@ class MeasuresTab(QWidget):
         split.addWidget(self._build_trend(split))
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2)
-        split.setSizes([200, 460])
+        remember_splitter(split, "measures", default=[200, 460])
         lay.addWidget(split, 1)
         self.refresh()
 
@@ -212,7 +216,7 @@ class MeasuresTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, m.instrument)
                 if m.open_risk:
-                    item.setForeground(QColor(RISK_RED))
+                    theme.set_item_tone(item, "danger_text")
                 self.table.setItem(r, c, item)
         given = [i for i in self.instruments if any(m.instrument == i.id for m in self.measures)]
         current = self.trend_instrument.currentData()
@@ -337,10 +341,12 @@ class MeasuresTab(QWidget):
         if m.risk:
             text += " — RISK FLAG: " + "; ".join(m.flag_labels)
         self.result_label.setText(text)
-        self.result_label.setStyleSheet(
-            f"QLabel {{ color: {RISK_RED}; font-weight: bold; }}" if m.risk else ""
-        )
+        theme.set_tone(self.result_label, "danger" if m.risk else "")
+        font = self.result_label.font()
+        font.setBold(m.risk)
+        self.result_label.setFont(font)
         self.result_label.show()
+        announce(self.result_label, text, alert=m.risk)
         try:
             self.refresh()
             index = self.trend_instrument.findData(m.instrument)

@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.clients import Client
 from noteapp.domain.notes import Note
+from noteapp.ui import shortcuts, theme
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.draft_saver import DraftSaver
+from noteapp.ui.widgets.adherence_panel import AdherencePanel
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.checklist_panel import ChecklistPanel
 from noteapp.ui.widgets.metadata_panel import MetadataPanel
@@ -105,6 +108,9 @@ class NoteEditorBase(QWidget):
     def _on_rated(self, note: Note) -> None:
         raise NotImplementedError
 
+    def _on_adherence(self, note: Note) -> None:
+        raise NotImplementedError
+
     def _follow_screen(self) -> None:
         raise NotImplementedError
 
@@ -116,10 +122,15 @@ class NoteEditorBase(QWidget):
     def _build_toolbar(self) -> QToolBar:
         bar = note_toolbar(self, "noteToolbar")
         self.undo_action, self.undo_button = add_action(
-            self, bar, "Undo", "undo_button", self.undo, tip="Undo in the field (Ctrl+Z)"
+            self,
+            bar,
+            "Undo",
+            "undo_button",
+            self.undo,
+            tip=shortcuts.with_keys("Undo in the field", "undo"),
         )
         self.redo_action, self.redo_button = add_action(
-            self, bar, "Redo", "redo_button", self.redo, tip="Redo (Ctrl+Shift+Z)"
+            self, bar, "Redo", "redo_button", self.redo, tip=shortcuts.with_keys("Redo", "redo")
         )
         self.phrase_action, self.phrase_button = add_action(
             self,
@@ -128,7 +139,7 @@ class NoteEditorBase(QWidget):
             "quick_phrase_button",
             self.open_quick_phrases,
             tip="Insert a quick phrase",
-            keys="Ctrl+J",
+            shortcut="quick_phrase",
         )
         self.history_action, self.history_button = add_action(
             self, bar, "History…", "history_button", self.open_history, tip="Earlier versions"
@@ -147,7 +158,7 @@ class NoteEditorBase(QWidget):
             "sign_button",
             self.open_sign,
             tip="Check, sign and lock this note",
-            keys="Ctrl+Shift+S",
+            shortcut="sign",
         )
         self.export_action, self.export_button = add_export_action(self, bar, self.open_export)
         return bar
@@ -161,17 +172,14 @@ class NoteEditorBase(QWidget):
         sub.setTextFormat(Qt.TextFormat.PlainText)
         self.status_chip = QLabel("Draft", self)
         self.status_chip.setObjectName("status_chip")
-        self.status_chip.setStyleSheet(
-            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
-            "background: #e6ecf3; color: #2f4a66; }"
-        )
+        theme.set_chip(self.status_chip, "draft")
         self.autosave_label = QLabel("", self)
         self.autosave_label.setObjectName("autosave_label")
         self.autosave_label.setAccessibleName("Save status")
-        self.autosave_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.autosave_label, "muted")
         self.word_count_label = QLabel("", self)
         self.word_count_label.setObjectName("word_count")
-        self.word_count_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.word_count_label, "muted")
         for w in (title, sub, self.status_chip):
             row.addWidget(w)
         row.addSpacing(12)
@@ -185,10 +193,10 @@ class NoteEditorBase(QWidget):
         self.save_error.setObjectName("save_error_banner")
         self.save_error.setWordWrap(True)
         self.save_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.save_error.setStyleSheet(
-            "QLabel { background: #fde7e9; color: #8c1d18; border: 1px solid #e3a3a8; "
-            "border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
-        )
+        theme.set_tone(self.save_error, "danger-box")
+        bold = self.save_error.font()
+        bold.setBold(True)
+        self.save_error.setFont(bold)
         self.save_error.hide()
         lay.addWidget(self.save_error)
         if self.psychotherapy:
@@ -206,6 +214,9 @@ class NoteEditorBase(QWidget):
         self.same_day_label.setAccessibleName("Measures given this day")
         self.same_day_label.setTextFormat(Qt.TextFormat.PlainText)
         self.same_day_label.setWordWrap(True)
+        bold = self.same_day_label.font()
+        bold.setBold(True)
+        self.same_day_label.setFont(bold)
         self.same_day_label.hide()
         lay.addWidget(self.same_day_label)
         # An older draft whose session details and risk assessment disagreed (domain/risk.py).
@@ -247,10 +258,20 @@ class NoteEditorBase(QWidget):
             )
             self.objectives.rated.connect(self._on_rated)
             meta_lay.addWidget(self.objectives)
+        # Medication adherence (issue 13): part of the progress note, never the process note.
+        self.adherence: AdherencePanel | None = None
+        if not self.psychotherapy:
+            self.adherence = AdherencePanel(
+                services.medications, self.note, meta_box, submit=self.saver.submit
+            )
+            self.adherence.recorded.connect(self._on_adherence)
+            meta_lay.addWidget(self.adherence)
         meta_lay.addStretch(1)
         self.meta_scroll = _scroll(meta_box, "metadata_scroll")
         self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.meta_scroll.setMinimumWidth(260)
+        # Never narrower than its form: with no horizontal scroll bar, the rest was cut off.
+        bar = self.meta_scroll.verticalScrollBar().sizeHint().width()
+        self.meta_scroll.setMinimumWidth(max(260, meta_box.minimumSizeHint().width() + bar))
 
         sections_box = QWidget()
         sections_box.setObjectName("sections_box")
@@ -291,12 +312,16 @@ class NoteEditorBase(QWidget):
         self.side.addWidget(self.preview)
         self.side.setStretchFactor(0, 1)
         self.side.setStretchFactor(1, 3)
-        self.side.setSizes([230, 700])
+        remember_splitter(self.side, "note.side.draft", default=[230, 700])
 
         for w in (self.meta_scroll, self.sections_scroll, self.side):
             self.splitter.addWidget(w)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([300, 560, 440] if not self.psychotherapy else [220, 640, 440])
+        remember_splitter(
+            self.splitter,
+            "note.psychotherapy" if self.psychotherapy else "note.editor",
+            default=[300, 560, 440] if not self.psychotherapy else [220, 640, 440],
+        )
         return self.splitter

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QHideEvent
 from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.notes import FieldValue, Note
 from noteapp.domain.risk import RiskConflict, reconcile
+from noteapp.ui import shortcuts, theme
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
@@ -78,10 +79,13 @@ class NoteEditorView(NoteTextEditing):
         for section in self.sections.values():
             section.changed.connect(self._on_changed)
         self.metadata.changed.connect(self._on_changed)
-        save = QShortcut(QKeySequence("Ctrl+S"), self)
-        save.setObjectName("saveShortcut")
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save.activated.connect(self.saver.save_now)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for shortcut_id, slot in (
+            ("save", self.saver.save_now),
+            ("next_section", lambda: self.step_section(1)),
+            ("previous_section", lambda: self.step_section(-1)),
+        ):
+            shortcuts.bind(self, shortcut_id, slot, context=ctx)
         self._load(self.note)
         self.refresh_preview()
 
@@ -123,6 +127,9 @@ class NoteEditorView(NoteTextEditing):
 
     def _on_rated(self, _note: Note) -> None:
         self.refresh_preview()  # the saver already took the note with its ratings
+
+    def _on_adherence(self, _note: Note) -> None:
+        self.refresh_preview()  # the saver already took the note with its adherence
 
     # --- values ------------------------------------------------------------------------
 
@@ -197,8 +204,9 @@ class NoteEditorView(NoteTextEditing):
         and a retry) when saving failed."""
         if self.read_only:
             return True
-        if self.objectives is not None:
-            self.objectives.flush()
+        for panel in (self.objectives, self.adherence):
+            if panel is not None:
+                panel.flush()
         return self.saver.flush()
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -236,9 +244,7 @@ class NoteEditorView(NoteTextEditing):
         text = "   ·   ".join(str(m.get("summary", "")) for m in measures if m.get("summary"))
         risky = any(m.get("risk") for m in measures)
         self.same_day_label.setText(("Measures this date: " + text) if text else "")
-        self.same_day_label.setStyleSheet(
-            "QLabel { font-weight: bold; color: %s; }" % ("#b3261e" if risky else "#2f4a66")
-        )
+        theme.set_tone(self.same_day_label, "danger" if risky else "info")
         self.same_day_label.setVisible(bool(text))
 
     def _toggle_preview(self, on: bool) -> None:

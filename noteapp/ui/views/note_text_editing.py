@@ -1,13 +1,17 @@
 """What the note editor does in its text fields: remember the field last used (Undo, Redo and
-quick phrases act there), insert a quick phrase at the cursor with sensible spacing, and
-re-check spelling everywhere when the personal dictionary changes."""
+quick phrases act there), insert a quick phrase at the cursor with sensible spacing,
+re-check spelling everywhere when the personal dictionary changes, and move between the
+note's parts from the keyboard (a draft opens in its first empty section)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QWidget
 
 from noteapp.ui.views.note_editor_layout import NoteEditorBase
 from noteapp.ui.widgets.quick_phrase_popup import QuickPhrasePopup
+from noteapp.ui.widgets.section_editor import SectionEditor
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 
 
@@ -15,6 +19,7 @@ class NoteTextEditing(NoteEditorBase):
     """Between the layout and NoteEditorView: what happens in the text fields."""
 
     phrase_popup: QuickPhrasePopup | None
+    _shown_once = False
 
     def _watch_edit(self, edit: SpellTextEdit) -> None:
         edit.installEventFilter(self)
@@ -82,3 +87,41 @@ class NoteTextEditing(NoteEditorBase):
         cursor.insertText(text)
         edit.setTextCursor(cursor)
         edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- keyboard ----------------------------------------------------------------------
+
+    def _parts(self) -> list[QWidget]:
+        """The note's parts top to bottom: its sections and the risk assessment."""
+        parts: list[QWidget] = list(self.sections.values())
+        if self.risk_panel is not None and self.risk_panel.isVisibleTo(self):
+            parts.append(self.risk_panel)
+        return sorted(parts, key=lambda w: w.y())
+
+    def step_section(self, step: int) -> None:
+        """Ctrl+PgDown / Ctrl+PgUp: the next or previous part of the note."""
+        parts = self._parts()
+        if not parts:
+            return
+        focus = self.focusWidget()
+        here = next((i for i, p in enumerate(parts) if focus and p.isAncestorOf(focus)), -1)
+        target = parts[max(0, min(len(parts) - 1, here + step if here >= 0 else 0))]
+        self.sections_scroll.ensureWidgetVisible(target, 0, 40)
+        if isinstance(target, SectionEditor):
+            target.focus_input()
+        elif self.risk_panel is not None:
+            self.risk_panel.level.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_first_empty(self) -> None:
+        """A draft opens with the caret in its first empty section, ready to type."""
+        editors = [p for p in self._parts() if isinstance(p, SectionEditor)]
+        empty = [e for e in editors if not e.value()]
+        if empty or editors:
+            target = (empty or editors)[0]
+            self.sections_scroll.ensureWidgetVisible(target, 0, 40)
+            target.focus_input()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.focus_first_empty()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui import shortcuts, theme
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.group_note_dialog import GroupNoteDialog
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
@@ -62,7 +63,9 @@ class NotesTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
         row = QHBoxLayout()
-        self.new_button = _button("&New note…", "new_note_button", self, "Start a note (Ctrl+N)")
+        self.new_button = _button(
+            "&New note…", "new_note_button", self, shortcuts.with_keys("Start a note", "new_note")
+        )
         self.group_button = _button(
             "&Group note…", "group_note_button", self, "One note per member from a group session"
         )
@@ -92,6 +95,7 @@ class NotesTab(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("notes_table")
         self.table.setAccessibleName("Notes, newest first")
         self.table.setModel(self.proxy)
@@ -105,23 +109,25 @@ class NotesTab(QWidget):
         header = self.table.horizontalHeader()
         # Widths from the font, not ResizeToContents: that asks every row of a long chart
         # (500 notes: 60,000 calls) each time the list changes.
+        # Never narrower than the column's own title ("Date of service", "Service code").
         metrics = self.table.fontMetrics()
         for col, sample in ((0, "0000-00-00"), (2, "Signed · locked"), (3, "00000")):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 28)
+            width = max(metrics.horizontalAdvance(sample) + 28, header.sectionSizeHint(col))
+            self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)  # Enter on a row
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         lay.addWidget(self.table, 1)
-        self.empty_label = QLabel("No notes yet. Start one with New note (Ctrl+N).", self)
+        self.empty_label = QLabel(
+            f"No notes yet. Start one with New note ({shortcuts.keys_text('new_note')}).", self
+        )
         self.empty_label.setObjectName("notes_empty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+        self.empty_label.setContentsMargins(24, 24, 24, 24)
+        theme.set_tone(self.empty_label, "muted")
         lay.addWidget(self.empty_label)
-        shortcut = QShortcut(QKeySequence("Ctrl+N"), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.new_note)
         self.refresh()
 
     # --- listing -----------------------------------------------------------------------

@@ -14,23 +14,22 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from noteapp.domain.plans import Plan, PlanStatus
+from noteapp.ui import theme
 from noteapp.ui.dialogs.plan_ack_dialog import PlanAckDialog
 from noteapp.ui.dialogs.plan_compare_dialog import PlanCompareDialog
 from noteapp.ui.dialogs.plan_export_dialog import PlanExportDialog
 from noteapp.ui.dialogs.plan_review_dialog import PlanReviewDialog
 from noteapp.ui.dialogs.plan_sign_dialog import PlanSignDialog
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.service_bundles import PlanServices
 from noteapp.ui.views.versioned_tab import VersionedDraftMixin
 from noteapp.ui.widgets.layout import body_label, error_label
@@ -38,13 +37,12 @@ from noteapp.ui.widgets.note_preview import NotePreview
 from noteapp.ui.widgets.plan_editor import PlanEditor
 from noteapp.ui.widgets.progress_chart import ProgressChart
 from noteapp.ui.widgets.signed_record import record_html
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
+from noteapp.ui.widgets.version_picker import VersionPicker
 
 DUE_SOON_DAYS = 14
-CHIP_STYLES = {
-    PlanStatus.DRAFT: "background: #e6ecf3; color: #2f4a66;",
-    PlanStatus.SIGNED: "background: #dcefe1; color: #1e6b34;",
-    PlanStatus.SUPERSEDED: "background: #eeeeee; color: #57606a;",
-}
+CHIPS = {PlanStatus.DRAFT: "draft", PlanStatus.SIGNED: "signed", PlanStatus.SUPERSEDED: "neutral"}
+CHART_SHARE = (58, 42)  # plan : progress chart, by default (the chart ≥ 40 %)
 NO_PLAN_TEXT = (
     "No treatment plan yet. Start one here, or import one from a JSON file with "
     "“noteapp plan import”."
@@ -93,37 +91,36 @@ class PlanTab(VersionedDraftMixin, QWidget):
         lay.addLayout(self._build_actions())
         self.error = error_label(self, "planError")
         lay.addWidget(self.error)
-        outer = QSplitter(Qt.Orientation.Vertical, self)
-        outer.setObjectName("planOuterSplitter")
-        top = QSplitter(Qt.Orientation.Horizontal, outer)
-        top.setObjectName("planTopSplitter")
-        self.stack = QStackedWidget(top)
+        # The plan above, its progress chart below: a splitter the clinician can move (and
+        # that remembers), with the chart given 40 % of the height to start with.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("planSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.stack = QStackedWidget(self.splitter)
         self.stack.setObjectName("planStack")
+        self.stack.setMinimumHeight(140)
         self.empty = body_label(NO_PLAN_TEXT, self.stack, "planEmptyLabel")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.editor = PlanEditor(self.stack, library=library)
         self.editor.changed.connect(self._edited)
-        signed_box = QSplitter(Qt.Orientation.Vertical, self.stack)
+        signed_box = QSplitter(Qt.Orientation.Horizontal, self.stack)
         signed_box.setObjectName("planSignedSplitter")
         self.preview = NotePreview(signed_box)
         self.preview.setObjectName("planPreview")
         self.preview.setAccessibleName("The signed plan")
-        self.record = QTextBrowser(signed_box)
+        self.record = ThemedBrowser(signed_box)
         self.record.setObjectName("planRecord")
         self.record.setAccessibleName("Signature, acknowledgements and reviews")
-        self.record.setStyleSheet("QTextBrowser { background: #fbfbf8; color: #1f2328; }")
-        signed_box.setSizes([460, 90])
+        remember_splitter(signed_box, "plan.signed", default=[3, 2])
         for w in (self.empty, self.editor, signed_box):
             self.stack.addWidget(w)
         self.signed_box = signed_box
-        top.addWidget(self._build_versions(top))
-        top.setStretchFactor(0, 4)
-        top.setStretchFactor(1, 1)
-        outer.addWidget(self._build_progress(outer))
-        outer.setStretchFactor(0, 1)
-        outer.setStretchFactor(1, 1)
-        outer.setSizes([480, 420])
-        lay.addWidget(outer, 1)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self._build_progress(self.splitter))
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        remember_splitter(self.splitter, "plan.chart", default=[CHART_SHARE[0], CHART_SHARE[1]])
+        lay.addWidget(self.splitter, 1)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(self.SAVE_DELAY_MS)
@@ -132,7 +129,11 @@ class PlanTab(VersionedDraftMixin, QWidget):
 
     # --- building ----------------------------------------------------------------------
 
-    def _build_header(self) -> QHBoxLayout:
+    def _build_header(self) -> QVBoxLayout:
+        """Title, status and version; under them the dates (one line was too long for a
+        laptop's chart)."""
+        head = QVBoxLayout()
+        head.setSpacing(2)
         row = QHBoxLayout()
         title = QLabel("Treatment plan", self)
         font = QFont(title.font())
@@ -142,20 +143,26 @@ class PlanTab(VersionedDraftMixin, QWidget):
         row.addWidget(title)
         self.status_chip = QLabel("", self)
         self.status_chip.setObjectName("planStatusChip")
-        self.version_label = QLabel("", self)
-        self.version_label.setObjectName("planVersionLabel")
+        self.versions = VersionPicker("planVersions", "Version of the plan shown", self)
+        self.versions.chosen.connect(self._version_chosen)
         self.dates_label = QLabel("", self)
         self.dates_label.setObjectName("planDatesLabel")
         self.review_label = QLabel("", self)
         self.review_label.setObjectName("planNextReviewLabel")
         self.save_label = QLabel("", self)
         self.save_label.setObjectName("planSaveLabel")
-        self.save_label.setStyleSheet("color: palette(placeholder-text);")
-        for w in (self.status_chip, self.version_label, self.dates_label, self.review_label):
+        theme.set_tone(self.save_label, "muted")
+        for w in (self.status_chip, self.versions):
             row.addWidget(w)
         row.addStretch(1)
         row.addWidget(self.save_label)
-        return row
+        head.addLayout(row)
+        dates = QHBoxLayout()
+        dates.addWidget(self.dates_label)
+        dates.addWidget(self.review_label)
+        dates.addStretch(1)
+        head.addLayout(dates)
+        return head
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -171,6 +178,13 @@ class PlanTab(VersionedDraftMixin, QWidget):
             "Plan review…", "planReviewButton", self, "Review progress and sign the review"
         )
         self.export_button = _button("Export…", "planExportButton", self, "Word document")
+        self.compare_button = _button(
+            "Compare with previous",
+            "planCompareButton",
+            self,
+            "What changed from the version before",
+        )
+        self.compare_button.clicked.connect(self.open_compare)
         self.new_button.clicked.connect(self.new_plan)
         self.sign_button.clicked.connect(self.open_sign)
         self.revise_button.clicked.connect(self.revise)
@@ -184,28 +198,11 @@ class PlanTab(VersionedDraftMixin, QWidget):
             self.ack_button,
             self.review_button,
             self.export_button,
+            self.compare_button,
         ):
             row.addWidget(b)
         row.addStretch(1)
         return row
-
-    def _build_versions(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(8, 0, 0, 0)
-        lay.addWidget(QLabel("Versions", box))
-        self.versions = QListWidget(box)
-        self.versions.setObjectName("planVersionList")
-        self.versions.setAccessibleName("Versions of the plan")
-        self.versions.currentItemChanged.connect(self._version_chosen)
-        lay.addWidget(self.versions, 1)
-        self.compare_button = _button(
-            "Compare with previous", "planCompareButton", box, "What changed from the last version"
-        )
-        self.compare_button.clicked.connect(self.open_compare)
-        lay.addWidget(self.compare_button)
-        box.setMinimumWidth(200)
-        return box
 
     def _build_progress(self, parent: QWidget) -> QWidget:
         box = QWidget(parent)
@@ -234,35 +231,21 @@ class PlanTab(VersionedDraftMixin, QWidget):
     def refresh(self, select_id: str | None = None) -> None:
         """Reload the versions and show `select_id` (default: the latest)."""
         versions = self.ws.plans.versions(self.client_id)
-        self.versions.blockSignals(True)
-        self.versions.clear()
-        for p in reversed(versions):
-            text = f"Version {p.version} · {p.status.value.capitalize()}"
-            if p.signed_on:
-                text += f" {p.signed_on.isoformat()}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            self.versions.addItem(item)
-        self.versions.blockSignals(False)
         target = select_id or (versions[-1].id if versions else None)
-        for i in range(self.versions.count()):
-            if self.versions.item(i).data(Qt.ItemDataRole.UserRole) == target:
-                self.versions.setCurrentRow(i)
+        self.versions.set_versions(versions, target)
         self._show(self.ws.plans.get(target) if target else None)
         latest = versions[-1] if versions else None
         self.chart.set_progress(self.ws.plans.progress(self.client_id), has_plan=bool(latest))
 
-    def _version_chosen(self, item: QListWidgetItem | None, _prev: Any) -> None:
-        if item is None:
-            return
+    def _version_chosen(self, plan_id: str) -> None:
         self.flush()
-        self._show(self.ws.plans.get(str(item.data(Qt.ItemDataRole.UserRole))))
+        self._show(self.ws.plans.get(plan_id))
 
     def _show(self, plan: Plan | None) -> None:
         self.plan = plan
         latest = self.ws.plans.latest(self.client_id)
         has = plan is not None
-        for w in (self.status_chip, self.version_label, self.dates_label):
+        for w in (self.status_chip, self.dates_label):
             w.setVisible(has)
         self.new_button.setVisible(latest is None)
         self.sign_button.setEnabled(has and plan is not None and not plan.is_signed)
@@ -278,19 +261,15 @@ class PlanTab(VersionedDraftMixin, QWidget):
             self.review_label.setText("")
             return
         self.status_chip.setText(plan.status.value.capitalize())
-        self.status_chip.setStyleSheet(
-            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
-            + CHIP_STYLES[plan.status]
-            + " }"
-        )
-        self.version_label.setText(f"version {plan.version}")
+        theme.set_chip(self.status_chip, CHIPS[plan.status])
         vf = plan.valid_from.isoformat() if plan.valid_from else "…"
         vu = plan.valid_until.isoformat() if plan.valid_until else "…"
-        self.dates_label.setText(f"·  valid {vf} – {vu}")
+        self.dates_label.setText(f"Valid {vf} – {vu}")
         self._show_review(plan)
         if plan.is_signed:
             self.preview.show_document(self.ws.plans.render(plan))
-            self.record.setHtml(record_html(self.ws.signing.items(plan.id)))
+            items = self.ws.signing.items(plan.id)
+            self.record.show_html(lambda: record_html(items))
             self.stack.setCurrentWidget(self.signed_box)
         else:
             self.editor.set_plan(plan)
@@ -303,14 +282,17 @@ class PlanTab(VersionedDraftMixin, QWidget):
             return
         due = self.ws.plans.next_review(plan)
         self.review_state = review_state(due, self.today())
-        colour = {"overdue": "#b3261e", "soon": "#9a6700"}.get(self.review_state, "")
+        tone = {"overdue": "danger", "soon": "warning"}.get(self.review_state, "")
         text = f"·  next review {due.isoformat()}" if due else ""
         if self.review_state == "overdue":
             text += " (overdue)"
         elif self.review_state == "soon":
             text += " (due soon)"
         self.review_label.setText(text)
-        self.review_label.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        theme.set_tone(self.review_label, tone)
+        font = self.review_label.font()
+        font.setBold(bool(tone))
+        self.review_label.setFont(font)
 
     # --- editing -----------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.chart_spec import ChartTheme
 from noteapp.services.outcome_document import COLUMNS, figure_cells
+from noteapp.ui import theme
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import (
     body_label,
@@ -63,16 +64,16 @@ def theme_from(palette: QPalette) -> ChartTheme:
     """Chart colours from the window's palette, so charts follow light and dark themes."""
     base = palette.color(QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorRole.WindowText)
-    dark = base.lightness() < 128
+    # Semantic colours of the current scheme (ui/theme.py checks their contrast).
     return ChartTheme(
         background=_hex(base),
         text=_hex(text),
-        muted=_mix(base, text, 0.7),
+        muted=theme.colour("muted_text"),
         grid=_mix(base, text, 0.15),
         neutral=_mix(base, text, 0.45),
-        good="#4caf7d" if dark else "#1e7a4c",
-        bad="#ef6b5e" if dark else "#b3261e",
-        series=("#6ea8e6", "#4caf7d", "#d8a23a") if dark else ("#2f6fb0", "#1e7a4c", "#8a5a00"),
+        good=theme.colour("success_text"),
+        bad=theme.colour("danger_text"),
+        series=tuple(theme.colour(key) for key in theme.SERIES[:3]),
     )
 
 
@@ -95,6 +96,7 @@ def _header(text: str) -> str:
 
 def _table(name: str, accessible: str, parent: QWidget) -> QTableWidget:
     t = QTableWidget(parent)
+    t.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     t.setObjectName(name)
     t.setAccessibleName(accessible)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -246,9 +248,11 @@ class ReportsView(QWidget):
             f"{report.start:%d %b %Y} – {report.end:%d %b %Y}: {report.active_clients} active "
             f"clients on {report.end:%d %b %Y}, {len(report.rows)} outcomes with scores."
         )
-        self._fill(self.summary, ("Outcome", *COLUMNS), [
-            (r.outcome.name, *figure_cells(r.figures)) for r in report.rows
-        ])  # fmt: skip
+        self._fill(
+            self.summary,
+            ("Outcome", *COLUMNS),
+            [(r.outcome.name, *figure_cells(r.figures)) for r in report.rows],
+        )
         self._set_chart(self.rate_chart, "measurement", "Measurement rate by outcome")
         has_rows = bool(report.rows)
         self.csv_button.setEnabled(has_rows)
@@ -299,9 +303,11 @@ class ReportsView(QWidget):
                 chart.setAccessibleName("")
             return
         self.groups_title.setText(f"{row.outcome.name} by diagnosis group (primary diagnosis)")
-        self._fill(self.groups, ("Group", *COLUMNS), [
-            (label, *figure_cells(f)) for label, f in row.by_diagnosis_group
-        ])  # fmt: skip
+        self._fill(
+            self.groups,
+            ("Group", *COLUMNS),
+            [(label, *figure_cells(f)) for label, f in row.by_diagnosis_group],
+        )
         self._set_chart(self.change_chart, f"{row.outcome.id}:change", f"{row.outcome.name} change")
         self._set_chart(
             self.time_chart, f"{row.outcome.id}:over-time", f"{row.outcome.name} over time"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStyle,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -33,22 +32,31 @@ from noteapp.domain.display import visible
 from noteapp.domain.document import document_from_dict
 from noteapp.domain.profile import Role
 from noteapp.services.verification import Status, VerificationReport
+from noteapp.ui import theme
 from noteapp.ui.dialogs.review_action_dialog import ReviewActionDialog
 from noteapp.ui.dialogs.trust_signer_dialog import TrustSignerDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.service_bundles import ReviewServices
+from noteapp.ui.theme import colour
 from noteapp.ui.widgets.job_document import document_body
 from noteapp.ui.widgets.layout import body_label, show_text, status_label, title_label
 from noteapp.ui.widgets.safe_text import escape
 from noteapp.ui.widgets.signed_record import item_html
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 from noteapp.ui.widgets.trust_banner import UntrustedSignerBanner
 from noteapp.ui.workers import run_in_background
 
 STATUS_TEXT = {
-    Status.VALID_TRUSTED: ("✔", "#1e6b34", "Valid — trusted signer"),
-    Status.VALID_UNKNOWN_SIGNER: ("⚠", "#8a6d00", "Valid — unknown signer"),
-    Status.INVALID: ("✖", "#b3261e", "Invalid"),
-    Status.UNSIGNED: ("○", "#57606a", "Not signed"),
+    Status.VALID_TRUSTED: ("✔", "success_text", "Valid — trusted signer"),
+    Status.VALID_UNKNOWN_SIGNER: ("⚠", "warning_text", "Valid — unknown signer"),
+    Status.INVALID: ("✖", "danger_text", "Invalid"),
+    Status.UNSIGNED: ("○", "muted_text", "Not signed"),
+}
+TONES = {
+    "success_text": "success",
+    "warning_text": "warning",
+    "danger_text": "danger",
+    "muted_text": "muted",
 }
 STATUS_ICONS = {
     Status.VALID_TRUSTED: QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -163,6 +171,7 @@ class ReviewView(QWidget):
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setIconSize(QSize(22, 22))
+        self.list.setItemDelegate(theme.ToneDelegate(self.list))
         self.list.currentRowChanged.connect(lambda _r: self._show_selected())
         self.empty = body_label(
             "No files yet. Use “Open files…” or drop exported notes here.", split, "reviewEmpty"
@@ -223,11 +232,9 @@ class ReviewView(QWidget):
         self.action_status = status_label(right, "reviewActionStatus")
         self.action_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rl.addWidget(self.action_status)
-        self.details = QTextBrowser(right)
+        self.details = ThemedBrowser(right, paper=True)
         self.details.setObjectName("reviewDetails")
         self.details.setAccessibleName("Details of the selected file")
-        self.details.setOpenLinks(False)
-        self.details.setStyleSheet("QTextBrowser { background: #ffffff; color: #1f2328; }")
         rl.addWidget(self.details, 1)
         split.addWidget(self.list)
         split.addWidget(self.empty)
@@ -313,15 +320,15 @@ class ReviewView(QWidget):
             return
         style = self.style()
         pix = QStyle.StandardPixmap
-        colour, icon = "#57606a", pix.SP_BrowserReload
+        colour, icon = "muted_text", pix.SP_BrowserReload
         if is_locked(entry.report):
-            colour, icon = "#8a6d00", pix.SP_MessageBoxQuestion
+            colour, icon = "warning_text", pix.SP_MessageBoxQuestion
         elif entry.report is not None:
             colour = STATUS_TEXT[entry.report.status][1]
             icon = STATUS_ICONS[entry.report.status]
         item.setIcon(style.standardIcon(icon))
         item.setText(f"{visible(entry.path.name)}\n{status_text(entry.report)}")
-        item.setForeground(QColor(colour))
+        theme.set_item_tone(item, colour)
         item.setToolTip(visible(str(entry.path)))
 
     def current(self) -> ReviewedFile | None:
@@ -367,9 +374,9 @@ class ReviewView(QWidget):
             self.details.clear()
             return
         mark, colour, _ = STATUS_TEXT[report.status]
-        self.status_banner.setStyleSheet(f"color: {colour};")
+        theme.set_tone(self.status_banner, TONES[colour])
         self.status_banner.setText(f"{mark}  {visible(report.summary)}")
-        self.details.setHtml(details_html(entry.path, report))
+        self.details.show_html(lambda: details_html(entry.path, report))
 
     # --- actions -----------------------------------------------------------------------
 
@@ -470,11 +477,12 @@ def details_html(path: Path, report: VerificationReport) -> str:
     out = [
         "<html><head><style>"
         "body { font-family: 'DejaVu Sans', sans-serif; } td { padding: 2px 10px 2px 0; }"
-        " th { text-align: left; padding-right: 10px; color: #57606a; }"
-        " .bad { color: #b3261e; } .good { color: #1e6b34; }"
+        f" th {{ text-align: left; padding-right: 10px; color: {colour('paper_muted')}; }}"
+        f" .bad {{ color: {colour('danger_text')}; }} .good {{ color: {colour('success_text')}; }}"
+        f" .muted {{ color: {colour('paper_muted')}; }}"
         ".fp { font-family: 'DejaVu Sans Mono', monospace; }"
         "</style></head><body>",
-        f"<p><b>{escape(path.name)}</b><br/><span style='color:#57606a'>"
+        f"<p><b>{escape(path.name)}</b><br/><span class='muted'>"
         f"{escape(str(path.parent))}</span></p>",
     ]
     if report.problems:
@@ -492,8 +500,8 @@ def details_html(path: Path, report: VerificationReport) -> str:
         )
     for note in report.notes:
         out.append(
-            f"<h3>{escape(note.title)} · {escape(note.date_of_service)} · client "
-            f"{escape(note.client_code)}</h3>"
+            f"<h3>{escape(note.title)} · {escape(note.date_of_service)} · "
+            f"{escape(note.subject)}</h3>"
         )
         out.append(
             "<table cellspacing='0'><tr><th>Role</th><th>Signer</th><th>Signed</th>"
@@ -511,7 +519,7 @@ def details_html(path: Path, report: VerificationReport) -> str:
         out.append("</table>")
     if report.proof is not None:
         for np in report.proof.notes:
-            out.append("<hr/><p style='color:#57606a'><i>The note as it was signed:</i></p>")
+            out.append("<hr/><p class='muted'><i>The note as it was signed:</i></p>")
             try:
                 out.append(document_body(document_from_dict(np.note.payload["document"])))
             except (KeyError, TypeError, ValueError):

@@ -12,31 +12,32 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from noteapp.domain.safety_plan import SafetyPlan, SafetyPlanStatus
+from noteapp.ui import theme
 from noteapp.ui.dialogs.safety_plan_export_dialog import SafetyPlanExportDialog
 from noteapp.ui.dialogs.safety_plan_sign_dialog import SafetyPlanSignDialog
+from noteapp.ui.prefs import remember_splitter
 from noteapp.ui.service_bundles import SafetyPlanServices
 from noteapp.ui.views.versioned_tab import VersionedDraftMixin
 from noteapp.ui.widgets.layout import body_label, error_label
 from noteapp.ui.widgets.note_preview import NotePreview
 from noteapp.ui.widgets.safety_plan_editor import SafetyPlanEditor
 from noteapp.ui.widgets.signed_record import record_html
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
+from noteapp.ui.widgets.version_picker import VersionPicker
 
-CHIP_STYLES = {
-    SafetyPlanStatus.DRAFT: "background: #e6ecf3; color: #2f4a66;",
-    SafetyPlanStatus.SIGNED: "background: #dcefe1; color: #1e6b34;",
-    SafetyPlanStatus.SUPERSEDED: "background: #eeeeee; color: #57606a;",
+CHIPS = {
+    SafetyPlanStatus.DRAFT: "draft",
+    SafetyPlanStatus.SIGNED: "signed",
+    SafetyPlanStatus.SUPERSEDED: "neutral",
 }
 NO_PLAN_TEXT = (
     "No safety plan yet. Start one together with the client: warning signs, coping "
@@ -73,9 +74,7 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
         lay.addLayout(self._build_actions())
         self.error = error_label(self, "safetyPlanError")
         lay.addWidget(self.error)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.setObjectName("safetyPlanSplitter")
-        self.stack = QStackedWidget(split)
+        self.stack = QStackedWidget(self)
         self.stack.setObjectName("safetyPlanStack")
         self.empty = body_label(NO_PLAN_TEXT, self.stack, "safetyPlanEmptyLabel")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -86,23 +85,19 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
         self.editor_scroll.setWidgetResizable(True)
         self.editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.editor_scroll.setWidget(self.editor)
-        signed_box = QSplitter(Qt.Orientation.Vertical, self.stack)
+        signed_box = QSplitter(Qt.Orientation.Horizontal, self.stack)
         signed_box.setObjectName("safetyPlanSignedSplitter")
         self.preview = NotePreview(signed_box)
         self.preview.setObjectName("safetyPlanPreview")
         self.preview.setAccessibleName("The signed safety plan")
-        self.record = QTextBrowser(signed_box)
+        self.record = ThemedBrowser(signed_box)
         self.record.setObjectName("safetyPlanRecord")
         self.record.setAccessibleName("Signature")
-        self.record.setStyleSheet("QTextBrowser { background: #fbfbf8; color: #1f2328; }")
-        signed_box.setSizes([520, 80])
+        remember_splitter(signed_box, "safetyPlan.signed", default=[3, 2])
         self.signed_box = signed_box
         for w in (self.empty, self.editor_scroll, signed_box):
             self.stack.addWidget(w)
-        split.addWidget(self._build_versions(split))
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        lay.addWidget(split, 1)
+        lay.addWidget(self.stack, 1)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(self.SAVE_DELAY_MS)
@@ -121,13 +116,15 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
         row.addWidget(title)
         self.status_chip = QLabel("", self)
         self.status_chip.setObjectName("safetyPlanStatusChip")
-        self.version_label = QLabel("", self)
-        self.version_label.setObjectName("safetyPlanVersionLabel")
+        self.versions = VersionPicker(
+            "safetyPlanVersions", "Version of the safety plan shown", self
+        )
+        self.versions.chosen.connect(self._version_chosen)
         self.save_label = QLabel("", self)
         self.save_label.setObjectName("safetyPlanSaveLabel")
-        self.save_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.save_label, "muted")
         row.addWidget(self.status_chip)
-        row.addWidget(self.version_label)
+        row.addWidget(self.versions)
         row.addStretch(1)
         row.addWidget(self.save_label)
         return row
@@ -169,50 +166,22 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
         row.addStretch(1)
         return row
 
-    def _build_versions(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(8, 0, 0, 0)
-        lay.addWidget(QLabel("Versions", box))
-        self.versions = QListWidget(box)
-        self.versions.setObjectName("safetyPlanVersionList")
-        self.versions.setAccessibleName("Versions of the safety plan")
-        self.versions.currentItemChanged.connect(self._version_chosen)
-        lay.addWidget(self.versions, 1)
-        box.setMinimumWidth(190)
-        return box
-
     # --- showing -----------------------------------------------------------------------
 
     def refresh(self, select_id: str | None = None) -> None:
         versions = self.ws.safety_plans.versions(self.client_id)
-        self.versions.blockSignals(True)
-        self.versions.clear()
-        for p in reversed(versions):
-            text = f"Version {p.version} · {p.status.value.capitalize()}"
-            if p.signed_on:
-                text += f" {p.signed_on.isoformat()}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
-            self.versions.addItem(item)
-        self.versions.blockSignals(False)
         target = select_id or (versions[-1].id if versions else None)
-        for i in range(self.versions.count()):
-            if self.versions.item(i).data(Qt.ItemDataRole.UserRole) == target:
-                self.versions.setCurrentRow(i)
+        self.versions.set_versions(versions, target)
         self._show(self.ws.safety_plans.get(target) if target else None)
 
-    def _version_chosen(self, item: QListWidgetItem | None, _prev: Any) -> None:
-        if item is None:
-            return
+    def _version_chosen(self, plan_id: str) -> None:
         self.flush()
-        self._show(self.ws.safety_plans.get(str(item.data(Qt.ItemDataRole.UserRole))))
+        self._show(self.ws.safety_plans.get(plan_id))
 
     def _show(self, plan: SafetyPlan | None) -> None:
         self.plan = plan
         latest = self.ws.safety_plans.latest(self.client_id)
-        for w in (self.status_chip, self.version_label):
-            w.setVisible(plan is not None)
+        self.status_chip.setVisible(plan is not None)
         self.new_button.setVisible(latest is None)
         self.sign_button.setEnabled(plan is not None and not plan.is_signed)
         self.revise_button.setEnabled(latest is not None and latest.is_signed)
@@ -223,16 +192,11 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
             self.stack.setCurrentWidget(self.empty)
             return
         self.status_chip.setText(plan.status.value.capitalize())
-        self.status_chip.setStyleSheet(
-            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
-            + CHIP_STYLES[plan.status]
-            + " }"
-        )
-        made = f", signed {plan.signed_on.isoformat()}" if plan.signed_on else ""
-        self.version_label.setText(f"version {plan.version}{made}")
+        theme.set_chip(self.status_chip, CHIPS[plan.status])
         if plan.is_signed:
             self.preview.show_document(self.ws.safety_plans.render(plan))
-            self.record.setHtml(record_html(self.ws.signing.items(plan.id)))
+            items = self.ws.signing.items(plan.id)
+            self.record.show_html(lambda: record_html(items))
             self.stack.setCurrentWidget(self.signed_box)
         else:
             self.editor.set_plan(plan)

@@ -53,6 +53,7 @@ class ChecklistSettingsPage(QWidget):
             )
         )
         self.table = QTableWidget(0, 3, self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("checklistRulesTable")
         self.table.setAccessibleName("Checklist rules")
         self.table.setHorizontalHeaderLabels(["Rule", "Default", "When not met"])

@@ -87,6 +87,7 @@ class SettingsKeysPage(QWidget):
             )
         )
         self.table = QTableWidget(0, len(COLUMNS), trusted)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("trustedKeysTable")
         self.table.setAccessibleName("Trusted keys")
         self.table.setHorizontalHeaderLabels(COLUMNS)

@@ -56,6 +56,7 @@ class RowTable(QTableWidget):
 
     def __init__(self, columns: list[tuple[str, str, str]], name: str, parent: QWidget) -> None:
         super().__init__(0, len(columns), parent)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.columns = columns
         self.setObjectName(name)
         self.setHorizontalHeaderLabels([c[0] for c in columns])
@@ -64,9 +65,11 @@ class RowTable(QTableWidget):
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         header = self.horizontalHeader()
         for i, (_h, key, kind) in enumerate(columns):
-            mode = QHeaderView.ResizeMode.Stretch if key == "description" else (
-                QHeaderView.ResizeMode.ResizeToContents
-            )  # fmt: skip
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if key == "description"
+                else (QHeaderView.ResizeMode.ResizeToContents)
+            )
             header.setSectionResizeMode(i, mode)
             head = self.horizontalHeaderItem(i)
             if kind == "minutes" and head is not None:
@@ -193,8 +196,11 @@ class ReferenceDataSettingsPage(QWidget):
         )
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("referenceTabs")
+        self.tabs.setAccessibleName("Reference data lists")
         self.codes = RowTable(CODE_COLUMNS, "serviceCodesTable", self)
+        self.codes.setAccessibleName("Service codes and their time bands")
         self.places = RowTable(PLACE_COLUMNS, "placesOfServiceTable", self)
+        self.places.setAccessibleName("Places of service")
         self.interventions = QListWidget(self)
         self.interventions.setObjectName("interventionsList")
         self.interventions.setAccessibleName("Interventions")
@@ -202,8 +208,11 @@ class ReferenceDataSettingsPage(QWidget):
         self.tabs.addTab(self._tab(self.places, "placesOfService"), "Places of service")
         self.tabs.addTab(self._tab(self.interventions, "interventions"), "Interventions")
         lay.addWidget(self.tabs, 1)
-        for signal in (self.codes.itemChanged, self.places.itemChanged,
-                       self.interventions.itemChanged):  # fmt: skip
+        for signal in (
+            self.codes.itemChanged,
+            self.places.itemChanged,
+            self.interventions.itemChanged,
+        ):
             signal.connect(self._edited)
 
         self.error = error_label(self, "referenceError")

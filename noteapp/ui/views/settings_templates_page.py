@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QPalette
+from PySide6.QtGui import QBrush, QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.services.templates import TemplateCatalog
+from noteapp.ui import theme
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label
 
@@ -35,17 +36,13 @@ def _open_in_file_manager(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def error_color(widget: QWidget) -> QColor:
-    """A red that reads on the widget's background, light or dark."""
-    dark = widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
-    return QColor("#ff8a80" if dark else "#b3261e")
-
-
 class TemplatesSettingsPage(QWidget):
     def __init__(
-        self, catalog: TemplateCatalog, open_folder: Callable[[Path], None] | None = None,
+        self,
+        catalog: TemplateCatalog,
+        open_folder: Callable[[Path], None] | None = None,
         parent: QWidget | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("templatesSettingsPage")
         self._catalog = catalog
@@ -149,7 +146,7 @@ class TemplatesSettingsPage(QWidget):
             self.list.addTopLevelItem(item)
             if t.id == keep_id:
                 select = item
-        red = QBrush(error_color(self))
+        red = QBrush(theme.qcolor("danger_text"))
         for path, message in self._catalog.broken:
             item = QTreeWidgetItem([Path(path).name, "—", "—", f"Not used — {message}"])
             item.setData(0, TemplateRole, None)
@@ -210,10 +207,7 @@ class TemplatesSettingsPage(QWidget):
 
     def _say(self, text: str, *, error: bool) -> None:
         self.status.setText(text)
-        pal = self.status.palette()
-        color = error_color(self) if error else self.palette().color(QPalette.ColorRole.WindowText)
-        pal.setColor(QPalette.ColorRole.WindowText, color)
-        self.status.setPalette(pal)
+        theme.set_tone(self.status, "danger" if error else "")
         self.status.setProperty("role", "error" if error else "")
         self.status.show()
 

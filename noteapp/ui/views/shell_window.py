@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
+from noteapp.ui.screen_fit import fit_to_screen
+
 LOCKED_TITLE = "noteapp — Locked"
 
 
@@ -19,12 +21,9 @@ class ShellWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("shellStack")
         self.setCentralWidget(self.stack)
-        self.resize(1200, 780)
-        screen = self.screen()
-        if screen is not None:  # small laptop screens: stay inside the usable area
-            avail = screen.availableGeometry()
-            self.resize(min(1200, int(avail.width() * 0.95)), min(780, int(avail.height() * 0.92)))
+        # Small laptop screens (1280×720, 1366×768, 2× scale): inside the usable area.
         self.setMinimumSize(820, 560)
+        fit_to_screen(self, 1440, 900)
 
     def page(self) -> QWidget | None:
         return self.stack.currentWidget()

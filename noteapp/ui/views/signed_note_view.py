@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from noteapp.domain.signatures import ItemType
+from noteapp.ui import theme
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.errors import message_for
@@ -23,7 +24,9 @@ from noteapp.ui.widgets.note_toolbar import (
     note_title,
     note_toolbar,
 )
+from noteapp.ui.widgets.safe_text import escape
 from noteapp.ui.widgets.signed_record import signature_sentence
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 
 READING_WIDTH = 820  # px: a page's line length, not the window's
 
@@ -78,27 +81,23 @@ class SignedNoteView(QWidget):
         head.addWidget(note_title(self, self.client.name, "signed_client_name"))
         self.status_chip = QLabel("Signed", self)
         self.status_chip.setObjectName("status_chip")
-        self.status_chip.setStyleSheet(
-            "QLabel { border-radius: 9px; padding: 2px 10px; font-weight: bold; "
-            "background: #dcefe1; color: #1e6b34; }"
-        )
+        theme.set_chip(self.status_chip, "signed")
         head.addWidget(self.status_chip)
         self.signature_label = QLabel("", self)
         self.signature_label.setObjectName("signature_line")
         self.signature_label.setTextFormat(Qt.TextFormat.PlainText)
         self.signature_label.setWordWrap(True)
+        theme.set_tone(self.signature_label, "success")
         head.addWidget(self.signature_label, 1)
         lay.addLayout(head)
 
-        self.document = QTextBrowser(self)
+        # The page in the scheme's paper colours (its layout is the printout's).
+        self.document = ThemedBrowser(self, paper=True)
         self.document.setObjectName("signedDocument")
         self.document.setAccessibleName("The signed note, as exported")
-        self.document.setOpenLinks(False)
         self.document.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
         self.document.setLineWrapColumnOrWidth(READING_WIDTH)
         self.document.document().setDocumentMargin(28)
-        # Paper: dark text on white in light and dark themes alike, as it prints.
-        self.document.setStyleSheet("QTextBrowser { background: #ffffff; color: #000000; }")
         lay.addWidget(self.document, 1)
         self.refresh()
 
@@ -111,12 +110,10 @@ class SignedNoteView(QWidget):
             # Viewing one's own psychotherapy note is no disclosure: it is shown like the rest.
             job = s.exports.note_job(self.note.id, include_psychotherapy=True)
         except Exception as exc:  # a damaged proof: say so, never show an empty page
-            self.document.setPlainText(f"This signed note cannot be shown: {message_for(exc)}")
+            why = escape(f"This signed note cannot be shown: {message_for(exc)}")
+            self.document.show_html(lambda: f"<p>{why}</p>")
             return
-        bar = self.document.verticalScrollBar()
-        keep = bar.value()
-        self.document.setHtml(job_html(job))
-        bar.setValue(keep)
+        self.document.show_html(lambda: job_html(job, screen=True))
 
     def text(self) -> str:
         return self.document.toPlainText()

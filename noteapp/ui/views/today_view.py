@@ -1,9 +1,12 @@
-"""Today: what needs the clinician now — open risk flags, drafts to finish, notes returned for
-revision, plan reviews and measures due, and (by role) the co-signature queue or the notes
+"""Today: what needs the clinician now — open risk flags, incident reports past their
+notification deadline, drafts to finish, notes returned for revision, plan reviews and
+measures due, referrals to follow up, and (by role) the co-signature queue or the notes
 waiting for a supervisor's review — as compact sections: a count, the top rows, Show all.
 
-The page scrolls; nothing overlaps. The rows come from `services.worklist` (no queries
-here) and are fetched on a worker thread, so a large vault never freezes the window.
+The page scrolls (on a 1280×720 screen the old dashboard's lists were drawn over each
+other); nothing overlaps, and colours are the theme's (urgent rows say so in words too).
+The rows come from `services.worklist` (no queries here) and are fetched on a worker
+thread, so a large vault never freezes the window.
 "Show all" opens a full list (with filters such as "signed notes without goal progress").
 """
 
@@ -11,17 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -30,15 +29,23 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.clients import ClientStatus
 from noteapp.services.clients import ClientService
-from noteapp.services.worklist import TITLES, SectionKey, WorkItem, Worklist, WorkSection
+from noteapp.services.worklist import SectionKey, WorkItem, Worklist, WorkSection
+from noteapp.ui import theme
 from noteapp.ui.errors import message_for
 from noteapp.ui.navigator import Navigator
-from noteapp.ui.widgets.layout import body_label, title_label
+from noteapp.ui.views.worklist_page import (
+    WorklistPage,
+    date_width,
+    row_date,
+    row_name,
+    row_text,
+    row_what,
+)
+from noteapp.ui.widgets.layout import body_label, scroll_area, title_label
 from noteapp.ui.workers import run_in_background
 
-# Lists "Show all" offers beyond the Today sections (filters, not things to do today).
-FILTERS = (SectionKey.NO_PROGRESS,)
-ROW_DATA = Qt.ItemDataRole.UserRole
+# Sections whose title turns red while they hold anything.
+ALARMS = (SectionKey.RISK_FLAGS, SectionKey.INCIDENTS)
 
 
 def greeting(now: datetime) -> str:
@@ -46,15 +53,9 @@ def greeting(now: datetime) -> str:
     return "Good morning" if hour < 12 else "Good afternoon" if hour < 18 else "Good evening"
 
 
-def row_text(item: WorkItem) -> str:
-    when = item.on.isoformat() if item.on else ""
-    mark = "⚠  " if item.urgent else ""
-    return "   ".join(x for x in (when, f"{mark}{item.client}   ·   {item.summary}") if x)
-
-
 def mark_attention(widget: QWidget, urgent: bool) -> None:
-    """Urgent rows say so in words (⚠) and carry role=urgent for the colour theme."""
-    widget.setProperty("role", "urgent" if urgent else "")
+    """Urgent rows say so in words (⚠), in bold, and in the theme's danger colour."""
+    theme.set_tone(widget, "danger" if urgent else "")
     if urgent:
         font = QFont(widget.font())
         font.setBold(True)
@@ -62,7 +63,8 @@ def mark_attention(widget: QWidget, urgent: bool) -> None:
 
 
 class RowButton(QPushButton):
-    """One row: flat, left-aligned, focusable; elided to its width, whole in the tooltip."""
+    """One row: flat, focusable; the date in a column of its own, then whose and what,
+    elided to the width (whole in the tooltip)."""
 
     def __init__(self, item: WorkItem, name: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -72,19 +74,45 @@ class RowButton(QPushButton):
         self.setFlat(True)
         self.setAutoDefault(False)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setStyleSheet("QPushButton { text-align: left; padding: 3px 8px; }")
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(self.full_text.replace("⚠", "Urgent:"))
+        self.setAccessibleName(row_name(item))
         self.setToolTip(self.full_text)
-        self.setText(self.full_text)
-        mark_attention(self, item.urgent)
+        lay = self._lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 3, 8, 3)
+        lay.setSpacing(12)
+        self.date = QLabel(row_date(item), self)
+        self.date.setFixedWidth(date_width(self))
+        self.what = QLabel(row_what(item), self)
+        self.what.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        for label in (self.date, self.what):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # names are data, never markup
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            theme.set_tone(label, "danger" if item.urgent else "")
+            if item.urgent:  # a font set in code does not survive a button's polish
+                label.setStyleSheet("QLabel { font-weight: bold; }")
+            lay.addWidget(label)
+        lay.setStretch(1, 1)
+
+    def sizeHint(self) -> QSize:  # the labels' size (a button sizes itself by its text)
+        return self._lay.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self._lay.minimumSize()
+
+    def shown_text(self) -> str:
+        """The row as it reads on screen (elided to the width)."""
+        return "   ".join(x for x in (self.date.text(), self.what.text()) if x)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        width = max(event.size().width() - 20, 40)
-        self.setText(
-            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, width)
-        )
         super().resizeEvent(event)
+        margins = self._lay.contentsMargins()
+        used = margins.left() + margins.right() + self.date.width() + self._lay.spacing()
+        width = max(event.size().width() - used, 40)
+        self.what.setText(
+            self.what.fontMetrics().elidedText(
+                row_what(self.item), Qt.TextElideMode.ElideRight, width
+            )
+        )
 
 
 class SectionCard(QFrame):
@@ -107,7 +135,7 @@ class SectionCard(QFrame):
         bold = QFont(self.title.font())
         bold.setBold(True)
         self.title.setFont(bold)
-        mark_attention(self.title, section.key == SectionKey.RISK_FLAGS and section.count > 0)
+        mark_attention(self.title, section.key in ALARMS and section.count > 0)
         head.addWidget(self.title, 1)
         self.show_all = QPushButton(f"Show all {section.count}", self)
         self.show_all.setObjectName(f"today_{key}_showAll")
@@ -121,16 +149,12 @@ class SectionCard(QFrame):
         self.rows: list[RowButton] = []
         for i, item in enumerate(section.items):
             row = RowButton(item, f"today_{key}_row{i}", self)
-            row.clicked.connect(
-                lambda _c=False, it=item: navigator.open_place(
-                    it.place, client_id=it.client_id, note_id=it.note_id
-                )
-            )
+            row.clicked.connect(lambda _c=False, it=item: navigator.open_item(it))
             self.rows.append(row)
             lay.addWidget(row)
         self.empty = body_label(section.empty, self, f"today_{key}_empty")
         self.empty.setVisible(not section.items)
-        self.empty.setEnabled(False)  # the palette's quiet text: nothing to do here
+        theme.set_tone(self.empty, "muted")  # quiet: nothing to do here
         lay.addWidget(self.empty)
 
 
@@ -161,14 +185,9 @@ class TodayView(QWidget):
         lay.addWidget(self.stack)
 
         # Today: a scrolling column of section cards.
-        self.summary = QScrollArea(self)
-        self.summary.setObjectName("todayScroll")
-        self.summary.setWidgetResizable(True)
-        self.summary.setFrameShape(QFrame.Shape.NoFrame)
-        self.summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = self.column_widget = QWidget()
         inner.setObjectName("todayColumn")
-        self.column = QVBoxLayout(inner)
+        self.column = QVBoxLayout(inner)  # before the scroll area takes it (Qt's rule)
         self.column.setContentsMargins(28, 20, 28, 20)
         self.column.setSpacing(10)
         hello = greeting(now.astimezone()) + (f", {first_name}." if first_name else ".")
@@ -193,7 +212,8 @@ class TodayView(QWidget):
         foot.addStretch(1)
         self.column.addLayout(foot)
         self.column.addStretch(1)
-        self.summary.setWidget(inner)
+        self.summary = scroll_area(inner, "todayScroll", self)
+        self.summary.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack.addWidget(self.summary)
         self.full = WorklistPage(worklist, navigator, self)
         self.full.back_requested.connect(self.show_today)
@@ -253,96 +273,3 @@ class TodayView(QWidget):
         if self.stack.currentWidget() is self.summary:
             self.refresh()
         super().showEvent(event)
-
-
-class WorklistPage(QWidget):
-    """Every row of one list, chosen from the Today sections and the filters."""
-
-    back_requested = Signal()
-
-    def __init__(self, worklist: Worklist, navigator: Navigator, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("worklistPage")
-        self._worklist = worklist
-        self._navigator = navigator
-        self._generation = 0
-        self.ready = False
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(28, 20, 28, 20)
-        top = QHBoxLayout()
-        self.back = QPushButton("← Today", self)
-        self.back.setObjectName("worklistBackButton")
-        self.back.setAccessibleName("Back to Today")
-        self.back.setAutoDefault(False)
-        self.back.clicked.connect(self.back_requested)
-        top.addWidget(self.back)
-        self.choice = QComboBox(self)
-        self.choice.setObjectName("worklistChoice")
-        self.choice.setAccessibleName("Which list")
-        top.addWidget(self.choice, 1)
-        lay.addLayout(top)
-        self.count = body_label("", self, "worklistCount")
-        lay.addWidget(self.count)
-        self.list = QListWidget(self)
-        self.list.setObjectName("worklistRows")
-        self.list.setAccessibleName("Rows; press Enter to open")
-        self.list.setAlternatingRowColors(True)
-        self.list.setUniformItemSizes(True)
-        self.list.setSpacing(2)
-        self.list.itemActivated.connect(self._open)
-        lay.addWidget(self.list, 1)
-        self.choice.currentIndexChanged.connect(lambda _i: self._load())
-
-    def show_section(self, key: SectionKey) -> None:
-        keys = [*self._worklist.sections(), *FILTERS]
-        if key not in keys:
-            keys.append(key)
-        self.choice.blockSignals(True)
-        self.choice.clear()
-        for k in keys:
-            self.choice.addItem(TITLES[k], k.value)
-        self.choice.setCurrentIndex(keys.index(key))
-        self.choice.blockSignals(False)
-        self._load()
-        self.list.setFocus()
-
-    def _load(self) -> None:
-        key = SectionKey(self.choice.currentData())
-        self._generation += 1
-        generation = self._generation
-        self.ready = False
-        self.list.clear()
-        self.count.setText("Gathering…")
-        worklist = self._worklist
-        run_in_background(
-            lambda: worklist.section(key, limit=None),
-            on_done=lambda section: self._show(generation, section),
-            on_error=lambda exc: self._show_error(generation, exc),
-            parent=self,
-        )
-
-    def _show(self, generation: int, section: WorkSection) -> None:
-        if generation != self._generation:
-            return
-        self.count.setText(
-            f"{section.count:,} in this list; press Enter to open one."
-            if section.count
-            else section.empty
-        )
-        for item in section.items:
-            row = QListWidgetItem(row_text(item))
-            row.setData(ROW_DATA, item)
-            self.list.addItem(row)
-        if self.list.count():
-            self.list.setCurrentRow(0)
-        self.ready = True
-
-    def _show_error(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self.count.setText(f"The list could not be gathered: {message_for(exc)}")
-            self.ready = True
-
-    def _open(self, row: QListWidgetItem) -> None:
-        item = row.data(ROW_DATA)
-        if isinstance(item, WorkItem):
-            self._navigator.open_place(item.place, client_id=item.client_id, note_id=item.note_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.checklist import ChecklistItem, ChecklistResult, Severity
+from noteapp.ui import theme
 
 FIELD_ROLE = Qt.ItemDataRole.UserRole
 RULE_ROLE = Qt.ItemDataRole.UserRole + 1
-_RED = QColor("#b3261e")
-_AMBER = QColor("#8a5a00")
-_GREEN = QColor("#1e6b34")
+# Semantic colours (ui/theme.py), looked up when drawn so a change of scheme recolours.
+_RED, _AMBER, _GREEN = "danger", "warning", "success"
 
 
 class ChecklistPanel(QWidget):
@@ -48,6 +48,9 @@ class ChecklistPanel(QWidget):
         self.status.setObjectName("checklist_status")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        status_font = QFont(self.status.font())
+        status_font.setBold(True)
+        self.status.setFont(status_font)
         lay.addWidget(self.status)
         self.list = QListWidget(self)
         self.list.setObjectName("checklist_list")
@@ -58,6 +61,7 @@ class ChecklistPanel(QWidget):
         )
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)
+        self.list.setItemDelegate(theme.ToneDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemActivated.connect(self._activated)
@@ -99,7 +103,7 @@ class ChecklistPanel(QWidget):
         w = QListWidgetItem(
             self._icons[item.severity], ("Fix: " if block else "Check: ") + item.message
         )
-        w.setForeground(QBrush(_RED if block else _AMBER))
+        theme.set_item_tone(w, f"{_RED if block else _AMBER}_text")
         w.setData(FIELD_ROLE, item.field_id)
         w.setData(RULE_ROLE, item.rule)
         w.setToolTip(f"{'Blocks signing' if block else 'Warning only'} · go to {where}")
@@ -112,7 +116,7 @@ class ChecklistPanel(QWidget):
         self.list.clear()
         for text in warnings:
             w = QListWidgetItem(self._icons[Severity.WARN], text)
-            w.setForeground(QBrush(_AMBER))
+            theme.set_item_tone(w, f"{_AMBER}_text")
             w.setData(FIELD_ROLE, "")
             w.setData(RULE_ROLE, "psychotherapy_content")
             self.list.addItem(w)
@@ -132,10 +136,10 @@ class ChecklistPanel(QWidget):
         chrome = self.status.sizeHint().height() * 2 + 24
         self.setMaximumHeight(max(rows, 28) + 2 * self.list.frameWidth() + chrome)
 
-    def _set_status(self, text: str, colour: QColor) -> None:
+    def _set_status(self, text: str, tone: str) -> None:
         self._fit()
         self.status.setText(text)
-        self.status.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
+        theme.set_tone(self.status, tone)
 
     def _activated(self, item: QListWidgetItem) -> None:
         if item.data(RULE_ROLE) == "psychotherapy_content":

@@ -25,6 +25,7 @@ from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
 from noteapp.domain.paper import PaperSize
 from noteapp.domain.progress import Progress, report
+from noteapp.ui.theme import PRINT, colour
 from noteapp.ui.widgets.safe_text import escape
 
 _PAGE_SIZES = {PaperSize.LETTER: QPageSize.PageSizeId.Letter, PaperSize.A4: QPageSize.PageSizeId.A4}
@@ -35,18 +36,33 @@ def page_size(paper: PaperSize) -> QPageSize:
     return QPageSize(_PAGE_SIZES[paper])
 
 
-_CSS = """
-body { font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt; color: #000; }
-h1 { font-size: 15pt; margin: 10px 0 6px 0; }
-h2 { font-size: 12pt; margin: 12px 0 4px 0; }
-h3 { font-size: 11pt; margin: 8px 0 2px 0; }
-p { margin: 0 0 5px 0; }
-td { padding: 1px 10px 1px 0; vertical-align: top; }
-td.k { color: #444; }
-.letterhead { font-size: 13pt; font-weight: bold; }
-.small { font-size: 9pt; color: #333; }
-.sig { border: 1px solid #888; }
-.draft { color: #b3261e; font-size: 14pt; font-weight: bold; }
+def _css(screen: bool) -> str:
+    """Paper is printed: black on white whatever the screen's scheme (theme.PRINT). On
+    screen (a signed note read in the app) the same layout takes the scheme's paper colours:
+    a white page at night is glare."""
+    if screen:
+        c = {
+            "text": colour("paper_text"),
+            "muted": colour("paper_muted"),
+            "small": colour("paper_muted"),
+            "rule": colour("paper_rule"),
+            "draft": colour("danger_text"),
+        }
+    else:
+        c = PRINT
+    return f"""
+body {{ font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt;
+       color: {c["text"]}; }}
+h1 {{ font-size: 15pt; margin: 10px 0 6px 0; }}
+h2 {{ font-size: 12pt; margin: 12px 0 4px 0; }}
+h3 {{ font-size: 11pt; margin: 8px 0 2px 0; }}
+p {{ margin: 0 0 5px 0; }}
+td {{ padding: 1px 10px 1px 0; vertical-align: top; }}
+td.k {{ color: {c["muted"]}; }}
+.letterhead {{ font-size: 13pt; font-weight: bold; }}
+.small {{ font-size: 9pt; color: {c["small"]}; }}
+.sig {{ border: 1px solid {c["rule"]}; }}
+.draft {{ color: {c["draft"]}; font-size: 14pt; font-weight: bold; }}
 """
 
 
@@ -109,9 +125,10 @@ def _note(n: ExportedNote, draft: bool) -> str:
     return "".join(out)
 
 
-def job_html(job: ExportJob) -> str:
+def job_html(job: ExportJob, *, screen: bool = False) -> str:
+    """The job as HTML: for paper and PDF, or (`screen`) in the scheme's paper colours."""
     lh, client = job.letterhead, job.client
-    out = [f"<html><head><style>{_CSS}</style></head><body>"]
+    out = [f"<html><head><style>{_css(screen)}</style></head><body>"]
     if lh.agency_name:
         out.append(f'<p class="letterhead">{_t(lh.agency_name)}</p>')
     contact = " · ".join(x for x in (lh.agency_address, lh.agency_phone) if x)

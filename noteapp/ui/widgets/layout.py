@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+
+from noteapp.ui import theme
 
 
 def centered_card(page: QWidget, card: QWidget, width: int = 560) -> None:
@@ -57,11 +61,8 @@ def error_label(parent: QWidget, name: str) -> QLabel:
     label.setWordWrap(True)
     label.setAccessibleName("Error message")
     label.setProperty("role", "error")
-    # No palette role means "error": derive a red that keeps its contrast in light and dark.
-    pal = label.palette()
-    dark = pal.color(QPalette.ColorRole.Window).lightness() < 128
-    pal.setColor(QPalette.ColorRole.WindowText, QColor("#ff8a80" if dark else "#b3261e"))
-    label.setPalette(pal)
+    # No palette role means "error": the theme's danger colour, checked in every scheme.
+    theme.set_tone(label, "danger")
     font = QFont(label.font())
     font.setBold(True)
     label.setFont(font)
@@ -90,6 +91,20 @@ def icon_label(parent: QWidget, icon: QIcon, size: int = 40) -> QLabel:
     label.setPixmap(icon.pixmap(size, size))
     label.setFixedSize(size, size)
     return label
+
+
+def scroll_area(inner: QWidget, name: str, parent: QWidget | None = None) -> QScrollArea:
+    """`inner` in a frameless scroll area that resizes it: content that can grow scrolls
+    rather than running off a laptop screen (or being drawn over its neighbours).
+
+    `inner` must have its layout already: Qt sizes a scroll area's widget from the layout it
+    has when it is set, and one added later leaves it squeezed or unseen."""
+    area = QScrollArea(parent)
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
 
 
 def busy_bar(parent: QWidget, name: str) -> QProgressBar:

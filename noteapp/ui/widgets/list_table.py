@@ -50,6 +50,7 @@ class ListTable(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, len(self.columns), self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName(name + "Table")
         self.table.setAccessibleName(accessible or name)
         self.table.setHorizontalHeaderLabels(self.columns)

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.notes import Modality, RiskScreen, ScreenResult, SessionInfo
+from noteapp.ui import theme
+from noteapp.ui.widgets.optional_date import is_clear_key, tab_leaves
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 
 _NOT_SET = QTime(0, 0)
@@ -45,6 +47,10 @@ class OptionalTimeEdit(QTimeEdit):
         self.setMinimumTime(_NOT_SET)
         self.setSpecialValueText("not set")
         self.setTime(_NOT_SET)
+        # What a screen reader adds to the field's name: how to set and clear it.
+        self.setAccessibleDescription(
+            "Hours and minutes, 24-hour clock; up arrow starts at this hour; Delete clears it"
+        )
 
     def value(self) -> time | None:
         t = self.time()
@@ -53,6 +59,11 @@ class OptionalTimeEdit(QTimeEdit):
     def set_value(self, value: time | None) -> None:
         self.setTime(_NOT_SET if value is None else QTime(value.hour, value.minute))
 
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        if self.time() == _NOT_SET:  # "not set" has no sections for Tab to move through
+            return tab_leaves(self, forward)
+        return super().focusNextPrevChild(forward)
+
     def stepBy(self, steps: int) -> None:
         if self.time() == _NOT_SET and steps > 0:
             self.setTime(QTime(QTime.currentTime().hour(), 0))
@@ -60,10 +71,7 @@ class OptionalTimeEdit(QTimeEdit):
         super().stepBy(steps)
 
     def keyPressEvent(self, event: Any) -> None:
-        clear_key = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
-        at_hour = self.currentSection() == QTimeEdit.Section.HourSection
-        if clear_key and plain and (at_hour or self.value() is None):
+        if is_clear_key(self, event, QTimeEdit.Section.HourSection):
             self.setTime(_NOT_SET)
             return
         super().keyPressEvent(event)
@@ -138,7 +146,7 @@ class MetadataPanel(QWidget):
                 "Session times, codes, modality and diagnoses belong in the progress note.", self
             )
             note.setWordWrap(True)
-            note.setStyleSheet("color: palette(placeholder-text);")
+            theme.set_tone(note, "muted")
             form.addRow(note)
             return
         self._build_times(form)

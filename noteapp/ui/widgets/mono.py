@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QLabel, QWidget
 
+from noteapp.ui import theme
+
 
 def grouped(fingerprint: str) -> str:
     """'7E6DA607…' or '7E6D A607 …' → '7E6D A607 19A6 D9B2' (groups of four)."""
@@ -24,8 +26,6 @@ def fingerprint_label(fingerprint: str, parent: QWidget, name: str) -> QLabel:
     font.setBold(True)
     font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.5)
     label.setFont(font)
-    label.setStyleSheet(
-        "QLabel { padding: 8px 14px; border: 1px solid #c8ced6; border-radius: 6px; "
-        "background: #f6f8fa; color: #1f2328; }"
-    )
+    label.setContentsMargins(14, 8, 14, 8)
+    theme.set_tone(label, "code")  # a framed box in the scheme's colours
     return label

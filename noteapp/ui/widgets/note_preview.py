@@ -8,22 +8,27 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
+from noteapp.ui.theme import colour
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 
-_CSS = """
-body { font-family: 'DejaVu Serif', 'Georgia', serif; color: #1f2328; }
-h1 { font-size: 15pt; margin: 0 0 8px 0; }
-h2 { font-size: 12pt; margin: 14px 0 4px 0; color: #24425e;
-     border-bottom: 1px solid #d0d7de; }
-h3, h4, h5, h6 { font-size: 11pt; margin: 10px 0 2px 0; }
-p { margin: 0 0 6px 0; line-height: 130%; }
-table.kv { border-collapse: collapse; margin: 0 0 6px 0; }
-table.kv td { padding: 2px 10px 2px 0; vertical-align: top; }
-table.kv td.k { color: #57606a; white-space: nowrap; }
-table.kv td.kw { color: #57606a; width: 55%; }
-ul { margin: 0 0 6px 0; }
+
+def _css() -> str:
+    """The document's look, in the paper colours of the current scheme."""
+    return f"""
+body {{ font-family: 'DejaVu Serif', 'Georgia', serif; color: {colour("paper_text")}; }}
+h1 {{ font-size: 15pt; margin: 0 0 8px 0; }}
+h2 {{ font-size: 12pt; margin: 14px 0 4px 0; color: {colour("paper_heading")};
+     border-bottom: 1px solid {colour("paper_rule")}; }}
+h3, h4, h5, h6 {{ font-size: 11pt; margin: 10px 0 2px 0; }}
+p {{ margin: 0 0 6px 0; line-height: 130%; }}
+table.kv {{ border-collapse: collapse; margin: 0 0 6px 0; }}
+table.kv td {{ padding: 2px 10px 2px 0; vertical-align: top; }}
+table.kv td.k {{ color: {colour("paper_muted")}; white-space: nowrap; }}
+table.kv td.kw {{ color: {colour("paper_muted")}; width: 55%; }}
+ul {{ margin: 0 0 6px 0; }}
 """
 
 
@@ -34,7 +39,7 @@ def _text(value: str) -> str:
 
 def document_html(doc: Document) -> str:
     """The HTML a QTextBrowser shows for `doc` (Qt's rich-text subset)."""
-    out = [f"<html><head><style>{_CSS}</style></head><body>"]
+    out = [f"<html><head><style>{_css()}</style></head><body>"]
     blocks = list(doc.blocks)
     # Templates usually open with a level-1 heading equal to the title: show it once.
     if not (blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1):
@@ -60,23 +65,18 @@ def document_html(doc: Document) -> str:
     return "".join(out)
 
 
-class NotePreview(QTextBrowser):
-    """Read-only rendered note; keeps its scroll position across updates."""
+class NotePreview(ThemedBrowser):
+    """Read-only rendered note; keeps its scroll position across updates and follows the
+    colour scheme (a white page at night is glare)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, paper=True)
         self.setObjectName("preview")
         self.setAccessibleName("Preview of the note")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
         self.document().setDocumentMargin(18)
-        self.setStyleSheet("QTextBrowser { background: #ffffff; color: #1f2328; }")
 
     def show_document(self, doc: Document) -> None:
-        bar = self.verticalScrollBar()
-        keep = bar.value()
-        self.setHtml(document_html(doc))
-        bar.setValue(keep)
+        self.show_html(lambda: document_html(doc))
 
     def show_message(self, text: str) -> None:
-        self.setHtml(f"<p><i>{escape(text)}</i></p>")
+        self.show_html(lambda: f"<p><i>{escape(text)}</i></p>")

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QLabel, QToolBar, QToolButton, QWidget
 
+from noteapp.ui import shortcuts
+
 
 def note_toolbar(parent: QWidget, name: str) -> QToolBar:
     """The row of actions at the top of a note window (text buttons, no icons to decode)."""
@@ -30,17 +32,20 @@ def add_action(
     slot: Callable[[], object],
     *,
     tip: str = "",
-    keys: str = "",
+    shortcut: str = "",
 ) -> tuple[QAction, QToolButton]:
-    """An action in `bar` (and its shortcut, within `owner`); returns it and its button."""
+    """An action in `bar` (and its `shortcut`, an id of ui/shortcuts.py, within `owner`);
+    returns it and its button."""
     action = QAction(text, owner)
     action.setObjectName(f"{name}_action")
-    if keys:
-        action.setShortcut(QKeySequence(keys))
+    label = text.replace("&", "").rstrip("…")
+    if shortcut:
+        action.setShortcuts([QKeySequence(k) for k in shortcuts.get(shortcut).keys])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         owner.addAction(action)
-    label = text.replace("&", "").rstrip("…")
-    action.setToolTip(f"{tip or label} ({keys})" if keys else tip or label)
+        action.setToolTip(shortcuts.with_keys(tip or label, shortcut))
+    else:
+        action.setToolTip(tip or label)
     action.triggered.connect(lambda _checked=False: slot())
     bar.addAction(action)
     button = bar.widgetForAction(action)
@@ -64,7 +69,7 @@ def add_export_action(
         "export_button",
         slot,
         tip="Word, PDF or print; optionally password-protected",
-        keys="Ctrl+E",
+        shortcut="export",
     )
 
 

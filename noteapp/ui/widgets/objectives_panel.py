@@ -1,51 +1,30 @@
 """The note editor's "Treatment-plan objectives" panel: the client's active objectives, each
 with a rating for this session and a short comment. Changes go through `plans.rate`
-(which saves the note); read-only once the note is signed."""
+(which saves the note) on the editor's save queue (note_entry_panel); read-only once the
+note is signed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from noteapp.domain.notes import Note
 from noteapp.domain.plans import Rating
 from noteapp.services.plans import PlanService
-from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui import theme
+from noteapp.ui.widgets.layout import body_label
+from noteapp.ui.widgets.note_entry_panel import NoteEntryPanel, Submit
 
 NO_PLAN_TEXT = "No treatment plan yet — add one on the Plan tab."
 NOT_RATED = "—"
 
 
-OnError = Callable[[BaseException], None]
-Submit = Callable[[Callable[[], Note], Callable[[Note], None], OnError], None]
-
-
-def _at_once(work: Callable[[], Note], done: Callable[[Note], None], failed: OnError) -> None:
-    try:
-        note = work()
-    except Exception as exc:
-        failed(exc)
-        return
-    done(note)
-
-
-class ObjectivesPanel(QWidget):
+class ObjectivesPanel(NoteEntryPanel):
     """`rated(Note)` fires after the ratings were saved."""
 
     rated = Signal(object)
-    SAVE_DELAY_MS = 600  # comments are typed: save once the typing pauses
 
     def __init__(
         self,
@@ -55,28 +34,16 @@ class ObjectivesPanel(QWidget):
         *,
         submit: Submit | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("objectivesPanel")
+        super().__init__(
+            note,
+            parent,
+            name="objectivesPanel",
+            heading="Treatment-plan objectives",
+            submit=submit,
+        )
         self._plans = plans
-        # The note editor passes its save queue: ratings and text of one note are written
-        # one after another, never racing each other for the next version.
-        self._submit: Submit = submit or _at_once
-        self._failed = False
-        self.note = note
-        self.read_only = note.is_signed
-        self.combos: dict[str, QComboBox] = {}
-        self.comments: dict[str, QLineEdit] = {}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.save)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 8, 0, 0)
-        head = QLabel("Treatment-plan objectives", self)
-        bold = QFont(head.font())
-        bold.setBold(True)
-        head.setFont(bold)
-        lay.addWidget(head)
+        self.comments = self.texts
+        lay = self.lay
         plan = plans.current_signed(note.client_id) or plans.latest(note.client_id)
         given = {str(r.get("objective_id")): r for r in note.goal_progress}
         objectives = plan.active_objectives() if plan else []
@@ -95,12 +62,9 @@ class ObjectivesPanel(QWidget):
             self.hint = body_label(
                 "Rate the objectives this session addressed.", self, "objectivesHint"
             )
-            self.hint.setStyleSheet("color: palette(placeholder-text);")
+            theme.set_tone(self.hint, "muted")
             lay.addWidget(self.hint)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for o in objectives:
-            label = body_label(o.description, self)
             combo = QComboBox(self)
             combo.setObjectName(f"objectiveRating_{o.id}")
             combo.setAccessibleName(f"Progress on: {o.description[:60]}")
@@ -116,19 +80,9 @@ class ObjectivesPanel(QWidget):
             if prior:
                 combo.setCurrentIndex(max(combo.findData(prior.get("rating", "")), 0))
                 comment.setText(str(prior.get("comment", "")))
-            combo.setEnabled(not self.read_only)
-            comment.setReadOnly(self.read_only)
+            self.add_row(o.id, o.description, combo, comment)
             comment.setEnabled(not self.read_only or bool(comment.text()))
-            combo.currentIndexChanged.connect(self._changed)
-            comment.textEdited.connect(lambda _t: self._timer.start())
-            form.addRow(label)
-            form.addRow(combo)
-            form.addRow(comment)
-            self.combos[o.id] = combo
-            self.comments[o.id] = comment
-        lay.addLayout(form)
-        self.error = error_label(self, "objectivesError")
-        lay.addWidget(self.error)
+        self.finish("objectivesError")
 
     def ratings(self) -> list[dict[str, str]]:
         return [
@@ -148,36 +102,9 @@ class ObjectivesPanel(QWidget):
         combo.setCurrentIndex(combo.findData(rating))
         self.save()
 
-    def _changed(self, *_: Any) -> None:
-        self.save()
-
-    def save(self) -> bool:
-        """Save the ratings (through the editor's queue, or at once). False when a save
-        that ran at once failed (the message is shown)."""
-        self._timer.stop()
-        if self.read_only:
-            return True
+    def write(self) -> Callable[[], Note]:
         plans, note_id, ratings = self._plans, self.note.id, self.ratings()
-        self._failed = False
-        self._submit(lambda: plans.rate(note_id, ratings), self._saved, self._save_failed)
-        return not self._failed
+        return lambda: plans.rate(note_id, ratings)
 
-    def _saved(self, note: Note) -> None:
-        show_error(self.error, "")
-        self.note = note
+    def announce(self, note: Note) -> None:
         self.rated.emit(note)
-
-    def _save_failed(self, exc: BaseException) -> None:
-        self._failed = True
-        show_error(self.error, message_for(exc))
-
-    def flush(self) -> bool:
-        """Save a comment still waiting on its typing pause."""
-        return self.save() if self._timer.isActive() else True
-
-    def set_read_only(self) -> None:
-        self._timer.stop()
-        self.read_only = True
-        for oid, combo in self.combos.items():
-            combo.setEnabled(False)
-            self.comments[oid].setReadOnly(True)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,7 +35,8 @@ from noteapp.domain.clients import Diagnosis
 from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.ids import new_id
 from noteapp.domain.plans import GoalStatus, Plan, ServiceType, plan_from_dict, plan_to_dict
-from noteapp.ui.widgets.layout import error_label, show_error
+from noteapp.ui.prefs import remember_splitter
+from noteapp.ui.widgets.layout import error_label, scroll_area, show_error
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 
 PathT = tuple[int, ...]  # (problem, goal, objective, intervention) indexes, 1–4 deep
@@ -72,6 +74,17 @@ def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton
     b.setAccessibleName(text.rstrip("…"))
     if tip:
         b.setToolTip(tip)
+    return b
+
+
+def _tool(text: str, name: str, parent: QWidget, tip: str) -> QToolButton:
+    """A compact button for an arrow: a push button would be 80 px wide for one glyph."""
+    b = QToolButton(parent)
+    b.setText(text)
+    b.setObjectName(name)
+    b.setAccessibleName(tip)
+    b.setToolTip(tip)
+    b.setMinimumWidth(32)
     return b
 
 
@@ -147,8 +160,11 @@ class PlanEditor(QWidget):
         self.tree.setColumnWidth(0, 360)
         self.tree.setWordWrap(True)
         self.tree.currentItemChanged.connect(self._selected)
-        self.detail = QStackedWidget(split)
+        # The item's form scrolls, so the editor can give the progress chart its share of
+        # a laptop screen's height.
+        self.detail = QStackedWidget()
         self.detail.setObjectName("planDetail")
+        split.addWidget(scroll_area(self.detail, "planDetailScroll"))
         self.inputs: list[dict[str, Any]] = []
         empty = QLabel("Select an item in the tree, or add a problem.", self.detail)
         empty.setWordWrap(True)
@@ -159,6 +175,8 @@ class PlanEditor(QWidget):
         self.detail.setCurrentIndex(4)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        remember_splitter(split, "plan.editor", default=[3, 2])
         lay.addWidget(split, 1)
 
     # --- building ----------------------------------------------------------------------
@@ -209,33 +227,40 @@ class PlanEditor(QWidget):
         return row
 
     def _build_toolbar(self) -> QHBoxLayout:
+        # "Add: Problem Goal Objective Intervention": one short word per button, so the row
+        # fits a laptop's chart (five "Add …" buttons were clipped to "dd objectiv").
         row = QHBoxLayout()
+        row.setSpacing(4)
+        add = QLabel("Add:", self)
+        row.addWidget(add)
         self.add_buttons = []
         for level, name in enumerate(LEVEL_NAMES):
-            b = _button(f"Add {name}", f"planAdd{name.capitalize()}Button", self)
+            b = _button(name.capitalize(), f"planAdd{name.capitalize()}Button", self)
+            b.setAccessibleName(f"Add {name}")
+            b.setToolTip(f"Add a {name} under the selected item")
             b.clicked.connect(lambda _c=False, lv=level: self.add(lv))
             self.add_buttons.append(b)
             row.addWidget(b)
         self.library_button = _button(
-            "Add from library…",
+            "From library…",
             "planAddFromLibraryButton",
             self,
             "Problems, goals and objectives from the goal library",
         )
+        self.library_button.setAccessibleName("Add from the goal library")
         self.library_button.clicked.connect(self.add_from_library)
         self.library_button.setVisible(self._library is not None)
         row.addWidget(self.library_button)
         row.addStretch(1)
-        self.up_button = _button("↑", "planMoveUpButton", self, "Move up")
-        self.up_button.setAccessibleName("Move up")
-        self.down_button = _button("↓", "planMoveDownButton", self, "Move down")
-        self.down_button.setAccessibleName("Move down")
+        self.up_button = _tool("↑", "planMoveUpButton", self, "Move up")
+        self.down_button = _tool("↓", "planMoveDownButton", self, "Move down")
         self.remove_button = _button("Remove", "planRemoveButton", self, "Remove with its items")
         self.up_button.clicked.connect(lambda: self.move_item(-1))
         self.down_button.clicked.connect(lambda: self.move_item(1))
         self.remove_button.clicked.connect(self.remove)
-        for b in (self.up_button, self.down_button, self.remove_button):
-            row.addWidget(b)
+        row.addWidget(self.up_button)
+        row.addWidget(self.down_button)
+        row.addWidget(self.remove_button)
         return row
 
     def _build_form(self, level: int) -> QWidget:

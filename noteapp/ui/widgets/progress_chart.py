@@ -3,7 +3,7 @@
 A QPainter widget (QtCharts is not part of PySide6-Essentials). Each objective gets its own
 small band — y from "regressed" to "met" — sharing one date axis, so five objectives stay
 readable instead of five tangled lines. Colours come from the palette (dark mode works);
-the series colours are mid-tones that read on light and dark backgrounds alike.
+the series colours come from ui/theme.py, with values for light, dark and high contrast.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from noteapp.domain.plans import ObjectiveProgress, Rating
+from noteapp.ui import theme
 
-SERIES_COLOURS = ("#3b82c4", "#d9822b", "#3aa36b", "#b45fc4", "#c44b4b", "#2aa6a6", "#8a8f2b")
+SERIES_COLOURS = theme.SERIES  # semantic keys: mid-tones per scheme (ui/theme.py)
 LEVELS = tuple(Rating)
 EMPTY_TEXT = (
     "No progress ratings yet. Rate the plan's objectives in each session note and their "
@@ -107,8 +108,7 @@ class ProgressChart(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText)
-        muted = QColor(text)
-        muted.setAlpha(140)
+        muted = theme.qcolor("muted_text")
         grid = QColor(text)
         grid.setAlpha(40)
         if self.is_empty():
@@ -142,7 +142,7 @@ class ProgressChart(QWidget):
         for row, s in enumerate(self.series):
             top = TOP + row * BAND_HEIGHT
             band = QRectF(plot_left, top + 30, width, BAND_HEIGHT - 40)
-            colour = QColor(SERIES_COLOURS[row % len(SERIES_COLOURS)])
+            colour = theme.qcolor(SERIES_COLOURS[row % len(SERIES_COLOURS)])
 
             def y_of(score: int, band: QRectF = band) -> float:
                 return band.bottom() - band.height() * (score + 1) / 4

@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.ui import theme
+from noteapp.ui.screen_fit import fit_to_screen
+
 TEXT_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -34,7 +37,7 @@ class QuickPhrasePopup(QFrame):
         self.setObjectName("quick_phrase_popup")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Quick phrases")
-        self.resize(460, 380)
+        fit_to_screen(self, 460, 380)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(4)
@@ -57,7 +60,7 @@ class QuickPhrasePopup(QFrame):
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setMinimumHeight(64)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.preview.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.preview, "muted")
         lay.addWidget(self.filter)
         lay.addWidget(self.tree, 1)
         lay.addWidget(self.preview)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -28,6 +28,8 @@ from noteapp.domain.notes import (
     risk_assessment_to_dict,
 )
 from noteapp.domain.risk import SCREENED_AREAS, presence
+from noteapp.ui import theme
+from noteapp.ui.a11y import announce
 from noteapp.ui.widgets.layout import body_label
 
 DOMAINS = RISK_AREAS
@@ -82,14 +84,15 @@ class RiskAssessmentPanel(QWidget):
         head.setFont(bold)
         lay.addWidget(head)
         self.alert = body_label(alert, self, "riskAssessmentAlert")
-        self.alert.setStyleSheet(
-            "QLabel { background: #fde7e9; color: #8c1d18; border: 1px solid #e3a3a8; "
-            "border-radius: 4px; padding: 4px 8px; font-weight: bold; }"
-        )
+        theme.set_tone(self.alert, "danger-box")
+        alert_font = self.alert.font()
+        alert_font.setBold(True)
+        self.alert.setFont(alert_font)
         self.alert.setVisible(bool(alert))
+        self._announced = False
         lay.addWidget(self.alert)
         hint = body_label(HINT, self, "riskAssessmentHint")
-        hint.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(hint, "muted")
         lay.addWidget(hint)
         grid_box = QFrame(self)
         grid = QGridLayout(grid_box)
@@ -150,7 +153,7 @@ class RiskAssessmentPanel(QWidget):
         self.protective.textChanged.connect(self._edited)
         self.actions_edit.textChanged.connect(self._edited)
         self.missing_label = body_label("", self, "riskAssessmentMissing")
-        self.missing_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_tone(self.missing_label, "muted")
         lay.addWidget(self.missing_label)
         self._notes: dict[str, str] = {}  # per-area notes (from the CLI) kept as they were
         self._loading = False
@@ -202,8 +205,18 @@ class RiskAssessmentPanel(QWidget):
         self._show_missing()
 
     def set_alert(self, text: str) -> None:
+        said = self.alert.text()
         self.alert.setText(text)
         self.alert.setVisible(bool(text))
+        if text and text != said and self.isVisible():
+            announce(self.alert, text, alert=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The alert is why this section comes first: a screen reader says it on opening.
+        if self.alert.isVisibleTo(self) and not self._announced:
+            self._announced = True
+            announce(self.alert, self.alert.text(), alert=True)
 
     def value(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

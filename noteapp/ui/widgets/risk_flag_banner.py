@@ -9,6 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from noteapp.ui import theme
+from noteapp.ui.a11y import announce
+
 FOLLOW_UP = (
     "The next note needs a completed risk assessment and a current safety plan (or an "
     "override with a reason)."
@@ -34,10 +37,7 @@ class RiskFlagBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("riskFlagBanner")
         self._load = load
-        self.setStyleSheet(
-            "QFrame#riskFlagBanner { background: #b3261e; border-radius: 4px; } "
-            "QLabel { color: white; font-weight: bold; }"
-        )
+        theme.set_tone(self, "alert")  # bold text on red (ui/theme.py)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 6, 12, 6)
         icon = QLabel("⚠", self)
@@ -56,6 +56,10 @@ class RiskFlagBanner(QFrame):
         except Exception:  # e.g. the client was deleted meanwhile: show nothing
             self.flags = []
         text = flag_text(self.flags)
+        changed = text != self.label.text()
         self.label.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(self.flags))
+        if changed and text:
+            # Nothing takes the focus when a flag appears: a screen reader is told at once.
+            announce(self, text, alert=True)

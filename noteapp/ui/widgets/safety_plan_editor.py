@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from noteapp.domain.safety_plan import CrisisLine, SafetyPlan, SupportContact
+from noteapp.ui import theme
 from noteapp.ui.widgets.list_table import ListTable
 
 CONTACT_COLUMNS = ("Name or place", "Relationship / role", "Phone")
@@ -86,7 +87,7 @@ class SafetyPlanEditor(QWidget):
             lay.addWidget(head)
             hint = QLabel(prompt, self)
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: palette(placeholder-text);")
+            theme.set_tone(hint, "muted")
             lay.addWidget(hint)
             columns = (
                 ("Item",)

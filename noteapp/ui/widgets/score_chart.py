@@ -17,14 +17,16 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from noteapp.ui import theme
 from noteapp.ui.widgets.progress_chart import date_ticks
 
 # Mild → severe: tints mixed into the Base colour (never solid, so text stays legible).
-BAND_HUES = ("#3aa36b", "#8fbf3f", "#e0b431", "#e07b31", "#c9423a", "#a0285a")
-LINE_COLOUR = "#2f6fb0"
-RISK_COLOUR = "#b3261e"
-NOTE_COLOUR = "#3d444d"
-REVIEW_COLOUR = "#7a4fb0"
+# Colours are semantic (ui/theme.py) and looked up when painting, so the scheme can change.
+BAND_HUES = theme.BANDS
+LINE_COLOUR = "chart_line"
+RISK_COLOUR = "chart_risk"
+NOTE_COLOUR = "chart_note"
+REVIEW_COLOUR = "chart_review"
 LEFT = 128
 RIGHT = 20
 TOP = 12
@@ -80,7 +82,7 @@ def band_colours(count: int, base: QColor) -> list[QColor]:
             picks = list(range(count))
     dark = base.lightness() < 128
     amount = 0.32 if dark else 0.22
-    return [_mix(base, QColor(BAND_HUES[min(p, len(BAND_HUES) - 1)]), amount) for p in picks]
+    return [_mix(base, theme.qcolor(BAND_HUES[min(p, len(BAND_HUES) - 1)]), amount) for p in picks]
 
 
 def _short(d: date) -> str:
@@ -128,10 +130,8 @@ class ScoreChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        text = pal.color(QPalette.ColorRole.WindowText)
         base = pal.color(QPalette.ColorRole.Base)
-        muted = QColor(text)
-        muted.setAlpha(150)
+        muted = theme.qcolor("muted_text")  # legible text, not a faded one
         s = self.series
         if self.is_empty():
             p.setPen(muted)
@@ -189,17 +189,17 @@ class ScoreChart(QWidget):
             if not first <= d <= last:
                 continue
             x = x_of(d)
-            colour = QColor(REVIEW_COLOUR if kind == "review" else NOTE_COLOUR)
+            colour = theme.qcolor(REVIEW_COLOUR if kind == "review" else NOTE_COLOUR)
             p.setPen(QPen(colour, 2 if kind == "review" else 1))
             height = 12 if kind == "review" else 8
             p.drawLine(QPointF(x, strip), QPointF(x, strip + height))
         # The line and its points; a total from paper is a hollow point, a risk point is red.
         pts = [QPointF(x_of(pt.on), y_of(pt.total)) for pt in s.points]
-        p.setPen(QPen(QColor(LINE_COLOUR), 2))
+        p.setPen(QPen(theme.qcolor(LINE_COLOUR), 2))
         for a, b in itertools.pairwise(pts):
             p.drawLine(a, b)
         for pt, xy in zip(s.points, pts, strict=True):
-            colour = QColor(RISK_COLOUR if pt.risk else LINE_COLOUR)
+            colour = theme.qcolor(RISK_COLOUR if pt.risk else LINE_COLOUR)
             p.setPen(QPen(colour, 2))
             p.setBrush(base if pt.total_only else colour)
             p.drawEllipse(xy, 4.5, 4.5)
@@ -224,12 +224,12 @@ class ScoreChart(QWidget):
             (NOTE_COLOUR, "note", 8),
             (REVIEW_COLOUR, "plan review", 12),
         ):
-            p.setPen(QPen(QColor(hue), 2))
+            p.setPen(QPen(theme.qcolor(hue), 2))
             p.drawLine(QPointF(x, legend_y), QPointF(x, legend_y + tall))
             p.setPen(muted)
             p.drawText(QPointF(x + 6, legend_y + fm.ascent() - 2), words)
             x += fm.horizontalAdvance(words) + 22
-        p.setPen(QPen(QColor(LINE_COLOUR), 2))
+        p.setPen(QPen(theme.qcolor(LINE_COLOUR), 2))
         p.setBrush(base)
         p.drawEllipse(QPointF(x + 4, legend_y + 4), 4, 4)
         p.setPen(muted)

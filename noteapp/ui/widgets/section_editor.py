@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.notes import FieldValue
+from noteapp.ui import theme
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
 
 # Field kinds as the template files spell them (the UI does not import noteapp.templates).
@@ -74,7 +75,7 @@ class SectionEditor(QWidget):
             hint.setObjectName(f"section_hint_{self.field_id}")
             hint.setTextFormat(Qt.TextFormat.PlainText)
             hint.setWordWrap(True)
-            hint.setStyleSheet("color: palette(placeholder-text);")
+            theme.set_tone(hint, "muted")
             small = QFont(hint.font())
             small.setPointSizeF(small.pointSizeF() * 0.92)
             hint.setFont(small)

@@ -8,23 +8,30 @@ from collections.abc import Iterable
 from typing import Any
 
 from noteapp.domain.signatures import ItemType, SignedItem
+from noteapp.ui.theme import colour
 from noteapp.ui.widgets.safe_text import escape
 
-_CSS = """
-body { font-family: 'DejaVu Sans', 'Segoe UI', sans-serif; color: #1f2328; }
-h3 { font-size: 11pt; margin: 0 0 4px 0; }
-p { margin: 0 0 4px 0; }
-.sig { color: #1e6b34; }
-.meta { color: #57606a; }
-.fp { font-family: 'DejaVu Sans Mono', 'Consolas', monospace; color: #57606a; }
+
+def _css() -> str:
+    """Colours of the current scheme, on the panel's own (palette) background."""
+    return f"""
+body {{ font-family: 'DejaVu Sans', 'Segoe UI', sans-serif; }}
+h3 {{ font-size: 11pt; margin: 0 0 4px 0; }}
+p {{ margin: 0 0 4px 0; }}
+.sig {{ color: {colour("success_text")}; }}
+.meta {{ color: {colour("muted_text")}; }}
+.fp {{ font-family: 'DejaVu Sans Mono', 'Consolas', monospace; color: {colour("muted_text")}; }}
 """
+
+
+# Each kind of signed item has its own semantic colour (and its name in words beside it).
 KIND_COLOURS = {
-    ItemType.NOTE: "#1e6b34",
-    ItemType.ADDENDUM: "#2f4a66",
-    ItemType.AMENDMENT: "#8a4b00",
-    ItemType.LATE_ENTRY: "#5b3f8c",
-    ItemType.COSIGNATURE: "#1e6b34",
-    ItemType.RETURN: "#b3261e",
+    ItemType.NOTE: "success_text",
+    ItemType.ADDENDUM: "info_text",
+    ItemType.AMENDMENT: "warning_text",
+    ItemType.LATE_ENTRY: "private_text",
+    ItemType.COSIGNATURE: "success_text",
+    ItemType.RETURN: "danger_text",
 }
 
 
@@ -64,10 +71,10 @@ def signature_sentence(item: SignedItem) -> str:
 def item_html(item: SignedItem) -> str:
     """One signed item as a block: kind, who and when, reason / comments, text, key."""
     p = item.payload
-    colour = KIND_COLOURS.get(item.type, "#1f2328")
+    kind = colour(KIND_COLOURS.get(item.type, "text"))
     label = "Signature" if item.type == ItemType.NOTE else item.type.label
     out = [
-        f'<h3 style="color:{colour}">{escape(label)}</h3>',
+        f'<h3 style="color:{kind}">{escape(label)}</h3>',
     ]
     if item.type.is_correction:
         out.append(
@@ -81,7 +88,8 @@ def item_html(item: SignedItem) -> str:
         out.append(f"<p>{_t(_s(p, 'text'))}</p>")
     elif item.type == ItemType.RETURN:
         out.append(
-            '<p style="color:#b3261e"><b>Supervisor\'s comments — revision requested:</b></p>'
+            f'<p style="color:{colour("danger_text")}"><b>Supervisor\'s comments — revision '
+            "requested:</b></p>"
         )
         out.append(f"<p>{_t(_s(p, 'comments'))}</p>")
     elif item.type == ItemType.COSIGNATURE:
@@ -100,4 +108,4 @@ def record_html(items: Iterable[SignedItem]) -> str:
     """The note's signature, corrections and reviews, separated by rules."""
     blocks = [item_html(i) for i in items]
     body = "<hr/>".join(blocks) if blocks else "<p><i>Not signed yet.</i></p>"
-    return f"<html><head><style>{_CSS}</style></head><body>{body}</body></html>"
+    return f"<html><head><style>{_css()}</style></head><body>{body}</body></html>"

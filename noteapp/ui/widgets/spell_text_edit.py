@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QContextMenuEvent,
     QKeyEvent,
     QSyntaxHighlighter,
@@ -17,6 +16,8 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
+
+from noteapp.ui import theme
 
 _CACHE_SIZE = 2000
 
@@ -39,7 +40,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         self.enabled = True
         self.error_format = QTextCharFormat()
         self.error_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self.error_format.setUnderlineColor(QColor("#d0312d"))
+        self.error_format.setUnderlineColor(theme.qcolor("spell_underline"))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         cached = self._cache.get(text)
@@ -57,6 +58,7 @@ class SpellHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         if not self.enabled:
             return
+        self.error_format.setUnderlineColor(theme.qcolor("spell_underline"))  # scheme may change
         for start, end in self.spans(text):
             self.setFormat(start, end - start, self.error_format)
 

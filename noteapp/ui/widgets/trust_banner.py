@@ -15,9 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-# The semantic warning colour of the Review screen ("Valid — unknown signer"); white bold
-# text on it keeps a contrast above 4.5:1.
-WARNING_COLOUR = "#8a6d00"
+from noteapp.ui import theme
 
 
 class UntrustedSignerBanner(QFrame):
@@ -26,10 +24,8 @@ class UntrustedSignerBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("untrustedSignerBanner")
-        self.setStyleSheet(
-            f"QFrame#untrustedSignerBanner {{ background: {WARNING_COLOUR}; border-radius: 4px; }}"
-            " QLabel { color: white; font-weight: bold; }"
-        )
+        # The "caution" tone: bold text on amber (ui/theme.py checks its contrast).
+        theme.set_tone(self, "caution")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 8)
         icon = QLabel("⚠", self)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from noteapp.ui import shortcuts
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
+from noteapp.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.note_editor_view import NoteEditorView
 from noteapp.ui.views.signed_note_view import SignedNoteView
@@ -46,10 +49,15 @@ class NoteWindow(EditingDialog):
             self.editor.saved.connect(self.saved)
             self.editor.signed.connect(lambda n: self._show_document(n.id))
             self._lay.addWidget(self.editor)
-        self.resize(1320, 860)
-        close = QShortcut(QKeySequence("Ctrl+W"), self)
-        close.setObjectName("closeNoteShortcut")
-        close.activated.connect(self.close)
+        fit_to_screen(self, 1320, 860)
+        shortcuts.bind(self, "close_note", self.close)
+        shortcuts.bind(self, "note_shortcuts", self.show_shortcuts)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self, first=shortcuts.NOTE)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _show_document(self, note_id: str) -> None:
         if self.editor is not None:
