@@ -42,6 +42,7 @@ from noteapp.services.archive_layout import (
     record_path,
     schema_files,
 )
+from noteapp.services.search_blobs import DERIVED_KINDS
 from noteapp.services.signing import ITEM_KIND
 from noteapp.services.workspace import Workspace
 from noteapp.vault.audit import AuditEntry
@@ -70,7 +71,7 @@ def _collect_records(ws: Workspace, include_psychotherapy: bool) -> list[Archive
     record stops the export rather than leaving it out."""
     out: list[ArchiveRecord] = []
     left_out: set[str] = set()
-    for kind in sorted(ws._vault.kinds()):
+    for kind in sorted(set(ws._vault.kinds()) - set(DERIVED_KINDS)):
         result = ws._vault.load_kind(kind)
         if result.failures:
             first = result.failures[0]

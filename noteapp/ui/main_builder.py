@@ -374,11 +374,14 @@ def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows)
             open_hit,
             view,
             unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
-            prepare=None if finder.ready else lambda progress: finder.build(progress=progress),
+            preparer=ws.search,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    # The search index opens in the background right after unlock (loaded from the vault,
+    # or rebuilt after an upgrade or a restore), so the first search answers at once.
+    run_in_background(ws.search.prepare, parent=view)
     navigator.note_requested.connect(note_windows.open)
     navigator.client_requested.connect(open_client)
     navigator.incident_requested.connect(open_incident)

@@ -1,9 +1,8 @@
 """Long work reports progress and stops cleanly when cancelled: the demo vault, unlock, chart
-exports, backups and restore, the search index. No Qt; no timings."""
+exports, backups and restore. No Qt; no timings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,14 +11,12 @@ import pytest
 from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.clock import FakeClock
-from noteapp.domain.progress import Cancelled, Progress, part
-from noteapp.search.index import SearchDoc
+from noteapp.domain.progress import Cancelled, part
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import BUILD_STEPS, Workspace
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.test_plans import draft_note
-from tests.core.test_signing import FIELDS
 
 
 class Recorder:
@@ -169,49 +166,3 @@ def test_unlock_reports_the_key_check_then_each_service(ws: Workspace, tmp_path:
         assert seen.determinate() == [(i, BUILD_STEPS) for i in range(1, BUILD_STEPS + 1)]
     finally:
         again.close()
-
-
-def test_the_search_index_builds_with_progress_and_misses_no_note_saved_meanwhile(
-    ws: Workspace,
-) -> None:
-    cid = _signed_notes(ws, 3)
-    assert not ws.search.ready
-    added: list[str] = []
-
-    def save_a_note_midway(done: int, total: int) -> None:
-        if not added:  # as if autosave wrote a note while the index was being built
-            note = ws.notes.new(
-                client_id=cid, template_id="birp", fields={**FIELDS, "plan": "Zanzibarian."}
-            )
-            added.append(note.id)
-
-    ws.search.build(progress=save_a_note_midway)
-    assert ws.search.ready
-    assert [h.key for h in ws.search.search("zanzibarian").hits] == added
-
-
-def test_a_contact_saved_while_the_other_kinds_are_indexed_is_not_missed(
-    ws: Workspace,
-) -> None:
-    """Contacts, referrals, medications and incidents are read after the notes; one saved
-    after its kind was read (on the GUI thread, while the worker builds) is queued too."""
-    cid = _signed_notes(ws, 1)
-    added: list[str] = []
-
-    def save_a_contact_midway() -> Iterator[SearchDoc]:
-        if not added:  # the contacts were read already: this one arrives meanwhile
-            added.append(ws.contacts.add(client_id=cid, name="Quillon Marsh").id)
-        yield from ()
-
-    ws.search.add_source(save_a_contact_midway)
-    ws.search.build()
-    assert [h.key for h in ws.search.search("quillon").hits] == added
-
-
-def test_a_cancelled_search_build_leaves_no_index(ws: Workspace) -> None:
-    _signed_notes(ws, 2)
-    progress: Progress = Recorder(stop_at=0)
-    with pytest.raises(Cancelled):
-        ws.search.build(progress=progress)
-    assert not ws.search.ready
-    assert ws.search.search("cognitive").hits  # builds on first use after all

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.progress import Cancelled
-from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.unlock_view import UnlockView
@@ -318,22 +317,3 @@ def test_the_demo_vault_is_created_with_progress_and_can_be_cancelled(
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=60000)
     done, total = seen.determinate("welcomeProgress")[-1]
     assert total > 0 and done == total
-
-
-def test_search_prepares_its_index_with_progress(qtbot, ws, monkeypatch) -> None:
-    seen = Progressed(monkeypatch)
-    assert not ws.search.ready
-    dialog = SearchDialog(
-        ws.search.search,
-        [(c.id, c.name, c.code) for c in ws.clients.list()],
-        [],
-        lambda _hit: None,
-        prepare=lambda progress: ws.search.build(progress=progress),
-    )
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.query.setText("session")  # typed while the index is being built
-    qtbot.waitUntil(lambda: dialog.ready, timeout=20000)
-    assert ws.search.ready
-    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=5000)
-    assert seen.determinate("searchProgress")
