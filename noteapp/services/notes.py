@@ -274,6 +274,12 @@ class NoteService:
         """Every note (reads them all: for work that covers the whole vault)."""
         return self._records.everything()
 
+    def drafts(self, *, include_psychotherapy: bool = False) -> builtins.list[Note]:
+        """Unsigned notes, the longest-waiting (oldest date of service) first. Only the drafts
+        are read (found in the summaries)."""
+        out = self.list(status=NoteStatus.DRAFT, include_psychotherapy=include_psychotherapy)
+        return sorted(out, key=lambda n: (n.session.date, n.created_at or self._clock.now()))
+
     def get(self, note_id: str) -> Note:
         try:
             note = self._records.get(note_id) if note_id else None

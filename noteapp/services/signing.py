@@ -686,7 +686,9 @@ def _parse_trusted(record: StoredRecord) -> TrustedKey:
 def _last_review(found: Sequence[ItemSummary]) -> ItemSummary | None:
     """The latest co-signature or return, if any."""
     reviews = [s for s in found if s.type in (ItemType.COSIGNATURE, ItemType.RETURN)]
-    return max(reviews, key=lambda s: s.signed_at) if reviews else None
+    # Two reviews signed at the same instant (the supervisor's clock is not ours): the one
+    # stored later is the latest — the summaries come in the order they were stored.
+    return max(enumerate(reviews), key=lambda p: (p[1].signed_at, p[0]))[1] if reviews else None
 
 
 def _corrected_after(found: Sequence[ItemSummary], review: ItemSummary) -> bool:

@@ -26,6 +26,8 @@ from noteapp.domain.errors import (
     VaultWarning,
     WrongSecretError,
 )
+from noteapp.domain.progress import Progress
+from noteapp.domain.progress import report as report_progress
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
@@ -171,10 +173,18 @@ class Workspace:
 
     @classmethod
     def build(
-        cls, vault: Vault, *, paths: AppPaths | None = None, clock: Clock | None = None
+        cls,
+        vault: Vault,
+        *,
+        paths: AppPaths | None = None,
+        clock: Clock | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
-        """Compose the services around an unlocked vault (nothing is read yet)."""
-        return cls(vault, clock=clock or vault.clock, paths=paths or default_paths())
+        """Compose the services around an unlocked vault (nothing is read yet: each service
+        reads what a call needs). `progress` hears one step, done."""
+        ws = cls(vault, clock=clock or vault.clock, paths=paths or default_paths())
+        report_progress(progress, 1, 1)
+        return ws
 
     # --- services, each made the first time it is used --------------------------------
 
@@ -414,9 +424,17 @@ class Workspace:
         *,
         clock: Clock | None = None,
         paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
+        """`progress` hears (0, 0) while the passphrase is checked (no count to give), then
+        the workspace being built (see `build`)."""
         return cls._open(
-            path, "passphrase", lambda v: v.unlock_with_passphrase(passphrase), paths, clock
+            path,
+            "passphrase",
+            lambda v: v.unlock_with_passphrase(passphrase),
+            paths,
+            clock,
+            progress,
         )
 
     @classmethod
@@ -427,14 +445,25 @@ class Workspace:
         *,
         clock: Clock | None = None,
         paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
         return cls._open(
-            path, "recovery-key", lambda v: v.unlock_with_recovery_key(recovery_key), paths, clock
+            path,
+            "recovery-key",
+            lambda v: v.unlock_with_recovery_key(recovery_key),
+            paths,
+            clock,
+            progress,
         )
 
     @classmethod
     def unlock_with_keychain(
-        cls, path: Path, *, clock: Clock | None = None, paths: AppPaths | None = None
+        cls,
+        path: Path,
+        *,
+        clock: Clock | None = None,
+        paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
         def with_device_key(vault: Vault) -> None:
             device_key = keychain.load_device_key(vault.vault_id)
@@ -442,7 +471,7 @@ class Workspace:
                 raise WrongSecretError("This vault is not remembered on this device.")
             vault.unlock_with_device_key(device_key)
 
-        return cls._open(path, "keychain", with_device_key, paths, clock)
+        return cls._open(path, "keychain", with_device_key, paths, clock, progress)
 
     @classmethod
     def _open(
@@ -452,6 +481,7 @@ class Workspace:
         unlock: Callable[[Vault], None],
         paths: AppPaths | None,
         clock: Clock | None,
+        progress: Progress | None = None,
     ) -> Workspace:
         """Open, unlock one way, upgrade an older format, and build the workspace; the vault
         is closed on any failure.
@@ -462,6 +492,7 @@ class Workspace:
         """
         vault = Vault.open(Path(path), clock=clock)
         try:
+            report_progress(progress, 0, 0)
             unlock(vault)
             report = None
             if vault.format_version < FORMAT_VERSION:
@@ -471,7 +502,7 @@ class Workspace:
         except BaseException:
             vault.close()
             raise
-        return cls._after_unlock(vault, method, paths, clock, report)
+        return cls._after_unlock(vault, method, paths, clock, report, progress)
 
     @classmethod
     def _after_unlock(
@@ -481,9 +512,10 @@ class Workspace:
         paths: AppPaths | None,
         clock: Clock | None,
         report: UpgradeReport | None,
+        progress: Progress | None = None,
     ) -> Workspace:
         try:
-            ws = cls.build(vault, paths=paths, clock=clock)
+            ws = cls.build(vault, paths=paths, clock=clock, progress=progress)
             seen_here = SeenGenerations.of(ws.paths)
             found = vault.generation
             seen = seen_here.get(vault.vault_id)
@@ -536,6 +568,13 @@ class Workspace:
             if "search" in self.__dict__:
                 self.search.close(save=False)
             self._vault.close()
+
+    def discard(self) -> None:
+        """Release the vault without the automatic backup: for a half-made vault about to
+        be deleted (a cancelled demo), of which no copy should be kept."""
+        if "search" in self.__dict__:
+            self.search.close(save=False)  # the index of a vault about to go is not stored
+        self._vault.close()
 
     # --- the vault, as the front ends may see it -------------------------------------
 

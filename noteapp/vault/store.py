@@ -25,6 +25,7 @@ from noteapp.domain.errors import (
     RecordIntegrityError,
     RecordsRolledBackError,
 )
+from noteapp.domain.progress import Progress
 from noteapp.vault import codec, files
 from noteapp.vault.container import COMPARTMENT_PREFIXES
 from noteapp.vault.current import Entry, GroupList
@@ -469,7 +470,7 @@ class Vault(RowReader):
         return ScanResult(failures, rolled_back, checked)
 
     @files.reads_storage
-    def verify_all(self) -> list[RecordIntegrityError]:
+    def verify_all(self, *, progress: Progress | None = None) -> list[RecordIntegrityError]:
         """Decrypt every version of every record; the failures (used to verify backups).
 
         Format 2: also checks every kind's group lists against the state, that the current
@@ -477,7 +478,13 @@ class Vault(RowReader):
         blobs; raises RecordsRolledBackError when they do not hold.
         """
         self._key()
-        failures = [err for _k, _i, _v, _p, err in self.every_version() if err is not None]
+        total = self._conn.execute("SELECT count(*) FROM records").fetchone()[0]
+        failures = []
+        for done, (_k, _i, _v, _p, err) in enumerate(self.every_version()):
+            if progress is not None and done % 500 == 0:
+                progress(done, total)  # a restore's check: said how far, and may be cancelled
+            if err is not None:
+                failures.append(err)
         if self.format_version >= 2:
             self.check_blobs()
         return failures
