@@ -167,6 +167,11 @@ def _instrument_posing_as_phq9(files: Files, manifest: dict) -> None:
     _record(files, manifest, "instrument", "phq9", {"definition": fake, "added_at": ""})
 
 
+def _record_listed_twice(files: Files, manifest: dict) -> None:
+    # Verify called it intact; import stopped halfway with "changed elsewhere".
+    manifest["records"].append(dict(next(r for r in manifest["records"] if r["kind"] == "client")))
+
+
 HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "unknown-kind": (_unknown_kind, "kind this noteapp does not know (zzz)"),
     "note-without-id": (_note_without_id, "not one this noteapp can read"),
@@ -177,6 +182,7 @@ HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "no-profile": (_without_profile, "holds no profile"),
     "audit-entry-shapes": (_audit_entry_of_other_shapes, "audit log is malformed"),
     "instrument-as-phq9": (_instrument_posing_as_phq9, "instrument/phq9 in the archive"),
+    "record-listed-twice": (_record_listed_twice, "twice"),
 }
 
 
