@@ -182,10 +182,10 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     The workspace's services must be rebuilt afterwards (close and unlock again).
     """
     check_empty(ws)
-    contents = _open(path, passphrase)
-    if not contents.ok:
-        raise ArchiveDamagedError("Nothing was imported: " + " ".join(contents.problems))
     try:
+        contents = _open(path, passphrase)
+        if not contents.ok:
+            raise ArchiveDamagedError(" ".join(contents.problems))
         records = _parse_records(contents)
         entries = _parse_audit(contents)
     except ArchiveDamagedError as exc:

@@ -172,6 +172,15 @@ def _record_listed_twice(files: Files, manifest: dict) -> None:
     manifest["records"].append(dict(next(r for r in manifest["records"] if r["kind"] == "client")))
 
 
+def _manifest_text_unbounded(files: Files, manifest: dict) -> None:
+    # Imported cleanly, and the megabyte went into the archive-import audit entry for good.
+    manifest["source_vault"] = "\x1b[2J" + "x" * 1_000_000
+
+
+def _manifest_psychotherapy_not_a_flag(files: Files, manifest: dict) -> None:
+    manifest["include_psychotherapy"] = "no"  # was reported as "psychotherapy notes included"
+
+
 HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "unknown-kind": (_unknown_kind, "kind this noteapp does not know (zzz)"),
     "note-without-id": (_note_without_id, "not one this noteapp can read"),
@@ -183,6 +192,8 @@ HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "audit-entry-shapes": (_audit_entry_of_other_shapes, "audit log is malformed"),
     "instrument-as-phq9": (_instrument_posing_as_phq9, "instrument/phq9 in the archive"),
     "record-listed-twice": (_record_listed_twice, "twice"),
+    "manifest-text-unbounded": (_manifest_text_unbounded, "manifest is malformed"),
+    "manifest-flag-not-a-flag": (_manifest_psychotherapy_not_a_flag, "manifest is malformed"),
 }
 
 
