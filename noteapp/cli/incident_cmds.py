@@ -112,7 +112,11 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 
 
 def _fields(args: argparse.Namespace) -> Any:
-    return read_json_file(args.fields, "incident fields file") if args.fields else None
+    if not args.fields:
+        return None
+    fields = read_json_file(args.fields, "incident fields file")
+    # A file holding `null`, `[]` or `0` is not "no fields": the service says what it must be.
+    return fields if fields is not None else []
 
 
 def incident_json(ws: Workspace, i: Incident, *, full: bool = False) -> dict[str, Any]:

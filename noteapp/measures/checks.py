@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from noteapp.domain.display import is_unsafe, visible
 from noteapp.domain.json_lines import LineMap, PathKey
 from noteapp.measures.model import Band
 
@@ -82,7 +83,24 @@ class Checker:
         if len(value) > max_len:
             self.error((*path, key), f'"{key}" of {what} is longer than {max_len} characters.')
             return None
+        if not self.plain(value, (*path, key), f'"{key}" of {what}'):
+            return None
         return value.strip()
+
+    def plain(self, value: str, path: PathKey, what: str) -> bool:
+        """Text an instrument shows (names, questions, labels) is plain, one-line text: a
+        control, bidi or invisible character would be obeyed by a terminal, reorder what a
+        clinician reads on a score, or (NUL, a lone surrogate) break the .docx or the vault
+        write that carries it. Refused here, so no front end has to cope."""
+        bad = next((ch for ch in value if is_unsafe(ch)), None)
+        if bad is None:
+            return True
+        self.error(
+            path,
+            f"{what} holds a control or invisible character ({visible(bad)}); "
+            "use plain text on one line.",
+        )
+        return False
 
     def integer(
         self,

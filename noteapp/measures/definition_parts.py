@@ -182,6 +182,9 @@ def read_extra(c: Checker, top: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     text = c.text(spec, "text", ("extra",), '"extra"', max_len=MAX_TEXT) or ""
     answers = c.lst(spec.get("answers"), ("extra", "answers"), '"answers" of "extra"') or []
     labels = [a.strip() for a in answers if isinstance(a, str) and a.strip()]
+    for n, a in enumerate(answers):
+        if isinstance(a, str):
+            c.plain(a, ("extra", "answers", n), f'answer {n + 1} of "extra"')
     if len(labels) != len(answers) or len(labels) < 2:
         c.error(("extra", "answers"), '"answers" of "extra" must be at least two texts.')
     return text, tuple(labels)

@@ -31,6 +31,7 @@ from noteapp.services import (
     clients,
     contacts,
     incidents,
+    instruments,
     measures,
     medications,
     notes,
@@ -95,9 +96,11 @@ _DECODERS: dict[str, _Decoder] = {
     referrals.KIND: lambda d, v: referral_from_dict(d, record_version=v),
     medications.KIND: lambda d, v: medication_from_dict(d, record_version=v),
     incidents.KIND: lambda d, v: incident_from_dict(d, record_version=v),
+    # A custom instrument is read by the user-file checker and never passes for a built-in.
+    instruments.KIND: lambda d, _v: instruments.stored_definition(d),
 }
 # Kinds whose records are filed under the id their data names (lookups use either).
-_OWN_ID = frozenset({clients.KIND, notes.NOTE_KIND, notes.PSYCHOTHERAPY_KIND})
+_OWN_ID = frozenset({clients.KIND, notes.NOTE_KIND, notes.PSYCHOTHERAPY_KIND, instruments.KIND})
 
 
 def _name(r: ArchiveRecord) -> str:

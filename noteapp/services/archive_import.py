@@ -51,12 +51,18 @@ def _open(path: Path, passphrase: str) -> ArchiveContents:
 def _parse_records(contents: ArchiveContents) -> list[ArchiveRecord]:
     """The records in manifest order, each checked against its file (strict)."""
     out: list[ArchiveRecord] = []
+    seen: set[str] = set()
     for entry in contents.manifest["records"]:
         if not isinstance(entry, dict) or not all(
             isinstance(entry.get(k), t) for k, t in (("kind", str), ("id", str), ("versions", int))
         ):
             raise ArchiveDamagedError("The manifest lists a record it cannot describe.")
         path = record_path(entry["kind"], entry["id"])
+        # A record listed twice passed verify and then stopped the import with "changed
+        # elsewhere (another noteapp window)": the wrong cause, found only halfway through.
+        if path in seen:
+            raise ArchiveDamagedError(f"The manifest lists {path} twice.")
+        seen.add(path)
         raw = contents.files.get(path)
         if raw is None:
             raise ArchiveDamagedError(f"{path} is listed in the manifest but missing.")
@@ -188,10 +194,10 @@ def import_archive(ws: Workspace, path: Path, *, passphrase: str) -> ArchiveSumm
     The workspace's services must be rebuilt afterwards (close and unlock again).
     """
     check_empty(ws)
-    contents = _open(path, passphrase)
-    if not contents.ok:
-        raise ArchiveDamagedError("Nothing was imported: " + " ".join(contents.problems))
     try:
+        contents = _open(path, passphrase)
+        if not contents.ok:
+            raise ArchiveDamagedError(" ".join(contents.problems))
         records = _parse_records(contents)
         entries = _parse_audit(contents)
     except ArchiveDamagedError as exc:

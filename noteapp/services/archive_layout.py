@@ -37,6 +37,7 @@ AUDIT_FIELDS = ("seq", "time", "action", "kind", "record_id", "detail", "prev", 
 MAX_ENTRIES = 1_000_000
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_JSON_DEPTH = 64
+MAX_MANIFEST_TEXT = 1000  # a date, a vault id, a clinician's name and key: far less
 _NAME = re.compile(
     r"^(manifest\.json|manifest\.sig|audit/log\.json"
     r"|records/[a-z0-9_.-]{1,40}/[A-Za-z0-9_.-]{1,80}\.json"
@@ -206,6 +207,10 @@ def _read_zip(plaintext: bytes) -> dict[str, bytes]:
     return files
 
 
+def _short_text(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_MANIFEST_TEXT
+
+
 def _check_manifest_shape(manifest: Any) -> dict[str, Any]:
     ok = (
         isinstance(manifest, dict)
@@ -213,6 +218,12 @@ def _check_manifest_shape(manifest: Any) -> dict[str, Any]:
         and isinstance(manifest.get("files"), list)
         and isinstance(manifest.get("records"), list)
         and isinstance(manifest.get("signer"), dict)
+        # What is shown on verify and kept in the import's audit entry: text, bounded (a
+        # forged manifest's megabytes of "source_vault" went into the audit log for good).
+        and all(_short_text(manifest.get(k, "")) for k in ("created", "source_vault"))
+        and all(_short_text(v) for v in manifest["signer"].values())
+        and isinstance(manifest.get("include_psychotherapy", False), bool)
+        and isinstance(manifest.get("exports", []), list)
         and all(
             isinstance(f, dict)
             and isinstance(f.get("path"), str)

@@ -211,7 +211,7 @@ class IncidentService:
     ) -> Incident:
         """A draft report; `fields` as in an incident fields file (docs/incidents.md)."""
         kind = self.incident_type(type_ref)
-        values = fields_from_json(fields or {})
+        values = fields_from_json({} if fields is None else fields)
         now = self._now()
         people = self._with_clients(
             self._resolved(values.pop("people", ())), client_ids, only=False
@@ -244,7 +244,7 @@ class IncidentService:
                 "This incident report is signed and can no longer be edited; record a "
                 "notification or an addendum instead."
             )
-        values = fields_from_json(fields or {})
+        values = fields_from_json({} if fields is None else fields)
         people = self._resolved(values.pop("people")) if "people" in values else current.people
         if client_ids is not None:
             people = self._with_clients(people, client_ids, only=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import unicodedata
 from typing import Any
 
 from noteapp.domain.clock import Clock
@@ -52,14 +53,47 @@ def normalise_id(instrument_id: str) -> str:
     return str(instrument_id).strip().lower()
 
 
+def _skeleton(text: str) -> str:
+    """What a reader takes a name for: "PHQ-9", "phq_9" and "Phq 9" are all "phq9"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+def builtin_clash(inst: Instrument) -> Problem | None:
+    """A custom instrument that a reader could take for a built-in one, or None.
+
+    Not only the same id: a custom "phq-9" named "PHQ-9" sat beside the built-in PHQ-9 in
+    every list and on every score, and a clinician picking "PHQ-9" could score the wrong
+    questionnaire (and report it to a funder as the validated one).
+    """
+    shipped = {_skeleton(b.id): b for b in load_instruments().values()}
+    shipped |= {_skeleton(b.name): b for b in load_instruments().values()}
+    for what, value in (("id", inst.id), ("name", inst.name)):
+        clash = shipped.get(_skeleton(value))
+        if clash is not None:
+            return Problem(
+                1,
+                f'The {what} "{value}" is taken by the built-in instrument {clash.name} '
+                f"({clash.id}); choose another, so the two cannot be mistaken for each other.",
+            )
+    return None
+
+
 def check_file(raw: bytes) -> tuple[Instrument | None, builtins.list[Problem]]:
     """Check a definition file's bytes (no vault needed): the instrument, or every problem."""
     inst, problems = check_bytes(raw)
-    if inst is not None and inst.id in load_instruments():
-        line = 1
-        problems = [Problem(line, f'"{inst.id}" is a built-in instrument; choose another id.')]
-        inst = None
-    return inst, problems
+    clash = None if inst is None else builtin_clash(inst)
+    return (None, [clash]) if clash is not None else (inst, problems)
+
+
+def stored_definition(data: dict[str, Any]) -> Instrument:
+    """A custom instrument as stored in the vault (or carried by an archive): read by the
+    same checker as a user's file, and never one that passes for a built-in — a record
+    brought in by an archive or a restored backup must not re-define PHQ-9's scoring."""
+    inst = parse_definition(data["definition"], builtin=False)
+    clash = builtin_clash(inst)
+    if clash is not None:
+        raise DefinitionError([clash], what="The stored instrument")
+    return inst
 
 
 class InstrumentService:
@@ -117,7 +151,7 @@ class InstrumentService:
 
     def _parse(self, record_id: str, data: dict[str, Any]) -> Instrument | None:
         try:
-            return parse_definition(data["definition"], builtin=False)
+            return stored_definition(data)
         except (DefinitionError, KeyError, TypeError) as exc:
             # Stored by an earlier noteapp whose checker this one no longer accepts: report
             # it (never drop silently); its scores keep their totals and bands.
@@ -178,7 +212,7 @@ class InstrumentService:
         self._ensure()
         ident = normalise_id(instrument_id)
         found = [
-            i for key, i in {**builtin_versions(), **self._versions}.items() if key[0] == ident
+            i for key, i in {**self._versions, **builtin_versions()}.items() if key[0] == ident
         ]
         return sorted(found, key=lambda i: i.version)
 
@@ -187,7 +221,8 @@ class InstrumentService:
     def current(self) -> dict[str, Instrument]:
         """Every instrument that can be given now (current versions), by id."""
         self._ensure()
-        return {**load_instruments(), **self._current}
+        # Built-ins last: nothing stored can stand in for a shipped instrument's scoring.
+        return {**self._current, **load_instruments()}
 
     def get(self, instrument_id: str) -> Instrument:
         known = self.current()

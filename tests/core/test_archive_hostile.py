@@ -159,6 +159,28 @@ def _audit_entry_of_other_shapes(files: Files, manifest: dict) -> None:
     files["audit/log.json"] = dump_json(log)
 
 
+def _instrument_posing_as_phq9(files: Files, manifest: dict) -> None:
+    # It imported cleanly and then scored every new "phq9" with the forger's own bands.
+    from tests.core.test_instruments import EPDS_SHAPED
+
+    fake = dict(EPDS_SHAPED, id="phq9", name="PHQ-9", version=9)
+    _record(files, manifest, "instrument", "phq9", {"definition": fake, "added_at": ""})
+
+
+def _record_listed_twice(files: Files, manifest: dict) -> None:
+    # Verify called it intact; import stopped halfway with "changed elsewhere".
+    manifest["records"].append(dict(next(r for r in manifest["records"] if r["kind"] == "client")))
+
+
+def _manifest_text_unbounded(files: Files, manifest: dict) -> None:
+    # Imported cleanly, and the megabyte went into the archive-import audit entry for good.
+    manifest["source_vault"] = "\x1b[2J" + "x" * 1_000_000
+
+
+def _manifest_psychotherapy_not_a_flag(files: Files, manifest: dict) -> None:
+    manifest["include_psychotherapy"] = "no"  # was reported as "psychotherapy notes included"
+
+
 HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "unknown-kind": (_unknown_kind, "kind this noteapp does not know (zzz)"),
     "note-without-id": (_note_without_id, "not one this noteapp can read"),
@@ -168,6 +190,10 @@ HOSTILE: dict[str, tuple[Callable[[Files, dict], bytearray | None], str]] = {
     "profile-key-mismatch": (_profile_with_another_key, "signing key is not the key"),
     "no-profile": (_without_profile, "holds no profile"),
     "audit-entry-shapes": (_audit_entry_of_other_shapes, "audit log is malformed"),
+    "instrument-as-phq9": (_instrument_posing_as_phq9, "instrument/phq9 in the archive"),
+    "record-listed-twice": (_record_listed_twice, "twice"),
+    "manifest-text-unbounded": (_manifest_text_unbounded, "manifest is malformed"),
+    "manifest-flag-not-a-flag": (_manifest_psychotherapy_not_a_flag, "manifest is malformed"),
 }
 
 

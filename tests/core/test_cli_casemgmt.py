@@ -317,3 +317,18 @@ def test_record_text_is_shown_harmlessly(v: list[str], capsys: pytest.CaptureFix
     assert "\x1b" not in out and "\u202e" not in out and "\\x1b" in out
     raw = run(capsys, *v, "contact", "list", "--client", c, "--json").out
     assert "\x1b" not in raw and json.loads(raw)[0]["name"] == hostile
+
+
+@pytest.mark.parametrize("content", ["[]", "null", "0", '""', "false"])
+def test_an_incident_fields_file_that_is_not_an_object_exits_2(
+    v: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str
+) -> None:
+    # Red team: an empty list, null, 0 or "" was taken as "no fields" and a draft was saved.
+    bad = tmp_path / "fields.json"
+    bad.write_text(content, encoding="utf-8")
+    r = run(capsys, *v, "incident", "new", "--type", "fall", "--fields", str(bad))
+    assert (r.code, r.err) == (2, "noteapp: The incident fields file holds one JSON object.\n")
+    assert json_of(capsys, *v, "incident", "list") == []
+    draft = new_id(capsys, *v, "incident", "new", "--type", "fall")
+    r = run(capsys, *v, "incident", "edit", draft, "--fields", str(bad))
+    assert r.code == 2 and "one JSON object" in r.err

@@ -112,6 +112,14 @@ CASES: list[tuple[tuple[Any, ...], Any, str, str]] = [
     (("reliable_change",), {"points": 0, "source": "x"}, '"points": 0', "between 1 and 10"),
     (("subscales",), [{"id": "a", "name": "A", "items": [1, 9]}], '"subscales">>9', "1 and 5"),
     (("extra",), {"text": "How hard?", "answers": ["One"]}, '"extra">>"answers"', "at least two"),
+    # Text shown on every score and printed in documents is plain, one-line text (red team).
+    (("name",), "Mood\x1b[2J5", '"name"', "control or invisible character (\\x1b)"),
+    (("title",), "Mood \u202efive", '"title"', "control or invisible character (\\u202e)"),
+    (("items", 0), "One\x00", '"items">>"One', "control or invisible character (\\x00)"),
+    (("answers", 0, "label"), "Ne\u200bver", '"Ne', "invisible character (\\u200b)"),
+    (("bands", 0, "label"), "low\nhigh", '"low', "control or invisible character (\\x0a)"),
+    (("name",), "Mood\ud8005", '"name"', "control or invisible character (\\ud800)"),
+    (("extra",), {"text": "How?", "answers": ["a", "b\x9b"]}, '"extra">>"b', "answer 2 of"),
 ]  # fmt: skip
 
 

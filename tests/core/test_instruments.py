@@ -334,3 +334,36 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(ws: Workspace) -> None:
     assert "highest possible score is 30" in str(caught.value)
     assert caught.value.problems and ws.instruments.custom() == []
     assert ws._vault.count("instrument") == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"id": "phq-9"}, 'id "phq-9" is taken by the built-in instrument PHQ-9'),
+        ({"name": "Gad 7"}, 'name "Gad 7" is taken by the built-in instrument GAD-7'),
+        ({"name": "ＰＨＱ－９"}, "built-in instrument PHQ-9"),  # full-width letters
+    ],
+)
+def test_a_look_alike_of_a_built_in_is_refused(
+    ws: Workspace, changes: dict[str, str], words: str
+) -> None:
+    # Red team: a custom "phq-9" named "PHQ-9" was accepted and listed beside the real one.
+    with pytest.raises(DefinitionError, match=words):
+        ws.instruments.add(raw(dict(EPDS_SHAPED, **changes)))
+    assert ws._vault.count("instrument") == 0
+
+
+def test_a_stored_record_never_redefines_a_built_in(ws: Workspace) -> None:
+    # Red team: a record of kind "instrument" for "phq9" (brought by an archive or a restored
+    # copy, not by 'instrument add') replaced PHQ-9's scoring for every new score.
+    fake = dict(EPDS_SHAPED, id="phq9", name="Fake", version=9)
+    with ws._vault.transaction():
+        ws._vault.put("instrument", "phq9", {"definition": fake, "added_at": ""})
+    ws.instruments.reload()
+    assert ws.instruments.get("phq9") is inst("phq9")
+    assert [i.version for i in ws.instruments.versions_of("phq9")] == [inst("phq9").version]
+    assert ws.instruments.custom() == []
+    assert any("built-in" in str(p) for p in ws.instruments.problems)
+    client_id = ws.clients.add(name="Riley Sample").id
+    m = ws.measures.add(client_id=client_id, instrument="phq9", answers=[3] * 9)
+    assert (m.total, m.severity) == (27, "severe")
