@@ -21,6 +21,9 @@ from noteapp.domain.errors import (
     VaultWarning,
     WrongSecretError,
 )
+from noteapp.services.agency import AgencyService
+from noteapp.services.agency_charts import ChartAdmin
+from noteapp.services.agency_local import LocalCharts
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
@@ -42,6 +45,8 @@ from noteapp.services.search import SearchService
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
+from noteapp.services.supervision import SupervisionService
+from noteapp.services.sync import SyncService
 from noteapp.services.templates import TemplateCatalog
 from noteapp.vault import keychain, migrate
 from noteapp.vault.migrate import UpgradeReport
@@ -144,6 +149,10 @@ class Workspace:
     damage: DamageReport
     instruments: InstrumentService
     outcomes: OutcomeService
+    agency: AgencyService
+    agency_charts: ChartAdmin
+    sync: SyncService
+    supervision: SupervisionService
     # What the user should know about the vault just opened (an older copy, an upgrade):
     # the CLI prints these on stderr, the app shows them as banners.
     warnings: list[VaultWarning] = field(default_factory=list)
@@ -219,6 +228,8 @@ class Workspace:
         # before); a damaged client's code, known from its signed notes, still finds it.
         backups.damaged_records = damage.refs
         clients.damaged_codes = damage.damaged_client_codes
+        local = LocalCharts(vault)
+        agency = AgencyService(local=local, profile=profile, audit=audit, clock=clock)
         return cls(
             _vault=vault,
             clock=clock,
@@ -260,7 +271,21 @@ class Workspace:
                 clock=clock,
                 paper=settings.paper_size,
             ),
+            agency=agency,
+            agency_charts=ChartAdmin(agency=agency, clients=clients, audit=audit, clock=clock),
+            sync=SyncService(agency=agency, local=local, signing=signing, audit=audit, clock=clock),
+            supervision=SupervisionService(
+                agency=agency, signing=signing, notes=notes, clients=clients, audit=audit
+            ),
         )
+
+    def reload(self) -> None:
+        """Read every record again (after a sync wrote records into the vault): each
+        service is made anew around the same unlocked vault."""
+        fresh = Workspace.build(self._vault, paths=self.paths, clock=self.clock)
+        for name in fresh.__dataclass_fields__:
+            if name not in ("_vault", "clock", "paths", "warnings"):
+                setattr(self, name, getattr(fresh, name))
 
     # --- lifecycle ---------------------------------------------------------------------
 
