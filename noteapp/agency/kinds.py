@@ -1,11 +1,11 @@
 """Which records belong to a client's chart, in which order they travel, who may write
 them, and how two sides' changes meet (agency.md, principle 4).
 
-Only chart records ever leave a device: a client, its notes, signed items, plans, safety
-plans, measures, and the template snapshots its notes were written with. The profile,
+Only chart records ever leave a device: a client, its contacts, releases, referrals,
+medications, notes, signed items, plans, safety plans, measures, and the template snapshots its notes were written with. The profile,
 settings, signing key, trusted keys, templates, phrases, dictionaries and the agency's own
-records never do; psychotherapy notes only when their author chooses. A new chart kind (e.g.
-contacts, referrals, medications) is one line here.
+records never do; psychotherapy notes only when their author chooses. A new chart kind is one
+line here.
 """
 
 from __future__ import annotations
@@ -44,18 +44,24 @@ CHART_KINDS: dict[str, ChartKind] = {
     for k in (
         ChartKind("client", 0, WritePolicy.SHARED, Merge.FIELDS),
         ChartKind("template_snapshot", 1, WritePolicy.ONCE, Merge.NEVER),
-        ChartKind("plan", 2, WritePolicy.SHARED, Merge.BOTH),
-        ChartKind("safety_plan", 3, WritePolicy.SHARED, Merge.BOTH),
-        ChartKind("measure", 4, WritePolicy.AUTHOR, Merge.BOTH, deletable=True),
-        ChartKind("note", 5, WritePolicy.AUTHOR, Merge.BOTH, deletable=True),
+        ChartKind("contact", 2, WritePolicy.SHARED, Merge.FIELDS),
+        ChartKind("release", 3, WritePolicy.SHARED, Merge.BOTH),
+        ChartKind("referral", 3, WritePolicy.SHARED, Merge.BOTH),
+        ChartKind("medication", 3, WritePolicy.SHARED, Merge.FIELDS),
+        ChartKind("plan", 4, WritePolicy.SHARED, Merge.BOTH),
+        ChartKind("safety_plan", 5, WritePolicy.SHARED, Merge.BOTH),
+        ChartKind("measure", 6, WritePolicy.AUTHOR, Merge.BOTH, deletable=True),
+        ChartKind("note", 7, WritePolicy.AUTHOR, Merge.BOTH, deletable=True),
         ChartKind(
-            "psychotherapy_note", 6, WritePolicy.AUTHOR, Merge.BOTH, deletable=True, private=True
+            "psychotherapy_note", 8, WritePolicy.AUTHOR, Merge.BOTH, deletable=True, private=True
         ),
-        ChartKind("signed_item", 7, WritePolicy.ONCE, Merge.NEVER, supervisors=True),
+        ChartKind("signed_item", 9, WritePolicy.ONCE, Merge.NEVER, supervisors=True),
     )
 }
+# Incident reports stay out: they are the agency's, not a chart's (product.md), and may name
+# several clients; they stay on the device that wrote them.
 # Records a signed item may belong to (its signed `note_id` names one of these).
-SIGNABLE_KINDS = ("note", "psychotherapy_note", "plan", "safety_plan")
+SIGNABLE_KINDS = ("note", "psychotherapy_note", "plan", "safety_plan", "referral")
 # Drafts of another member's note are kept track of but never written into this vault: a
 # draft is not part of the record until its author signs it.
 DRAFT_KINDS = ("note", "psychotherapy_note")

@@ -234,7 +234,7 @@ def run_list(args: argparse.Namespace) -> int:
 
             # The sound clients are written; the damaged ones are named on stderr (and the
             # exit code says the list is incomplete).
-            sys.stdout.write(clients_to_csv(clients))
+            sys.stdout.write(clients_to_csv(ws.contacts.with_emergency(c) for c in clients))
             return common.damaged_exit(damaged)
         if args.json:
             common.emit_json(
@@ -249,7 +249,10 @@ def run_list(args: argparse.Namespace) -> int:
                     )
                     for r in damaged
                 ]
-                + [{**client_json(c), "damaged": False} for c in clients]
+                + [
+                    {**client_json(ws.contacts.with_emergency(c)), "damaged": False}
+                    for c in clients
+                ]
             )
             return common.damaged_exit(damaged)
     if not clients and not damaged:
@@ -269,7 +272,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
         try:
-            client = ws.clients.get(args.id)
+            client = ws.contacts.with_emergency(ws.clients.get(args.id))
         except RecordIntegrityError as err:
             return common.show_damaged(ws, err, as_json=args.json)
     if args.json:
@@ -337,7 +340,8 @@ def run_edit(args: argparse.Namespace) -> int:
         if contact_given:
             changes["contact"] = _contact(args, current.contact)
         if emergency_given:
-            changes["emergency_contact"] = _emergency(args, current.emergency_contact)
+            base = ws.contacts.emergency_contact(current.id)
+            changes["emergency_contact"] = _emergency(args, base)
         updated = ws.clients.update(current.id, **changes)
     common.info(f"Updated client {updated.code}.")
     return 0

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from noteapp.cli import common
 from noteapp.cli.common import CommandSpec
+from noteapp.domain.display import visible
 from noteapp.domain.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def run_add(args: argparse.Namespace) -> int:
                 "(see 'noteapp instrument check')."
             ) from None
     common.out(inst.id)
-    common.info(f"Added {inst.name} version {inst.version}.")
+    common.info(f"Added {visible(inst.name)} version {inst.version}.")
     return 0
 
 

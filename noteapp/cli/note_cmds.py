@@ -8,12 +8,13 @@ from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from noteapp.cli import common, plan_cmds, sign_cmds
+from noteapp.cli import common, medication_cmds, plan_cmds, sign_cmds
 from noteapp.cli.common import CommandSpec
 from noteapp.domain.checklist import ChecklistResult
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.document import document_plain_text
 from noteapp.domain.errors import CheckFailedError, InvalidInputError, RecordIntegrityError
+from noteapp.domain.medications import adherence_to_dict
 from noteapp.domain.notes import (
     FieldValue,
     Modality,
@@ -106,6 +107,12 @@ def _metadata_options(p: argparse.ArgumentParser) -> None:
         "--risk-detail", metavar="TEXT", help="risk assessment when a screen is positive"
     )
     p.add_argument("--extended-reason", metavar="TEXT", help="why a session ran past 52 minutes")
+    p.add_argument(
+        "--adherence",
+        action="append",
+        metavar="MEDICATION_ID=STATUS",
+        help=medication_cmds.ADHERENCE_HELP,
+    )
 
 
 def read_fields(path: Path | None) -> dict[str, FieldValue]:
@@ -169,7 +176,8 @@ def _session(args: argparse.Namespace, base: SessionInfo) -> SessionInfo:
 
 def run_new(args: argparse.Namespace) -> int:
     fields = read_fields(args.fields)
-    with common.unlocked(args) as ws:
+    adherence = medication_cmds.parse_adherence_options(args.adherence)
+    with common.unlocked(args) as ws, ws.transaction():
         client = ws.clients.get(args.client)
         base = ws.notes.default_session(client)
         carry = [c.strip() for c in args.carry.split(",")] if args.carry else None
@@ -181,15 +189,27 @@ def run_new(args: argparse.Namespace) -> int:
             copy_from=args.copy_from,
             carry_sections=carry,
         )
+        if adherence:
+            ws.medications.record_adherence(note.id, adherence)
     common.out(note.id)
     return 0
 
 
 def run_edit(args: argparse.Namespace) -> int:
     fields = read_fields(args.fields)
-    with common.unlocked(args) as ws:
+    adherence = medication_cmds.parse_adherence_options(args.adherence)
+    with common.unlocked(args) as ws, ws.transaction():
         note = ws.notes.get(args.id)
-        ws.notes.save(note.id, fields=fields, session=_session(args, note.session))
+        note = ws.notes.save(note.id, fields=fields, session=_session(args, note.session))
+        if adherence:
+            # The medications named are set; what the note said of the others stays.
+            named = {ws.medications.get(med).id for med, _s, _e in adherence}
+            kept = [
+                (e.medication_id, e.status.value, e.side_effects)
+                for e in note.adherence
+                if e.medication_id not in named
+            ]
+            ws.medications.record_adherence(note.id, kept + adherence)
     return 0
 
 
@@ -209,6 +229,7 @@ def note_json(ws: Workspace, note: Note) -> dict[str, Any]:
         "psychotherapy": note.psychotherapy,
         "group_id": note.group_id or None,
         "goal_progress": [dict(r) for r in note.goal_progress],
+        "adherence": [adherence_to_dict(e) for e in note.adherence],
         "addenda": [
             {
                 "id": i.id,

@@ -233,6 +233,7 @@ def report_json(
                 "note_id": n.note_id,
                 "title": n.title,
                 "client_code": n.client_code,
+                "reference": n.reference or None,
                 "date_of_service": n.date_of_service,
                 "signatures": [_signer_json(s, others) for s in n.signers],
             }
@@ -257,7 +258,7 @@ def print_report(
         common.out(f"  Contents listed by {_signer_line(report.contents)}")
     for n in report.notes:
         title = visible(n.title) or "Note"
-        common.out(f"  {title} · client {visible(n.client_code)} · {visible(n.date_of_service)}")
+        common.out(f"  {title} · {visible(n.subject)} · {visible(n.date_of_service)}")
         for s in n.signers:
             mark = "ok " if s.valid else "BAD"
             common.out(f"    [{mark}] {visible(s.role)}: {_signer_line(s)}")

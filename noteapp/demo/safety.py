@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from noteapp.domain.clients import Client
+from noteapp.domain.clients import EmergencyContact
 from noteapp.services.workspace import Workspace
 
 DEMO_SAFETY_CLIENTS = 3
 
 
-def _plans(client: Client, therapist: str, agency_phone: str) -> list[dict[str, Any]]:
-    contact = client.emergency_contact
+def _plans(contact: EmergencyContact, therapist: str, agency_phone: str) -> list[dict[str, Any]]:
     person = (
         {"name": contact.name, "phone": contact.phone, "role": contact.relationship}
         if contact.name
@@ -112,7 +111,7 @@ def add_demo_safety_plans(
         for i, client in enumerate(active):
             if ws.safety_plans.latest(client.id) is not None:
                 continue
-            data = _plans(client, therapist, phone)[i % 2]
+            data = _plans(ws.contacts.emergency_contact(client.id), therapist, phone)[i % 2]
             if i == 0 and passphrase is not None:
                 # An earlier version, signed, then revised with a new reason for living.
                 first = dict(data, reasons_for_living=data["reasons_for_living"][:2])

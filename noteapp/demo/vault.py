@@ -193,9 +193,11 @@ def fill_demo(
 ) -> list[str]:
     """Everything `noteapp demo` adds: the profile (if none), clients, notes in every
     template (by default about six per client), treatment plans with goal progress rated
-    in the notes, measures, and safety plans. With the vault's passphrase, notes older than
-    a week are signed, as a real caseload's would be — each on its own day of service, a
-    little after the session ended. Returns the new client ids."""
+    in the notes, measures, safety plans, and case management (contacts and releases,
+    referrals, medications with adherence in the notes, incident reports). With the vault's
+    passphrase, notes older than a week are signed, as a real caseload's would be — each on
+    its own day of service, a little after the session ended. Returns the new client ids."""
+    from noteapp.demo.casemgmt import add_demo_case_management
     from noteapp.demo.measures import DEMO_OVERRIDE_REASON, add_demo_measures
     from noteapp.demo.notes import add_demo_notes
     from noteapp.demo.plans import add_demo_plans
@@ -209,6 +211,8 @@ def fill_demo(
     # PHQ-9/GAD-7 history and risk flags (one addressed by a note, if the demo signs).
     addressed = add_demo_measures(ws, client_ids=ids, addressed_flag=passphrase is not None)
     add_demo_safety_plans(ws, passphrase, client_ids=ids)
+    # Contacts, releases, referrals, medications (adherence in the notes) and incidents.
+    add_demo_case_management(ws, passphrase, client_ids=ids)
     if passphrase is not None:
         week_ago = ws.clock.now().date().toordinal() - 7
         ready = [

@@ -7,6 +7,7 @@ caller supplies the facts they need (later issues do).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +48,15 @@ class TemplateInfo:
 
 
 @dataclass(frozen=True)
+class ContactFact:
+    """One of the client's contacts, and whether a release covers disclosing to them on the
+    date of service."""
+
+    name: str
+    has_current_release: bool
+
+
+@dataclass(frozen=True)
 class ChecklistFacts:
     """Facts beyond the note itself. None means 'not known here': the rule stays silent."""
 
@@ -57,6 +67,8 @@ class ChecklistFacts:
     has_current_safety_plan: bool | None = None
     # The client's treatment-plan problems, goals and objectives as text ("" = no plan).
     plan_text: str | None = None
+    # The client's contacts (for a contact note): who may be named, with or without a release.
+    contacts: tuple[ContactFact, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +279,35 @@ def _contact_code(
     ]
 
 
+def names_in(text: str, names: list[str]) -> list[str]:
+    """The names that occur in `text` as whole words, ignoring case."""
+    return [
+        n
+        for n in names
+        if n.strip() and re.search(rf"(?<!\w){re.escape(n.strip())}(?!\w)", text, re.IGNORECASE)
+    ]
+
+
+def _contact_release(
+    n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
+) -> list[tuple[str, str]]:
+    """A contact note that names one of the client's contacts needs a current release of
+    information for that contact (what was disclosed, to whom, must be authorised)."""
+    if not f.contacts or t.id not in CONTACT_TEMPLATES:
+        return []
+    out: list[tuple[str, str]] = []
+    for field_id in (*n.fields, ""):
+        text = n.text(field_id) if field_id else "\n".join(n.session.participants)
+        for name in names_in(text, [c.name for c in f.contacts if not c.has_current_release]):
+            message = (
+                f"The note names {name}, who has no current release of information on file: "
+                "check that this disclosure was authorised (releases are on the Contacts tab)."
+            )
+            if all(message != m for m, _f in out):
+                out.append((message, field_id))
+    return out
+
+
 def _plan_progress(
     n: Note, t: TemplateInfo, r: ReferenceData, f: ChecklistFacts
 ) -> list[tuple[str, str]]:
@@ -350,6 +391,12 @@ RULES: tuple[Rule, ...] = (
         "No psychotherapy code on a contact note",
         Severity.WARN,
         _contact_code,
+    ),
+    Rule(
+        "contact_release",
+        "Contacts named in a contact note have a current release",
+        Severity.WARN,
+        _contact_release,
     ),
     Rule("plan_goal_progress", "Progress toward plan goals", Severity.WARN, _plan_progress),
     Rule("current_plan", "A current signed treatment plan", Severity.WARN, _current_plan),

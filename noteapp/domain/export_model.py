@@ -25,6 +25,15 @@ class ClientBlock:
 
 
 @dataclass(frozen=True)
+class ReportBlock:
+    """What an export about an event (an incident report) shows where others show their
+    client: it names no single client, so the page header names the report instead."""
+
+    reference: str
+    kind: str  # "Incident report"
+
+
+@dataclass(frozen=True)
 class SignatureLine:
     """'Electronically signed by NAME, CREDENTIALS (License L) on DATE TIME ZONE'."""
 
@@ -58,6 +67,9 @@ class ExportedNote:
     addenda: tuple[AddendumBlock, ...] = ()
     cosignatures: tuple[CosignBlock, ...] = ()
     attestation: str = ""  # the author's attestation text at signing, if any
+    # What the signature line calls the signed content's hash. Notes, plans and safety plans
+    # say "Note hash" (files exported so far show it, so it stays); newer kinds say theirs.
+    hash_label: str = "Note hash"
 
 
 @dataclass(frozen=True)
@@ -72,3 +84,6 @@ class ExportJob:
     # The page the file or print is laid out on (the paper-size setting). Not signed, not
     # verified: verification compares the text, which is the same on either paper.
     paper: PaperSize = PaperSize.LETTER
+    # Set for an incident report: its header names the report, and no client table opens it
+    # (the report's own first table says what it is; the client block is then empty).
+    report: ReportBlock | None = None

@@ -14,6 +14,7 @@ from typing import Any
 from noteapp.domain.clients import Diagnosis
 from noteapp.domain.errors import InvalidInputError
 from noteapp.domain.ids import ClientId, NoteId
+from noteapp.domain.medications import AdherenceEntry, adherence_from_dict, adherence_to_dict
 
 FieldValue = str | list[str]
 
@@ -285,6 +286,8 @@ class Note:
     # ({"rule": "risk_flag_followup", "reason": "…"}).
     risk_assessment: RiskAssessment | None = None
     overrides: tuple[dict[str, str], ...] = ()
+    # Medication adherence recorded in this session (docs/medications.md): signed with it.
+    adherence: tuple[AdherenceEntry, ...] = ()
     version: int = 0  # the vault record version this value was read from
 
     def __repr__(self) -> str:
@@ -375,6 +378,8 @@ def note_to_dict(n: Note) -> dict[str, Any]:
             risk_assessment_to_dict(n.risk_assessment) if n.risk_assessment else None
         ),
         "overrides": [dict(o) for o in n.overrides],
+        # Only when recorded, so notes without it keep the shape they always had.
+        **({"adherence": [adherence_to_dict(e) for e in n.adherence]} if n.adherence else {}),
     }
 
 
@@ -405,5 +410,6 @@ def note_from_dict(d: dict[str, Any], *, version: int = 0) -> Note:
             {"rule": str(o.get("rule", "")), "reason": str(o.get("reason", ""))}
             for o in d.get("overrides", [])
         ),
+        adherence=tuple(adherence_from_dict(e) for e in d.get("adherence", [])),
         version=version,
     )

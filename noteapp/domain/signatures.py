@@ -16,6 +16,8 @@ class ItemType(StrEnum):
     NOTE = "note"
     PLAN = "plan"  # a treatment-plan version
     SAFETY_PLAN = "safety-plan"  # a safety-plan version
+    REFERRAL = "referral"  # a referral letter
+    INCIDENT = "incident"  # an incident report (about an event, not one client's chart)
     ADDENDUM = "addendum"
     AMENDMENT = "amendment"
     LATE_ENTRY = "late-entry"
@@ -38,7 +40,13 @@ class ItemType(StrEnum):
 
     @property
     def is_document(self) -> bool:
-        return self in (ItemType.NOTE, ItemType.PLAN, ItemType.SAFETY_PLAN)
+        return self in (
+            ItemType.NOTE,
+            ItemType.PLAN,
+            ItemType.SAFETY_PLAN,
+            ItemType.REFERRAL,
+            ItemType.INCIDENT,
+        )
 
     @property
     def label(self) -> str:
@@ -46,6 +54,8 @@ class ItemType(StrEnum):
             "note": "Note",
             "plan": "Treatment plan",
             "safety-plan": "Safety plan",
+            "referral": "Referral letter",
+            "incident": "Incident report",
             "plan-review": "Plan review",
             "addendum": "Addendum",
             "amendment": "Amendment",

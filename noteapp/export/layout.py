@@ -134,6 +134,12 @@ def header_items(job: ExportJob) -> list[Para]:
     if is_draft(job):
         mixed = not job.draft and any(note.signature is not None for note in job.notes)
         items.append(Para(DRAFT_HEADER_MIXED if mixed else DRAFT_HEADER, Role.HEADER_DRAFT))
+    if job.report is not None:
+        report = job.report
+        items.append(
+            Para(f"{clean_text(report.kind)} {clean_text(report.reference)}", Role.HEADER_CLIENT)
+        )
+        return items
     client = clean_text(job.client.name)
     if job.client.dob:
         client = f"{client} · Date of birth {clean_text(job.client.dob)}"
@@ -149,16 +155,17 @@ def body_items(job: ExportJob) -> list[Item]:
     title = job.chart_title or (job.notes[0].document.title if job.notes else "")
     items.append(Para(clean_text(title), Role.TITLE))
     client = job.client
-    items.append(
-        _kv(
-            (
-                ("Client name", client.name),
-                ("Date of birth", client.dob or EMPTY_VALUE),
-                ("Client code", client.code or EMPTY_VALUE),
+    if job.report is None:
+        items.append(
+            _kv(
+                (
+                    ("Client name", client.name),
+                    ("Date of birth", client.dob or EMPTY_VALUE),
+                    ("Client code", client.code or EMPTY_VALUE),
+                )
             )
         )
-    )
-    items.append(Para("", Role.SPACER))  # keeps the client table apart from the next one
+        items.append(Para("", Role.SPACER))  # keeps the client table apart from the next one
     if chart:
         items.append(Para("Contents", Role.H1))
         items.append(_contents(job))
@@ -274,7 +281,8 @@ def _signed_part(note: ExportedNote, *, draft: bool) -> list[Para]:
         attestation = clean_text(note.attestation)
         if normalise(attestation):
             block.append(Para(attestation, Role.ATTESTATION, rule_above=True))
-        block.extend(_signature(note.signature, "Note hash", rule=not normalise(attestation)))
+        rule = not normalise(attestation)
+        block.extend(_signature(note.signature, clean_text(note.hash_label), rule=rule))
         items.extend(_together(block))
     for entry in note.addenda:
         label = clean_text(entry.kind_label)

@@ -25,6 +25,7 @@ from noteapp.domain.errors import (
 from noteapp.domain.signatures import ItemType
 from noteapp.export.files import write_atomic
 from noteapp.export.writer import render_docx_bytes
+from noteapp.services.agency_local import CHART_STATE_KIND, MEMBERSHIP_KIND
 from noteapp.services.archive_container import (
     ContainerWriter,
 )
@@ -60,6 +61,9 @@ def check_archive_passphrase(passphrase: str) -> None:
 # --- export ----------------------------------------------------------------------------
 
 
+DEVICE_KINDS = (MEMBERSHIP_KIND, CHART_STATE_KIND)
+
+
 def _is_psychotherapy(kind: str) -> bool:
     return kind.startswith(COMPARTMENT_PREFIXES)
 
@@ -71,6 +75,10 @@ def _collect_records(ws: Workspace, include_psychotherapy: bool) -> list[Archive
     out: list[ArchiveRecord] = []
     left_out: set[str] = set()
     for kind in sorted(ws._vault.kinds()):
+        if kind in DEVICE_KINDS:
+            # This device's agency membership and sync state (its chart keys among them):
+            # another vault joins the agency on its own, with its own keys.
+            continue
         result = ws._vault.load_kind(kind)
         if result.failures:
             first = result.failures[0]

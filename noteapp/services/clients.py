@@ -54,6 +54,9 @@ class ClientService:
         # Codes (casefolded) of damaged clients, as known from signed records → their ids;
         # wired by the workspace, so `client show C0003` names the damage.
         self.damaged_codes: Callable[[], dict[str, str]] = dict
+        # Wired by the workspace: a client saved with an emergency contact hands it to the
+        # contact list (ContactService) in the same transaction and is stored without it.
+        self.emergency_contact_sink: Callable[[Client], None] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -150,6 +153,7 @@ class ClientService:
         ):
             raise InvalidInputError("A client code or id to import is already used.")
         with self._vault.transaction():
+            clients = [self._hand_over_emergency_contact(c) for c in clients]
             for client in clients:
                 self._vault.put(KIND, client.id, client_to_dict(client), expected_version=0)
                 self._audit.record(
@@ -195,6 +199,7 @@ class ClientService:
     def _store(self, client: Client, action: str) -> Client:
         """Save a new version of a client, checked against the version read (0 if new)."""
         with self._vault.transaction():
+            client = self._hand_over_emergency_contact(client)
             version = self._vault.put(
                 KIND,
                 client.id,
@@ -206,6 +211,12 @@ class ClientService:
         self._versions[client.id] = version
         self._notify(client)
         return client
+
+    def _hand_over_emergency_contact(self, client: Client) -> Client:
+        if self.emergency_contact_sink is None or client.emergency_contact == EmergencyContact():
+            return client
+        self.emergency_contact_sink(client)
+        return replace(client, emergency_contact=EmergencyContact())
 
     def delete(self, client_id: str, *, confirm_code: str) -> Path:
         """Delete a client and every version of their record, after a backup (kept apart

@@ -59,6 +59,8 @@ class DamageReport:
         self._safety = safety_plans
         self._audit = audit
         self._backups = backups
+        # Other services' record stores with `problems` (contacts, referrals, ...).
+        self.more_sources: builtins.list[Any] = []
         self._cache: tuple[tuple[RecordRef, ...], builtins.list[DamagedRecord]] | None = None
         self._advice: dict[tuple[RecordRef, ...], dict[RecordRef, SnapshotInfo | None]] = {}
 
@@ -73,6 +75,7 @@ class DamageReport:
             self._plans,
             self._measures,
             self._safety,
+            *self.more_sources,
         ):
             for err in service.problems:
                 seen.setdefault((err.kind, err.record_id), err)

@@ -20,6 +20,11 @@ _LABELS = {
     "plan": "treatment plan",
     "measure": "measure",
     "safety_plan": "safety plan",
+    "contact": "contact",
+    "release": "release of information",
+    "referral": "referral",
+    "medication": "medication",
+    "incident": "incident report",
 }
 
 

@@ -7,7 +7,7 @@ explicitly for that one export. Default file names use the client code and dates
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -87,6 +87,9 @@ class ExportService:
         self._measures = measures
         self._damage = damage
         self._settings = settings
+        # More summary pages of a chart export, after the measures (e.g. the medication
+        # list): (client id, from, to) -> a document, or None when there is nothing to show.
+        self.chart_summaries: list[Callable[[str, date | None, date | None], Document | None]] = []
 
     def paper(self) -> PaperSize:
         """The paper-size setting (the computer's region's paper when none is set)."""
@@ -120,6 +123,17 @@ class ExportService:
     def export_plan(self, plan_id: str, out: Path, *, password: str | None = None) -> Path:
         return self.write(
             self.plan_job(plan_id), out, password=password, what="plan", record_ids=[plan_id]
+        )
+
+    def export_signed_record(
+        self, record_id: str, out: Path, *, what: str, password: str | None = None
+    ) -> Path:
+        """A signed referral letter or incident report on its own, verifiable like a note."""
+        item = self._signing.note_item(record_id)
+        if item is None:
+            raise RefusedError("This is not signed yet: sign it first, then export it.")
+        return self.write(
+            self.plan_job(record_id), out, password=password, what=what, record_ids=[record_id]
         )
 
     # --- safety plans (the signed clinical version, and the client's own copy) ---------
@@ -247,6 +261,7 @@ class ExportService:
         # among the summaries: an auditor must never take it for the whole record.
         extra = [export_gaps.incomplete_notice(gaps)] if gaps else []
         extra += [summary] if summary else []
+        extra += [d for make in self.chart_summaries if (d := make(client_id, date_from, date_to))]
         proof = Proof(
             tuple(proofs),
             extra=tuple(document_to_dict(d) for d in extra),
@@ -333,6 +348,18 @@ class ExportService:
         today = self._clock.now().date().isoformat()
         span = "_to_".join(d.isoformat() for d in (date_from, date_to) if d) or today
         return default_file_name(code, span, "chart")
+
+    def signed_file_name(self, record_id: str) -> str:
+        """E.g. "C0004_2026-03-02_referral.docx" or "IR-2026-003_2026-03-02_incident.docx":
+        the client code (or the report's reference), never a name."""
+        item = self._signing.note_item(record_id)
+        if item is None:
+            raise RefusedError("This is not signed yet: sign it first, then export it.")
+        who = item.payload.get("client") or item.payload.get("report") or {}
+        session = item.payload.get("session") or {}
+        code = str(who.get("code") or who.get("reference") or "") if isinstance(who, dict) else ""
+        day = str(session.get("date", "")) if isinstance(session, dict) else ""
+        return default_file_name(code, day, item.type.value)
 
     def write(
         self,

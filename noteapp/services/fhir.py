@@ -286,7 +286,7 @@ def build_bundle(ws: Workspace, *, include_psychotherapy: bool = False) -> dict[
         resources.append(practitioner)
     used: set[str] = set()
     for client in ws.clients.list():
-        patient = _patient(client)
+        patient = _patient(ws.contacts.with_emergency(client))
         resources.append(patient)
         resources.extend(_conditions(client, patient["id"]))
         for m in ws.measures.list(client.id):

@@ -26,6 +26,7 @@ from noteapp.domain.errors import (
     RefusedError,
 )
 from noteapp.domain.ids import ClientId, NoteId, new_id
+from noteapp.domain.medications import AdherenceEntry, adherence_rows
 from noteapp.domain.notes import (
     FieldValue,
     Modality,
@@ -262,10 +263,12 @@ class NoteService:
         goal_progress: tuple[dict[str, Any], ...] | None = None,
         risk_assessment: RiskAssessment | None = None,
         clear_risk_assessment: bool = False,
+        adherence: tuple[AdherenceEntry, ...] | None = None,
     ) -> Note:
         """Save a draft as a new version. Refused for a signed note. Unchanged → no write.
         `risk_assessment` sets the structured risk assessment (`clear_risk_assessment`
-        removes it)."""
+        removes it); `adherence` replaces the medication adherence (checked by
+        MedicationService.record_adherence, which front ends call)."""
         current = self.get(note_id)
         if current.is_signed:
             raise RefusedError(
@@ -290,12 +293,14 @@ class NoteService:
             session=new_session,
             goal_progress=current.goal_progress if goal_progress is None else goal_progress,
             risk_assessment=assessment,
+            adherence=current.adherence if adherence is None else tuple(adherence),
         )
         if (
             updated.fields == current.fields
             and updated.session == current.session
             and updated.goal_progress == current.goal_progress
             and updated.risk_assessment == current.risk_assessment
+            and updated.adherence == current.adherence
         ):
             return current
         updated = replace(updated, updated_at=self._clock.now())
@@ -470,6 +475,11 @@ class NoteService:
             extra_blocks += [
                 Heading(2, "Risk assessment"),
                 KeyValueTable(note.risk_assessment.rows()),
+            ]
+        if note.adherence:  # part of what the note asserts (and signs), like the ratings
+            extra_blocks += [
+                Heading(2, "Medication adherence"),
+                KeyValueTable(adherence_rows(note.adherence)),
             ]
         measures = self.note_measures(note)
         if measures:

@@ -6,7 +6,7 @@ as notes are saved. Nothing of it is ever written to disk; locking drops it with
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 
 from noteapp.domain.clients import Client
@@ -21,8 +21,26 @@ class SearchService:
         self._clients = clients
         self._notes = notes
         self._index: SearchIndex | None = None
+        # More kinds of record (contacts, referrals...): each gives all its documents.
+        self._sources: list[Callable[[], Iterable[SearchDoc]]] = []
         notes.listeners.append(self._note_changed)
         clients.listeners.append(self._client_changed)
+
+    def add_source(
+        self, docs: Callable[[], Iterable[SearchDoc]]
+    ) -> Callable[[SearchDoc | str], None]:
+        """Search these documents too; returns what to call with a changed document (or the
+        key of a removed one) to keep the index current."""
+        self._sources.append(docs)
+        return self._doc_changed
+
+    def _doc_changed(self, changed: SearchDoc | str) -> None:
+        if self._index is None:
+            return
+        if isinstance(changed, str):
+            self._index.remove(changed)
+        else:
+            self._index.add(changed)
 
     def _template_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self._notes.templates.list()}
@@ -75,6 +93,9 @@ class SearchService:
                 index.add(self._client_doc(c))
             for n in self._notes.all():
                 index.add(self._note_doc(n, names))
+            for source in self._sources:
+                for doc in source():
+                    index.add(doc)
             self._index = index
         return self._index
 

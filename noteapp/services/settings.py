@@ -30,9 +30,17 @@ class Settings:
     checklist_severities: dict[str, str] | None = None
     plan_review_days: int = 90  # payer- or state-specific; 90 is the common default
     paper_size: str = ""  # "letter" or "a4"; empty: this computer's region decides
+    # A release of information is shown as "expiring" this many days before it ends.
+    release_expiring_days: int = 30
 
     def validated(self) -> Settings:
-        for name in ("auto_lock_minutes", "backup_keep", "delete_backup_days", "plan_review_days"):
+        for name in (
+            "auto_lock_minutes",
+            "backup_keep",
+            "delete_backup_days",
+            "plan_review_days",
+            "release_expiring_days",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise InvalidInputError(f"The setting '{name}' must be a whole number.")
@@ -50,6 +58,8 @@ class Settings:
             raise InvalidInputError("The paper size is 'letter', 'a4' or empty (automatic).")
         if not (7 <= self.plan_review_days <= 730):
             raise InvalidInputError("The plan review interval is 7 to 730 days.")
+        if not (0 <= self.release_expiring_days <= 365):
+            raise InvalidInputError("Releases are flagged as expiring 0 to 365 days ahead.")
         if not (0 <= self.auto_lock_minutes <= 240):
             raise InvalidInputError("Auto-lock must be between 0 (off) and 240 minutes.")
         if not (1 <= self.backup_keep <= 365):

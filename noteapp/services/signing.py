@@ -18,6 +18,7 @@ from typing import Any
 from noteapp import crypto
 from noteapp.domain import json_input
 from noteapp.domain.clock import Clock
+from noteapp.domain.display import is_unsafe
 from noteapp.domain.errors import (
     CheckFailedError,
     InvalidInputError,
@@ -551,6 +552,11 @@ def read_public_key_file(path: Path) -> TrustedKey:
     fingerprint = crypto.key_fingerprint(public)
     if doc.get("fingerprint") not in (None, fingerprint):
         raise InvalidInputError("The key file's fingerprint does not match its key.")
-    return TrustedKey(
-        fingerprint, public, str(doc.get("name", "")), str(doc.get("credentials", ""))
-    )
+    name, credentials = str(doc.get("name", "")), str(doc.get("credentials", ""))
+    # A person's name never holds control, bidi or invisible characters: a key file whose
+    # name does could make a trust prompt or a list read as someone else's key.
+    if any(is_unsafe(c) for c in name + credentials):
+        raise InvalidInputError(
+            "The key file's name holds control or invisible characters; it was not read."
+        )
+    return TrustedKey(fingerprint, public, name, credentials)

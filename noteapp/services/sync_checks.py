@@ -20,6 +20,9 @@ from noteapp.agency.keys import Certificate, ChartRole
 from noteapp.agency.kinds import CHART_KINDS, SIGNABLE_KINDS, WritePolicy
 from noteapp.agency.merge import Synced
 from noteapp.domain.clients import client_from_dict
+from noteapp.domain.contacts import contact_from_dict, release_from_dict
+from noteapp.domain.medications import medication_from_dict
+from noteapp.domain.referrals import referral_from_dict
 from noteapp.domain.measures import measure_from_dict
 from noteapp.domain.notes import note_from_dict
 from noteapp.domain.plans import plan_from_dict
@@ -42,6 +45,10 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], object]] = {
     "measure": measure_from_dict,
     "plan": plan_from_dict,
     "safety_plan": safety_plan_from_dict,
+    "contact": contact_from_dict,
+    "release": release_from_dict,
+    "referral": referral_from_dict,
+    "medication": medication_from_dict,
 }
 REVIEWS = (ItemType.COSIGNATURE, ItemType.RETURN)
 

@@ -53,10 +53,16 @@ class NoteReport:
     client_code: str
     date_of_service: str
     signers: tuple[SignerReport, ...]
+    reference: str = ""  # an incident report's reference (it names no single client)
 
     @property
     def valid(self) -> bool:
         return all(s.valid for s in self.signers)
+
+    @property
+    def subject(self) -> str:
+        """What the record is about, for people: "client C0003" or "report IR-2026-003"."""
+        return f"report {self.reference}" if self.reference else f"client {self.client_code}"
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,7 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
         client = payload.get("client") if isinstance(payload.get("client"), dict) else {}
         session = payload.get("session") if isinstance(payload.get("session"), dict) else {}
         template = payload.get("template") if isinstance(payload.get("template"), dict) else {}
+        report = payload.get("report") if isinstance(payload.get("report"), dict) else {}
         notes.append(
             NoteReport(
                 note_id=np.note.note_id,
@@ -176,6 +183,7 @@ def verify_read(read: ReadResult, *, trusted_keys: Iterable[TrustedKey] = ()) ->
                 client_code=str((client or {}).get("code", "")),
                 date_of_service=str((session or {}).get("date", "")),
                 signers=tuple(signers),
+                reference=str((report or {}).get("reference", "")),
             )
         )
     bound = manifest_problems(proof)

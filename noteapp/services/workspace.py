@@ -21,24 +21,29 @@ from noteapp.domain.errors import (
     VaultWarning,
     WrongSecretError,
 )
+from noteapp.services import casemgmt
 from noteapp.services.agency import AgencyService
 from noteapp.services.agency_charts import ChartAdmin
 from noteapp.services.agency_local import LocalCharts
 from noteapp.services.audit import AuditService
 from noteapp.services.backups import BackupService
 from noteapp.services.clients import ClientService
+from noteapp.services.contacts import ContactService
 from noteapp.services.damage import DamageReport
 from noteapp.services.exports import ExportService
 from noteapp.services.generations import SeenGenerations, older_copy_warning, upgrade_notice
 from noteapp.services.goal_library import GoalLibrary
+from noteapp.services.incidents import IncidentService
 from noteapp.services.instruments import InstrumentService
 from noteapp.services.measures import MeasureService
+from noteapp.services.medications import MedicationService
 from noteapp.services.notes import NoteService
 from noteapp.services.outcomes import OutcomeService
 from noteapp.services.paths import AppPaths, default_paths
 from noteapp.services.plans import PlanService
 from noteapp.services.profile import ProfileService
 from noteapp.services.reference import ReferenceService
+from noteapp.services.referrals import ReferralService
 from noteapp.services.review import ReviewService
 from noteapp.services.safety_plans import SafetyPlanService
 from noteapp.services.search import SearchService
@@ -149,6 +154,10 @@ class Workspace:
     damage: DamageReport
     instruments: InstrumentService
     outcomes: OutcomeService
+    contacts: ContactService
+    referrals: ReferralService
+    medications: MedicationService
+    incidents: IncidentService
     agency: AgencyService
     agency_charts: ChartAdmin
     sync: SyncService
@@ -214,6 +223,15 @@ class Workspace:
         )
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
+        cm = casemgmt.build(
+            vault=vault,
+            audit=audit,
+            clients=clients,
+            notes=notes,
+            signing=signing,
+            settings=settings,
+            clock=clock,
+        )
         damage = DamageReport(
             clients=clients,
             notes=notes,
@@ -228,6 +246,20 @@ class Workspace:
         # before); a damaged client's code, known from its signed notes, still finds it.
         backups.damaged_records = damage.refs
         clients.damaged_codes = damage.damaged_client_codes
+        search = SearchService(clients=clients, notes=notes)
+        exports = ExportService(
+            notes=notes,
+            clients=clients,
+            signing=signing,
+            profile=profile,
+            audit=audit,
+            clock=clock,
+            plans=plans,
+            measures=measures,
+            settings=settings,
+            damage=damage,
+        )
+        casemgmt.connect(cm, clients=clients, damage=damage, search=search, exports=exports)
         local = LocalCharts(vault)
         agency = AgencyService(local=local, profile=profile, audit=audit, clock=clock)
         return cls(
@@ -243,20 +275,9 @@ class Workspace:
             reference=reference,
             notes=notes,
             speller=Speller(vault),
-            search=SearchService(clients=clients, notes=notes),
+            search=search,
             signing=signing,
-            exports=ExportService(
-                notes=notes,
-                clients=clients,
-                signing=signing,
-                profile=profile,
-                audit=audit,
-                clock=clock,
-                plans=plans,
-                measures=measures,
-                settings=settings,
-                damage=damage,
-            ),
+            exports=exports,
             review=ReviewService(signing=signing, audit=audit, paper=settings.paper_size),
             plans=plans,
             goal_library=GoalLibrary(vault),
@@ -271,6 +292,10 @@ class Workspace:
                 clock=clock,
                 paper=settings.paper_size,
             ),
+            contacts=cm.contacts,
+            referrals=cm.referrals,
+            medications=cm.medications,
+            incidents=cm.incidents,
             agency=agency,
             agency_charts=ChartAdmin(agency=agency, clients=clients, audit=audit, clock=clock),
             sync=SyncService(agency=agency, local=local, signing=signing, audit=audit, clock=clock),
@@ -393,6 +418,8 @@ class Workspace:
             older = older_copy_warning(seen, found)
             failed = vault.failed_unlocks_before_this_one
             with vault.transaction():
+                # Once per old vault: each client's single emergency contact joins the list.
+                moved = ws.contacts.migrate_emergency_contacts()
                 if failed:
                     ws.audit.record("unlock-failed", detail={"attempts": failed})
                 if report is not None:
@@ -403,8 +430,10 @@ class Workspace:
                 ws.audit.record("unlock", detail={"method": method})
             ws.warnings.extend(w for w in (report and upgrade_notice(report), older) if w)
             # An unlock alone is no reason for a backup at the next lock; rotation would
-            # otherwise push good snapshots out after a few read-only commands.
-            ws.backups.mark_clean()
+            # otherwise push good snapshots out after a few read-only commands. A migration
+            # is: the next lock keeps a copy with it.
+            if not moved:
+                ws.backups.mark_clean()
             seen_here.remember(vault.vault_id, vault.generation)
         except BaseException:
             vault.close()

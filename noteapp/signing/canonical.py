@@ -16,6 +16,8 @@ FORMATS = {
     "note": "noteapp-note/1",
     "plan": "noteapp-plan/1",
     "safety-plan": "noteapp-safety-plan/1",
+    "referral": "noteapp-referral/1",
+    "incident": "noteapp-incident/1",
     "plan-review": "noteapp-correction/1",
     "addendum": "noteapp-correction/1",
     "amendment": "noteapp-correction/1",

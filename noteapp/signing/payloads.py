@@ -14,6 +14,7 @@ from typing import Any
 
 from noteapp.domain.clients import Client
 from noteapp.domain.document import Document, document_to_dict
+from noteapp.domain.medications import adherence_to_dict
 from noteapp.domain.notes import Note, risk_assessment_to_dict, session_to_dict
 from noteapp.domain.profile import ClinicianProfile
 from noteapp.domain.signatures import ItemType
@@ -102,6 +103,7 @@ def note_payload(
             else {}
         ),
         **({"overrides": [dict(o) for o in note.overrides]} if note.overrides else {}),
+        **({"adherence": [adherence_to_dict(e) for e in note.adherence]} if note.adherence else {}),
         "document": document_to_dict(document),
         "author": author_block(profile),
         "letterhead": letterhead_block(profile),
@@ -129,6 +131,50 @@ def record_payload(
         "template": {"id": template_id, "version": version, "name": name},
         "session": {"date": on.isoformat()},
         key: record,
+        "document": document_to_dict(document),
+        "attestation": attestation,
+    }
+
+
+def referral_payload(
+    *, client: Client, on: date, record: dict[str, Any], document: Document, attestation: str
+) -> dict[str, Any]:
+    """What a referral letter asserts: the referral as it was sent (with its recipient) and
+    the letter as it reads; author, letterhead and time come from :func:`document_payload`."""
+    return record_payload(
+        client=client,
+        template=("referral-letter", 1, "Referral letter"),
+        on=on,
+        key="referral",
+        record=record,
+        document=document,
+        attestation=attestation,
+    )
+
+
+def incident_payload(
+    *,
+    reference: str,
+    type_label: str,
+    occurred_at: datetime,
+    clients: list[Client],
+    record: dict[str, Any],
+    document: Document,
+    attestation: str,
+) -> dict[str, Any]:
+    """What an incident report asserts. It is about an event, not one client: no "client"
+    block (so it can never pass for a record of one client's chart); the clients it names
+    are listed under "clients", and "report" is what the export shows in their place."""
+    return {
+        "report": {
+            "reference": reference,
+            "type": type_label,
+            "occurred_at": occurred_at.isoformat(timespec="minutes"),
+        },
+        "clients": [client_block(c) for c in clients],
+        "template": {"id": "incident-report", "version": 1, "name": "Incident report"},
+        "session": {"date": occurred_at.date().isoformat()},
+        "incident": record,
         "document": document_to_dict(document),
         "attestation": attestation,
     }

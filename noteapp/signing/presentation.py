@@ -16,6 +16,7 @@ from noteapp.domain.export_model import (
     ExportedNote,
     ExportJob,
     Letterhead,
+    ReportBlock,
     SignatureLine,
 )
 from noteapp.domain.signatures import ItemType, SignedItem
@@ -86,7 +87,13 @@ def exported_note(np: NoteProof) -> ExportedNote:
         addenda=addenda,
         cosignatures=cosignatures,
         attestation=_s(note.payload, "attestation"),
+        hash_label=_HASH_LABELS.get(note.type, "Note hash"),
     )
+
+
+# Only kinds first exported with their own label: older files show "Note hash" for plans
+# and safety plans, and must go on verifying.
+_HASH_LABELS = {ItemType.REFERRAL: "Letter hash", ItemType.INCIDENT: "Report hash"}
 
 
 def job_from_proof(proof: Proof) -> ExportJob:
@@ -107,7 +114,19 @@ def job_from_proof(proof: Proof) -> ExportJob:
         draft=False,
         chart_title=proof.chart_title,
         extra=tuple(_extra_document(e) for e in proof.extra),
+        report=_report_block(proof.notes[0]),
     )
+
+
+def _report_block(np: NoteProof) -> ReportBlock | None:
+    """An incident report names no client: its reference takes the client's place (from the
+    signed payload, like everything else the export shows)."""
+    if np.note.type != ItemType.INCIDENT:
+        return None
+    report = np.note.payload.get("report")
+    if not isinstance(report, dict):
+        raise ProofError("The signed incident report is malformed.")
+    return ReportBlock(reference=_s(report, "reference"), kind="Incident report")
 
 
 def _extra_document(d: dict[str, Any]) -> Document:

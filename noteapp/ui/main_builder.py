@@ -15,6 +15,7 @@ from noteapp.domain.notes import NoteStatus
 from noteapp.domain.profile import Role
 from noteapp.domain.signatures import ItemType
 from noteapp.services.workspace import Workspace
+from noteapp.ui import casemgmt_builder
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
@@ -142,9 +143,11 @@ def build_main_view(
             ("Plan", plan_tab),
             ("Measures", measures_tab),
             ("Safety plan", safety_plan_tab),
+            *casemgmt_builder.chart_tabs(ws),
         ),
         header_widgets=(risk_banner,),
         damaged=lambda: [r.describe() for r in ws.damage.clients()],
+        emergency_contact=ws.contacts.emergency_contact,
     )
 
     def drafts() -> list[DraftRow]:
@@ -315,6 +318,7 @@ def build_main_view(
             ("Safety plans", SafetyPlanSettingsPage(ws.safety_plans)),
             ("Signing keys", SettingsKeysPage(ws)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
+            ("Case management", casemgmt_builder.settings_page(ws)),
         ]
     )
     banners: list[Banner] = []
@@ -344,6 +348,13 @@ def build_main_view(
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
     review = ReviewView(ws)
+    holder: list[MainView] = []
+
+    def incident_settings() -> None:
+        holder[0].show_page("settings")
+        settings.show_section("Case management")
+
+    incidents = casemgmt_builder.incidents_page(ws, incident_settings)
     reports = ReportsView(
         report=ws.outcomes.report,
         charts=ws.outcomes.charts,
@@ -356,6 +367,7 @@ def build_main_view(
         [
             ("dashboard", "Dashboard", dashboard),
             ("clients", "Clients", clients),
+            ("incidents", "Incidents", incidents),
             ("review", "Review", review),
             ("reports", "Reports", reports),
             ("settings", "Settings", settings),
@@ -363,6 +375,7 @@ def build_main_view(
         banners=banners,
         header_text=header_text(),
     )
+    holder.append(view)
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
 
     def open_backups(snapshot: Path) -> None:
@@ -400,7 +413,16 @@ def build_main_view(
     view.add_shortcut("settings", lambda: view.show_page("settings"))
     parent_holder.append(view)
 
+    def open_incident(incident_id: str) -> None:
+        view.show_page("incidents")
+        incidents.show_filter("all")
+        incidents.table.select(incident_id)
+
     def open_hit(hit: Any) -> None:
+        if casemgmt_builder.open_case_hit(
+            hit, open_chart_tab=open_chart_tab, open_incident=open_incident
+        ):
+            return
         if hit.kind == "client":
             view.show_page("clients")
             clients.refresh(select_id=hit.key)
@@ -430,4 +452,5 @@ def build_main_view(
     view.settings = settings  # type: ignore[attr-defined]
     view.review = review  # type: ignore[attr-defined]
     view.reports = reports  # type: ignore[attr-defined]
+    view.incidents = incidents  # type: ignore[attr-defined]
     return view

@@ -32,6 +32,7 @@ def every_kind(tmp_path: Path) -> Iterator[Workspace]:
     ws.speller.add("Exampleton")
     ws.goal_library.save(ws.goal_library.groups())
     ws.safety_plans.save_crisis_line_defaults(ws.safety_plans.crisis_line_defaults())
+    ws.incidents.save_types(ws.incidents.types())
     _private, public = crypto.generate_signing_keypair()
     key_file = tmp_path / "colleague.key.json"
     key_file.write_text(
@@ -41,6 +42,9 @@ def every_kind(tmp_path: Path) -> Iterator[Workspace]:
         encoding="utf-8",
     )
     ws.signing.trust_key_file(key_file)
+    from tests.core.test_instruments import EPDS_SHAPED, raw
+
+    ws.instruments.add(raw(EPDS_SHAPED))
     yield ws
     ws.close()
 

@@ -31,7 +31,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "signing.md"
 
 PREFIX = b"noteapp-signed-payload-v1\n"
 CORRECTIONS = {"addendum", "amendment", "late-entry", "plan-review"}
-DOCUMENTS = {"note", "plan", "safety-plan"}
+DOCUMENTS = {"note", "plan", "safety-plan", "referral", "incident"}
 
 
 def canonical(value: Any) -> bytes:
@@ -113,7 +113,8 @@ def verify(path: Path) -> dict[str, Any]:
         for rec in proof["notes"]
     ]
     for record in proof["notes"]:
-        assert record[0]["payload"]["client"]["id"] == listed["client"]["id"]
+        # An incident report names no client: its id counts as "" (docs/signing.md, step 6).
+        assert record[0]["payload"].get("client", {}).get("id", "") == listed["client"]["id"]
     assert listed["chart_title"] == proof["chart_title"]
     extra = [hashlib.sha256(canonical(d)).hexdigest() for d in proof.get("extra", [])]
     assert listed["presentation"]["extra"] == extra
@@ -199,3 +200,39 @@ def test_the_worked_example_in_the_document_verifies() -> None:
         VerifyKey(key).verify(
             signed.replace(b"denied", b"endorsed"), base64.b64decode(values["signature"])
         )
+
+
+def test_referral_letters_and_incident_reports_verify_independently(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from tests.core.casemgmt_helpers import a_client, ready
+
+    ws = ready(workspace)
+    client = a_client(ws)
+    pcp = ws.contacts.add(client_id=client.id, name="Dr. Casey Lin", role="PCP")
+    referral = ws.referrals.add(client_id=client.id, contact_id=pcp.id, reason="Evaluation.")
+    ws.referrals.sign_letter(referral.id)
+    report = ws.incidents.new(
+        type_ref="fall",
+        fields={
+            "occurred_at": "2026-01-04 10:00",
+            "place": "Waiting room",
+            "what_happened": "Slipped.",
+            "immediate_actions": "First aid.",
+            "people": [{"role": "staff", "name": "A. Moreno"}],
+        },
+        client_ids=[client.id],
+    )
+    ws.incidents.sign(report.id)
+    ws.incidents.add_notification(report.id, to="Practice manager", how="in person")
+    letter, incident = tmp_path / "letter.docx", tmp_path / "incident.docx"
+    ws.exports.export_signed_record(referral.id, letter, what="referral")
+    ws.exports.export_signed_record(report.id, incident, what="incident")
+    assert verify(letter)["client"]["code"] == client.code
+    listed = verify(incident)
+    assert listed["client"] == {"id": "", "code": ""}
+    assert [i["type"] for i in listed["records"][0]["items"]] == ["incident", "addendum"]
+    proof = proof_of(incident)
+    proof["notes"][0][1]["payload"]["notification"]["to"] = "Nobody"
+    with pytest.raises((AssertionError, BadSignatureError)):
+        check_item(proof["notes"][0][1])

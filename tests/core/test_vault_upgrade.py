@@ -163,7 +163,7 @@ def made_v1(tmp_path: Path) -> Path:
     """A v1 vault with kinds the app's services do not load (the golden files' note kinds
     are not the app's note shape), made by the test writer of format 1."""
     path = tmp_path / "practice.noteapp"
-    writes = [("contact", f"c{n}", {"name": f"Synthetic {n}"}) for n in range(8)]
+    writes = [("synthetic", f"s{n}", {"name": f"Synthetic {n}"}) for n in range(8)]
     write_v1_vault(path, PASSPHRASE, writes, params=FAST_KDF)
     return path
 

@@ -339,6 +339,20 @@ def _unlock(s: Session) -> QWidget:
     )
 
 
+def newest_day_in_view(window: QWidget) -> list[str]:
+    """The medications tab's adherence grid shows its newest day (it starts scrolled there)."""
+    from noteapp.ui.widgets.adherence_grid import AdherenceGrid
+
+    grid = next(g for g in window.findChildren(AdherenceGrid) if g.isVisible())
+    last = grid.columnCount() - 1
+    if last < 0:
+        return ["the adherence grid shows no day"]
+    x = grid.columnViewportPosition(last)
+    if 0 <= x < grid.viewport().width():
+        return []
+    return ["the adherence grid's newest day is scrolled out of sight"]
+
+
 def _other_client(s: Session) -> Any:
     """An active client other than the richest one (whose chart the other screens show)."""
     rich = s.flagged_client
@@ -386,6 +400,7 @@ SETTINGS_PAGES = (
     "Safety plans",
     "Signing keys",
     "Reference data",
+    "Case management",
 )
 
 
@@ -469,6 +484,34 @@ def _shortcuts(s: Session) -> QWidget:
     return s.opened(s.main.show_shortcuts)
 
 
+def _in_incidents(
+    action: Callable[[Any], Any], *, draft: bool | None = None
+) -> Callable[[Session], QWidget]:
+    """A dialog of the Incidents page, on a draft report (`draft`) or a signed one."""
+
+    def open_(s: Session) -> QWidget:
+        s.page("incidents")
+        view = s.main.incidents
+        if draft is not None:
+            wanted = next(i for i in s.ws.incidents.list() if i.is_signed != draft)
+            view.table.select(wanted.id)
+        return s.opened(lambda: action(view))
+
+    return open_
+
+
+def _selected_in_chart(tab: str, action: Callable[[Any], Any]) -> Callable[[Session], QWidget]:
+    """A dialog of a case-management tab about its first record."""
+
+    def open_(s: Session) -> QWidget:
+        view = s.chart(tab)
+        table = next(t for t in (getattr(view, n, None) for n in ("contacts", "table")) if t)
+        table.selectRow(0)
+        return s.opened(lambda: action(view))
+
+    return open_
+
+
 SCREENS: tuple[Screen, ...] = (
     # First run and the lock screen.
     Screen("welcome", _welcome),
@@ -486,6 +529,15 @@ SCREENS: tuple[Screen, ...] = (
     Screen("chart_measures", lambda s: s.chart_window("Measures"), main_screen=True),
     Screen("chart_safety_plan", lambda s: s.chart_window("Safety plan"), main_screen=True),
     Screen("chart_safety_plan_draft", _safety_draft),
+    Screen("chart_contacts", lambda s: s.chart_window("Contacts"), main_screen=True),
+    Screen("chart_referrals", lambda s: s.chart_window("Referrals"), main_screen=True),
+    Screen(
+        "chart_medications",
+        lambda s: s.chart_window("Medications"),
+        main_screen=True,
+        check=newest_day_in_view,
+    ),
+    Screen("incidents", lambda s: s.page("incidents"), main_screen=True),
     Screen("review", lambda s: s.page("review")),
     Screen("reports", lambda s: s.page("reports"), main_screen=True),
     Screen("damaged_records", lambda s: s.damaged_window()),
@@ -521,6 +573,28 @@ SCREENS: tuple[Screen, ...] = (
     Screen("plan_export", _in_chart("Plan", lambda t: t.open_export())),
     Screen("plan_compare", _compare),
     Screen("goal_library", lambda s: _goal_library(s)),
+    # Case management.
+    Screen("add_contact", _in_chart("Contacts", lambda t: t.add_contact())),
+    Screen(
+        "edit_contact",
+        _selected_in_chart("Contacts", lambda t: t.edit_contact(t.contacts.selected_id())),
+    ),
+    Screen("add_release", _selected_in_chart("Contacts", lambda t: t.add_release())),
+    Screen("new_referral", _in_chart("Referrals", lambda t: t.new_referral())),
+    Screen(
+        "referral_status",
+        _selected_in_chart("Referrals", lambda t: t.update_status(t.table.selected_id())),
+    ),
+    Screen("sign_referral", _selected_in_chart("Referrals", lambda t: t.sign_letter())),
+    Screen("add_medication", _in_chart("Medications", lambda t: t.add_medication())),
+    Screen("stop_medication", _selected_in_chart("Medications", lambda t: t.stop_medication())),
+    Screen("new_incident", _in_incidents(lambda v: v.new_report())),
+    Screen(
+        "edit_incident", _in_incidents(lambda v: v.edit_report(v.table.selected_id()), draft=True)
+    ),
+    Screen("sign_incident", _in_incidents(lambda v: v.sign_report(), draft=True)),
+    Screen("notify_incident", _in_incidents(lambda v: v.record_notification(), draft=False)),
+    Screen("export_incident", _in_incidents(lambda v: v.export_report(), draft=False)),
     Screen(
         "safety_plan_client_copy",
         _in_chart("Safety plan", lambda t: t.open_export(client_copy=True)),

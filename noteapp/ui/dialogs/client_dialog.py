@@ -27,7 +27,7 @@ from noteapp.services.clients import ClientService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_screen
-from noteapp.ui.widgets.layout import error_label, show_error
+from noteapp.ui.widgets.layout import body_label, error_label, show_error
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 
 
@@ -93,9 +93,22 @@ class ClientDialog(EditingDialog):
         f2.addRow("&Address", self.address)
         emergency = QGroupBox("Emergency contact", self)
         f3 = QFormLayout(emergency)
-        f3.addRow("Name", self.ec_name)
-        f3.addRow("Relationship", self.ec_relationship)
-        f3.addRow("Phone", self.ec_phone)
+        if client is None:
+            # Taken at intake; it joins the chart's contact list, where it is kept after.
+            f3.addRow("Name", self.ec_name)
+            f3.addRow("Relationship", self.ec_relationship)
+            f3.addRow("Phone", self.ec_phone)
+        else:
+            for w in (self.ec_name, self.ec_relationship, self.ec_phone):
+                w.hide()
+            f3.addRow(
+                body_label(
+                    "The emergency contact and the client's other contacts are on the chart's "
+                    "Contacts tab.",
+                    emergency,
+                    "emergencyContactsHint",
+                )
+            )
 
         dx = QGroupBox("Diagnoses (ICD-10-CM)", self)
         dx_lay = QVBoxLayout(dx)
@@ -177,9 +190,6 @@ class ClientDialog(EditingDialog):
         self.phone.setText(c.contact.phone)
         self.email.setText(c.contact.email)
         self.address.setPlainText(c.contact.address)
-        self.ec_name.setText(c.emergency_contact.name)
-        self.ec_relationship.setText(c.emergency_contact.relationship)
-        self.ec_phone.setText(c.emergency_contact.phone)
         for d in c.diagnoses:
             self.add_diagnosis_row(d.code, d.description)
 
@@ -231,13 +241,14 @@ class ClientDialog(EditingDialog):
                 email=self.email.text().strip(),
                 address=self.address.toPlainText().strip(),
             ),
-            "emergency_contact": EmergencyContact(
+            "diagnoses": diagnoses,
+        }
+        if self._client is None:  # an edit leaves the contact list alone
+            fields["emergency_contact"] = EmergencyContact(
                 name=self.ec_name.text().strip(),
                 relationship=self.ec_relationship.text().strip(),
                 phone=self.ec_phone.text().strip(),
-            ),
-            "diagnoses": diagnoses,
-        }
+            )
         code = self.code.text().strip()
         try:
             if self._client is None:

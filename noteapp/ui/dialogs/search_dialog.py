@@ -39,7 +39,12 @@ STATUSES = (
     ("Active", "active"),
     ("Discharged", "discharged"),
 )
-KIND_LABELS = {"client": "Client", "note": "Note", "psychotherapy_note": "Psychotherapy note"}
+KIND_LABELS = {
+    "client": "Client",
+    "note": "Note",
+    "psychotherapy_note": "Psychotherapy note",
+    "incident": "Incident report",
+}
 DEBOUNCE_MS = 120
 
 

@@ -22,6 +22,9 @@ class ChartContext:
     today: date
     extra_tabs: tuple[ExtraTab, ...] = ()
     header_widgets: tuple[HeaderWidget, ...] = ()
+    # The client's emergency contact (kept in the contact list): client id -> an
+    # EmergencyContact; None shows what the client record holds.
+    emergency_contact: Callable[[str], Any] | None = None
 
 
 def age_on(dob: date | None, today: date) -> int | None:

@@ -73,7 +73,7 @@ class ChartOverviewTab(QWidget):
             0,
             1,
         )
-        ec = client.emergency_contact
+        ec = ctx.emergency_contact(client.id) if ctx.emergency_contact else client.emergency_contact
         grid.addWidget(
             _group(
                 "Emergency contact",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -58,6 +59,7 @@ class ClientsView(QWidget):
         chart_tabs: tuple[ExtraTab, ...] = (),
         header_widgets: tuple[HeaderWidget, ...] = (),
         damaged: Callable[[], list[str]] = list,
+        emergency_contact: Callable[[str], Any] | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -66,6 +68,7 @@ class ClientsView(QWidget):
         self._today = today
         self._chart_tabs = chart_tabs
         self._header_widgets = header_widgets
+        self._emergency_contact = emergency_contact
         self.active_dialog: QDialog | None = None
 
         self.filter = QLineEdit(self)
@@ -251,7 +254,13 @@ class ClientsView(QWidget):
             return
         self.chart = ClientChartView(
             client,
-            ChartContext(self._clients, self._today, self._chart_tabs, self._header_widgets),
+            ChartContext(
+                self._clients,
+                self._today,
+                self._chart_tabs,
+                self._header_widgets,
+                self._emergency_contact,
+            ),
             self,
         )
         self.chart_stack.addWidget(self.chart)

@@ -30,6 +30,7 @@ from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.prefs import remember_splitter
+from noteapp.ui.widgets.adherence_panel import AdherencePanel
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.checklist_panel import ChecklistPanel
 from noteapp.ui.widgets.metadata_panel import MetadataPanel
@@ -258,6 +259,12 @@ class NoteEditorView(QWidget):
             self.objectives = ObjectivesPanel(self.ws, self.note, meta_box)
             self.objectives.rated.connect(self._on_rated)
             meta_lay.addWidget(self.objectives)
+        # Medication adherence (issue 13): part of the progress note, never the process note.
+        self.adherence: AdherencePanel | None = None
+        if not self.psychotherapy:
+            self.adherence = AdherencePanel(self.ws, self.note, meta_box)
+            self.adherence.recorded.connect(self._on_adherence)
+            meta_lay.addWidget(self.adherence)
         meta_lay.addStretch(1)
         self.meta_scroll = _scroll(meta_box, "metadata_scroll")
         self.meta_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -405,9 +412,16 @@ class NoteEditorView(QWidget):
         self.refresh_preview()
         self.saved.emit(note)
 
+    def _on_adherence(self, note: Note) -> None:
+        self.note = replace(self.note, adherence=note.adherence)
+        self.refresh_preview()
+        self.saved.emit(note)
+
     def _set_read_only(self) -> None:
         if self.objectives is not None:
             self.objectives.set_read_only()
+        if self.adherence is not None:
+            self.adherence.set_read_only()
         for editor in self.sections.values():
             editor.set_read_only(True)
         if self.risk_panel is not None:
@@ -726,6 +740,8 @@ class NoteEditorView(QWidget):
             return
         if self.objectives is not None:
             self.objectives.flush()
+        if self.adherence is not None:
+            self.adherence.flush()
         if not self.flush():
             return
         dialog = SignDialog(self.ws, self.note.id, self)

@@ -248,9 +248,11 @@ class ReportsView(QWidget):
             f"{report.start:%d %b %Y} – {report.end:%d %b %Y}: {report.active_clients} active "
             f"clients on {report.end:%d %b %Y}, {len(report.rows)} outcomes with scores."
         )
-        self._fill(self.summary, ("Outcome", *COLUMNS), [
-            (r.outcome.name, *figure_cells(r.figures)) for r in report.rows
-        ])  # fmt: skip
+        self._fill(
+            self.summary,
+            ("Outcome", *COLUMNS),
+            [(r.outcome.name, *figure_cells(r.figures)) for r in report.rows],
+        )
         self._set_chart(self.rate_chart, "measurement", "Measurement rate by outcome")
         has_rows = bool(report.rows)
         self.csv_button.setEnabled(has_rows)
@@ -301,9 +303,11 @@ class ReportsView(QWidget):
                 chart.setAccessibleName("")
             return
         self.groups_title.setText(f"{row.outcome.name} by diagnosis group (primary diagnosis)")
-        self._fill(self.groups, ("Group", *COLUMNS), [
-            (label, *figure_cells(f)) for label, f in row.by_diagnosis_group
-        ])  # fmt: skip
+        self._fill(
+            self.groups,
+            ("Group", *COLUMNS),
+            [(label, *figure_cells(f)) for label, f in row.by_diagnosis_group],
+        )
         self._set_chart(self.change_chart, f"{row.outcome.id}:change", f"{row.outcome.name} change")
         self._set_chart(
             self.time_chart, f"{row.outcome.id}:over-time", f"{row.outcome.name} over time"

@@ -494,8 +494,8 @@ def details_html(path: Path, report: VerificationReport) -> str:
         )
     for note in report.notes:
         out.append(
-            f"<h3>{escape(note.title)} · {escape(note.date_of_service)} · client "
-            f"{escape(note.client_code)}</h3>"
+            f"<h3>{escape(note.title)} · {escape(note.date_of_service)} · "
+            f"{escape(note.subject)}</h3>"
         )
         out.append(
             "<table cellspacing='0'><tr><th>Role</th><th>Signer</th><th>Signed</th>"

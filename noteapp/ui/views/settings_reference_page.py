@@ -65,9 +65,11 @@ class RowTable(QTableWidget):
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         header = self.horizontalHeader()
         for i, (_h, key, kind) in enumerate(columns):
-            mode = QHeaderView.ResizeMode.Stretch if key == "description" else (
-                QHeaderView.ResizeMode.ResizeToContents
-            )  # fmt: skip
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if key == "description"
+                else (QHeaderView.ResizeMode.ResizeToContents)
+            )
             header.setSectionResizeMode(i, mode)
             head = self.horizontalHeaderItem(i)
             if kind == "minutes" and head is not None:
@@ -206,8 +208,11 @@ class ReferenceDataSettingsPage(QWidget):
         self.tabs.addTab(self._tab(self.places, "placesOfService"), "Places of service")
         self.tabs.addTab(self._tab(self.interventions, "interventions"), "Interventions")
         lay.addWidget(self.tabs, 1)
-        for signal in (self.codes.itemChanged, self.places.itemChanged,
-                       self.interventions.itemChanged):  # fmt: skip
+        for signal in (
+            self.codes.itemChanged,
+            self.places.itemChanged,
+            self.interventions.itemChanged,
+        ):
             signal.connect(self._edited)
 
         self.error = error_label(self, "referenceError")

@@ -38,9 +38,11 @@ def _open_in_file_manager(path: Path) -> None:
 
 class TemplatesSettingsPage(QWidget):
     def __init__(
-        self, catalog: TemplateCatalog, open_folder: Callable[[Path], None] | None = None,
+        self,
+        catalog: TemplateCatalog,
+        open_folder: Callable[[Path], None] | None = None,
         parent: QWidget | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("templatesSettingsPage")
         self._catalog = catalog

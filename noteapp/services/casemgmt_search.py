@@ -1,0 +1,140 @@
+"""Contacts, referrals, medications and incident reports as search documents, kept current
+as they change. Incident reports carry no client (they are in no chart), so a search within
+one client never shows them; a search of the whole vault does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from noteapp.domain.contacts import CareContact
+from noteapp.domain.errors import NoteappError
+from noteapp.domain.incidents import Incident
+from noteapp.domain.medications import Medication
+from noteapp.domain.referrals import Referral
+from noteapp.search.index import SearchDoc
+from noteapp.services.clients import ClientService
+from noteapp.services.contacts import ContactService
+from noteapp.services.incidents import IncidentService
+from noteapp.services.medications import MedicationService
+from noteapp.services.referrals import ReferralService
+from noteapp.services.search import SearchService
+
+CONTACT = "contact"
+REFERRAL = "referral"
+MEDICATION = "medication"
+INCIDENT = "incident"
+KINDS = (CONTACT, REFERRAL, MEDICATION, INCIDENT)
+
+
+def _fields(**pairs: str) -> dict[str, str]:
+    return {k.replace("_", " ").capitalize(): v for k, v in pairs.items() if v}
+
+
+class CaseSearch:
+    def __init__(
+        self,
+        *,
+        search: SearchService,
+        clients: ClientService,
+        contacts: ContactService,
+        referrals: ReferralService,
+        medications: MedicationService,
+        incidents: IncidentService,
+    ) -> None:
+        self._clients = clients
+        self._referrals = referrals
+        sources: list[tuple[Any, Callable[[Any], SearchDoc]]] = [
+            (contacts.contacts, self._contact),
+            (referrals.records, self._referral),
+            (medications.records, self._medication),
+            (incidents.records, self._incident),
+        ]
+        for records, to_doc in sources:
+            changed = search.add_source(
+                lambda r=records, d=to_doc: (d(x) for x in r.every())  # type: ignore[misc]
+            )
+            records.listeners.append(
+                lambda x, d=to_doc, c=changed: c(x if isinstance(x, str) else d(x))
+            )
+
+    def _client_name(self, client_id: str) -> str:
+        try:
+            return str(self._clients.get(client_id).name)
+        except NoteappError:  # a damaged client: still find the record
+            return ""
+
+    def _contact(self, c: CareContact) -> SearchDoc:
+        return SearchDoc(
+            key=c.id,
+            kind=CONTACT,
+            client_id=c.client_id,
+            title=f"{self._client_name(c.client_id)} — contact: {c.label}",
+            date=None,
+            template="",
+            status="emergency" if c.emergency else c.category.value,
+            fields=_fields(
+                name=c.name,
+                role=c.role,
+                organization=c.organization,
+                phone=c.phone,
+                e_mail=c.email,
+                notes=c.notes,
+            ),
+        )
+
+    def _referral(self, r: Referral) -> SearchDoc:
+        to = self._referrals.recipient(r).label if r.contact_id else r.to_name
+        notes = "\n".join(ch.note for ch in r.history if ch.note)
+        return SearchDoc(
+            key=r.id,
+            kind=REFERRAL,
+            client_id=r.client_id,
+            title=f"{self._client_name(r.client_id)} — referral to {to or r.to_organization}",
+            date=r.sent_on,
+            template="",
+            status=r.status.value,
+            fields=_fields(
+                to=to,
+                organization=r.to_organization,
+                reason=r.reason,
+                letter=r.letter,
+                status_notes=notes,
+            ),
+        )
+
+    def _medication(self, m: Medication) -> SearchDoc:
+        return SearchDoc(
+            key=m.id,
+            kind=MEDICATION,
+            client_id=m.client_id,
+            title=f"{self._client_name(m.client_id)} — {m.label}",
+            date=m.start,
+            template="",
+            status="stopped" if m.stop else "current",
+            fields=_fields(
+                name=m.name, prescriber=m.prescriber, notes=m.notes, reason_stopped=m.stop_reason
+            ),
+        )
+
+    def _incident(self, i: Incident) -> SearchDoc:
+        people = ", ".join(
+            p.name or self._client_name(p.client_id) for p in i.people if p.name or p.client_id
+        )
+        return SearchDoc(
+            key=i.id,
+            kind=INCIDENT,
+            client_id="",  # in no client's chart
+            title=f"Incident report {i.reference} — {i.type_label}",
+            date=i.occurred_at.date(),
+            template="",
+            status=i.status.value,
+            fields=_fields(
+                place=i.place,
+                people=people,
+                what_happened=i.what_happened,
+                immediate_actions=i.immediate_actions,
+                injuries=i.injuries,
+                follow_up=i.follow_up,
+            ),
+        )
