@@ -2,10 +2,10 @@
 them, and how two sides' changes meet (agency.md, principle 4).
 
 Only chart records ever leave a device: a client, its contacts, releases, referrals,
-medications, notes, signed items, plans, safety plans, measures, and the template snapshots its notes were written with. The profile,
-settings, signing key, trusted keys, templates, phrases, dictionaries and the agency's own
-records never do; psychotherapy notes only when their author chooses. A new chart kind is one
-line here.
+medications, notes, signed items, plans, safety plans, measures, and the template snapshots
+its notes were written with. The profile, settings, signing key, trusted keys, templates,
+phrases, dictionaries, incidents and the agency's own records never do; psychotherapy notes
+only when their author chooses. A new chart kind is one line here.
 """
 
 from __future__ import annotations

@@ -137,6 +137,10 @@ class AgencyService:
         finally:
             crypto.wipe(key)
 
+    def own_public_key(self) -> bytes:
+        profile = self._profile.get()
+        return profile.public_key if profile else b""
+
     def agency(self, server: Server, m: Membership) -> AgencyInfo:
         row = server.agency_row()
         if row is None:

@@ -112,6 +112,10 @@ class LocalCharts:
                     chart[("template_snapshot", used)] = snapshots[used]
         return scan
 
+    def records(self, kind: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every readable current record of a kind (id, data)."""
+        return [(r.id, r.data) for r in self._vault.load_kind(kind).records]
+
     def versions_after(
         self, kind: str, record_id: str, after: int
     ) -> list[tuple[int, dict[str, Any]]]:

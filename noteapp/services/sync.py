@@ -32,16 +32,23 @@ from noteapp.agency.keys import ChartRole, read_epoch, unwrap_key, wrap_key
 from noteapp.agency.merge import Synced
 from noteapp.agency.server import ChartMoved, Server, VersionRow
 from noteapp.domain.clock import Clock
-from noteapp.domain.errors import NoteappError, RefusedError, ServerIntegrityError
+from noteapp.domain.errors import (
+    NoteappError,
+    NotFoundError,
+    RefusedError,
+    ServerIntegrityError,
+)
 from noteapp.domain.signatures import SignedItem, TrustedKey
 from noteapp.services.agency import AgencyService
 from noteapp.services.agency_local import LocalCharts, LocalScan, client_of_chart
 from noteapp.services.agency_state import ChartState, Membership
 from noteapp.services.audit import AuditService
+from noteapp.services.clients import ClientService
 from noteapp.services.signing import SigningService, chain_order
 from noteapp.services.sync_apply import Applier
 from noteapp.services.sync_checks import Context, refusal
 from noteapp.services.sync_push import Outgoing, outgoing
+from noteapp.services.sync_status import AgencyStatus, agency_status, conflicts, dismiss_conflict
 from noteapp.signing.proof import item_from_dict
 
 BATCH = 500
@@ -80,13 +87,31 @@ class SyncService:
         signing: SigningService,
         audit: AuditService,
         clock: Clock,
+        clients: Callable[[], ClientService],
     ) -> None:
         self._agency = agency
+        self._clients = clients
         self._local = local
         self._signing = signing
         self._audit = audit
         self._clock = clock
         self.batch = BATCH
+
+    def status(self, *, probe: bool = True) -> AgencyStatus:
+        """This device's membership and charts; with `probe`, whether the server answers and
+        has certified this member (a short connection)."""
+        return agency_status(
+            agency=self._agency, local=self._local, clients=self._clients(), probe=probe
+        )
+
+    def conflicts(self) -> builtins.list[dict[str, Any]]:
+        return conflicts(self._local)
+
+    def dismiss_conflict(self, number: str) -> None:
+        with self._local.transaction():
+            if not dismiss_conflict(self._local, number):
+                raise NotFoundError(f"No conflict numbered {number[:20]}.")
+            self._audit.record("agency-conflict-dismiss", detail={"conflict": number})
 
     def sync(self, *, progress: Progress | None = None) -> SyncReport:
         m = self._agency.require_membership()
@@ -131,6 +156,7 @@ class _Run:
         self.states: dict[str, ChartState] = {}
         self.heads: dict[str, int] = {}
         self.written_items: dict[str, list[SignedItem]] = {}
+        self._items: dict[str, list[SignedItem]] | None = None
         self.applier = Applier(local=self.local, me=m.member_id, clock=service._clock)
 
     # --- the whole run -----------------------------------------------------------------
@@ -371,9 +397,17 @@ class _Run:
         self.report.pulled += 1
 
     def _items_of(self, note_id: str) -> list[SignedItem]:
-        known = {i.hash for i in self.s._signing.items(note_id)}
-        extra = [i for i in self.written_items.get(note_id, []) if i.hash not in known]
-        return chain_order([*self.s._signing.items(note_id), *extra])
+        """A note's signed items as kept in this vault now (what earlier syncs and this one
+        wrote too), in chain order."""
+        if self._items is None:
+            self._items = {}
+            for _id, data in self.local.records("signed_item"):
+                item = item_from_dict(data)
+                self._items.setdefault(item.note_id, []).append(item)
+        known = self._items.get(note_id, [])
+        hashes = {i.hash for i in known}
+        extra = [i for i in self.written_items.get(note_id, []) if i.hash not in hashes]
+        return chain_order([*known, *extra])
 
     # --- pushing -----------------------------------------------------------------------
 

@@ -21,11 +21,11 @@ from noteapp.agency.kinds import CHART_KINDS, SIGNABLE_KINDS, WritePolicy
 from noteapp.agency.merge import Synced
 from noteapp.domain.clients import client_from_dict
 from noteapp.domain.contacts import contact_from_dict, release_from_dict
-from noteapp.domain.medications import medication_from_dict
-from noteapp.domain.referrals import referral_from_dict
 from noteapp.domain.measures import measure_from_dict
+from noteapp.domain.medications import medication_from_dict
 from noteapp.domain.notes import note_from_dict
 from noteapp.domain.plans import plan_from_dict
+from noteapp.domain.referrals import referral_from_dict
 from noteapp.domain.safety_plan import safety_plan_from_dict
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.signing import review_record_id

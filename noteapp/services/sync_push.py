@@ -15,6 +15,9 @@ from noteapp.services.agency_local import LocalCharts, LocalScan
 from noteapp.services.agency_state import ChartState
 
 
+REVIEW_TYPES = ("cosignature", "return")
+
+
 @dataclass(frozen=True)
 class Outgoing:
     local_version: int  # the local version this is (0: a deletion)
@@ -52,8 +55,11 @@ def outgoing(
             continue
         base = synced.vid if synced else ""
         for number, data in local.versions_after(kind, record_id, sv):
-            if kind == "signed_item" and data.get("public_key") != my_key.hex():
-                break  # signed by someone else (e.g. a review received in a file)
+            if kind == "signed_item" and (
+                data.get("public_key") != my_key.hex()
+                or (role == ChartRole.SUPERVISOR and data.get("type") not in REVIEW_TYPES)
+            ):
+                break  # signed by someone else (a review received in a file), or not a review
             vid = version_id(kind, record_id, base, data)
             out.append(Outgoing(number, VersionBody(kind, record_id, vid, base, data)))
             base = vid

@@ -298,7 +298,14 @@ class Workspace:
             incidents=cm.incidents,
             agency=agency,
             agency_charts=ChartAdmin(agency=agency, clients=clients, audit=audit, clock=clock),
-            sync=SyncService(agency=agency, local=local, signing=signing, audit=audit, clock=clock),
+            sync=SyncService(
+                agency=agency,
+                local=local,
+                signing=signing,
+                audit=audit,
+                clock=clock,
+                clients=lambda: clients,
+            ),
             supervision=SupervisionService(
                 agency=agency, signing=signing, notes=notes, clients=clients, audit=audit
             ),
