@@ -146,7 +146,7 @@ class Cluster:
                 f"listen_addresses = '127.0.0.1'\nport = {cluster.port}\n"
                 f"unix_socket_directories = '{base}'\nssl = on\n"
                 f"ssl_cert_file = '{cert}'\nssl_key_file = '{key}'\n"
-                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "fsync = off\nfull_page_writes = off\n"
                 "max_connections = 60\nshared_buffers = 32MB\n"
             )
         (cluster.data / "pg_hba.conf").write_text(
