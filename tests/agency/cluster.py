@@ -44,7 +44,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _write_tls(folder: Path) -> tuple[Path, Path, Path]:
+def write_tls(folder: Path) -> tuple[Path, Path, Path]:
     """A CA, and a certificate for localhost / 127.0.0.1 signed by it (EC P-256)."""
     now = datetime.datetime.now(datetime.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -132,7 +132,7 @@ class Cluster:
         base = Path(tempfile.mkdtemp(prefix="noteapp-pg-"))
         uid = pwd.getpwnam("nobody").pw_uid if os.geteuid() == 0 else None
         cluster = cls(bindir, base, _free_port(), uid)
-        _ca, cert, key = _write_tls(base)
+        _ca, cert, key = write_tls(base)
         if uid is not None:
             gid = pwd.getpwuid(uid).pw_gid
             for path in (base, cert, key, base / "ca.pem"):

@@ -83,7 +83,11 @@ def test_supervisor_cosigns_and_returns_in_the_app_and_it_reaches_the_clinicians
     assert lee.sync.sync().ok
     lee.reload()
     queue = lee.supervision.queue()
-    assert sorted((e.note_id, e.reason) for e in queue) == sorted([(a, "new"), (b, "new")]), (a, b, queue)
+    assert sorted((e.note_id, e.reason) for e in queue) == sorted([(a, "new"), (b, "new")]), (
+        a,
+        b,
+        queue,
+    )
     assert queue[0].author == "Dana Whitfield, LCSW"
     document = lee.supervision.document(a)
     assert "Cognitive restructuring" in str(document)

@@ -19,7 +19,9 @@ def busy_chart(team: Agency, drafts: int = 12) -> tuple[str, list[str]]:
     client = dana.clients.add(name="Jordan Avery")
     team.assign(client.id, "dana")
     team.assign(client.id, "sam")
-    notes = [ready_note(dana, client.id, day=1 + n % 20, text=f"Session {n}.") for n in range(drafts)]
+    notes = [
+        ready_note(dana, client.id, day=1 + n % 20, text=f"Session {n}.") for n in range(drafts)
+    ]
     return client.id, notes
 
 

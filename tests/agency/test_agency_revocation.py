@@ -45,13 +45,9 @@ def test_removed_member_pulls_nothing_new_and_new_versions_use_new_keys(team: Ag
     with team.superuser() as su:
         agency_record = su.execute("SELECT record FROM noteapp.agency").fetchone()[0]
         info = read_agency(bytes(agency_record))
-        rows = su.execute(
-            "SELECT epoch, record FROM noteapp.epochs ORDER BY epoch"
-        ).fetchall()
+        rows = su.execute("SELECT epoch, record FROM noteapp.epochs ORDER BY epoch").fetchall()
         latest_number, latest_raw = rows[-1]
-        latest = read_epoch(
-            bytes(latest_raw), agency=info, chart_id=charts[0], epoch=latest_number
-        )
+        latest = read_epoch(bytes(latest_raw), agency=info, chart_id=charts[0], epoch=latest_number)
         wrapped_to = {
             str(r[0])
             for r in su.execute(
