@@ -88,7 +88,7 @@ def test_supervisor_cosigns_and_returns_in_the_app_and_it_reaches_the_clinicians
         b,
         queue,
     )
-    assert queue[0].author == "Dana Whitfield, LCSW"
+    assert {e.note_id: e.author for e in queue}[a] == "Dana Whitfield, LCSW"
     document = lee.supervision.document(a)
     assert "Cognitive restructuring" in str(document)
     lee.supervision.cosign(a, statement="Reviewed; agree.", passphrase=PASSPHRASE)
