@@ -256,12 +256,8 @@ def run_join(args: argparse.Namespace) -> int:
 
 
 def run_assign(args: argparse.Namespace) -> int:
-    from noteapp.agency.keys import ChartRole
-
     with common.unlocked(args) as ws:
-        epoch = ws.agency_charts.assign(
-            client=args.client, member=args.member, role=ChartRole(args.role)
-        )
+        epoch = ws.agency_charts.assign(client=args.client, member=args.member, role=args.role)
     common.info(f"Assigned ({args.role}); the chart's key epoch is now {epoch}.")
     return 0
 

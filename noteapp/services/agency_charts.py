@@ -92,7 +92,12 @@ class ChartAdmin:
                 return client
             raise
 
-    def assign(self, *, client: str, member: str, role: ChartRole) -> int:
+    def assign(self, *, client: str, member: str, role: ChartRole | str) -> int:
+        """Assign a client to a member as clinician or supervisor (a new key epoch)."""
+        try:
+            role = ChartRole(role)
+        except ValueError:
+            raise InvalidInputError("The role is 'clinician' or 'supervisor'.") from None
         client_id = self.client_id(client)
 
         def change(members: Members, who: str) -> Members:

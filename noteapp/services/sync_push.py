@@ -14,7 +14,6 @@ from noteapp.agency.kinds import CHART_KINDS, WritePolicy, order_key
 from noteapp.services.agency_local import LocalCharts, LocalScan
 from noteapp.services.agency_state import ChartState
 
-
 REVIEW_TYPES = ("cosignature", "return")
 
 
@@ -66,15 +65,15 @@ def outgoing(
     for (kind, record_id), synced in sorted(
         state.records.items(), key=lambda kv: order_key(*kv[0])
     ):
-        spec = CHART_KINDS.get(kind)
+        found = CHART_KINDS.get(kind)
         gone = (kind, record_id) not in here and (kind, record_id) not in scan.damaged
         if (
-            spec is None
+            found is None
             or not gone
-            or not spec.deletable
+            or not found.deletable
             or synced.version == 0
             or synced.creator != me
-            or (spec.private and not include_private)
+            or (found.private and not include_private)
         ):
             continue
         vid = version_id(kind, record_id, synced.vid, None)

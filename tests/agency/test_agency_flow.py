@@ -27,7 +27,7 @@ def shared_client(team: Agency) -> str:
 
 
 def test_offline_work_on_two_laptops_meets_at_the_next_sync(team: Agency) -> None:
-    dana, sam, lee = team.devices["dana"], team.devices["sam"], team.devices["lee"]
+    dana, sam = team.devices["dana"], team.devices["sam"]
     client_id = shared_client(team)
     assert dana.sync.sync().pushed >= 1
     first = sam.sync.sync()

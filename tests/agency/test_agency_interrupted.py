@@ -48,7 +48,7 @@ def local_versions(ws: Workspace, client_id: str) -> dict[str, int]:
 
 def test_server_stopped_during_a_push(team: Agency) -> None:
     dana = team.devices["dana"]
-    client_id, notes = busy_chart(team)
+    _client_id, notes = busy_chart(team)
     dana.sync.batch = 5
     try:
         with pytest.raises(ServerUnavailableError):

@@ -89,8 +89,5 @@ def test_unassigned_member_sees_no_rows(team: Agency) -> None:
     assert (report.charts, report.pulled) == (0, 0)
     status = sam.sync.status(probe=False)
     assert [c.role for c in status.charts] == [""]  # kept here, no longer assigned
-    with pytest.raises(NoteappError, match="not assigned"):
-        with team.connecting_as(team.admin_login):
-            team.devices["admin"].agency_charts.unassign(
-                client=client.id, member=team.logins["sam"]
-            )
+    with pytest.raises(NoteappError, match="not assigned"), team.connecting_as(team.admin_login):
+        team.devices["admin"].agency_charts.unassign(client=client.id, member=team.logins["sam"])

@@ -67,7 +67,7 @@ class AdminServer(Server):
             )
         applied = []
         for number in range(current + 1, len(MIGRATIONS) + 1):
-            text = sql.SQL(MIGRATIONS[number - 1]).format(members=sql.Identifier(member_role))  # type: ignore[arg-type]
+            text = sql.SQL(MIGRATIONS[number - 1]).format(members=sql.Identifier(member_role))
             with self.transaction("set up the agency's schema"):
                 self._conn.execute(text)
                 self._conn.execute(
