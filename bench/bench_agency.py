@@ -33,10 +33,30 @@ CHARTS = 50
 NOTES_PER_CHART = 333  # x 3 versions + the client = 1,000 versions per chart
 QUICK_CHARTS = 5
 INCREMENT = 100
-_WORDS = (
-    "client reported sleep anxiety mood stress work family coping skills homework goals plan "
-    "progress support thoughts worry avoidance exposure breathing mindfulness routine"
-).split()
+_WORDS = [
+    "client",
+    "reported",
+    "sleep",
+    "anxiety",
+    "mood",
+    "stress",
+    "work",
+    "family",
+    "coping",
+    "skills",
+    "homework",
+    "goals",
+    "plan",
+    "progress",
+    "support",
+    "thoughts",
+    "worry",
+    "avoidance",
+    "exposure",
+    "breathing",
+    "mindfulness",
+    "routine",
+]
 
 
 def _text(rng: random.Random, words: int) -> str:
