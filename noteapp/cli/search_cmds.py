@@ -1,4 +1,4 @@
-"""`noteapp search TEXT`: clients and notes, in memory after unlock."""
+"""`noteapp search TEXT`: clients and notes, through the index kept encrypted in the vault."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_search(args: argparse.Namespace) -> int:
     with common.unlocked(args) as ws:
+        # Loaded from the vault; rebuilt only when missing (a vault from before, a restore)
+        # or damaged, and then stored when the vault closes.
+        ws.search.prepare(on_build=lambda: common.info(BUILDING))
         client_id = common.client_id_even_if_damaged(ws, args.client) if args.client else None
         # What could not be searched: the results may be missing matches inside it.
         gaps = ws.damage.search_gaps(
@@ -94,3 +97,4 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 _HIT_KEYS = ("id", "kind", "client", "title", "date", "field", "snippet")
+BUILDING = "Building the search index (once: it is kept, encrypted, in the vault)…"

@@ -130,6 +130,13 @@ class RecordIntegrityError(NoteappError):
         self.record_id = record_id
 
 
+class SearchIndexError(NoteappError):
+    """The search index (derived from the records, kept encrypted in the vault) could not be
+    read or used. The records are not affected: the index is rebuilt from them."""
+
+    exit_code = 2
+
+
 class KeychainUnavailableError(NoteappError):
     """No safe OS keychain is available on this machine."""
 

@@ -1,390 +1,229 @@
-"""Search across clients and notes, over the decrypted records held in memory after unlock.
+"""Search across clients and notes: a full-text index (SQLite FTS5, in memory) in shards.
 
-The index lives only in RAM: it is built from decrypted records after unlock and dropped
-with clear() on lock, so no plaintext index ever reaches the disk. Queries are case- and
-accent-insensitive; every word must match as a word prefix (results as you type), and a
-"quoted phrase" must match consecutive words. Psychotherapy (process) notes carry extra
-HIPAA protection, so they are left out unless the caller asks for them explicitly.
+Queries are case- and accent-insensitive; every word must match as a word prefix (results
+as you type), and a "quoted phrase" must match consecutive words of one field. Results rank
+by how many query words the title holds, then newest first. Psychotherapy (process) notes
+carry extra HIPAA protection, so they are left out unless the caller asks for them.
 
-Not thread-safe: the caller serialises add/remove/search (one worker or the GUI thread).
+The index keeps postings, not text: a hit's snippet is made from the record's current text,
+fetched for the hits shown only. Its shards (shard.py) can be stored as encrypted images
+(persist.py), so a vault's index is loaded, not rebuilt, after unlock.
+
+Not thread-safe: the caller serialises every call (the search service holds a lock).
 """
 
 from __future__ import annotations
 
-import heapq
-import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
-from functools import reduce
-from operator import attrgetter, or_
+from itertools import islice
+from typing import TypedDict, Unpack
 
-from noteapp.search.words import (
-    MAX_WORD,
-    Aligned,
-    WordIndex,
-    bitmap_ids,
-    count_into,
-    equal_groups,
-    normalize,
-    to_bitmap,
-    words,
-)
+from noteapp.search.hits import Hit, SearchDoc, SearchResults, make_hit
+from noteapp.search.query import Query, parse_query
+from noteapp.search.shard import FIELD_BREAK, Entry, Filters, Row, Shard
+from noteapp.search.words import index_text
+
+__all__ = ["FilterArgs", "Hit", "SearchDoc", "SearchIndex", "SearchResults", "filters"]
 
 CLIENT = "client"
 NOTE = "note"
 PSYCHOTHERAPY_NOTE = "psychotherapy_note"
-SNIPPET_CHARS = 160
-_LEAD = 50  # context kept before the first match
-_WORD_SNAP = 20  # how far a snippet edge may move to avoid cutting a word in half
-_SNIPPET_SCAN = 100_000  # only the start of a huge pasted field is scanned for a snippet
-_BODY_SLOTS = 15  # fields past the fifteenth share the last slot (this only affects ranking)
-_ELLIPSIS = "…"
-_FACET_ATTRS = {"client": "client_id", "template": "template", "status": "status", "kind": "kind"}
-_RANKED_TERMS = 16  # words past this still filter but no longer add to the ranking
-_DATE_SHIFT = 40  # rank = date ordinal << 40 | add sequence: newest first, then latest added
-# Straight or typographic quotes (macOS substitutes them); an unterminated quote runs to the
-# end, as the user is still typing the phrase.
-_WORD_RUN = re.compile(r"\w*")
-_QUOTED = re.compile(r'["“”]([^"“”]*)["“”]?')
-# Control and bidi-override characters could scramble a one-line snippet in the UI; each
-# becomes one space so highlight offsets stay valid.
-_BIDI = (0x61C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_UNSAFE = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *_BIDI), " ")
+# The open shard (which keeps text, so a draft autosaved again replaces its rows exactly) is
+# sealed past this many documents; a full build makes sealed shards of SHARD_DOCS. Shards
+# keep the memory a stored image needs while loading to one shard's size.
+SEAL_AT = 4096
+SHARD_DOCS = 8192
+Fetch = Callable[[str], SearchDoc | None]
 
 
-@dataclass(frozen=True)
-class SearchDoc:
-    """One searchable record: a client or a note, already decrypted."""
+class FilterArgs(TypedDict, total=False):
+    """The filters of a search, as keyword arguments (all optional)."""
 
-    key: str  # record id (note id or client id)
-    kind: str  # "client" | "note" | "psychotherapy_note"
-    client_id: str
-    title: str  # client name, or "SOAP note — 2026-03-04"
-    date: date | None
-    template: str  # "" for clients
-    status: str  # "draft" | "signed" | "active" | "discharged"
-    fields: Mapping[str, str]  # field label → text (searched and shown in snippets)
+    client_id: str | None
+    template: str | None
+    status: str | None
+    kinds: Collection[str] | None
+    date_from: date | None
+    date_to: date | None
+    include_psychotherapy: bool
 
 
-@dataclass(frozen=True)
-class Hit:
-    key: str
-    kind: str
-    client_id: str
-    title: str
-    date: date | None
-    template: str
-    status: str
-    field: str  # label of the field holding the best match ("" if only the title matched)
-    snippet: str  # ~160 characters around the first match, "…" where cut
-    highlights: tuple[tuple[int, int], ...]  # (start, end) spans in snippet
-    title_highlights: tuple[tuple[int, int], ...]  # (start, end) spans in title
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    hits: tuple[Hit, ...]  # best first, at most `limit`
-    total: int  # every match before the cap
-    query_terms: tuple[str, ...]  # normalised words, for highlighting elsewhere
-
-
-@dataclass(frozen=True)
-class _Query:
-    lookups: tuple[tuple[str, bool], ...]  # (term, is_prefix) pairs to fetch from the index
-    phrases: tuple[tuple[str, ...], ...]
-    long_words: tuple[re.Pattern[str], ...]  # past MAX_WORD, confirmed against the text
-    terms: tuple[str, ...]
-    highlight: re.Pattern[str] | None  # matches anywhere; _matches keeps the word starts
-    short_only: bool  # only one-letter words: nothing to search for
-
-
-def _phrase_pattern(phrase: Sequence[str]) -> str:
-    # Consecutive words with any non-word characters between; the last word may be partial.
-    return r"\W+".join(re.escape(w) for w in phrase)
-
-
-def parse_query(text: str) -> _Query:
-    """Split text into prefix words and "quoted phrases", normalised like the index."""
-    loose: list[str] = []
-    phrases: list[tuple[str, ...]] = []
-    pos = 0
-    for match in _QUOTED.finditer(text):
-        loose += words(text[pos : match.start()])
-        quoted = words(match.group(1))
-        if len(quoted) > 1:
-            phrases.append(tuple(quoted))
-        else:
-            loose += quoted
-        pos = match.end()
-    loose += words(text[pos:])
-    lookups: dict[tuple[str, bool], None] = {}
-    for word in loose:
-        if len(word) > 1:
-            lookups[word, True] = None
-    for phrase in phrases:
-        for n, word in enumerate(phrase):
-            if len(word) > 1:
-                lookups[word, n == len(phrase) - 1] = None
-    every = [*loose, *(w for p in phrases for w in p)]
-    terms = tuple(dict.fromkeys(w for w in every if len(w) > 1))
-    alternatives = [_phrase_pattern(p) for p in phrases]
-    alternatives += [re.escape(t) for t in sorted(terms, key=len, reverse=True)]
-    return _Query(
-        lookups=tuple(lookups),
-        phrases=tuple(phrases),
-        long_words=tuple(re.compile(r"(?<!\w)" + re.escape(w)) for w in terms if len(w) > MAX_WORD),
-        terms=terms,
-        highlight=re.compile("|".join(alternatives)) if terms else None,
-        short_only=not lookups and bool(every),
+def filters(**args: Unpack[FilterArgs]) -> Filters:
+    """The filters of a search. Psychotherapy notes appear only with include_psychotherapy
+    (and, if kinds is given, it must name them too)."""
+    kinds, date_from, date_to = args.get("kinds"), args.get("date_from"), args.get("date_to")
+    return Filters(
+        client=args.get("client_id"),
+        template=args.get("template"),
+        status=args.get("status"),
+        kinds=tuple(kinds) if kinds is not None else None,
+        exclude_kind=None if args.get("include_psychotherapy") else PSYCHOTHERAPY_NOTE,
+        day_from=date_from.toordinal() if date_from else None,
+        day_to=date_to.toordinal() if date_to else None,
     )
 
 
 class SearchIndex:
-    """An in-memory inverted index of SearchDocs with filtered, ranked prefix search."""
+    """Documents (clients and notes) with filtered, ranked prefix search."""
 
-    def __init__(self) -> None:
-        self._words = WordIndex(1 + _BODY_SLOTS)
-        self._ids: dict[str, int] = {}
-        self._docs: dict[int, SearchDoc] = {}
-        self._rank: dict[int, int] = {}  # date ordinal << 40 | add sequence: newest first
-        # (facet, value) → bitmap of its docs, built by a scan when first asked for and
-        # kept current from then on (cheaper in memory than a set per value).
-        self._facet_bits: dict[tuple[str, str], int] = {}
-        self._free: list[int] = []  # ids are recycled so bitmaps stay as short as the index
-        self._size = 0  # every id is below this
-        self._added = 0
+    def __init__(self, fetch: Fetch | None = None) -> None:
+        # Without `fetch` the index remembers the documents it was given (small indexes and
+        # tests); the search service passes one that reads the current record instead.
+        self._kept: dict[str, SearchDoc] | None = {} if fetch is None else None
+        self._fetch: Fetch = fetch if fetch is not None else self._kept_doc
+        self._sealed: list[Shard] = []
+        self._open = Shard.new_open()
+        self._seq = 0
+        self.changed = False  # since it was loaded or stored (persist.py resets it)
+
+    def _kept_doc(self, key: str) -> SearchDoc | None:
+        return None if self._kept is None else self._kept.get(key)
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return sum(shard.live for shard in self._shards())
+
+    def _shards(self) -> list[Shard]:
+        return [*self._sealed, self._open]
+
+    # --- changing ----------------------------------------------------------------------
 
     def add(self, doc: SearchDoc) -> None:
         """Index doc, replacing any doc with the same key."""
         self.remove(doc.key)
-        doc_id = self._free.pop() if self._free else self._size
-        self._size = max(self._size, doc_id + 1)
-        self._words.add(doc_id, _texts(doc))
-        self._ids[doc.key] = doc_id
-        self._docs[doc_id] = doc
-        self._added += 1
-        self._rank[doc_id] = (doc.date.toordinal() if doc.date else 0) << _DATE_SHIFT | self._added
-        for facet in _facets(doc):
-            if facet in self._facet_bits:
-                self._facet_bits[facet] |= 1 << doc_id
+        self._open.add(self._row(doc))
+        if self._kept is not None:
+            self._kept[doc.key] = doc
+        self.changed = True
+        if self._open.live >= SEAL_AT:
+            sealed = Shard.sealed_from(self._open.rows())
+            self._open.close()
+            self._open = Shard.new_open()
+            self._sealed.append(sealed)
 
     def remove(self, key: str) -> None:
         """Forget the doc with this key (no error if there is none)."""
-        doc_id = self._ids.pop(key, None)
-        if doc_id is None:
-            return
-        doc = self._docs.pop(doc_id)
-        self._words.remove(doc_id, _texts(doc))
-        del self._rank[doc_id]
-        self._free.append(doc_id)
-        for facet in _facets(doc):
-            if facet in self._facet_bits:
-                self._facet_bits[facet] &= ~(1 << doc_id)
+        for shard in self._shards():
+            if shard.remove(key):
+                self.changed = True
+        if self._kept is not None:
+            self._kept.pop(key, None)
+
+    def build(self, docs: Iterable[SearchDoc]) -> None:
+        """Replace everything with docs, streamed into sealed shards (a full rebuild)."""
+        self.clear()
+        rows = (self._row(doc, keep=True) for doc in docs)
+        while True:
+            shard = Shard.sealed_from(islice(rows, SHARD_DOCS))
+            if not shard.live:
+                shard.close()
+                break
+            self._sealed.append(shard)
+        self.changed = True
+
+    def compact(self, fetch_all: Callable[[Sequence[str]], Iterable[SearchDoc]]) -> int:
+        """Re-index the documents of sealed shards that are at least half masked (their
+        postings of superseded text are dropped with them); returns how many shards went."""
+        worn = [s for s in self._sealed if s.created and len(s.dead) * 2 >= s.created]
+        for shard in worn:
+            keys = shard.keys()
+            self._sealed.remove(shard)
+            shard.close()
+            for doc in fetch_all(keys):
+                self.add(doc)
+        self.changed = self.changed or bool(worn)
+        return len(worn)
 
     def clear(self) -> None:
         """Drop everything (on lock)."""
-        self._words.clear()
-        self._ids.clear()
-        self._docs.clear()
-        self._rank.clear()
-        self._facet_bits.clear()
-        self._free.clear()
-        self._size = 0
+        self.close()
+        self._open = Shard.new_open()
+        self._seq = 0
+        if self._kept is not None:
+            self._kept.clear()
+        self.changed = True
 
-    def search(
-        self,
-        text: str,
-        *,
-        client_id: str | None = None,
-        template: str | None = None,
-        status: str | None = None,
-        kinds: Collection[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        include_psychotherapy: bool = False,
-        limit: int = 50,
-    ) -> SearchResults:
+    def close(self) -> None:
+        """Free the shards' memory; the index must not be used afterwards (but clear())."""
+        for shard in self._shards():
+            shard.close()
+        self._sealed = []
+
+    def _row(self, doc: SearchDoc, *, keep: bool = False) -> Row:
+        if keep and self._kept is not None:
+            self._kept[doc.key] = doc
+        self._seq += 1
+        return Row(
+            key=doc.key,
+            kind=doc.kind,
+            client=doc.client_id,
+            template=doc.template,
+            status=doc.status,
+            day=doc.date.toordinal() if doc.date else 0,
+            seq=self._seq,
+            stamp=doc.stamp,
+            title=index_text(doc.title),
+            body=FIELD_BREAK.join(index_text(t) for t in doc.fields.values() if t),
+        )
+
+    # --- reading -----------------------------------------------------------------------
+
+    def search(self, text: str, *, limit: int = 50, **args: Unpack[FilterArgs]) -> SearchResults:
         """Docs matching every word of text (as prefixes) and every filter, best first.
 
         An empty text lists the filtered docs newest first. Psychotherapy notes appear only
         with include_psychotherapy=True (and, if kinds is given, it must name them too).
         """
         query = parse_query(text)
-        empty = SearchResults(hits=(), total=0, query_terms=query.terms)
-        tests = [self._words.phrase_test(phrase) for phrase in query.phrases]
-        if query.short_only or None in tests:
-            return empty
-        found = [self._words.lookup(t, prefix=p, size=self._size) for t, p in query.lookups]
-        cands = self._bits(("all", ""))
-        for slots in found:
-            cands &= reduce(or_, slots)
-        for facet in (("client", client_id), ("template", template), ("status", status)):
-            if facet[1] is not None:
-                cands &= self._bits(facet)
-        if kinds is not None:
-            cands &= reduce(or_, (self._bits(("kind", k)) for k in kinds), 0)
-        if not include_psychotherapy:
-            cands &= ~self._bits(("kind", PSYCHOTHERAPY_NOTE))
-        if date_from or date_to or tests or query.long_words:
-            cands = self._confirm(cands, query, tests, date_from, date_to)
-        top = self._top(cands, found, max(limit, 0))
-        return SearchResults(
-            hits=tuple(_hit(self._docs[i], query) for i in top),
-            total=cands.bit_count(),
-            query_terms=query.terms,
-        )
+        total, entries = self.rank(query, filters(**args), limit)
+        return SearchResults(hits=self.hits(entries, query), total=total, query_terms=query.terms)
 
-    def _bits(self, facet: tuple[str, str | None]) -> int:
-        """The bitmap of docs with this facet value (("all", "") for every doc)."""
-        key = (facet[0], facet[1] or "")
-        bits = self._facet_bits.get(key)
-        if bits is None:
-            if key[0] == "all":
-                ids: list[int] = list(self._docs)
-            else:
-                value_of = attrgetter(_FACET_ATTRS[key[0]])
-                ids = [i for i, doc in self._docs.items() if value_of(doc) == key[1]]
-            bits = self._facet_bits[key] = to_bitmap(ids, self._size)
-        return bits
+    def rank(self, query: Query, chosen: Filters, limit: int) -> tuple[int, list[Entry]]:
+        """(how many docs match, the best `limit` of them, best first)."""
+        if query.short_only:
+            return 0, []
+        limit = max(limit, 0)
+        total = 0
+        best: list[Entry] = []
+        for shard in self._shards():
+            count, entries = shard.ranked(query.exprs, chosen, limit)
+            total += count
+            best += entries
+        best.sort(reverse=True)
+        return total, best[:limit]
 
-    def _confirm(
-        self,
-        cands: int,
-        query: _Query,
-        tests: Sequence[Callable[[str], object] | None],
-        date_from: date | None,
-        date_to: date | None,
-    ) -> int:
-        """Keep the candidates in the date range whose words hold the phrases."""
-        ids = bitmap_ids(cands)
-        if date_from or date_to:
-            low = (date_from.toordinal() if date_from else 1) << _DATE_SHIFT
-            high = (date_to.toordinal() + 1) << _DATE_SHIFT if date_to else 1 << 80
-            rank = self._rank
-            ids = [i for i in ids if low <= rank[i] < high]
-        codes = self._words.codes
-        for test in tests:
-            if test is not None:
-                ids = [i for i in ids if test(codes[i])]
-        if query.long_words:
-            ids = [i for i in ids if _has_all(self._docs[i], query.long_words)]
-        return to_bitmap(ids, self._size)
+    def hits(self, entries: Iterable[Entry], query: Query) -> tuple[Hit, ...]:
+        """The hits of ranked entries, made from each record's current text (a record gone
+        since it was indexed is left out)."""
+        docs = (self._fetch(entry.key) for entry in entries)
+        return tuple(make_hit(doc, query) for doc in docs if doc is not None)
 
-    def _top(self, cands: int, found: list[list[int]], limit: int) -> list[int]:
-        """Rank: more query words in the title, then more (word, field) matches, then newer.
+    def stamps(self) -> Iterator[tuple[str, str]]:
+        """(key, stamp) of every doc."""
+        for shard in self._shards():
+            yield from shard.stamps()
 
-        Match counts are kept bit-sliced (plane k holds bit k of every doc's count), so
-        counting and grouping by count are a few big-integer operations, not a loop.
-        """
-        rank = self._rank
-        if not limit or not cands:
-            return []
-        fields: list[int] = []
-        title: list[int] = []
-        for slots in found[:_RANKED_TERMS]:
-            count_into(title, slots[0] & cands)
-            for bits in slots[1:]:
-                count_into(fields, bits & cands)
-        planes = fields + title  # the title count is the more significant part
-        top: list[int] = []
-        for group in equal_groups(cands, planes, len(planes) - 1):
-            room = limit - len(top)
-            if group.bit_count() >= room:
-                return top + heapq.nlargest(room, bitmap_ids(group), key=rank.__getitem__)
-            top += sorted(bitmap_ids(group), key=rank.__getitem__, reverse=True)
-        return top
+    def stamp_of(self, key: str) -> str | None:
+        for shard in self._shards():
+            stamp = shard.stamp_of(key)
+            if stamp is not None:
+                return stamp
+        return None
 
+    def of_client(self, client_id: str) -> list[tuple[str, str, str, str]]:
+        """(key, kind, template, stamp) of every doc of one client."""
+        return [row for shard in self._shards() for row in shard.of_client(client_id)]
 
-def _texts(doc: SearchDoc) -> list[str]:
-    return [doc.title, *doc.fields.values()]
+    # --- persistence (persist.py) ------------------------------------------------------
 
+    def parts(self) -> tuple[list[Shard], Shard, int]:
+        return list(self._sealed), self._open, self._seq
 
-def _has_all(doc: SearchDoc, patterns: Sequence[re.Pattern[str]]) -> bool:
-    texts = [normalize(t) for t in _texts(doc)]
-    return all(any(p.search(t) for t in texts) for p in patterns)
-
-
-def _facets(doc: SearchDoc) -> tuple[tuple[str, str], ...]:
-    return (
-        ("all", ""),
-        ("client", doc.client_id),
-        ("template", doc.template),
-        ("status", doc.status),
-        ("kind", doc.kind),
-    )
-
-
-def _matches(pattern: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
-    """Matches that start a word. (A leading look-behind in the pattern would stop the
-    regex engine from skipping ahead to its first letters, making it several times slower.)
-    """
-    found: list[re.Match[str]] = []
-    pos = 0
-    while pattern is not None and (match := pattern.search(text, pos)):
-        start = match.start()
-        before = text[start - 1] if start else " "
-        if before.isalnum() or before == "_":  # mid-word: skip the rest of this word
-            pos = _WORD_RUN.match(text, start).end()  # type: ignore[union-attr]
-        else:
-            found.append(match)
-            pos = match.end()
-    return found
-
-
-def _hit(doc: SearchDoc, query: _Query) -> Hit:
-    best: tuple[int, str, str, list[tuple[int, int]], bool] | None = None
-    for label, text in doc.fields.items():
-        if not text:
-            continue
-        scanned = text[:_SNIPPET_SCAN]
-        aligned = Aligned(scanned)
-        matches = _matches(query.highlight, aligned.text)
-        score = len({m.group() for m in matches})
-        if best is None or score > best[0]:
-            spans = [aligned.span(*m.span()) for m in matches]
-            best = (score, label, scanned, spans, len(scanned) < len(text))
-    field, snippet = "", ""
-    highlights: tuple[tuple[int, int], ...] = ()
-    if best is not None:
-        _, field, text, spans, cut = best
-        snippet, highlights = _snippet(text, spans, cut=cut)
-    title = Aligned(doc.title)
-    title_spans = _matches(query.highlight, title.text)
-    return Hit(
-        key=doc.key,
-        kind=doc.kind,
-        client_id=doc.client_id,
-        title=doc.title,
-        date=doc.date,
-        template=doc.template,
-        status=doc.status,
-        field=field,
-        snippet=snippet,
-        highlights=highlights,
-        title_highlights=tuple(title.span(*m.span()) for m in title_spans),
-    )
-
-
-def _snippet(
-    text: str, spans: list[tuple[int, int]], *, cut: bool
-) -> tuple[str, tuple[tuple[int, int], ...]]:
-    first, last = spans[0] if spans else (0, 0)
-    start = max(0, first - _LEAD)
-    if start > 0:
-        space = text.find(" ", start, first)
-        if space != -1 and space - start < _WORD_SNAP:
-            start = space + 1
-    end = min(len(text), max(start + SNIPPET_CHARS, last))
-    if end < len(text):
-        space = text.rfind(" ", last, end)
-        if space != -1 and end - space < _WORD_SNAP:
-            end = space
-    head = _ELLIPSIS if start > 0 else ""
-    tail = _ELLIPSIS if end < len(text) or cut else ""
-    shift = len(head) - start
-    marks = tuple((max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end)
-    return head + text[start:end].translate(_UNSAFE) + tail, marks
+    @classmethod
+    def assemble(
+        cls, sealed: list[Shard], open_shard: Shard, seq: int, fetch: Fetch
+    ) -> SearchIndex:
+        index = cls(fetch)
+        index._open.close()
+        index._sealed, index._open, index._seq = sealed, open_shard, seq
+        return index

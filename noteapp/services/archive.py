@@ -43,6 +43,7 @@ from noteapp.services.archive_layout import (
     record_path,
     schema_files,
 )
+from noteapp.services.search_blobs import DERIVED_KINDS
 from noteapp.services.signing import ITEM_KIND
 from noteapp.services.workspace import Workspace
 from noteapp.vault.audit import AuditEntry
@@ -74,11 +75,9 @@ def _collect_records(ws: Workspace, include_psychotherapy: bool) -> list[Archive
     record stops the export rather than leaving it out."""
     out: list[ArchiveRecord] = []
     left_out: set[str] = set()
-    for kind in sorted(ws._vault.kinds()):
-        if kind in DEVICE_KINDS:
-            # This device's agency membership and sync state (its chart keys among them):
-            # another vault joins the agency on its own, with its own keys.
-            continue
+    # Derived kinds are rebuilt; this device's agency membership and sync state (its chart
+    # keys among them) stay here: another vault joins the agency on its own, with its keys.
+    for kind in sorted(set(ws._vault.kinds()) - set(DERIVED_KINDS) - set(DEVICE_KINDS)):
         result = ws._vault.load_kind(kind)
         if result.failures:
             first = result.failures[0]

@@ -59,6 +59,11 @@ class BackupService:
         # each snapshot's manifest keeps them, so rotation keeps a copy from before.
         self.damaged_records: Callable[[], Sequence[RecordRef]] = lambda: ()
 
+    @property
+    def changed_since_backup(self) -> bool:
+        """Anything written since the last snapshot (or since mark_clean)."""
+        return self._vault.change_count != self._changes_at_last_backup
+
     def mark_clean(self) -> None:
         """Nothing to back up as of now (e.g. only the unlock was recorded)."""
         self._changes_at_last_backup = self._vault.change_count
@@ -131,7 +136,7 @@ class BackupService:
         """Called on lock and close: a snapshot when anything changed since the last one."""
         if not self._settings.get().auto_backup:
             return None
-        if self._vault.change_count == self._changes_at_last_backup:
+        if not self.changed_since_backup:
             return None
         return self.backup_now(reason="automatic")
 

@@ -99,6 +99,10 @@ class ClientService:
             raise NotFoundError(f"No client with id or code '{client_id[:32]}'.")
         return client
 
+    def version_of(self, client_id: str) -> int:
+        """The stored version of a client's record as read (0 if unknown)."""
+        return self._versions.get(client_id, 0)
+
     # --- writing -----------------------------------------------------------------------
 
     def _next_code(self) -> str:

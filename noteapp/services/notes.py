@@ -105,6 +105,7 @@ class NoteService:
         self._notes: dict[str, Note] = {}
         self.problems: list[RecordIntegrityError] = []
         self.listeners: list[Callable[[Note], None]] = []  # e.g. the search index
+        self.removal_listeners: list[Callable[[str], None]] = []  # with a deleted note's id
         # Later issues contribute facts (plans, measures) for the checklist here.
         self.fact_providers: list[Callable[[Note, ChecklistFacts], ChecklistFacts]] = []
         # Measures given on a draft's date (summaries as stored in Note.measures on signing).
@@ -314,6 +315,8 @@ class NoteService:
             self._vault.delete(self._kind(note), note.id, expected_version=note.version)
             self._audit.record("delete", kind=self._kind(note), record_id=note.id)
         del self._notes[note.id]
+        for listener in self.removal_listeners:
+            listener(note.id)
 
     def _kind(self, note: Note) -> str:
         return PSYCHOTHERAPY_KIND if note.psychotherapy else NOTE_KIND

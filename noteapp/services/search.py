@@ -1,29 +1,77 @@
-"""Search across clients and notes, over what is decrypted in memory after unlock.
+"""Search across clients and notes, with the index kept encrypted in the vault between sessions.
 
-The index is built on first use (not at unlock: most sessions never search) and kept current
-as notes are saved. Nothing of it is ever written to disk; locking drops it with the rest.
+The index is opened on first use (not at unlock: most sessions never search). Opening loads
+the stored index and checks it against the records: every indexed document carries the
+stamp of the record it was made from (its version, and for a note the title it was indexed
+under), so documents saved since — by this version, an older one, or any other path — are
+re-indexed, vanished ones dropped, and a stale or replayed index is never trusted. With
+nothing stored, a damaged index or most documents stale, it is rebuilt from the records
+(the desktop app does that in the background). Saves in this session are queued by the
+services' listeners and applied before the next search. On close, what changed is stored
+(a few small blobs) before the backup runs.
+
+Psychotherapy notes have an index of their own, stored under their compartment's key and
+searched only when asked for. Other kinds of record (contacts, referrals, medications,
+incident reports: `add_source`) are few; their documents are indexed in memory when the
+index opens and kept current by their services' listeners, never stored. What this needs
+from the other services is deliberately small:
+every note's head (id, version, client, template) to check the index, note and client
+bodies by id to (re)index and to make snippets, all notes to rebuild, and the listeners.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
-from datetime import date
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from typing import Unpack
 
 from noteapp.domain.clients import Client
+from noteapp.domain.errors import NoteappError, SearchIndexError
 from noteapp.domain.notes import Note
-from noteapp.search.index import SearchDoc, SearchIndex, SearchResults
+from noteapp.search import persist
+from noteapp.search.index import FilterArgs, SearchDoc, SearchIndex, SearchResults, filters
+from noteapp.search.persist import BlobStore
+from noteapp.search.query import parse_query
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND, NoteService
 
+GENERAL, PRIVATE, EXTRA = "general", "private", "extra"
+Stored = (GENERAL, PRIVATE)
+# A stored index with more stale documents than this (and a quarter of them) is rebuilt
+# rather than repaired one document at a time.
+REPAIR_MAX = 2000
+
+
+class _Cancelled(Exception):
+    """The workspace is closing: a build in progress stops."""
+
 
 class SearchService:
-    def __init__(self, *, clients: ClientService, notes: NoteService) -> None:
+    def __init__(
+        self,
+        *,
+        clients: ClientService,
+        notes: NoteService,
+        store: BlobStore | None = None,
+        private_store: BlobStore | None = None,
+    ) -> None:
         self._clients = clients
         self._notes = notes
-        self._index: SearchIndex | None = None
-        # More kinds of record (contacts, referrals...): each gives all its documents.
+        self._stores = {GENERAL: store, PRIVATE: private_store}
+        self._indexes: dict[str, SearchIndex] = {}
+        # One caller at a time (the app builds on a worker thread); listeners never wait for
+        # it: they only queue the id.
+        self._lock = threading.RLock()
+        self._pending: deque[tuple[str, str | SearchDoc]] = deque()
+        # More kinds of record (contacts, referrals…): each gives all its documents.
         self._sources: list[Callable[[], Iterable[SearchDoc]]] = []
-        notes.listeners.append(self._note_changed)
+        self._opening = False
+        self._closing = threading.Event()
+        self.progress = (0, 0)  # documents indexed, and to index, while a rebuild runs
+        notes.listeners.append(lambda note: self._queue("note", note.id))
+        notes.removal_listeners.append(lambda note_id: self._queue("note", note_id))
         clients.listeners.append(self._client_changed)
 
     def add_source(
@@ -35,12 +83,260 @@ class SearchService:
         return self._doc_changed
 
     def _doc_changed(self, changed: SearchDoc | str) -> None:
-        if self._index is None:
-            return
-        if isinstance(changed, str):
-            self._index.remove(changed)
-        else:
-            self._index.add(changed)
+        if self._indexes or self._opening:
+            self._pending.append(("extra", changed))
+
+    @property
+    def ready(self) -> bool:
+        """The index is open: a search answers without loading or building first."""
+        return bool(self._indexes)
+
+    def prepare(self, *, on_build: Callable[[], None] | None = None) -> None:
+        """Open the index now (load, check, or rebuild it); `on_build` is called first when
+        it has to be rebuilt. Safe on a worker thread; stops early if the workspace closes."""
+        with self._lock:
+            try:
+                self._ensure(on_build)
+            except _Cancelled:
+                return
+
+    def search(self, text: str, *, limit: int = 50, **args: Unpack[FilterArgs]) -> SearchResults:
+        """Clients and notes matching every word of text (see SearchIndex.search)."""
+        query = parse_query(text)
+        chosen = filters(**args)
+        kinds = args.get("kinds")
+        with self._lock:
+            self._ensure(None)
+            families = [GENERAL, EXTRA]
+            if args.get("include_psychotherapy") and (kinds is None or PSYCHOTHERAPY_KIND in kinds):
+                families.append(PRIVATE)
+            total, ranked = 0, []
+            for family in families:
+                count, entries = self._indexes[family].rank(query, chosen, limit)
+                total += count
+                ranked += [(entry, family) for entry in entries]
+            ranked.sort(key=lambda pair: pair[0], reverse=True)
+            hits = [
+                hit
+                for entry, family in ranked[: max(limit, 0)]
+                for hit in self._indexes[family].hits([entry], query)
+            ]
+        return SearchResults(hits=tuple(hits), total=total, query_terms=query.terms)
+
+    def close(self, *, save: bool) -> None:
+        """Stop a build in progress, store what changed (save=True), and drop the index."""
+        self._closing.set()
+        with self._lock:
+            try:
+                if save and self._indexes:
+                    self._save()
+            finally:
+                for index in self._indexes.values():
+                    index.close()
+                self._indexes = {}
+                self._pending.clear()
+                self._closing.clear()
+                self.progress = (0, 0)
+
+    # --- opening -----------------------------------------------------------------------
+
+    def _ensure(self, on_build: Callable[[], None] | None) -> None:
+        if not self._indexes:
+            self._opening = True
+            try:
+                # Whatever is saved from here on is queued; what was saved before, the
+                # check of the stored index against the records finds.
+                self._pending.clear()
+                opened: dict[str, SearchIndex] = {}
+                announced: list[bool] = []
+
+                def building() -> None:  # said once, however many indexes need it
+                    if on_build is not None and not announced:
+                        announced.append(True)
+                        on_build()
+
+                expected = {family: self._expected(family) for family in (GENERAL, PRIVATE)}
+                self.progress = (0, sum(map(len, expected.values())))
+                try:
+                    for family in Stored:
+                        opened[family] = self._open(family, expected[family], building)
+                    opened[EXTRA] = self._extra_index()
+                except BaseException:
+                    for index in opened.values():
+                        index.close()
+                    raise
+                self._indexes = opened
+            finally:
+                self._opening = False
+        while self._pending:
+            kind, key = self._pending.popleft()
+            if kind == "extra":
+                if isinstance(key, str):
+                    self._indexes[EXTRA].remove(key)
+                else:
+                    self._indexes[EXTRA].add(key)
+            elif kind == "client":
+                assert isinstance(key, str)
+                self._refresh_client(key)
+            else:
+                assert isinstance(key, str)
+                self._refresh_note(key)
+
+    def _extra_index(self) -> SearchIndex:
+        """The other kinds' documents, in memory (it keeps them: no fetch)."""
+        index = SearchIndex()
+        try:
+            for source in self._sources:
+                for doc in source():
+                    index.add(doc)
+        except BaseException:
+            index.close()
+            raise
+        return index
+
+    def _open(
+        self, family: str, expected: dict[str, str], on_build: Callable[[], None]
+    ) -> SearchIndex:
+        store = self._stores[family]
+        index = None
+        if store is not None:
+            try:
+                index = persist.load(store, lambda key: self._doc(family, key))
+            except SearchIndexError:
+                index = None  # damaged or from another version: rebuilt below
+        if index is not None:
+            stale = _stale(index, expected)
+            if len(stale) <= max(REPAIR_MAX, len(expected) // 4):
+                for key in stale:
+                    self._reindex(index, family, key)
+                return index
+            index.close()
+        on_build()
+        index = SearchIndex(lambda key: self._doc(family, key))
+        try:
+            index.build(self._every_doc(family))
+        except BaseException:
+            index.close()
+            raise
+        return index
+
+    def _expected(self, family: str) -> dict[str, str]:
+        """key → stamp of every record the family's index should hold, as they are now."""
+        clients = self._clients.list()
+        names = {c.id: c.name for c in clients}
+        templates = self._template_names()
+        out: dict[str, str] = {}
+        if family == GENERAL:
+            out = {c.id: self._client_stamp(c.id) for c in clients}
+        for note in self._note_heads(private=family == PRIVATE):
+            title = _note_title(names.get(note.client_id, ""), templates, note.template_id)
+            out[note.id] = _note_stamp(note.version, title)
+        return out
+
+    def _note_heads(self, *, private: bool) -> Iterator[Note]:
+        # The one reading of every note's head; with summaries, only id, version, client
+        # and template are needed here.
+        # A list first: the app opens the index on a worker thread while notes are saved.
+        return (n for n in list(self._notes.all()) if n.psychotherapy == private)
+
+    def _every_doc(self, family: str) -> Iterator[SearchDoc]:
+        """Every document of a family, for a rebuild (stops when the workspace closes)."""
+        done, total = self.progress
+        templates = self._template_names()
+        sources: list[Iterable[str]] = [[n.id for n in self._note_heads(private=True)]]
+        if family == GENERAL:
+            clients = [c.id for c in self._clients.list()]
+            sources = [clients, [n.id for n in self._note_heads(private=False)]]
+        for keys in sources:
+            for key in keys:
+                if self._closing.is_set():
+                    raise _Cancelled
+                doc = self._doc(family, key, templates)
+                if doc is not None:
+                    yield doc
+                done += 1
+                self.progress = (done, total)
+
+    # --- keeping current ---------------------------------------------------------------
+
+    def _queue(self, kind: str, key: str) -> None:
+        if self._indexes or self._opening:
+            self._pending.append((kind, key))
+
+    def _client_changed(self, changed: Client | str) -> None:
+        self._queue("client", changed if isinstance(changed, str) else changed.id)
+
+    def _reindex(self, index: SearchIndex, family: str, key: str) -> None:
+        doc = self._doc(family, key)
+        if doc is None:
+            index.remove(key)
+        elif index.stamp_of(key) != doc.stamp:
+            index.add(doc)
+
+    def _refresh_note(self, key: str) -> None:
+        for family in Stored:
+            self._reindex(self._indexes[family], family, key)
+
+    def _refresh_client(self, client_id: str) -> None:
+        self._reindex(self._indexes[GENERAL], GENERAL, client_id)
+        # Notes show their client's name in their titles: re-index those it changed.
+        name = self._client_name(client_id)
+        templates = self._template_names()
+        # The other kinds' titles name the client too; they are few: index them again.
+        self._indexes[EXTRA].close()
+        self._indexes[EXTRA] = self._extra_index()
+        for family in Stored:
+            index = self._indexes[family]
+            for key, kind, template, stamp in index.of_client(client_id):
+                version = stamp.partition(":")[0]
+                title = _note_title(name, templates, template)
+                if kind != "client" and stamp != f"{version}:{title}":
+                    self._reindex(index, family, key)
+
+    def _save(self) -> None:
+        for family in Stored:
+            index, store = self._indexes[family], self._stores[family]
+            try:
+                index.compact(partial(self._docs, family))
+                if store is not None and index.changed:
+                    persist.save(index, store)
+            except NoteappError:
+                # Derived data: a full disk or a refused write leaves the stored index as it
+                # was, and the next session's check re-indexes what it lacks. Closing (and
+                # the backup after it) goes on.
+                continue
+
+    # --- documents ---------------------------------------------------------------------
+
+    def _docs(self, family: str, keys: Iterable[str]) -> Iterator[SearchDoc]:
+        templates = self._template_names()
+        for key in keys:
+            doc = self._doc(family, key, templates)
+            if doc is not None:
+                yield doc
+
+    def _doc(
+        self, family: str, key: str, templates: dict[str, str] | None = None
+    ) -> SearchDoc | None:
+        """The document of a record as it is now (None: gone, damaged or not this family's)."""
+        try:
+            if family == GENERAL and self._clients.version_of(key):  # an exact id
+                return self._client_doc(self._clients.get(key))
+            note = self._notes.get(key)
+        except NoteappError:  # gone since, or damaged (reported by the damage report)
+            return None
+        if note.id != key or note.psychotherapy != (family == PRIVATE):
+            return None
+        return self._note_doc(note, templates or self._template_names())
+
+    def _client_name(self, client_id: str) -> str:
+        try:
+            return self._clients.get(client_id).name
+        except NoteappError:  # a client whose record failed to decrypt: still find the note
+            return ""
+
+    def _client_stamp(self, client_id: str) -> str:
+        return str(self._clients.version_of(client_id))
 
     def _template_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self._notes.templates.list()}
@@ -60,14 +356,11 @@ class SearchService:
             template="",
             status=c.status.value,
             fields=fields,
+            stamp=self._client_stamp(c.id),
         )
 
-    def _note_doc(self, n: Note, names: dict[str, str]) -> SearchDoc:
-        try:
-            client_name = self._clients.get(n.client_id).name
-        except Exception:  # a client whose record failed to decrypt: still find the note
-            client_name = ""
-        template_name = names.get(n.template_id, n.template_id)
+    def _note_doc(self, n: Note, templates: dict[str, str]) -> SearchDoc:
+        title = _note_title(self._client_name(n.client_id), templates, n.template_id)
         labels = {s.field_id: s.label for s in self._notes.template_for(n).sections}
         fields = {labels.get(k, k): n.text(k) for k in n.fields if n.text(k).strip()}
         if n.session.interventions:
@@ -78,69 +371,35 @@ class SearchService:
             key=n.id,
             kind=PSYCHOTHERAPY_KIND if n.psychotherapy else NOTE_KIND,
             client_id=n.client_id,
-            title=f"{client_name} — {template_name}",
+            title=title,
             date=n.session.date,
             template=n.template_id,
             status=n.status.value,
             fields=fields,
+            stamp=_note_stamp(n.version, title),
         )
 
-    def index(self) -> SearchIndex:
-        if self._index is None:
-            index = SearchIndex()
-            names = self._template_names()
-            for c in self._clients.list():
-                index.add(self._client_doc(c))
-            for n in self._notes.all():
-                index.add(self._note_doc(n, names))
-            for source in self._sources:
-                for doc in source():
-                    index.add(doc)
-            self._index = index
-        return self._index
 
-    def _note_changed(self, note: Note) -> None:
-        if self._index is not None:
-            self._index.add(self._note_doc(note, self._template_names()))
+def _note_title(client_name: str, templates: dict[str, str], template_id: str) -> str:
+    return f"{client_name} — {templates.get(template_id, template_id)}"
 
-    def _client_changed(self, changed: Client | str) -> None:
-        if self._index is None:
-            return
-        if isinstance(changed, str):
-            self._index.remove(changed)
-        else:
-            self._index.add(self._client_doc(changed))
 
-    def forget(self, key: str) -> None:
-        if self._index is not None:
-            self._index.remove(key)
+def _note_stamp(version: int, title: str) -> str:
+    # The title is in the stamp: renaming a client or a template makes their notes stale.
+    return f"{version}:{title}"
 
-    def clear(self) -> None:
-        if self._index is not None:
-            self._index.clear()
-        self._index = None
 
-    def search(
-        self,
-        text: str,
-        *,
-        client_id: str | None = None,
-        template: str | None = None,
-        status: str | None = None,
-        kinds: Collection[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        include_psychotherapy: bool = False,
-        limit: int = 50,
-    ) -> SearchResults:
-        return self.index().search(
-            text,
-            client_id=client_id,
-            template=template,
-            status=status,
-            kinds=kinds,
-            date_from=date_from,
-            date_to=date_to,
-            include_psychotherapy=include_psychotherapy,
-            limit=limit,
-        )
+def _stale(index: SearchIndex, expected: dict[str, str]) -> list[str]:
+    """Drop the documents whose record is gone; the keys to (re)index."""
+    wanted = dict(expected)
+    stale: list[str] = []
+    gone: list[str] = []
+    for key, stamp in index.stamps():
+        now = wanted.pop(key, None)
+        if now is None:
+            gone.append(key)
+        elif now != stamp:
+            stale.append(key)
+    for key in gone:
+        index.remove(key)
+    return stale + list(wanted)

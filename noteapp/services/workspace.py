@@ -47,6 +47,9 @@ from noteapp.services.referrals import ReferralService
 from noteapp.services.review import ReviewService
 from noteapp.services.safety_plans import SafetyPlanService
 from noteapp.services.search import SearchService
+from noteapp.services.search_blobs import KIND as SEARCH_KIND
+from noteapp.services.search_blobs import PRIVATE_KIND as PRIVATE_SEARCH_KIND
+from noteapp.services.search_blobs import VaultBlobStore
 from noteapp.services.settings import SettingsService
 from noteapp.services.signing import SigningService
 from noteapp.services.spelling import Speller
@@ -246,7 +249,12 @@ class Workspace:
         # before); a damaged client's code, known from its signed notes, still finds it.
         backups.damaged_records = damage.refs
         clients.damaged_codes = damage.damaged_client_codes
-        search = SearchService(clients=clients, notes=notes)
+        search = SearchService(
+            clients=clients,
+            notes=notes,
+            store=VaultBlobStore(vault, SEARCH_KIND),
+            private_store=VaultBlobStore(vault, PRIVATE_SEARCH_KIND),
+        )
         exports = ExportService(
             notes=notes,
             clients=clients,
@@ -451,12 +459,17 @@ class Workspace:
         """Back up if anything changed, drop the keys and release the vault."""
         try:
             if self._vault.is_unlocked:
+                # The search index is derived data: storing it is no reason for a backup.
+                unchanged = not self.backups.changed_since_backup
+                self.search.close(save=True)
+                if unchanged:
+                    self.backups.mark_clean()
                 self.backups.auto_backup_if_changed()
                 SeenGenerations.of(self.paths).remember(
                     self._vault.vault_id, self._vault.generation
                 )
         finally:
-            self.search.clear()
+            self.search.close(save=False)
             self._vault.close()
 
     # --- the vault, as the front ends may see it -------------------------------------

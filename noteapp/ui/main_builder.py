@@ -46,6 +46,7 @@ from noteapp.ui.views.settings_view import SettingsView
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.integrity_banner import IntegrityBanner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
+from noteapp.ui.workers import run_in_background
 
 DEMO_BANNER = (
     "Demo vault — invented clients only. Nothing here is real, and nothing you do here "
@@ -439,10 +440,14 @@ def build_main_view(
             open_hit,
             view,
             unsearchable=lambda **kw: [r.describe() for r in ws.damage.search_gaps(**kw)],
+            preparer=ws.search,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    # The search index opens in the background right after unlock (loaded from the vault,
+    # or rebuilt after an upgrade or a restore), so the first search answers at once.
+    run_in_background(ws.search.prepare, parent=view)
     view.add_shortcut("search", search)
     view.search_requested.connect(search)
     view.open_note = open_note  # type: ignore[attr-defined]

@@ -57,11 +57,17 @@ def test_notes_tab_note_window_lock_and_search(qtbot, controller) -> None:
     ws = controller.ws
     assert "breathing practice" in ws.notes.get(note.id).text("subjective")
 
+    # The index opened in the background after unlock, loaded from what the lock stored:
+    # the first search answers without opening it.
+    qtbot.waitUntil(lambda: ws.search.ready, timeout=20000)
     main = controller.page()
     main.open_search()
     dialog = next(
         w for w in QApplication.topLevelWidgets() if isinstance(w, SearchDialog) and w.isVisible()
     )
+    assert not dialog.preparing
+    dialog.query.setText('"breathing practice"')
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
     assert ws.search.search("breathing practice").total >= 1
     dialog.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from noteapp.domain.errors import SearchIndexError
 from noteapp.search.index import SearchDoc, SearchIndex
 from noteapp.ui.dialogs.search_dialog import HitRole, SearchDialog
 
@@ -124,8 +126,9 @@ def test_filters_pass_the_right_arguments(qtbot: Any, dialog: SearchDialog, fake
     dialog.date_from.set_value(date(2024, 1, 1))
     dialog.date_to.set_value(date(2024, 12, 31))
     qtbot.keyClicks(dialog.query, "sleep")
-    qtbot.waitUntil(lambda: fake.calls[-1][0] == "sleep")
-    assert dialog.model.rowCount() == 1
+    qtbot.waitUntil(
+        lambda: bool(fake.calls) and fake.calls[-1][0] == "sleep" and dialog.model.rowCount() == 1
+    )
     text, kw = fake.calls[-1]
     assert text == "sleep"
     assert kw == {
@@ -138,8 +141,8 @@ def test_filters_pass_the_right_arguments(qtbot: Any, dialog: SearchDialog, fake
     }
     dialog.client_combo.setCurrentIndex(0)  # "All clients"
     dialog.date_from.clear_value()
+    qtbot.waitUntil(lambda: fake.calls[-1][1]["date_from"] is None)
     assert fake.calls[-1][1]["client_id"] is None
-    assert fake.calls[-1][1]["date_from"] is None
     assert dialog.client_combo.itemText(0) == "All clients"
 
 
@@ -154,8 +157,8 @@ def test_psychotherapy_checkbox_toggles_inclusion(
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
     assert fake.calls[-1][1]["include_psychotherapy"] is True
     dialog.psychotherapy.setChecked(False)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
     assert fake.calls[-1][1]["include_psychotherapy"] is False
-    assert dialog.model.rowCount() == 2
 
 
 def test_down_and_enter_open_the_selected_hit(
@@ -181,7 +184,7 @@ def test_enter_straight_after_typing_opens_the_first_hit(
 ) -> None:
     qtbot.keyClicks(dialog.query, "better")
     qtbot.keyClick(dialog.query, Qt.Key.Key_Enter)  # before the debounce fired
-    assert [h.key for h in opened] == ["n1"]
+    qtbot.waitUntil(lambda: [h.key for h in opened] == ["n1"])  # once the results are in
 
 
 def test_escape_closes(qtbot: Any, dialog: SearchDialog, opened: list[Any]) -> None:
@@ -218,9 +221,81 @@ def test_filters_without_text_list_newest_first(qtbot: Any, dialog: SearchDialog
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
     assert _hits(dialog)[0].key == "n2"
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("signed"))
-    assert dialog.empty.text() == "Nothing matches these filters"
+    qtbot.waitUntil(lambda: dialog.empty.text() == "Nothing matches these filters")
 
 
 def test_one_letter_asks_for_more(qtbot: Any, dialog: SearchDialog) -> None:
     qtbot.keyClicks(dialog.query, "s")
     qtbot.waitUntil(lambda: dialog.empty.text() == "Type at least two letters of a word")
+
+
+class SlowPreparer:
+    """An index that is not open yet: prepare() waits until the test lets it finish."""
+
+    def __init__(self, *, fail: Exception | None = None) -> None:
+        self.release = threading.Event()
+        self.ready = False
+        self.progress = (3, 10)
+        self._fail = fail
+
+    def prepare(self) -> None:
+        self.release.wait(timeout=30)
+        if self._fail is not None:
+            raise self._fail
+        self.ready = True
+
+
+def test_the_index_opens_in_the_background_and_typed_words_wait_for_it(
+    qtbot: Any, fake: Recorder, opened: list[Any]
+) -> None:
+    preparer = SlowPreparer()
+    dlg = SearchDialog(fake, CLIENTS, TEMPLATES, opened.append, preparer=preparer)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.preparing
+    assert dlg.empty.text() == "Building the search index… 3 of 10 records"
+    qtbot.keyClicks(dlg.query, "sleep")
+    dlg._run()  # as the debounce timer would: nothing searched yet, the window stays live
+    assert fake.calls == [] and dlg.stack.currentWidget() is dlg.empty
+    preparer.release.set()
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 2)
+    assert [text for text, _ in fake.calls] == ["sleep"] and not dlg.preparing
+
+
+def test_an_index_that_cannot_open_is_a_sentence(
+    qtbot: Any, fake: Recorder, opened: list[Any]
+) -> None:
+    preparer = SlowPreparer(fail=SearchIndexError("The search index could not be used."))
+    preparer.release.set()
+    dlg = SearchDialog(fake, CLIENTS, TEMPLATES, opened.append, preparer=preparer)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.empty.text() == "The search index could not be used.")
+    qtbot.keyClicks(dlg.query, "sleep")
+    dlg._run()
+    assert fake.calls == [] and dlg.empty.text() == "The search index could not be used."
+
+
+def test_a_slow_search_never_shows_results_older_input_made_stale(
+    qtbot: Any, opened: list[Any]
+) -> None:
+    index, first_started, release = _index(), threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow_first(text: str, **kw: Any) -> Any:
+        calls.append(text)
+        if len(calls) == 1:  # the first search takes long (a broad prefix in a big vault)
+            first_started.set()
+            release.wait(timeout=30)
+        return index.search(text, **kw)
+
+    dlg = SearchDialog(slow_first, CLIENTS, TEMPLATES, opened.append)
+    qtbot.addWidget(dlg)
+    dlg.query.setText("sleep")
+    dlg._run()
+    assert first_started.wait(timeout=30)
+    dlg.query.setText("routines")  # typed while the first search runs
+    dlg._run()
+    assert calls == ["sleep"]  # one search at a time; the window was never blocked
+    release.set()
+    qtbot.waitUntil(lambda: calls == ["sleep", "routines"] and dlg.model.rowCount() == 1)
+    assert [h.key for h in _hits(dlg)] == ["n2"]

@@ -1,14 +1,18 @@
 """The global search palette (Ctrl+K): clients and notes, filtered, with highlighted matches.
 
-The index is in memory and answers in well under 50 ms, so searching runs on the GUI thread,
-debounced while the user types. Results hold client data: nothing here is ever logged.
+Searches run on a worker thread, debounced while the user types, one at a time (the newest
+input next; a result that newer input made stale is never shown), so even a broad prefix in
+a large vault never freezes the window. Opening the index (loading it from the vault, or rebuilding
+it after an upgrade or a restore) runs in the background as soon as the palette opens: the
+palette says so, with a count while it rebuilds, keeps what is typed, and searches when the
+index is ready. Results hold client data: nothing here is ever logged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
@@ -29,6 +33,7 @@ from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
 from noteapp.ui.widgets.search_results import HitRole, SearchHitDelegate, SearchResultsModel
+from noteapp.ui.workers import run_in_background
 
 __all__ = ["HitRole", "SearchDialog"]
 
@@ -46,6 +51,19 @@ KIND_LABELS = {
     "incident": "Incident report",
 }
 DEBOUNCE_MS = 120
+PROGRESS_MS = 250
+
+
+class Preparer(Protocol):
+    """What opens the index before the first search (the search service)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    @property
+    def progress(self) -> tuple[int, int]: ...
+
+    def prepare(self) -> None: ...
 
 
 class SearchDialog(QDialog):
@@ -60,6 +78,7 @@ class SearchDialog(QDialog):
         parent: QWidget | None = None,
         *,
         unsearchable: Callable[..., list[str]] | None = None,
+        preparer: Preparer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("searchDialog")
@@ -161,6 +180,25 @@ class SearchDialog(QDialog):
             edit.dateChanged.connect(self._run)
         fit_to_screen(self, 760, 520)
         self._show_empty("Type to search clients and notes")
+        self._preparer = preparer
+        # Searches run on a worker (a broad prefix in a large vault can take a moment):
+        # one at a time, the newest input next, stale results never shown.
+        self._busy = False
+        self._again = False
+        self._open_when_done = False
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._show_preparing)
+        self._prepare_error: str | None = None
+        if preparer is not None and not preparer.ready:
+            self._progress_timer.start()
+            self._show_preparing()
+            run_in_background(
+                preparer.prepare,
+                on_done=self._prepared,
+                on_error=self._prepare_failed,
+                parent=self,
+            )
 
     # --- building --------------------------------------------------------------------
 
@@ -207,8 +245,37 @@ class SearchDialog(QDialog):
         keys = ("client_id", "template", "status", "date_from", "date_to")
         return any(kw[k] is not None for k in keys)
 
+    @property
+    def preparing(self) -> bool:
+        """The index is still being opened: searches wait for it."""
+        return self._preparer is not None and not self._preparer.ready
+
+    def _show_preparing(self) -> None:
+        if self._prepare_error is not None:
+            return
+        done, total = self._preparer.progress if self._preparer is not None else (0, 0)
+        text = "Opening the search index…"
+        if total:  # a rebuild (after an upgrade or a restore): say how far it got
+            text = f"Building the search index… {done:,} of {total:,} records"
+        self._show_empty(text)
+
+    def _prepared(self, _result: object = None) -> None:
+        self._progress_timer.stop()
+        self._show_empty("Type to search clients and notes")
+        self._run()
+
+    def _prepare_failed(self, exc: BaseException) -> None:
+        self._progress_timer.stop()
+        self._prepare_error = message_for(exc)  # a sentence; never logged
+        self._show_empty(self._prepare_error)
+
     def _run(self, *_: Any) -> None:
         self._timer.stop()
+        if self._prepare_error is not None:
+            return
+        if self.preparing:  # never block the window: the search runs once it is ready
+            self._show_preparing()
+            return
         text = self.query.text().strip()
         filtered = self._filtered()
         if not text and not filtered:  # an empty query with filters lists them, newest first
@@ -216,15 +283,40 @@ class SearchDialog(QDialog):
             self._show_empty("Type to search clients and notes")
             return
         self._show_unsearchable()
-        try:
-            results = self._search(text, **self.search_kwargs())
-        except Exception as exc:  # shown as a sentence; never logged (it may quote the query)
+        if self._busy:  # one search at a time; the newest text runs when it ends
+            self._again = True
+            return
+        self._busy = True
+        kwargs = self.search_kwargs()
+        run_in_background(
+            lambda: self._search(text, **kwargs),
+            on_done=lambda results: self._searched(text, filtered, results),
+            on_error=self._search_failed,
+            parent=self,
+        )
+
+    def _ended(self) -> bool:
+        """A search came back: False when newer input is waiting (its result is stale)."""
+        self._busy = False
+        if self._again:
+            self._again = False
+            self._run()
+            return False
+        return True
+
+    def _search_failed(self, exc: BaseException) -> None:
+        if self._ended():  # shown as a sentence; never logged (it may quote the query)
+            self._open_when_done = False
             self.model.set_hits([])
             self._show_empty(message_for(exc))
+
+    def _searched(self, text: str, filtered: bool, results: Any) -> None:
+        if not self._ended():
             return
         hits = list(results.hits)
         self.model.set_hits(hits)
         if not hits:
+            self._open_when_done = False
             if text and not tuple(getattr(results, "query_terms", ("?",))):
                 self._show_empty("Type at least two letters of a word")
             elif not text:
@@ -241,6 +333,9 @@ class SearchDialog(QDialog):
             self.count.setText("1 result" if total == 1 else f"{total} results")
         self.results.setCurrentIndex(self.model.index(0, 0))
         self.results.scrollToTop()
+        if self._open_when_done:  # Enter was pressed before the results were in
+            self._open_when_done = False
+            self.open_current()
 
     def _show_unsearchable(self) -> None:
         kw = self.search_kwargs()
@@ -289,7 +384,10 @@ class SearchDialog(QDialog):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if self._timer.isActive():  # Enter right after typing: search first
                     self._run()
-                self.open_current()
+                if self._busy or self.preparing:  # open the first hit when it is in
+                    self._open_when_done = True
+                else:
+                    self.open_current()
                 return True
         return super().eventFilter(watched, event)
 
