@@ -322,6 +322,7 @@ class Workspace:
     def reload(self) -> None:
         """Read every record again (after a sync wrote records into the vault): each
         service is made anew around the same unlocked vault."""
+        self.search.close(save=True)  # the new search service checks it against the records
         fresh = Workspace.build(self._vault, paths=self.paths, clock=self.clock)
         for name in fresh.__dataclass_fields__:
             if name not in ("_vault", "clock", "paths", "warnings"):

@@ -57,6 +57,8 @@ def test_offline_work_on_two_laptops_meets_at_the_next_sync(team: Agency) -> Non
         assert notes[sam_note].status == NoteStatus.SIGNED
         assert ws.signing.note_item(dana_note) is not None
         assert ws.signing.note_item(sam_note) is not None
+    # What sync wrote is found by search like anything typed here.
+    assert [h.key for h in dana.search.search("Sam's session").hits] == [sam_note]
     # A draft is its author's until signed: it never shows up in a colleague's vault.
     assert sam_draft in {n.id for n in sam.notes.list(client_id=client_id)}
     assert sam_draft not in {n.id for n in dana.notes.list(client_id=client_id)}
