@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from noteapp import crypto
 from noteapp.agency.keys import (
@@ -24,8 +25,6 @@ from noteapp.agency.keys import (
     read_certificate,
     read_join_request,
 )
-from noteapp.agency.server import AdminServer, MemberRow, Server, check_login
-from noteapp.agency.server.connection import conninfo_for
 from noteapp.agency.signed import sign_doc
 from noteapp.domain.clock import Clock
 from noteapp.domain.errors import (
@@ -39,7 +38,24 @@ from noteapp.services.agency_state import Membership
 from noteapp.services.audit import AuditService
 from noteapp.services.profile import ProfileService
 
-Connect = Callable[[str], Server]
+if TYPE_CHECKING:
+    # psycopg is imported only when the server is first reached (a vault outside any agency
+    # never pays for it: a tenth of a second of the app's start).
+    from noteapp.agency.server import AdminServer, MemberRow, Server
+
+Connect = Callable[[str], "Server"]
+
+
+def _connect(url: str) -> Server:
+    from noteapp.agency.server import Server
+
+    return Server.connect(url)
+
+
+def _conninfo_for(url: str) -> str:
+    from noteapp.agency.server import conninfo_for
+
+    return conninfo_for(url)
 
 
 def _fingerprint_matches(given: str, actual: str) -> bool:
@@ -80,7 +96,7 @@ class AgencyService:
         self._profile = profile
         self._audit = audit
         self._clock = clock
-        self._connect: Connect = connect or (lambda url: Server.connect(url))
+        self._connect: Connect = connect or _connect
 
     # --- this device's membership -------------------------------------------------------
 
@@ -110,7 +126,7 @@ class AgencyService:
         device used when it joined."""
         from os import environ
 
-        from noteapp.agency.server import URL_VARIABLE
+        from noteapp.agency.server.connection import URL_VARIABLE
 
         if environ.get(URL_VARIABLE) or m is None:
             return environ.get(URL_VARIABLE, "")
@@ -122,6 +138,8 @@ class AgencyService:
     def admin_server(self, m: Membership) -> AdminServer:
         if not m.is_admin:
             raise RefusedError("Only the agency's administrator does that.")
+        from noteapp.agency.server import AdminServer
+
         return AdminServer.of(self.server(m))
 
     def signing_keys(self) -> tuple[bytes, bytes]:
@@ -170,6 +188,8 @@ class AgencyService:
         `recovery_key_file` (keep it offline): every chart key is also wrapped to it."""
         existing = self.membership()
         url = self.url(existing)
+        from noteapp.agency.server import AdminServer
+
         server = AdminServer.of(self._connect(url))
         with server:
             row = server.schema_version() and server.agency_row()
@@ -218,7 +238,7 @@ class AgencyService:
                 admin_ed25519=public,
                 x25519_private=x_private,
                 x25519_public=x_public,
-                url=conninfo_for(url),
+                url=_conninfo_for(url),
                 is_admin=True,
                 recovery_x25519=r_public,
             )
@@ -243,6 +263,8 @@ class AgencyService:
     def add_member(self, *, login: str, password: str | None) -> NewMember:
         """A login for a new member (they join from their own vault, then you certify)."""
         m = self.require_membership()
+        from noteapp.agency.server import check_login
+
         check_login(login)
         with self.admin_server(m) as server:
             role = self._member_role(server)
@@ -355,7 +377,7 @@ class AgencyService:
                 admin_ed25519=admin_key,
                 x25519_private=x_private,
                 x25519_public=x_public,
-                url=conninfo_for(url),
+                url=_conninfo_for(url),
                 share_psychotherapy=share_psychotherapy,
                 recovery_x25519=agency.recovery_x25519,
             )

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noteapp import crypto
 from noteapp.agency.envelope import open_audit
@@ -29,7 +29,6 @@ from noteapp.agency.keys import (
     unwrap_key,
     wrap_key,
 )
-from noteapp.agency.server import AdminServer, EpochWrite
 from noteapp.agency.signed import sign_doc
 from noteapp.domain.clock import Clock
 from noteapp.domain.errors import InvalidInputError, NoteappError, RefusedError
@@ -37,6 +36,9 @@ from noteapp.services.agency import AgencyService, read_secret
 from noteapp.services.agency_local import chart_uuid
 from noteapp.services.audit import AuditService
 from noteapp.services.clients import ClientService
+
+if TYPE_CHECKING:
+    from noteapp.agency.server import AdminServer, EpochWrite
 
 Members = tuple[tuple[str, ChartRole], ...]
 
@@ -144,6 +146,8 @@ class ChartAdmin:
         chart_id: str,
         change: Callable[[Members], Members],
     ) -> int:
+        from noteapp.agency.server import EpochWrite
+
         certs = self._agency.certificates(server, agency)
         private, public = self._agency.signing_keys()
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from noteapp import crypto
 from noteapp.agency import freshness
@@ -30,7 +30,6 @@ from noteapp.agency.envelope import (
 )
 from noteapp.agency.keys import ChartRole, read_epoch, unwrap_key, wrap_key
 from noteapp.agency.merge import Synced
-from noteapp.agency.server import ChartMoved, Server, VersionRow
 from noteapp.domain.clock import Clock
 from noteapp.domain.errors import (
     NoteappError,
@@ -50,6 +49,9 @@ from noteapp.services.sync_checks import Context, refusal
 from noteapp.services.sync_push import Outgoing, outgoing
 from noteapp.services.sync_status import AgencyStatus, agency_status, conflicts, dismiss_conflict
 from noteapp.signing.proof import item_from_dict
+
+if TYPE_CHECKING:
+    from noteapp.agency.server import Server, VersionRow
 
 BATCH = 500
 PUSH_RETRIES = 3
@@ -412,6 +414,8 @@ class _Run:
     # --- pushing -----------------------------------------------------------------------
 
     def _push_chart(self, state: ChartState, scan: LocalScan) -> None:
+        from noteapp.agency.server import ChartMoved
+
         current = state.current_epoch
         role = state.role_of(self.m.member_id)
         if current is None or role is None or current.epoch not in state.keys or not state.assigned:

@@ -3,6 +3,9 @@ their places, chart-key commitments, freshness checks, merges, and the connectio
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from noteapp import crypto
@@ -151,3 +154,17 @@ def test_connection_policy(monkeypatch: pytest.MonkeyPatch) -> None:
         conninfo_for("postgresql://dana:hunter2@localhost/a")
     with pytest.raises(InvalidInputError):
         conninfo_for("this is not = a conninfo ===")
+
+
+def test_the_app_and_the_cli_start_without_the_postgresql_driver() -> None:
+    # psycopg costs a tenth of a second to import: a vault outside any agency never pays it,
+    # and the server module is loaded only when the server is first reached.
+    code = (
+        "import sys, noteapp.services.workspace, noteapp.cli.main; "
+        "late = ('psycopg', 'noteapp.agency.server'); "
+        "print(sorted(m for m in sys.modules if m.startswith(late)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    assert out.strip() == "[]"
