@@ -44,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     set_.add_argument("--credentials", metavar="CRED", help="e.g. LCSW, PhD, LPC")
     set_.add_argument("--license", metavar="L", help="license number")
     set_.add_argument("--role", choices=[r.value for r in Role], help="default: clinician")
+    set_.add_argument(
+        "--supervised",
+        choices=["yes", "no"],
+        help="yes: a supervisor co-signs your notes (you see the co-signature queue)",
+    )
     set_.add_argument("--agency", metavar="A", help="agency or practice name")
     set_.add_argument("--agency-address", metavar="ADDRESS", help="letterhead address")
     set_.add_argument("--agency-phone", metavar="PHONE", help="letterhead phone")
@@ -71,6 +76,7 @@ def profile_json(p: ClinicianProfile) -> dict[str, Any]:
         "has_logo": p.logo_png is not None,
         "public_key": p.public_key.hex(),
         "fingerprint": p.fingerprint,
+        "supervised": p.supervised,
     }
 
 
@@ -80,6 +86,8 @@ def run_set(args: argparse.Namespace) -> int:
         for dest, field in _FIELDS.items()
         if getattr(args, dest) is not None
     }
+    if args.supervised is not None:
+        changes["supervised"] = args.supervised == "yes"
     if not changes:
         raise InvalidInputError("Nothing to set: give at least one option (see --help).")
     with common.unlocked(args) as ws:
@@ -106,6 +114,7 @@ def run_show(args: argparse.Namespace) -> int:
         ("Credentials", profile.credentials),
         ("License", profile.license_number),
         ("Role", profile.role.value),
+        ("Supervised", "yes" if profile.supervised else "no"),
         ("Agency", profile.agency_name),
         ("Agency address", profile.agency_address),
         ("Agency phone", profile.agency_phone),

@@ -29,6 +29,7 @@ from noteapp.domain.notes import (
     ScreenResult,
     SessionInfo,
 )
+from noteapp.domain.progress import Progress, report
 from noteapp.services.workspace import Workspace
 
 _INTERVENTIONS = [
@@ -185,10 +186,15 @@ def _session(
 
 
 def add_demo_notes(
-    ws: Workspace, *, count: int, seed: int = 11, client_ids: list[str] | None = None
+    ws: Workspace,
+    *,
+    count: int,
+    seed: int = 11,
+    client_ids: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[str]:
     """`count` notes spread over the clients (see the module doc); the newest are drafts
-    until `fill_demo` signs the older ones."""
+    until `fill_demo` signs the older ones. `progress` hears (notes written, count)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     clients = [ws.clients.get(i) for i in client_ids] if client_ids else ws.clients.list()
     if not clients or count <= 0:
@@ -236,4 +242,5 @@ def add_demo_notes(
                 if template_id == "crisis":
                     note = ws.notes.save(note.id, risk_assessment=CRISIS_ASSESSMENT)
                 ids.append(note.id)
+                report(progress, len(ids), count)
     return ids

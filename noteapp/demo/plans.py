@@ -142,7 +142,7 @@ def add_demo_plans(
     with ws.transaction():
         for i, client in enumerate(clients):
             if client.status.value != "active" or i % 6 == 5:
-                continue  # some clients have no plan yet: the dashboard shows them
+                continue  # some clients have no plan yet: Today shows them
             if ws.plans.latest(client.id) is not None:
                 continue
             fits = _problems_for(client, groups)

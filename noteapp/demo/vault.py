@@ -13,6 +13,7 @@ from pathlib import Path
 from noteapp.domain.clients import Contact, Diagnosis, EmergencyContact
 from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Note
+from noteapp.domain.progress import Progress, part, report
 from noteapp.services.paths import AppPaths
 from noteapp.services.workspace import KdfParams, Workspace
 
@@ -181,15 +182,31 @@ def create_demo_vault(
     paths: AppPaths | None = None,
     clock: Clock | None = None,
     params: KdfParams | None = None,
+    progress: Progress | None = None,
 ) -> Workspace:
-    """A new vault full of synthetic data, unlocked, with DEMO_PASSPHRASE."""
+    """A new vault full of synthetic data, unlocked, with DEMO_PASSPHRASE.
+
+    `progress` hears how far it got; `Cancelled` raised from it (before the last step)
+    closes and deletes the half-made demo vault, which nothing else has seen yet."""
+    report(progress, 0, 0)  # the key derivation: no count to give
     ws, _recovery = Workspace.create(path, DEMO_PASSPHRASE, params=params, clock=clock, paths=paths)
-    fill_demo(ws, clients=clients, passphrase=DEMO_PASSPHRASE)
+    try:
+        fill_demo(ws, clients=clients, passphrase=DEMO_PASSPHRASE, progress=progress)
+    except BaseException:
+        ws.discard()  # not ws.close(): no automatic backup of a half-made demo
+        for leftover in (path, *(Path(f"{path}{end}") for end in ("-wal", "-shm", ".lock"))):
+            leftover.unlink(missing_ok=True)
+        raise
     return ws
 
 
 def fill_demo(
-    ws: Workspace, *, clients: int = 12, notes: int | None = None, passphrase: str | None = None
+    ws: Workspace,
+    *,
+    clients: int = 12,
+    notes: int | None = None,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
 ) -> list[str]:
     """Everything `noteapp demo` adds: the profile (if none), clients, notes in every
     template (by default about six per client), treatment plans with goal progress rated
@@ -205,14 +222,25 @@ def fill_demo(
 
     ensure_demo_profile(ws)
     count = 6 * clients if notes is None else notes
+    # One bar over every step: clients, notes, plans, measures, safety plans, case
+    # management (one unit each but the notes), then signing (as many units as notes).
+    total = 2 * count + 5
+    report(progress, 0, total)
     ids = add_demo_clients(ws, count=clients, sessions=-(-count // clients) if clients else 0)
-    note_ids = add_demo_notes(ws, count=count, client_ids=ids)
+    report(progress, 1, total)
+    note_ids = add_demo_notes(
+        ws, count=count, client_ids=ids, progress=part(progress, start=1, size=count, total=total)
+    )
     add_demo_plans(ws, passphrase, client_ids=ids)  # rates the notes before they are signed
+    report(progress, count + 2, total)
     # PHQ-9/GAD-7 history and risk flags (one addressed by a note, if the demo signs).
     addressed = add_demo_measures(ws, client_ids=ids, addressed_flag=passphrase is not None)
+    report(progress, count + 3, total)
     add_demo_safety_plans(ws, passphrase, client_ids=ids)
+    report(progress, count + 4, total)
     # Contacts, releases, referrals, medications (adherence in the notes) and incidents.
     add_demo_case_management(ws, passphrase, client_ids=ids)
+    report(progress, count + 5, total)
     if passphrase is not None:
         week_ago = ws.clock.now().date().toordinal() - 7
         ready = [
@@ -224,8 +252,13 @@ def fill_demo(
             and (n.id == addressed or ws.notes.check(n).can_sign)
         ]
         sign_on_their_day(
-            ws, ready, passphrase=passphrase, override={addressed: DEMO_OVERRIDE_REASON}
+            ws,
+            ready,
+            passphrase=passphrase,
+            override={addressed: DEMO_OVERRIDE_REASON},
+            progress=part(progress, start=count + 5, size=count, total=total),
         )
+    report(progress, total, total)
     return ids
 
 
@@ -251,6 +284,7 @@ def sign_on_their_day(
     passphrase: str,
     override: dict[str, str] | None = None,
     seed: int = 31,
+    progress: Progress | None = None,
 ) -> None:
     """Sign demo notes as a clinician would have: on the day of service, 15 minutes to three
     hours after the session ended (a signature the day the demo runs, on a note from months
@@ -265,7 +299,9 @@ def sign_on_their_day(
     signer = ws.signer_with_clock(clock)  # the passphrase was checked once above
     now = ws.clock.now()
     with ws.transaction():
-        for note in sorted(notes, key=lambda n: (n.session.date, n.session.end or time(17))):
+        ordered = sorted(notes, key=lambda n: (n.session.date, n.session.end or time(17)))
+        for done, note in enumerate(ordered):
+            report(progress, done, len(ordered))
             ended = datetime.combine(note.session.date, note.session.end or time(17))
             at = ended.astimezone(UTC) + timedelta(minutes=rng.randint(15, 180))
             clock.at = min(at, now)

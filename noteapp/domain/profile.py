@@ -24,6 +24,9 @@ class ClinicianProfile:
     logo_png: bytes | None = None
     public_key: bytes = b""
     fingerprint: str = ""
+    # A clinician whose notes a supervisor co-signs (e.g. pre-licensure): only they see the
+    # co-signature queue on the Today page; a solo clinician never does.
+    supervised: bool = False
 
     def __repr__(self) -> str:
         return f"ClinicianProfile(role={self.role.value!r}, fingerprint={self.fingerprint!r})"
@@ -46,6 +49,7 @@ def profile_to_dict(p: ClinicianProfile) -> dict[str, Any]:
         "logo_png": p.logo_png.hex() if p.logo_png else None,
         "public_key": p.public_key.hex(),
         "fingerprint": p.fingerprint,
+        "supervised": p.supervised,
     }
 
 
@@ -62,4 +66,5 @@ def profile_from_dict(d: dict[str, Any]) -> ClinicianProfile:
         logo_png=bytes.fromhex(logo) if logo else None,
         public_key=bytes.fromhex(d.get("public_key", "")),
         fingerprint=d.get("fingerprint", ""),
+        supervised=d.get("supervised") is True,
     )

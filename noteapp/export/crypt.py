@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from noteapp.domain.export_model import ExportJob
+from noteapp.domain.progress import Progress
 from noteapp.export.errors import ExportPasswordError, ExportReadError, ExportWriteError
 from noteapp.export.files import write_atomic
 
@@ -27,7 +28,9 @@ def is_encrypted(path: Path) -> bool:
         return False
 
 
-def encrypt_docx(src: Path | ExportJob, dest: Path, password: str) -> None:
+def encrypt_docx(
+    src: Path | ExportJob, dest: Path, password: str, *, progress: Progress | None = None
+) -> None:
     """Encrypt into ``dest`` (atomic, 0600); Word and LibreOffice ask for the password.
 
     ``src`` is a plain .docx, or an :class:`ExportJob` rendered in memory so that no
@@ -40,7 +43,7 @@ def encrypt_docx(src: Path | ExportJob, dest: Path, password: str) -> None:
     if isinstance(src, ExportJob):
         from noteapp.export.writer import render_docx_bytes
 
-        plain = render_docx_bytes(src)
+        plain = render_docx_bytes(src, progress=progress)
     else:
         try:
             plain = Path(src).read_bytes()

@@ -12,6 +12,7 @@ from docx.shared import Emu, Inches, Twips
 from lxml import etree
 
 from noteapp.domain.export_model import ExportJob
+from noteapp.domain.progress import Progress, report
 from noteapp.export import styles as st
 from noteapp.export.allowlist import W
 from noteapp.export.files import write_atomic
@@ -165,10 +166,14 @@ class _Builder:
         # New blocks go into a scratch element, then move before the section properties.
         self.scratch = etree.Element(_q("body"))
 
-    def build(self) -> None:
+    def build(self, progress: Progress | None = None) -> None:
         self._page()
-        for item in body_items(self.job):
+        items = body_items(self.job)
+        for done, item in enumerate(items):
+            if done % 25 == 0:
+                report(progress, done, len(items))  # may raise Cancelled: nothing written yet
             self._item(item)
+        report(progress, len(items), len(items))
         body = self.doc.element.body
         sect = body.find(_q("sectPr"))
         for child in list(self.scratch):
@@ -295,17 +300,18 @@ def shown_logo(job: ExportJob) -> bytes | None:
     return png if png is not None and _png_image(png) is not None else None
 
 
-def write_docx(job: ExportJob, path: Path) -> None:
-    """Write ``job`` to ``path`` atomically (temp file in the same folder, then rename), 0600."""
+def write_docx(job: ExportJob, path: Path, *, progress: Progress | None = None) -> None:
+    """Write ``job`` to ``path`` atomically (temp file in the same folder, then rename), 0600.
+    ``progress`` hears (items laid out, items); ``Cancelled`` from it writes nothing."""
     builder = _Builder(job)
-    builder.build()
+    builder.build(progress)
     write_atomic(Path(path), builder.save)
 
 
-def render_docx_bytes(job: ExportJob) -> bytes:
+def render_docx_bytes(job: ExportJob, *, progress: Progress | None = None) -> bytes:
     """The .docx of ``job`` in memory (for encryption: no plain copy ever touches the disk)."""
     builder = _Builder(job)
-    builder.build()
+    builder.build(progress)
     out = io.BytesIO()
     builder.save(out)
     return out.getvalue()

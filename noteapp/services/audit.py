@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from noteapp.vault.audit import AuditEntry, AuditLog, AuditVerification
@@ -24,6 +25,11 @@ class AuditService:
 
     def entries(self) -> list[AuditEntry]:
         return self._log.entries()
+
+    def last_of(self, actions: Collection[str]) -> tuple[int, str]:
+        """How many entries record one of `actions`, and the time of the latest ("")."""
+        found = [e for e in self._log.entries() if e.action in actions]
+        return len(found), (found[-1].time if found else "")
 
     def read(self) -> tuple[list[AuditEntry], list[int]]:
         """Entries, and the sequence numbers of any that could not be read (reported)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from noteapp.domain.clock import Clock
 from noteapp.domain.errors import InvalidInputError, NoteappError, VaultExistsError
+from noteapp.domain.progress import Progress, part
 from noteapp.services.audit import AuditService
 from noteapp.services.generations import SeenGenerations
 from noteapp.services.paths import AppPaths, default_paths
@@ -79,18 +80,24 @@ class BackupService:
         """This vault's own snapshot folder."""
         return snapshots.vault_folder(self.base_directory, self._vault.vault_id)
 
-    def backup_now(self, dest: Path | None = None, *, reason: str = "manual") -> Path:
-        """A verified-consistent encrypted snapshot; those in the backup folder rotate."""
+    def backup_now(
+        self, dest: Path | None = None, *, reason: str = "manual", progress: Progress | None = None
+    ) -> Path:
+        """A verified-consistent encrypted snapshot; those in the backup folder rotate.
+        `progress` hears the pages copied; `Cancelled` from it leaves no file and no audit
+        entry."""
         if dest is not None and Path(dest).resolve() == self._vault.path.resolve():
             raise InvalidInputError("A backup cannot replace the vault itself.")
         if dest is not None and Path(dest).exists():
             raise VaultExistsError("A file already exists there; choose another name.")
         if dest is not None:
-            self._vault.write_snapshot(Path(dest))
+            self._vault.write_snapshot(Path(dest), progress=progress)
             self._recorded(reason)
             return Path(dest)
         self._migrate()
-        target = self._snapshot_into(self.directory, snapshots.AUTO_PREFIX, reason)
+        target = self._snapshot_into(
+            self.directory, snapshots.AUTO_PREFIX, reason, progress=progress
+        )
         snapshots.rotate(self.directory, self._settings.get().backup_keep)
         self._prune_pre_delete()
         return target
@@ -104,10 +111,12 @@ class BackupService:
         self._prune_pre_delete()
         return target
 
-    def _snapshot_into(self, folder: Path, prefix: str, reason: str) -> Path:
+    def _snapshot_into(
+        self, folder: Path, prefix: str, reason: str, *, progress: Progress | None = None
+    ) -> Path:
         now = self._clock.now()
         target = snapshots.unique_path(folder, prefix, now)
-        self._vault.write_snapshot(target)
+        self._vault.write_snapshot(target, progress=progress)
         damaged = tuple(dict.fromkeys(self.damaged_records()))
         manifest = snapshots.Manifest(self._vault.vault_id, now, reason, damaged)
         snapshots.write_manifest(target, manifest)
@@ -182,12 +191,17 @@ def restore_snapshot(
     passphrase: str,
     clock: Clock | None = None,
     paths: AppPaths | None = None,
+    progress: Progress | None = None,
 ) -> RestoreResult:
-    """Verify a snapshot completely with its passphrase, then install it at `target`."""
+    """Verify a snapshot completely with its passphrase, then install it at `target`.
+    `progress` hears the verification (the long part); `Cancelled` from it stops before
+    anything at `target` is touched."""
     snap = Vault.open(Path(snapshot), clock=clock, read_only=True)
     try:
         snap.unlock_with_passphrase(passphrase)
-        report = backup.verify_open_snapshot(snap)
+        report = backup.verify_open_snapshot(
+            snap, progress=part(progress, start=0, size=90, total=100)
+        )
         try:
             previous = backup.install_snapshot(snap, Path(target))
         except OSError as exc:
@@ -205,4 +219,6 @@ def restore_snapshot(
         )
     finally:
         restored.close()
+    if progress is not None:
+        progress(100, 100)
     return RestoreResult(Path(target), previous, report.records, report.audit_entries)

@@ -25,6 +25,7 @@ from noteapp.domain.errors import InvalidInputError, RecordIntegrityError, Refus
 from noteapp.domain.export_model import ClientBlock, ExportedNote, ExportJob, Letterhead
 from noteapp.domain.notes import Note, NoteStatus
 from noteapp.domain.paper import PaperSize
+from noteapp.domain.progress import Progress, part, report
 from noteapp.domain.safety_plan import safety_plan_from_dict
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.export import default_file_name, encrypt_docx, write_client_copy, write_docx
@@ -225,8 +226,10 @@ class ExportService:
         date_to: date | None = None,
         include_psychotherapy: bool = False,
         allow_incomplete: bool = False,
+        progress: Progress | None = None,
     ) -> ExportJob:
         """Signed notes of a client in a date range, oldest first, with their corrections.
+        `progress` hears (notes gathered, notes).
 
         When damaged records are, or may be, part of the chart it is refused (naming them and
         the remedy) unless `allow_incomplete`: then it says INCOMPLETE on its first page and
@@ -252,7 +255,12 @@ class ExportService:
             )
             if x
         )
-        proofs = [self._signing.proof(note_id) for _day, note_id in entries]
+        proofs = []
+        for done, (_day, note_id) in enumerate(entries):
+            if done % 50 == 0:
+                report(progress, done, len(entries))
+            proofs.append(self._signing.proof(note_id))
+        report(progress, len(entries), len(entries))
         plan = self._plans.current_signed(client_id) if self._plans is not None else None
         if plan is not None:  # the chart opens with the plan the notes were written under
             proofs.insert(0, self._signing.proof(plan.id))
@@ -369,8 +377,10 @@ class ExportService:
         password: str | None = None,
         what: str,
         record_ids: Sequence[str],
+        progress: Progress | None = None,
     ) -> Path:
-        """Write (and optionally encrypt) an export; audited with ids only."""
+        """Write (and optionally encrypt) an export; audited with ids only. `Cancelled`
+        raised by `progress` stops it before the file is written."""
         out = Path(out)
         if out.suffix.lower() != ".docx":
             raise InvalidInputError("Export files end in .docx.")
@@ -379,9 +389,9 @@ class ExportService:
                 f"Choose a file password of at least {MIN_EXPORT_PASSWORD} characters."
             )
         if password is None:
-            write_docx(job, out)
+            write_docx(job, out, progress=progress)
         else:
-            encrypt_docx(job, out, password)
+            encrypt_docx(job, out, password, progress=progress)
         self._audit.record(
             "export",
             kind="note",
@@ -421,13 +431,18 @@ class ExportService:
         include_psychotherapy: bool = False,
         password: str | None = None,
         allow_incomplete: bool = False,
+        progress: Progress | None = None,
     ) -> Path:
+        """The chart as one .docx; `progress` hears one count over gathering the signed
+        notes (a fifth) and laying the document out (the rest)."""
+        gathered = 20
         job = self.chart_job(
             client_id,
             date_from=date_from,
             date_to=date_to,
             include_psychotherapy=include_psychotherapy,
             allow_incomplete=allow_incomplete,
+            progress=part(progress, start=0, size=gathered, total=100),
         )
         ids = [
             note_id
@@ -438,7 +453,14 @@ class ExportService:
                 include_psychotherapy=include_psychotherapy,
             )
         ]
-        return self.write(job, out, password=password, what="chart", record_ids=ids)
+        return self.write(
+            job,
+            out,
+            password=password,
+            what="chart",
+            record_ids=ids,
+            progress=part(progress, start=gathered, size=100 - gathered, total=100),
+        )
 
     # --- damaged records -----------------------------------------------------------------
 

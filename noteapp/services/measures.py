@@ -10,8 +10,9 @@ written onto the measure record and audited.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
-from dataclasses import replace
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -56,6 +57,45 @@ def instrument(instrument_id: str) -> Instrument:
             + "."
         )
     return found
+
+
+# A measure a plan measures progress with is due when it was not given in this many days
+# (PHQ-9 and GAD-7 ask about the last two weeks; monthly keeps a trend without burdening).
+MEASURE_EVERY_DAYS = 30
+
+
+@dataclass(frozen=True)
+class MeasureDue:
+    """An instrument a client's current plan measures progress with, not given lately."""
+
+    client_id: str
+    instrument: str  # id, e.g. "phq9"
+    name: str  # "PHQ-9"
+    last_given: date | None
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """An instrument's name as written in a plan: "PHQ-9", "phq 9" and "PHQ9" alike, as a
+    whole word ("AUDIT" is not found inside "AUDIT-C")."""
+    parts = [p for p in re.split(r"[\s\-_]+", name) if p]
+    body = r"[\s\-_]?".join(re.escape(p) for p in parts)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![\-_]?[A-Za-z0-9])", re.IGNORECASE)
+
+
+def instruments_named(
+    text: str, known: Mapping[str, Instrument] | None = None
+) -> builtins.list[str]:
+    """Ids of the instruments (`known`, by default the shipped ones) a text names, e.g.
+    "PHQ-9 every 2 weeks" → phq9. Where names overlap ("AUDIT C"), the longest wins."""
+    found: list[tuple[int, int, str]] = []
+    for inst_id, inst in (known if known is not None else load_instruments()).items():
+        found += [(m.start(), m.end(), inst_id) for m in _name_pattern(inst.name).finditer(text)]
+    kept = {
+        i
+        for start, end, i in found
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in found)
+    }
+    return sorted(kept)
 
 
 class MeasureService:
@@ -274,6 +314,38 @@ class MeasureService:
             out.append(SameDayMeasure(m, since_last, since_base, summary))
         return out
 
+    def due(
+        self,
+        *,
+        named_by: Mapping[str, Sequence[str]],
+        today: date,
+        every_days: int = MEASURE_EVERY_DAYS,
+    ) -> builtins.list[MeasureDue]:
+        """Measures due: for each client, every instrument its plan's "measured by" texts
+        name (`named_by`: client id → texts) that was never given, or not in `every_days`.
+        Never given first, then the longest since."""
+        known = self.instruments()
+        wanted = {
+            (cid, inst)
+            for cid, texts in named_by.items()
+            for t in texts
+            for inst in instruments_named(t, known)
+        }
+        if not wanted:
+            return []
+        last: dict[tuple[str, str], date] = {}
+        for m in list(self._measures.values()):
+            key = (m.client_id, m.instrument)
+            if key in wanted and (key not in last or m.on > last[key]):
+                last[key] = m.on
+        names = {i: inst.name for i, inst in known.items()}
+        out = [
+            MeasureDue(cid, inst, names[inst], last.get((cid, inst)))
+            for cid, inst in wanted
+            if (cid, inst) not in last or (today - last[(cid, inst)]).days > every_days
+        ]
+        return sorted(out, key=lambda d: (d.last_given or date.min, d.name, d.client_id))
+
     def _risk_labels(self, m: Measure) -> tuple[str, ...]:
         inst = self.instrument_of(m)
         if inst is None:
@@ -283,7 +355,7 @@ class MeasureService:
     # --- risk flags --------------------------------------------------------------------
 
     def open_risk_flags(self, client_id: str | None = None) -> builtins.list[Measure]:
-        """Measures whose risk flag is not addressed yet, oldest first (chart, dashboard)."""
+        """Measures whose risk flag is not addressed yet, oldest first (chart, Today)."""
         cid = self._clients.get(client_id).id if client_id else None
         return sorted(
             (

@@ -145,6 +145,15 @@ class NoteService:
     def all(self) -> Iterable[Note]:
         return self._notes.values()
 
+    def drafts(self, *, include_psychotherapy: bool = False) -> builtins.list[Note]:
+        """Unsigned notes, the longest-waiting (oldest date of service) first."""
+        out = [
+            n
+            for n in list(self._notes.values())
+            if not n.is_signed and (include_psychotherapy or not n.psychotherapy)
+        ]
+        return sorted(out, key=lambda n: (n.session.date, n.created_at or self._clock.now()))
+
     def get(self, note_id: str) -> Note:
         note = self._notes.get(note_id)
         if note is None:

@@ -423,7 +423,7 @@ class PlanService:
             )
         return self._notes.save(note.id, goal_progress=tuple(clean))
 
-    # --- dashboard and checklist -------------------------------------------------------
+    # --- Today and checklist -----------------------------------------------------------
 
     def due_reviews(self) -> builtins.list[DueReview]:
         today = self._clock.now().date()
@@ -444,6 +444,19 @@ class PlanService:
             plan = self.current_signed(c.id)
             if c.status.value == "active" and (plan is None or not plan.is_current(today)):
                 out.append(str(c.id))
+        return out
+
+    def measured_by(self) -> dict[str, builtins.list[str]]:
+        """How progress is measured, per active client with a current signed plan: the
+        "measured by" text of each active objective (e.g. "PHQ-9 every 2 weeks")."""
+        today = self._clock.now().date()
+        out: dict[str, builtins.list[str]] = {}
+        for c in self._clients.list():
+            plan = self.current_signed(c.id) if c.status.value == "active" else None
+            if plan is not None and plan.is_current(today):
+                texts = [o.measured_by for o in plan.active_objectives() if o.measured_by]
+                if texts:
+                    out[str(c.id)] = texts
         return out
 
     def signed_notes_without_progress(self) -> builtins.list[Note]:

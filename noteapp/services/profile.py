@@ -25,6 +25,7 @@ _EDITABLE = {
     "agency_address",
     "agency_phone",
     "logo_png",
+    "supervised",
 }
 
 
@@ -58,6 +59,8 @@ class ProfileService:
         ):
             if key in changes:
                 changes[key] = str(changes[key]).strip()
+        if "supervised" in changes and not isinstance(changes["supervised"], bool):
+            raise InvalidInputError("'supervised' is yes or no.")
         logo = changes.get("logo_png")
         if logo is not None and (
             len(logo) > _MAX_LOGO_BYTES or not logo.startswith(b"\x89PNG\r\n\x1a\n")

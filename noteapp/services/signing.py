@@ -122,6 +122,36 @@ class SigningService:
             if i.type in (ItemType.COSIGNATURE, ItemType.RETURN)
         ]
 
+    # --- supervision queues (the Today page) --------------------------------------------
+
+    def returned(self) -> builtins.list[tuple[str, SignedItem]]:
+        """Signed notes whose latest review is a return with no correction since: (note id,
+        the return), the supervisor's comments still to act on."""
+        out = []
+        for note_id, items in list(self._items.items()):
+            if not items or items[0].type != ItemType.NOTE:
+                continue
+            last = _last_review(items)
+            if (
+                last is not None
+                and last.type == ItemType.RETURN
+                and not _corrected_after(items, last)
+            ):
+                out.append((note_id, last))
+        return out
+
+    def awaiting_cosignature(self) -> builtins.list[str]:
+        """Ids of signed notes with the supervisor: never reviewed, or returned and corrected
+        since (the latest review decides; a co-signature ends the wait)."""
+        out = []
+        for note_id, items in list(self._items.items()):
+            if not items or items[0].type != ItemType.NOTE:
+                continue
+            last = _last_review(items)
+            if last is None or (last.type == ItemType.RETURN and _corrected_after(items, last)):
+                out.append(note_id)
+        return out
+
     def proof(self, note_id: str) -> NoteProof:
         items = self.items(note_id)
         if not items or not items[0].type.is_document:
@@ -507,6 +537,16 @@ class SigningService:
             if not TrackedRecord(self._vault, TRUSTED_KIND, record_id).delete():
                 raise NotFoundError("No trusted key with that fingerprint.")
             self._audit.record("key-untrust", kind=TRUSTED_KIND, record_id=record_id)
+
+
+def _last_review(items: Sequence[SignedItem]) -> SignedItem | None:
+    """The latest co-signature or return, if any."""
+    reviews = [i for i in items if i.type in (ItemType.COSIGNATURE, ItemType.RETURN)]
+    return reviews[-1] if reviews else None
+
+
+def _corrected_after(items: Sequence[SignedItem], review: SignedItem) -> bool:
+    return any(i.type.is_correction and i.signed_at > review.signed_at for i in items)
 
 
 def chain_order(items: Sequence[SignedItem]) -> builtins.list[SignedItem]:

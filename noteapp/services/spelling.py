@@ -41,6 +41,12 @@ class Speller:
         if self._record is not None:
             self._personal = set((self._record.read() or {}).get("words", []))
 
+    @staticmethod
+    def prepare() -> None:
+        """Load the English dictionary now (a fifth of a second), e.g. on a worker thread
+        after unlocking, so the first note window opened does not wait for it."""
+        _english()
+
     @property
     def personal_words(self) -> list[str]:
         return sorted(self._personal, key=str.casefold)

@@ -21,6 +21,8 @@ from noteapp.domain.errors import (
     VaultWarning,
     WrongSecretError,
 )
+from noteapp.domain.progress import Progress
+from noteapp.domain.progress import report as report_progress
 from noteapp.services import casemgmt
 from noteapp.services.agency import AgencyService
 from noteapp.services.agency_charts import ChartAdmin
@@ -83,6 +85,21 @@ def kdf_params(
         msg = str(exc) if " " in str(exc) else "Key-derivation settings out of range."
         raise InvalidInputError(msg) from exc
     return params
+
+
+BUILD_STEPS = 8
+
+
+class _Steps:
+    """Counts the services built, for a progress bar during unlock."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._done = 0
+
+    def __call__(self) -> None:
+        self._done += 1
+        report_progress(self._progress, self._done, BUILD_STEPS)
 
 
 def keychain_status() -> keychain.KeychainStatus:
@@ -171,9 +188,16 @@ class Workspace:
 
     @classmethod
     def build(
-        cls, vault: Vault, *, paths: AppPaths | None = None, clock: Clock | None = None
+        cls,
+        vault: Vault,
+        *,
+        paths: AppPaths | None = None,
+        clock: Clock | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
-        """Compose the services around an unlocked vault."""
+        """Compose the services around an unlocked vault. Building a service decrypts its
+        records; `progress` hears (services built, BUILD_STEPS)."""
+        step = _Steps(progress)
         clock = clock or vault.clock
         paths = paths or default_paths()
         audit = AuditService(vault)
@@ -186,9 +210,11 @@ class Workspace:
             default_dir=paths.default_backup_dir,
         )
         clients = ClientService(vault=vault, audit=audit, backups=backups, clock=clock)
+        step()
         profile = ProfileService(vault, audit)
         templates = TemplateCatalog(user_dir=paths.user_templates_dir, vault=vault)
         reference = ReferenceService(vault, audit)
+        step()
         notes = NoteService(
             vault=vault,
             audit=audit,
@@ -198,6 +224,7 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        step()
         signing = SigningService(
             vault=vault,
             audit=audit,
@@ -208,6 +235,7 @@ class Workspace:
             clock=clock,
             check_passphrase=lambda passphrase: verify_passphrase(vault, passphrase),
         )
+        step()
         plans = PlanService(
             vault=vault,
             audit=audit,
@@ -217,13 +245,16 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        step()
         safety_plans = SafetyPlanService(
             vault=vault, audit=audit, clients=clients, signing=signing, clock=clock
         )
+        step()
         instruments = InstrumentService(vault=vault, audit=audit, clock=clock)
         measures = MeasureService(
             vault=vault, audit=audit, clients=clients, clock=clock, notes=notes, catalog=instruments
         )
+        step()
         # The risk gate asks whether the client has a current signed safety plan.
         measures.has_current_safety_plan = safety_plans.has_current
         cm = casemgmt.build(
@@ -235,6 +266,7 @@ class Workspace:
             settings=settings,
             clock=clock,
         )
+        step()
         damage = DamageReport(
             clients=clients,
             notes=notes,
@@ -362,9 +394,17 @@ class Workspace:
         *,
         clock: Clock | None = None,
         paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
+        """`progress` hears (0, 0) while the passphrase is checked (no count to give), then
+        the services being built (see `build`)."""
         return cls._open(
-            path, "passphrase", lambda v: v.unlock_with_passphrase(passphrase), paths, clock
+            path,
+            "passphrase",
+            lambda v: v.unlock_with_passphrase(passphrase),
+            paths,
+            clock,
+            progress,
         )
 
     @classmethod
@@ -375,14 +415,25 @@ class Workspace:
         *,
         clock: Clock | None = None,
         paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
         return cls._open(
-            path, "recovery-key", lambda v: v.unlock_with_recovery_key(recovery_key), paths, clock
+            path,
+            "recovery-key",
+            lambda v: v.unlock_with_recovery_key(recovery_key),
+            paths,
+            clock,
+            progress,
         )
 
     @classmethod
     def unlock_with_keychain(
-        cls, path: Path, *, clock: Clock | None = None, paths: AppPaths | None = None
+        cls,
+        path: Path,
+        *,
+        clock: Clock | None = None,
+        paths: AppPaths | None = None,
+        progress: Progress | None = None,
     ) -> Workspace:
         def with_device_key(vault: Vault) -> None:
             device_key = keychain.load_device_key(vault.vault_id)
@@ -390,7 +441,7 @@ class Workspace:
                 raise WrongSecretError("This vault is not remembered on this device.")
             vault.unlock_with_device_key(device_key)
 
-        return cls._open(path, "keychain", with_device_key, paths, clock)
+        return cls._open(path, "keychain", with_device_key, paths, clock, progress)
 
     @classmethod
     def _open(
@@ -400,6 +451,7 @@ class Workspace:
         unlock: Callable[[Vault], None],
         paths: AppPaths | None,
         clock: Clock | None,
+        progress: Progress | None = None,
     ) -> Workspace:
         """Open, unlock one way, upgrade an older format, and build the workspace; the vault
         is closed on any failure.
@@ -410,12 +462,13 @@ class Workspace:
         """
         vault = Vault.open(Path(path), clock=clock)
         try:
+            report_progress(progress, 0, 0)
             unlock(vault)
             report = migrate.upgrade(vault)
         except BaseException:
             vault.close()
             raise
-        return cls._after_unlock(vault, method, paths, clock, report)
+        return cls._after_unlock(vault, method, paths, clock, report, progress)
 
     @classmethod
     def _after_unlock(
@@ -425,9 +478,10 @@ class Workspace:
         paths: AppPaths | None,
         clock: Clock | None,
         report: UpgradeReport | None,
+        progress: Progress | None = None,
     ) -> Workspace:
         try:
-            ws = cls.build(vault, paths=paths, clock=clock)
+            ws = cls.build(vault, paths=paths, clock=clock, progress=progress)
             seen_here = SeenGenerations.of(ws.paths)
             found = vault.generation
             seen = seen_here.get(vault.vault_id)
@@ -472,6 +526,12 @@ class Workspace:
         finally:
             self.search.close(save=False)
             self._vault.close()
+
+    def discard(self) -> None:
+        """Release the vault without the automatic backup: for a half-made vault about to
+        be deleted (a cancelled demo), of which no copy should be kept."""
+        self.search.close(save=False)  # the index of a vault about to go is not stored
+        self._vault.close()
 
     # --- the vault, as the front ends may see it -------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 from noteapp.demo import DEMO_PASSPHRASE, create_demo_vault
 from noteapp.domain.clock import Clock, SystemClock
 from noteapp.domain.errors import NoteappError
+from noteapp.domain.progress import Cancelled, Progress
 from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
@@ -40,7 +41,7 @@ from noteapp.ui.views.settings_appearance_page import saved_appearance
 from noteapp.ui.views.shell_window import LOCKED_TITLE, ShellWindow
 from noteapp.ui.views.unlock_view import UnlockView
 from noteapp.ui.views.welcome_view import WelcomeView
-from noteapp.ui.workers import run_in_background
+from noteapp.ui.workers import run_in_background, run_with_progress
 
 
 def app_icon() -> QIcon:
@@ -147,26 +148,36 @@ class AppController(QObject):
 
     def open_demo(self) -> None:
         page = self.page()
-        if isinstance(page, WelcomeView):
-            page.set_busy("Opening the demo vault…")
         demo = self.paths.default_demo_vault
         clock, paths, params = self.clock, self.paths, self.kdf_params
+        exists = demo.is_file()
 
-        def work() -> Workspace:
-            if demo.is_file():
-                return Workspace.unlock(demo, DEMO_PASSPHRASE, clock=clock, paths=paths)
-            return create_demo_vault(demo, paths=paths, clock=clock, params=params)
+        def work(progress: Progress) -> Workspace:
+            if exists:
+                return Workspace.unlock(
+                    demo, DEMO_PASSPHRASE, clock=clock, paths=paths, progress=progress
+                )
+            return create_demo_vault(
+                demo, paths=paths, clock=clock, params=params, progress=progress
+            )
 
         def failed(exc: BaseException) -> None:
             if isinstance(page, WelcomeView):
-                page.set_busy("")
-                page.busy.setText(message_for(exc))
+                page.set_busy(False, "" if isinstance(exc, Cancelled) else message_for(exc))
 
         def done(ws: Workspace) -> None:
             self.vault_path = demo
             self._unlocked(ws)
 
-        run_in_background(work, on_done=done, on_error=failed, parent=page)
+        task = run_with_progress(work, on_done=done, on_error=failed, parent=page)
+        if isinstance(page, WelcomeView):
+            page.set_busy(True)
+            page.progress.start(
+                task,
+                "Opening the demo vault…" if exists else "Creating the demo vault…",
+                "Opening the demo vault…" if exists else "Writing invented clients and notes…",
+            )
+            page.progress.cancel_button.setVisible(not exists)
 
     def choose_existing(self) -> None:
         file, _ = QFileDialog.getOpenFileName(
@@ -203,11 +214,10 @@ class AppController(QObject):
         view.focus_first()
 
     def _unlock(self, view: UnlockView, passphrase: str, remember: bool) -> None:
-        view.set_busy(True)
         path, clock, paths = self.vault_path, self.clock, self.paths
 
-        def work() -> tuple[Workspace, str]:
-            ws = Workspace.unlock(path, passphrase, clock=clock, paths=paths)
+        def work(progress: Progress) -> tuple[Workspace, str]:
+            ws = Workspace.unlock(path, passphrase, clock=clock, paths=paths, progress=progress)
             note = ""
             if remember:
                 try:
@@ -220,22 +230,25 @@ class AppController(QObject):
             ws, keychain_problem = result
             self._unlocked(ws, notice=keychain_problem)
 
-        run_in_background(
+        task = run_with_progress(
             work,
             on_done=done,
             on_error=lambda exc: view.show_failure(message_for(exc)),
             parent=view,
         )
+        view.set_busy(True, task)
 
     def _unlock_keychain(self, view: UnlockView) -> None:
-        view.set_busy(True)
         path, clock, paths = self.vault_path, self.clock, self.paths
-        run_in_background(
-            lambda: Workspace.unlock_with_keychain(path, clock=clock, paths=paths),
+        task = run_with_progress(
+            lambda progress: Workspace.unlock_with_keychain(
+                path, clock=clock, paths=paths, progress=progress
+            ),
             on_done=self._unlocked,
             on_error=lambda exc: view.show_failure(message_for(exc)),
             parent=view,
         )
+        view.set_busy(True, task)
 
     def open_recovery(self) -> None:
         path, clock, paths, params = self.vault_path, self.clock, self.paths, self.kdf_params
@@ -336,8 +349,6 @@ class AppController(QObject):
         self._close_workspace()
         self.show_unlock("Restoring the backup…")
         view = self.page()
-        if isinstance(view, UnlockView):
-            view.set_busy(True)
         target, clock, paths = self.vault_path, self.clock, self.paths
 
         def done(result: Any) -> None:
@@ -349,16 +360,28 @@ class AppController(QObject):
             )
 
         def failed(exc: BaseException) -> None:
+            if isinstance(exc, Cancelled):
+                self.show_unlock("Restoring was cancelled before anything changed.")
+                return
             self.show_unlock(f"The backup was not restored: {message_for(exc)} Nothing changed.")
 
-        run_in_background(
-            lambda: restore_snapshot(
-                snapshot=snapshot, target=target, passphrase=passphrase, clock=clock, paths=paths
+        task = run_with_progress(
+            lambda progress: restore_snapshot(
+                snapshot=snapshot,
+                target=target,
+                passphrase=passphrase,
+                clock=clock,
+                paths=paths,
+                progress=progress,
             ),
             on_done=done,
             on_error=failed,
             parent=self,
         )
+        if isinstance(view, UnlockView):
+            view.set_busy(True)
+            view.busy.start(task, "Checking the backup…", "Checking every record of the backup…")
+            view.busy.cancel_button.show()  # safe until the checked backup is installed
 
     def shutdown(self) -> None:
         """The window is closing: lock (backup if changed) and release the vault."""

@@ -1,4 +1,10 @@
-"""Part of the composition root: the unlocked main view, each page given only what it needs."""
+"""Part of the composition root: the unlocked main view, each page given only what it needs.
+
+Pages are built with the typed services they use and a `Navigator`; the navigator's requests
+(open a note, a client's chart tab and a record in it, an incident report, Review, a Settings
+page, a full worklist, search) are connected to what opens them here, in one place. The
+case-management parts come from casemgmt_builder; the keyboard shortcuts from ui/shortcuts.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +16,28 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
-from noteapp.domain.errors import NoteappError, OlderCopyWarning
-from noteapp.domain.notes import NoteStatus
-from noteapp.domain.profile import Role
-from noteapp.domain.signatures import ItemType
+from noteapp.domain.errors import OlderCopyWarning
+from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
 from noteapp.ui import casemgmt_builder
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
-from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.search_dialog import SearchDialog
+from noteapp.ui.navigator import ChartTab, Navigator
 from noteapp.ui.prefs import DevicePrefs
+from noteapp.ui.service_bundles import (
+    CaseServices,
+    MeasureServices,
+    NoteServices,
+    PlanServices,
+    ReviewServices,
+    SafetyPlanServices,
+)
 from noteapp.ui.views.clients_view import ClientsView
-from noteapp.ui.views.dashboard_view import DashboardView, DraftRow, PlanItemRow, ReviewRow
-from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.main_view import MainPages, MainView
 from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.plan_tab import PlanTab
+from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.views.reports_view import ReportsView
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
@@ -43,9 +55,11 @@ from noteapp.ui.views.settings_safety_page import SafetyPlanSettingsPage
 from noteapp.ui.views.settings_security_page import KeychainControls, SettingsSecurityPage
 from noteapp.ui.views.settings_templates_page import TemplatesSettingsPage
 from noteapp.ui.views.settings_view import SettingsView
+from noteapp.ui.views.today_view import TodayView
 from noteapp.ui.widgets.banner import Banner
 from noteapp.ui.widgets.integrity_banner import IntegrityBanner
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
+from noteapp.ui.windows.note_window import NoteWindow, NoteWindows
 from noteapp.ui.workers import run_in_background
 
 DEMO_BANNER = (
@@ -55,7 +69,7 @@ DEMO_BANNER = (
 
 
 class _RiskEvents(QObject):
-    """Measures saved or notes signed: the risk banners and the dashboard re-read flags."""
+    """Measures saved or notes signed: the risk banners and Today re-read flags."""
 
     changed = Signal()
 
@@ -76,40 +90,18 @@ def _keychain_controls(ws: Workspace, prefs: DevicePrefs) -> KeychainControls:
     return KeychainControls(available, reason, ws.remembered_on_device, remember, forget)
 
 
-def build_main_view(
+def _clients_view(
     ws: Workspace,
-    *,
-    is_demo: bool,
-    kdf_params: Any,
-    on_lock: Callable[[], None],
-    on_restore: Callable[[Path, str], None],
-    on_auto_lock_changed: Callable[[int], None],
-    prefs: DevicePrefs,
-    notice: str = "",
-) -> MainView:
-    profile = ws.profile.get()
-    today = ws.clock.now().astimezone().date()
-    first_name = profile.name.split()[0] if profile and profile.name.split() else ""
-    note_windows: dict[str, NoteWindow] = {}
-    risk_events = _RiskEvents()
-    parent_holder: list[QWidget] = []
-
-    def open_note(note_id: str) -> None:
-        window = note_windows.get(note_id)
-        if window is None or not window.isVisible():
-            window = NoteWindow(ws, note_id, parent_holder[0] if parent_holder else None)
-            # A signed note may address a risk flag: the banners re-read them.
-            window.editor.saved.connect(lambda _n: risk_events.changed.emit())
-            note_windows[note_id] = window
-            window.finished.connect(lambda _r, i=note_id: note_windows.pop(i, None))
-        window.show()
-        window.raise_()
-        window.activateWindow()
+    navigator: Navigator,
+    risk_events: _RiskEvents,
+    today: Any,
+    cases: CaseServices,
+) -> ClientsView:
+    notes = NoteServices.of(ws)
+    library = ws.goal_library
 
     def notes_tab(client: Client) -> NotesTab:
-        return NotesTab(ws, client.id, open_note)
-
-    library = ws.goal_library
+        return NotesTab(notes, client.id, navigator.open_note)
 
     def plan_tab(client: Client) -> PlanTab:
         tab: list[PlanTab] = []
@@ -120,183 +112,52 @@ def build_main_view(
             dialog = GoalLibraryDialog(library.groups(), start, tab[0] if tab else None)
             return dialog.result_problem if dialog.exec() else None
 
-        tab.append(PlanTab(ws, client.id, library=from_library))
+        tab.append(PlanTab(PlanServices.of(ws), client.id, library=from_library))
         return tab[0]
 
     def measures_tab(client: Client) -> MeasuresTab:
-        tab = MeasuresTab(ws, client.id)
+        tab = MeasuresTab(MeasureServices.of(ws), client.id)
         tab.changed.connect(risk_events.changed)
         return tab
 
     def safety_plan_tab(client: Client) -> SafetyPlanTab:
-        return SafetyPlanTab(ws, client.id)
+        return SafetyPlanTab(SafetyPlanServices.of(ws), client.id)
 
     def risk_banner(client: Client) -> RiskFlagBanner:
         banner = RiskFlagBanner(lambda: ws.measures.open_risk_flags(client.id))
         risk_events.changed.connect(banner.refresh)
         return banner
 
-    clients = ClientsView(
+    return ClientsView(
         ws.clients,
         today=today,
         chart_tabs=(
-            ("Notes", notes_tab),
-            ("Plan", plan_tab),
-            ("Measures", measures_tab),
-            ("Safety plan", safety_plan_tab),
-            *casemgmt_builder.chart_tabs(ws),
+            (ChartTab.NOTES.value, notes_tab),
+            (ChartTab.PLAN.value, plan_tab),
+            (ChartTab.MEASURES.value, measures_tab),
+            (ChartTab.SAFETY_PLAN.value, safety_plan_tab),
+            *casemgmt_builder.chart_tabs(cases),
         ),
         header_widgets=(risk_banner,),
         damaged=lambda: [r.describe() for r in ws.damage.clients()],
         emergency_contact=ws.contacts.emergency_contact,
     )
 
-    def drafts() -> list[DraftRow]:
-        names = {t.id: t.name for t in ws.templates.list()}
-        rows = []
-        for n in ws.notes.list(status=NoteStatus.DRAFT, include_psychotherapy=False):
-            try:
-                who = ws.clients.get(n.client_id).name
-            except NoteappError:
-                continue
-            blocking = len(ws.notes.check(n).blocking)
-            rows.append(DraftRow(n.id, n.session.date, who, names.get(n.template_id, ""), blocking))
-        return rows
 
-    def signed_rows() -> list[tuple[Any, str, str]]:
-        names = {t.id: t.name for t in ws.templates.list()}
-        out = []
-        for n in ws.notes.list(status=NoteStatus.SIGNED, include_psychotherapy=False):
-            try:
-                who = ws.clients.get(n.client_id).name
-            except NoteappError:
-                continue
-            out.append((n, who, names.get(n.template_id, "")))
-        return out
-
-    def returned() -> list[ReviewRow]:
-        rows = []
-        for n, who, template in signed_rows():
-            reviews = ws.signing.reviews(n.id)
-            if not reviews or reviews[-1].type != ItemType.RETURN:
-                continue
-            last = reviews[-1]
-            corrected = any(c.signed_at > last.signed_at for c in ws.signing.corrections(n.id))
-            rows.append(
-                ReviewRow(
-                    n.id,
-                    n.session.date,
-                    who,
-                    template,
-                    comments=str(last.payload.get("comments", "")),
-                    reviewer=str(last.author.get("name", "")),
-                    corrected_since=corrected,
-                )
-            )
-        return rows
-
-    def awaiting() -> list[ReviewRow]:
-        return [
-            ReviewRow(n.id, n.session.date, who, template)
-            for n, who, template in signed_rows()
-            if not ws.signing.reviews(n.id)
-        ]
-
-    def client_name(client_id: str) -> str | None:
-        try:
-            return str(ws.clients.get(client_id).name)
-        except NoteappError:
-            return None
-
-    def plan_reviews() -> list[PlanItemRow]:
-        rows = []
-        # Overdue first, then by due date.
-        for d in sorted(ws.plans.due_reviews(), key=lambda d: (not d.overdue, d.due)):
-            who = client_name(d.client_id)
-            if who is None:
-                continue
-            when = f"overdue since {d.due.isoformat()}" if d.overdue else f"due {d.due.isoformat()}"
-            rows.append(PlanItemRow(d.client_id, f"{who}   ·   review {when}", urgent=d.overdue))
-        return rows
-
-    def without_plan() -> list[PlanItemRow]:
-        rows = []
-        for client_id in ws.plans.clients_without_current_plan():
-            who = client_name(client_id)
-            if who is None:
-                continue
-            latest = ws.plans.latest(client_id)
-            why = (
-                "no plan yet"
-                if latest is None
-                else "plan not signed yet"
-                if not latest.is_signed
-                else "signed plan no longer valid"
-            )
-            rows.append(PlanItemRow(client_id, f"{who}   ·   {why}"))
-        return rows
-
-    def without_progress() -> list[PlanItemRow]:
-        rows = []
-        for n in ws.plans.signed_notes_without_progress():
-            who = client_name(n.client_id)
-            if who is not None:
-                text = f"{n.session.date.isoformat()}   {who}"
-                rows.append(PlanItemRow(n.client_id, text, note_id=n.id))
-        return rows
-
-    def open_chart_tab(client_id: str, title: str) -> None:
-        if not parent_holder:
-            return
-        parent_holder[0].show_page("clients")  # type: ignore[attr-defined]
-        clients.refresh(select_id=client_id)
-        chart = clients.chart
-        if chart is not None:
-            for i in range(chart.tabs.count()):
-                if chart.tabs.tabText(i) == title:
-                    chart.tabs.setCurrentIndex(i)
-
-    def open_plan(client_id: str) -> None:
-        open_chart_tab(client_id, "Plan")
-
-    def risk_flags() -> list[PlanItemRow]:
-        rows = []
-        for m in ws.measures.open_risk_flags():
-            who = client_name(m.client_id)
-            if who is not None:
-                text = f"{who}   ·   {m.name} on {m.on.isoformat()}: " + (
-                    "; ".join(m.flag_labels) or "risk item endorsed"
-                )
-                rows.append(PlanItemRow(m.client_id, text, urgent=True))
-        return rows
-
-    is_clinician = profile is None or profile.role == Role.CLINICIAN
-    dashboard = DashboardView(
-        ws.clients,
-        first_name=first_name,
-        now=ws.clock.now(),
-        drafts=drafts,
-        open_note=lambda note_id: open_note(note_id),
-        awaiting=awaiting if is_clinician else None,
-        returned=returned,
-        plan_items={
-            "plan_reviews": plan_reviews,
-            "no_plan": without_plan,
-            "no_progress": without_progress,
-        },
-        open_plan=open_plan,
-        risk_flags=risk_flags,
-        open_risk=lambda client_id: open_chart_tab(client_id, "Measures"),
-    )
-
+def _settings_view(
+    ws: Workspace,
+    *,
+    kdf_params: Any,
+    prefs: DevicePrefs,
+    on_auto_lock_changed: Callable[[int], None],
+    profile_page: SettingsProfilePage,
+    backups_page: SettingsBackupsPage,
+    cases: CaseServices,
+) -> SettingsView:
     def change_passphrase(current: str, new: str) -> None:
         ws.change_passphrase(current=current, new=new, params=kdf_params)
 
-    profile_page = SettingsProfilePage(ws.profile)
-    backups_page = SettingsBackupsPage(
-        ws.backups, ws.settings, vault_path=ws.vault_path, on_restore=on_restore
-    )
-    settings = SettingsView(
+    return SettingsView(
         [
             ("Profile", profile_page),
             ("Appearance", AppearanceSettingsPage(prefs)),
@@ -317,11 +178,14 @@ def build_main_view(
             ("Checklist", ChecklistSettingsPage(ws.settings)),
             ("Treatment plans", PlanSettingsPage(ws.settings)),
             ("Safety plans", SafetyPlanSettingsPage(ws.safety_plans)),
-            ("Signing keys", SettingsKeysPage(ws)),
+            ("Signing keys", SettingsKeysPage(ws.signing, ws.profile)),
             ("Reference data", ReferenceDataSettingsPage(ws.reference)),
-            ("Case management", casemgmt_builder.settings_page(ws)),
+            ("Case management", casemgmt_builder.settings_page(cases)),
         ]
     )
+
+
+def _banners(ws: Workspace, *, is_demo: bool, notice: str) -> list[Banner]:
     banners: list[Banner] = []
     if is_demo:
         banners.append(Banner(DEMO_BANNER, object_name="demoBanner"))
@@ -338,9 +202,59 @@ def build_main_view(
         banners.append(
             Banner(notice, object_name="unlockNoticeBanner", warning=True, button_text="OK")
         )
-    integrity = IntegrityBanner(ws.damage) if ws.damage else None
-    if integrity is not None:
-        banners.append(integrity)
+    return banners
+
+
+def build_main_view(
+    ws: Workspace,
+    *,
+    is_demo: bool,
+    kdf_params: Any,
+    on_lock: Callable[[], None],
+    on_restore: Callable[[Path, str], None],
+    on_auto_lock_changed: Callable[[int], None],
+    prefs: DevicePrefs,
+    notice: str = "",
+) -> MainView:
+    profile = ws.profile.get()
+    now = ws.clock.now()
+    first_name = profile.name.split()[0] if profile and profile.name.split() else ""
+    navigator = Navigator()
+    risk_events = _RiskEvents()
+    holder: list[QWidget] = []  # the main view, once built: note windows' parent
+    notes = NoteServices.of(ws)
+    cases = CaseServices.of(ws)
+    note_windows = NoteWindows(
+        lambda note_id: NoteWindow(notes, note_id, holder[0] if holder else None), navigator
+    )
+    # A signed note may address a risk flag: the banners and Today re-read them.
+    note_windows.saved.connect(lambda _n: risk_events.changed.emit())
+
+    today = TodayView(worklist_for(ws), ws.clients, navigator, first_name=first_name, now=now)
+    clients = _clients_view(ws, navigator, risk_events, now.astimezone().date(), cases)
+    incidents = casemgmt_builder.incidents_page(cases, navigator)
+    review = ReviewView(ReviewServices.of(ws))
+    reports = ReportsView(
+        report=ws.outcomes.report,
+        charts=ws.outcomes.charts,
+        outcomes=lambda: [(o.id, o.name) for o, _value in ws.outcomes.outcomes()],
+        save_csv=ws.outcomes.write_csv,
+        save_docx=ws.outcomes.write_docx,
+        today=now.astimezone().date(),
+    )
+    profile_page = SettingsProfilePage(ws.profile)
+    backups_page = SettingsBackupsPage(
+        ws.backups, ws.settings, vault_path=ws.vault_path, on_restore=on_restore
+    )
+    settings = _settings_view(
+        ws,
+        kdf_params=kdf_params,
+        prefs=prefs,
+        on_auto_lock_changed=on_auto_lock_changed,
+        profile_page=profile_page,
+        backups_page=backups_page,
+        cases=cases,
+    )
 
     def header_text() -> str:
         p = ws.profile.get()
@@ -348,36 +262,24 @@ def build_main_view(
             return "noteapp"
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
-    review = ReviewView(ws)
-    holder: list[MainView] = []
-
-    def incident_settings() -> None:
-        holder[0].show_page("settings")
-        settings.show_section("Case management")
-
-    incidents = casemgmt_builder.incidents_page(ws, incident_settings)
-    reports = ReportsView(
-        report=ws.outcomes.report,
-        charts=ws.outcomes.charts,
-        outcomes=lambda: [(o.id, o.name) for o, _value in ws.outcomes.outcomes()],
-        save_csv=ws.outcomes.write_csv,
-        save_docx=ws.outcomes.write_docx,
-        today=today,
-    )
+    banners = _banners(ws, is_demo=is_demo, notice=notice)
+    integrity = IntegrityBanner(ws.damage) if ws.damage else None
+    if integrity is not None:
+        banners.append(integrity)
     view = MainView(
-        [
-            ("dashboard", "Dashboard", dashboard),
-            ("clients", "Clients", clients),
-            ("incidents", "Incidents", incidents),
-            ("review", "Review", review),
-            ("reports", "Reports", reports),
-            ("settings", "Settings", settings),
-        ],
+        MainPages(
+            today=today,
+            clients=clients,
+            incidents=incidents,
+            review=review,
+            reports=reports,
+            settings=settings,
+        ),
+        navigator,
         banners=banners,
         header_text=header_text(),
     )
     holder.append(view)
-    profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
 
     def open_backups(snapshot: Path) -> None:
         """ "Open backups" on the integrity banner: the restore dialog, the right one chosen."""
@@ -387,7 +289,20 @@ def build_main_view(
 
     if integrity is not None:
         integrity.open_backups.connect(open_backups)
+    profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
     view.lock_requested.connect(on_lock)
+    _connect_navigator(ws, view, note_windows)
+    risk_events.changed.connect(lambda: today.refresh() if today.isVisible() else None)
+
+    _add_shortcuts(view, on_lock)
+    # The spelling dictionary takes a fifth of a second to load: not in the first note window.
+    run_in_background(ws.speller.prepare, parent=view)
+    return view
+
+
+def _add_shortcuts(view: MainView, on_lock: Callable[[], None]) -> None:
+    """The main window's shortcuts (the table in ui/shortcuts.py)."""
+    clients, navigator = view.pages.clients, view.navigator
 
     def new_client() -> None:
         view.show_page("clients")
@@ -411,30 +326,49 @@ def build_main_view(
     view.add_shortcut("new_client", new_client)
     view.add_shortcut("find_client", find_client)
     view.add_shortcut("lock", on_lock)
-    view.add_shortcut("settings", lambda: view.show_page("settings"))
-    parent_holder.append(view)
+    view.add_shortcut("settings", navigator.open_settings)
+    view.add_shortcut("search", navigator.open_search)
+
+
+def _connect_navigator(ws: Workspace, view: MainView, note_windows: NoteWindows) -> None:
+    """What each of the navigator's requests opens."""
+    navigator, pages = view.navigator, view.pages
+
+    def open_client(client_id: str, tab: str, record_id: str) -> None:
+        view.show_page("clients")
+        pages.clients.open_client(client_id, "" if tab == ChartTab.OVERVIEW.value else tab)
+        chart = pages.clients.chart
+        shown = chart.tabs.currentWidget() if chart is not None else None
+        if record_id and isinstance(shown, RecordView):
+            shown.select(record_id)
 
     def open_incident(incident_id: str) -> None:
         view.show_page("incidents")
-        incidents.show_filter("all")
-        incidents.table.select(incident_id)
+        pages.incidents.show_filter("all")
+        pages.incidents.table.select(incident_id)
+
+    def open_page(key: str, sub: str) -> None:
+        view.show_page(key)
+        if key == "settings" and sub in pages.settings.pages:
+            pages.settings.show_section(sub)
+
+    def open_worklist(key: str) -> None:
+        view.show_page("today")
+        pages.today.show_all(SectionKey(key))
 
     def open_hit(hit: Any) -> None:
-        if casemgmt_builder.open_case_hit(
-            hit, open_chart_tab=open_chart_tab, open_incident=open_incident
-        ):
+        if casemgmt_builder.open_case_hit(hit, navigator):
             return
         if hit.kind == "client":
-            view.show_page("clients")
-            clients.refresh(select_id=hit.key)
+            navigator.open_client(hit.key)
         else:
-            view.show_page("clients")
-            clients.refresh(select_id=hit.client_id)
-            open_note(hit.key)
+            navigator.open_client(hit.client_id, tab=ChartTab.NOTES)
+            navigator.open_note(hit.key)
 
     def search() -> None:
+        finder = ws.search
         dialog = SearchDialog(
-            ws.search.search,
+            finder.search,
             [(c.id, c.name, c.code) for c in ws.clients.list()],
             [(t.id, t.name) for t in ws.templates.list()],
             open_hit,
@@ -448,14 +382,9 @@ def build_main_view(
     # The search index opens in the background right after unlock (loaded from the vault,
     # or rebuilt after an upgrade or a restore), so the first search answers at once.
     run_in_background(ws.search.prepare, parent=view)
-    view.add_shortcut("search", search)
-    view.search_requested.connect(search)
-    view.open_note = open_note  # type: ignore[attr-defined]
-    view.open_search = search  # type: ignore[attr-defined]
-    view.clients = clients  # type: ignore[attr-defined]
-    view.dashboard = dashboard  # type: ignore[attr-defined]
-    view.settings = settings  # type: ignore[attr-defined]
-    view.review = review  # type: ignore[attr-defined]
-    view.reports = reports  # type: ignore[attr-defined]
-    view.incidents = incidents  # type: ignore[attr-defined]
-    return view
+    navigator.note_requested.connect(note_windows.open)
+    navigator.client_requested.connect(open_client)
+    navigator.incident_requested.connect(open_incident)
+    navigator.page_requested.connect(open_page)
+    navigator.worklist_requested.connect(open_worklist)
+    navigator.search_requested.connect(search)

@@ -56,6 +56,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_section", ("Ctrl+PgDown",), NOTE, "Next section of the note"),
     Shortcut("previous_section", ("Ctrl+PgUp",), NOTE, "Previous section of the note"),
     Shortcut("quick_phrase", ("Ctrl+J",), NOTE, "Insert a quick phrase"),
+    Shortcut("export", ("Ctrl+E",), NOTE, "Export the note: Word, PDF or print"),
     Shortcut("close_note", ("Ctrl+W",), NOTE, "Close the note (it is saved first)"),
     Shortcut("note_shortcuts", ("F1", "Ctrl+/"), NOTE, "This list of keyboard shortcuts"),
     Shortcut("undo", ("Ctrl+Z",), NOTE, "Undo in the field", bound=False),

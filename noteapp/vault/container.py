@@ -34,6 +34,7 @@ from noteapp.domain.errors import (
     VaultMissingError,
     WrongSecretError,
 )
+from noteapp.domain.progress import Progress
 from noteapp.vault import files, keyslots
 from noteapp.vault.creation import EXISTS_MESSAGE, create_file
 from noteapp.vault.format import (
@@ -412,12 +413,13 @@ class VaultFile:
         changed since the last one."""
         return self._conn.total_changes
 
-    def write_snapshot(self, dest: Path) -> None:
-        """A consistent encrypted copy of the whole file at `dest` (SQLite's backup API)."""
+    def write_snapshot(self, dest: Path, *, progress: Progress | None = None) -> None:
+        """A consistent encrypted copy of the whole file at `dest` (SQLite's backup API);
+        `progress` hears the pages copied and may stop it (`Cancelled`: no file)."""
         from noteapp.vault import backup
 
         with files.named_storage_errors(Path(dest)):
-            backup.write_snapshot(self._conn, Path(dest))
+            backup.write_snapshot(self._conn, Path(dest), progress=progress)
 
     def stored_blob(self, kind: str, record_id: str) -> bytes | None:
         """The encrypted bytes of a record's newest version, read without the key (to find

@@ -19,6 +19,7 @@ from noteapp.domain.errors import (
     NotFoundError,
     RecordIntegrityError,
 )
+from noteapp.domain.progress import Progress
 from noteapp.vault import files
 from noteapp.vault.container import COMPARTMENT_PREFIXES, VaultFile
 from noteapp.vault.format import TAG_BYTES, record_ad, record_ad_v2
@@ -278,7 +279,7 @@ class Vault(VaultFile):
         return cur.rowcount
 
     @files.reads_storage
-    def verify_all(self) -> list[RecordIntegrityError]:
+    def verify_all(self, *, progress: Progress | None = None) -> list[RecordIntegrityError]:
         """Decrypt every version of every record; the failures (used to verify backups).
 
         Format 2: also checks what is current for every kind and every record's chain of
@@ -298,10 +299,13 @@ class Vault(VaultFile):
             for (kind, record_id), links in chains.items():
                 check_chain(kind, record_id, links)
         failures = []
-        for kind, record_id, version, prev_tag, tag, blob in self._conn.execute(
+        rows = self._conn.execute(
             f"SELECT kind, id, version, {self._chain_columns}, CAST(blob AS BLOB) "
             "FROM records ORDER BY seq"
-        ).fetchall():
+        ).fetchall()
+        for done, (kind, record_id, version, prev_tag, tag, blob) in enumerate(rows):
+            if progress is not None and done % 500 == 0:
+                progress(done, len(rows))
             try:
                 self._decrypt(kind, record_id, version, blob, prev_tag, tag)
             except RecordIntegrityError as err:

@@ -101,6 +101,18 @@ def test_init_demo_export_verify(home: Path, vault: Path) -> None:
     assert result["notes"], "the chart has no signed items"
 
 
+def test_search_works_in_the_built_app(home: Path, vault: Path) -> None:
+    """The search index is SQLite FTS5: the bundle's own SQLite must have it (it is the build
+    machine's library, not the one the tests ran with)."""
+    v = ["--vault", str(vault)]
+    code = json.loads(run(home, *v, "client", "list", "--json").stdout)[0]["code"]
+    found = run(home, *v, "search", code, "--json")
+    assert found.returncode == 0, found.stderr
+    assert any(hit["kind"] == "client" for hit in json.loads(found.stdout))
+    again = run(home, *v, "search", code, "--json")  # the stored index, loaded this time
+    assert again.returncode == 0 and json.loads(again.stdout) == json.loads(found.stdout)
+
+
 def test_measures_templates_and_safety_plans_load(home: Path, vault: Path) -> None:
     v = ["--vault", str(vault)]
     code = json.loads(run(home, *v, "client", "list", "--json").stdout)[0]["code"]

@@ -75,6 +75,9 @@ def test_profile_set_and_show(vault: Path, capsys: pytest.CaptureFixture[str]) -
     assert shown["license_number"] == "LCSW-000000"
     assert shown["agency_name"] == "Riverbend Counseling"
     assert shown["role"] == "clinician"
+    assert shown["supervised"] is False
+    assert run(capsys, "profile", "set", "--supervised", "yes").code == 0
+    assert json_of(capsys, "profile", "show")["supervised"] is True
     assert shown["fingerprint"] and shown["fingerprint"] in r.err
     # Updating changes only what is given; the signing key stays.
     assert run(capsys, "profile", "set", "--role", "supervisor").code == 0

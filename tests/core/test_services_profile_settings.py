@@ -85,6 +85,23 @@ def test_role_validation(workspace: Any) -> None:
     assert ws.profile.set(role="supervisor").role is Role.SUPERVISOR
 
 
+def test_supervised_is_a_yes_or_no_kept_across_reopening(
+    workspace: Any, clock: FakeClock, paths: AppPaths
+) -> None:
+    ws: Workspace = workspace
+    assert ws.profile.set(name="Dana Whitfield").supervised is False
+    with pytest.raises(InvalidInputError):
+        ws.profile.set(supervised="yes")
+    assert ws.profile.set(supervised=True).supervised is True
+    path = ws.vault_path
+    ws.close()
+    again = Workspace.unlock(path, PASSPHRASE, clock=clock, paths=paths)
+    try:
+        assert again.profile.get().supervised is True  # type: ignore[union-attr]
+    finally:
+        again.close()
+
+
 def test_unknown_and_protected_fields_refused(workspace: Any) -> None:
     ws: Workspace = workspace
     ws.profile.set(name="Dana Whitfield")

@@ -100,6 +100,53 @@ def without_open_risk_flags(ws) -> None:
         ws.measures.delete(m.id, reason="test set-up")
 
 
+def export_dialog(ws, **kw):
+    """The export dialog with a workspace's services (as the note window opens it)."""
+    from noteapp.ui.dialogs.export_dialog import ExportDialog
+    from noteapp.ui.service_bundles import NoteServices
+
+    return ExportDialog.of(NoteServices.of(ws), **kw)
+
+
+def group_dialog(ws, **kw):
+    from noteapp.ui.dialogs.group_note_dialog import GroupNoteDialog
+
+    return GroupNoteDialog(
+        notes=ws.notes,
+        clients=ws.clients,
+        templates=ws.templates,
+        reference=ws.reference,
+        clock=ws.clock,
+        **kw,
+    )
+
+
+def correction_dialog(ws, note_id, kind):
+    from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
+
+    return CorrectionDialog(
+        notes=ws.notes,
+        signing=ws.signing,
+        settings=ws.settings,
+        speller=ws.speller,
+        clock=ws.clock,
+        note_id=note_id,
+        kind=kind,
+    )
+
+
+def new_note_dialog(ws, client_id):
+    from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
+
+    return NewNoteDialog(
+        notes=ws.notes,
+        clients=ws.clients,
+        templates=ws.templates,
+        clock=ws.clock,
+        client_id=client_id,
+    )
+
+
 @pytest.fixture(scope="module")
 def screens_session(qapp, tmp_path_factory):
     """The synthetic workspace and main window of tests/ui/screens.py, one per module."""

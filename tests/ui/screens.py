@@ -27,6 +27,7 @@ from noteapp.domain.clock import FakeClock
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType
 from noteapp.services.paths import AppPaths
+from noteapp.services.worklist import SectionKey
 from noteapp.services.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"
@@ -115,9 +116,22 @@ class Session:
         settle()
         return self.shell
 
+    def today(self, show_all: SectionKey | None = None) -> QWidget:
+        """The Today page with its sections gathered (or one list in full: Show all)."""
+        today = self.main.pages.today
+        self.main.show_page("today")
+        if show_all is None:
+            today.show_today()
+            wait_until(lambda: today.ready)
+        else:
+            today.show_all(show_all)
+            wait_until(lambda: today.full.ready)
+        settle()
+        return self.shell
+
     def settings_page(self, title: str) -> QWidget:
         self.main.show_page("settings")
-        self.main.settings.show_section(title)
+        self.main.pages.settings.show_section(title)
         settle()
         return self.shell
 
@@ -147,8 +161,8 @@ class Session:
         """The Clients page with `client`'s chart open on `tab`; returns the tab widget."""
         client = client or self.flagged_client
         self.main.show_page("clients")
-        self.main.clients.refresh(select_id=client.id)
-        chart = self.main.clients.chart
+        self.main.pages.clients.refresh(select_id=client.id)
+        chart = self.main.pages.clients.chart
         tabs = chart.findChild(QTabWidget, "chartTabs")
         for i in range(tabs.count()):
             if tabs.tabText(i) == tab:
@@ -171,7 +185,7 @@ class Session:
         return max(notes, key=lambda n: (len(n.fields), n.session.date))
 
     def note_window(self, note_id: str) -> QWidget:
-        return self.opened(lambda: self.main.open_note(note_id))
+        return self.opened(lambda: self.main.navigator.open_note(note_id))
 
     # --- opening dialogs ---------------------------------------------------------------
 
@@ -250,7 +264,7 @@ class Session:
         return self._damaged
 
     def review_with_file(self) -> QWidget:
-        review = self.main.review
+        review = self.main.pages.review
         self.main.show_page("review")
         if not review.files:
             review.add_paths([self.exported_note()])
@@ -421,31 +435,33 @@ def _signed_note(s: Session) -> QWidget:
 
 
 def _note_dialog(action: Callable[[Any], Any], status: NoteStatus) -> Callable[[Session], QWidget]:
+    """A dialog of the note window: from the draft editor, or a signed note's document."""
+
     def open_(s: Session) -> QWidget:
         window = s.note_window(s.note(status).id)
-        return s.opened(lambda: action(window.editor))
+        return s.opened(lambda: action(window.editor or window.document))
 
     return open_
 
 
 def _new_client(s: Session) -> QWidget:
     s.main.show_page("clients")
-    return s.opened(s.main.clients.add_client)
+    return s.opened(s.main.pages.clients.add_client)
 
 
 def _edit_client(s: Session) -> QWidget:
     s.chart("Overview")
-    return s.opened(s.main.clients.edit_client)
+    return s.opened(s.main.pages.clients.edit_client)
 
 
 def _discharge(s: Session) -> QWidget:
     s.chart("Overview")
-    return s.opened(s.main.clients.discharge_or_reactivate)
+    return s.opened(s.main.pages.clients.discharge_or_reactivate)
 
 
 def _delete(s: Session) -> QWidget:
     s.chart("Overview")
-    return s.opened(s.main.clients.delete_client)
+    return s.opened(s.main.pages.clients.delete_client)
 
 
 def _give(s: Session, instrument: str) -> QWidget:
@@ -459,14 +475,14 @@ def _give_measure(s: Session) -> QWidget:
 def _review_action(kind: str) -> Callable[[Session], QWidget]:
     def open_(s: Session) -> QWidget:
         s.review_with_file()
-        return s.opened(lambda: s.main.review.open_review_action(kind))
+        return s.opened(lambda: s.main.pages.review.open_review_action(kind))
 
     return open_
 
 
 def _restore(s: Session) -> QWidget:
     s.settings_page("Backups")
-    page = s.main.settings.pages["Backups"]
+    page = s.main.pages.settings.pages["Backups"]
     if not s.ws.backups.snapshots():
         page.backup_now()
     return s.opened(page.open_restore)
@@ -491,7 +507,7 @@ def _in_incidents(
 
     def open_(s: Session) -> QWidget:
         s.page("incidents")
-        view = s.main.incidents
+        view = s.main.pages.incidents
         if draft is not None:
             wanted = next(i for i in s.ws.incidents.list() if i.is_signed != draft)
             view.table.select(wanted.id)
@@ -520,7 +536,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("profile_setup", _profile_setup),
     Screen("unlock", _unlock),
     # The main window: pages, the chart and its tabs, settings.
-    Screen("dashboard", lambda s: s.page("dashboard"), main_screen=True),
+    Screen("today", lambda s: s.today(), main_screen=True),
+    Screen("today_show_all", lambda s: s.today(show_all=SectionKey.DRAFTS)),
     Screen("clients", lambda s: s.page("clients")),
     Screen("chart_overview", lambda s: s.chart_window("Overview"), main_screen=True),
     Screen("chart_notes", lambda s: s.chart_window("Notes"), main_screen=True),
@@ -600,7 +617,7 @@ SCREENS: tuple[Screen, ...] = (
         _in_chart("Safety plan", lambda t: t.open_export(client_copy=True)),
     ),
     # The main window's own dialogs.
-    Screen("search", lambda s: s.opened(s.main.open_search)),
+    Screen("search", lambda s: s.opened(s.main.navigator.open_search)),
     Screen("shortcuts", _shortcuts),
     Screen("review_cosign", _review_action("cosign")),
     Screen("trust_signer", lambda s: _trust(s)),
@@ -608,7 +625,7 @@ SCREENS: tuple[Screen, ...] = (
         "change_passphrase",
         lambda s: (
             s.settings_page("Security"),
-            s.opened(s.main.settings.pages["Security"].open_change_dialog),
+            s.opened(s.main.pages.settings.pages["Security"].open_change_dialog),
         )[1],
     ),
     Screen("restore_backup", _restore),
@@ -630,7 +647,7 @@ def _goal_library(s: Session) -> QWidget:
 
 def _trust(s: Session) -> QWidget:
     s.settings_page("Signing keys")
-    return s.opened(s.main.settings.pages["Signing keys"].open_add)
+    return s.opened(s.main.pages.settings.pages["Signing keys"].open_add)
 
 
 def screen(name: str) -> Screen:

@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTabWidget
 
 from noteapp.demo import DEMO_PASSPHRASE
-from noteapp.domain.notes import NoteStatus
-from noteapp.ui.dialogs.note_window import NoteWindow
+from noteapp.services.worklist import SectionKey
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.notes_tab import NotesTab
 from noteapp.ui.views.unlock_view import UnlockView
+from noteapp.ui.windows.note_window import NoteWindow
 
 
 def open_demo(qtbot, controller) -> MainView:
@@ -27,15 +27,15 @@ def test_notes_tab_note_window_lock_and_search(qtbot, controller) -> None:
     ws = controller.ws
     client = ws.clients.list()[0]
     main.show_page("clients")
-    main.clients.refresh(select_id=client.id)
-    tabs = main.clients.chart.findChild(QTabWidget, "chartTabs")
+    main.pages.clients.refresh(select_id=client.id)
+    tabs = main.pages.clients.chart.findChild(QTabWidget, "chartTabs")
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert titles[:2] == ["Overview", "Notes"]
     notes_tab = tabs.widget(1)
     assert isinstance(notes_tab, NotesTab)
 
     note = ws.notes.new(client_id=client.id, template_id="soap")
-    main.open_note(note.id)
+    main.navigator.open_note(note.id)
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NoteWindow))
     assert client.name not in window.windowTitle()
     editor = window.editor
@@ -61,7 +61,7 @@ def test_notes_tab_note_window_lock_and_search(qtbot, controller) -> None:
     # the first search answers without opening it.
     qtbot.waitUntil(lambda: ws.search.ready, timeout=20000)
     main = controller.page()
-    main.open_search()
+    main.navigator.open_search()
     dialog = next(
         w for w in QApplication.topLevelWidgets() if isinstance(w, SearchDialog) and w.isVisible()
     )
@@ -72,19 +72,21 @@ def test_notes_tab_note_window_lock_and_search(qtbot, controller) -> None:
     dialog.close()
 
 
-def test_dashboard_lists_drafts_and_opens_them(qtbot, controller) -> None:
+def test_today_lists_drafts_oldest_first_and_opens_them(qtbot, controller) -> None:
     main = open_demo(qtbot, controller)
     ws = controller.ws
-    dashboard = main.dashboard
+    today = main.pages.today
+    qtbot.waitUntil(lambda: today.ready, timeout=10000)
     # The demo signs its older notes: only the drafts are "to finish".
-    drafts = [n for n in ws.notes.list(status=NoteStatus.DRAFT) if not n.psychotherapy]
+    drafts = ws.notes.drafts()
     assert drafts
-    assert dashboard.draft_list.count() == len(drafts)
-    assert dashboard.unsigned.number.text() == str(len(drafts))
-    item = dashboard.draft_list.item(0)
-    dashboard.draft_list.itemActivated.emit(item)
+    card = today.sections[SectionKey.DRAFTS]
+    assert card.section.count == len(drafts)
+    assert f"({len(drafts)})" in card.title.text()
+    assert [r.item.note_id for r in card.rows] == [n.id for n in drafts[: len(card.rows)]]
+    qtbot.mouseClick(card.rows[0], Qt.MouseButton.LeftButton)
     window = next(
         w for w in QApplication.topLevelWidgets() if isinstance(w, NoteWindow) and w.isVisible()
     )
-    assert window.editor is not None
+    assert window.editor is not None and window.editor.note.id == drafts[0].id
     window.close()

@@ -17,6 +17,7 @@ from noteapp.services.verification import Status, verify_docx
 from noteapp.ui.dialogs.incident_dialog import IncidentDialog
 from noteapp.ui.dialogs.record_form_dialog import RecordFormDialog
 from noteapp.ui.dialogs.record_sign_dialog import RecordSignDialog
+from noteapp.ui.service_bundles import CaseServices
 from noteapp.ui.views.contacts_tab import ContactsTab
 from noteapp.ui.views.incidents_view import IncidentsView
 from noteapp.ui.views.medications_tab import MedicationsTab
@@ -66,7 +67,7 @@ def sign(qtbot, dialog: RecordSignDialog) -> None:
 
 def test_contacts_and_releases(qtbot, ws) -> None:
     client = a_client(ws)
-    tab = shown(qtbot, ContactsTab(ws, client.id))
+    tab = shown(qtbot, ContactsTab(CaseServices.of(ws), client.id))
     assert tab.empty.isVisible() and not tab.add_release_button.isEnabled()
     dialog = tab.add_contact()
     for key, value in (
@@ -115,7 +116,7 @@ def test_contacts_and_releases(qtbot, ws) -> None:
 def test_a_referral_letter_is_signed_and_exported(qtbot, ws, tmp_path: Path) -> None:
     client = a_client(ws)
     ws.contacts.add(client_id=client.id, name="Dr. Casey Lin", role="PCP", organization="Riverside")
-    tab = shown(qtbot, ReferralsTab(ws, client.id))
+    tab = shown(qtbot, ReferralsTab(CaseServices.of(ws), client.id))
     dialog = tab.new_referral()
     dialog.set_value("reason", "Medication evaluation for persistent insomnia.")
     dialog.set_value("follow_up", TODAY - timedelta(days=1))  # before the date sent: refused
@@ -147,7 +148,7 @@ def test_a_referral_letter_is_signed_and_exported(qtbot, ws, tmp_path: Path) -> 
 
 def test_medications_and_adherence_in_the_note(qtbot, ws) -> None:
     client = a_client(ws)
-    tab = shown(qtbot, MedicationsTab(ws, client.id))
+    tab = shown(qtbot, MedicationsTab(CaseServices.of(ws), client.id))
     dialog = tab.add_medication()
     dialog.set_value("name", "Sertraline")
     dialog.set_value("dose", "50 mg")
@@ -158,7 +159,7 @@ def test_medications_and_adherence_in_the_note(qtbot, ws) -> None:
     med = ws.medications.for_client(client.id)[0]
 
     note_id = a_note(ws, client)
-    panel = shown(qtbot, AdherencePanel(ws, ws.notes.get(note_id)), (300, 300))
+    panel = shown(qtbot, AdherencePanel(ws.medications, ws.notes.get(note_id)), (300, 300))
     panel.set_adherence(med.id, "partial", "mild nausea")
     (entry,) = ws.notes.get(note_id).adherence
     assert (entry.status.value, entry.side_effects) == ("partial", "mild nausea")
@@ -173,7 +174,7 @@ def test_medications_and_adherence_in_the_note(qtbot, ws) -> None:
     assert grid.item(1, 0).text().startswith("9 ")  # the PHQ-9 total beside it
     # Filled while narrow (a tab is built before it is laid out), the grid still shows
     # its days once it is wide enough for them all.
-    narrow = shown(qtbot, MedicationsTab(ws, client.id), (360, 500))
+    narrow = shown(qtbot, MedicationsTab(CaseServices.of(ws), client.id), (360, 500))
     narrow.resize(1100, 640)
     qtbot.waitUntil(lambda: narrow.grid.viewport().width() > 600)
     assert narrow.grid.columnViewportPosition(0) >= 0
@@ -188,7 +189,7 @@ def test_medications_and_adherence_in_the_note(qtbot, ws) -> None:
 
 def test_an_incident_report_from_draft_to_export(qtbot, ws, clock, tmp_path: Path) -> None:
     client = a_client(ws)
-    view = shown(qtbot, IncidentsView(ws), (1280, 680))
+    view = shown(qtbot, IncidentsView(CaseServices.of(ws)), (1280, 680))
     dialog = view.new_report()
     assert isinstance(dialog, IncidentDialog)
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("fall"))
@@ -239,7 +240,7 @@ def test_an_incident_report_from_draft_to_export(qtbot, ws, clock, tmp_path: Pat
 def test_keyboard_opens_the_selected_record(qtbot, ws) -> None:
     client = a_client(ws)
     ws.contacts.add(client_id=client.id, name="Taylor Brooks", role="school counsellor")
-    tab = shown(qtbot, ContactsTab(ws, client.id))
+    tab = shown(qtbot, ContactsTab(CaseServices.of(ws), client.id))
     tab.contacts.setFocus()
     tab.contacts.selectRow(0)
     qtbot.keyClick(tab.contacts, Qt.Key.Key_Return)
@@ -270,7 +271,7 @@ def test_settings_edit_the_deadlines_and_the_expiring_window(qtbot, ws) -> None:
 
 
 def _search_and_open(qtbot, view, text: str) -> None:
-    view.open_search()
+    view.navigator.open_search()
     dialog = next(
         w
         for w in QApplication.topLevelWidgets()
@@ -291,11 +292,13 @@ def test_search_hits_open_the_incidents_page_and_the_chart_tab(qtbot, controller
         type_ref="property",
         fields={"occurred_at": datetime(2026, 1, 4, 10).isoformat(), "place": "Quokka room"},
     )
-    ws.contacts.add(client_id=client.id, name="Wombat Clinic", role="provider")
+    ws.contacts.add(client_id=client.id, name="Koala Clinic", role="provider")
+    wombat = ws.contacts.add(client_id=client.id, name="Wombat Clinic", role="provider")
     _search_and_open(qtbot, view, "Quokka")
     assert view.current_page() == "incidents"
-    assert view.incidents.table.selected_id() == report.id
+    assert view.pages.incidents.table.selected_id() == report.id
     _search_and_open(qtbot, view, "Wombat")
     assert view.current_page() == "clients"
-    chart = view.clients.chart
+    chart = view.pages.clients.chart
     assert chart.tabs.tabText(chart.tabs.currentIndex()) == "Contacts"
+    assert chart.tabs.currentWidget().contacts.selected_id() == wombat.id  # the hit, selected

@@ -10,11 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.search_dialog import SearchDialog
+from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.clients_view import ClientsView
 from noteapp.ui.views.notes_tab import NotesTab
 from tests.core.damaging import flip_in
+from tests.ui.conftest import export_dialog
 from tests.ui.test_review_ui import ws
 from tests.ui.test_signing_ui import complete_draft, wait_export
 
@@ -29,7 +30,7 @@ def test_notes_tab_keeps_a_damaged_note_listed_and_explains_it(qtbot, ws) -> Non
     flip_in(ws._vault.connection, "note", note.id)
     ws.notes.reload()
     opened: list[str] = []
-    tab = NotesTab(ws, client_id, opened.append)
+    tab = NotesTab(NoteServices.of(ws), client_id, opened.append)
     qtbot.addWidget(tab)
     tab.show()
     assert note.id in tab.displayed_ids()
@@ -92,7 +93,7 @@ def test_chart_missing_a_damaged_record_is_exported_only_on_request(
     ws.signing.reload()
     client_id = ws.notes.get(note_id).client_id
 
-    dialog = ExportDialog(ws, client_id=client_id)
+    dialog = export_dialog(ws, client_id=client_id)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.date_from.setDate(dialog.date_from.date().addYears(-5))

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
@@ -16,10 +16,10 @@ from noteapp.domain.notes import NoteStatus
 from noteapp.ui import shortcuts
 from noteapp.ui.dialogs.client_dialog import ClientDialog
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
-from noteapp.ui.dialogs.note_window import NoteWindow
 from noteapp.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from noteapp.ui.widgets.metadata_panel import OptionalTimeEdit
 from noteapp.ui.widgets.optional_date import OptionalDateEdit
+from noteapp.ui.windows.note_window import NoteWindow
 from tests.ui.keyboard import name, tab_walk
 from tests.ui.screens import SCREENS, opened_screen, settle
 
@@ -73,10 +73,10 @@ def test_tab_leaves_the_client_list(screens_session) -> None:
     s = screens_session
     s.page("clients")
     s.shell.activateWindow()
-    table = s.main.clients.table
+    table = s.main.pages.clients.table
     table.setFocus()
     QTest.keyClick(table, Qt.Key.Key_Tab)
-    assert s.shell.focusWidget() is s.main.clients.add_button
+    assert s.shell.focusWidget() is s.main.pages.clients.add_button
 
 
 # --- shortcuts -----------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_no_two_shortcuts_of_one_window_share_keys() -> None:
     assert [k for k, n in seen.items() if n > 1] == []
 
 
-@pytest.mark.parametrize("screen", ["chart_notes", "note_draft"])
+@pytest.mark.parametrize("screen", ["chart_notes", "note_draft", "note_signed"])
 def test_every_shortcut_bound_in_a_window_comes_from_the_table_once(
     screens_session, screen: str
 ) -> None:
@@ -105,6 +105,13 @@ def test_every_shortcut_bound_in_a_window_comes_from_the_table_once(
             sc.key().toString(QKeySequence.SequenceFormat.PortableText)
             for sc in window.findChildren(QShortcut)
             if sc.isEnabled() and sc.parent().window() is window  # not a note window's
+        ]
+        # The note window's toolbar actions (Sign, Export…) carry theirs.
+        bound += [
+            keys.toString(QKeySequence.SequenceFormat.PortableText)
+            for action in window.findChildren(QAction)
+            if action.isEnabled() and action.parent().window() is window
+            for keys in action.shortcuts()
         ]
     assert bound, "the window binds no shortcuts"
     assert set(bound) <= table, set(bound) - table
@@ -141,7 +148,7 @@ def test_ctrl_n_in_a_chart_starts_a_note_for_that_client(screens_session) -> Non
 
 def test_ctrl_n_with_no_chart_open_adds_a_client(screens_session) -> None:
     s = screens_session
-    s.page("dashboard")
+    s.page("today")
     _press(s.shell, Qt.Key.Key_N)
     assert len(_visible(ClientDialog)) == 1 and not _visible(NewNoteDialog)
     _close(ClientDialog)
@@ -169,7 +176,7 @@ def test_ctrl_shift_n_adds_a_client_even_in_a_chart(screens_session) -> None:
 )
 def test_the_shortcuts_sheet_opens_and_lists_every_shortcut(screens_session, key, modifiers):
     s = screens_session
-    s.page("dashboard")
+    s.page("today")
     _press(s.shell, key, modifiers)
     sheets = _visible(ShortcutsDialog)
     assert len(sheets) == 1
@@ -186,7 +193,7 @@ def test_the_shortcuts_sheet_opens_and_lists_every_shortcut(screens_session, key
 def test_tooltips_quote_the_keys_that_work(screens_session) -> None:
     tab = screens_session.chart("Notes")
     assert shortcuts.keys_text("new_note") in tab.new_button.toolTip()
-    add = screens_session.main.clients.add_button
+    add = screens_session.main.pages.clients.add_button
     assert shortcuts.keys_text("new_client") in add.toolTip()
 
 

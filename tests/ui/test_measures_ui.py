@@ -1,6 +1,6 @@
 """Measures and risk in the UI: a PHQ-9 given in session with the keyboard (full-screen form,
 no client data), paper entry (answers or a total only), the trend chart with its bands, the
-risk flag on the chart header and the dashboard, the risk assessment panel in the note
+risk flag on the chart header and the Today page, the risk assessment panel in the note
 editor, and signing past the risk rule only with an override reason."""
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from noteapp.domain.notes import (
     risk_assessment_to_dict,
 )
 from noteapp.services.notes import NOTE_KIND
+from noteapp.services.worklist import SectionKey
 from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
+from noteapp.ui.service_bundles import MeasureServices, NoteServices
 from noteapp.ui.views.measures_tab import MeasuresTab
 from noteapp.ui.views.note_editor_view import NoteEditorView
 from noteapp.ui.widgets.risk_flag_banner import RiskFlagBanner
@@ -59,7 +61,7 @@ def fresh_client_note(ws) -> Any:
 
 
 def measures_tab(qtbot, ws, client_id: str) -> MeasuresTab:
-    tab = MeasuresTab(ws, client_id)
+    tab = MeasuresTab(MeasureServices.of(ws), client_id)
     qtbot.addWidget(tab)
     tab.resize(1200, 850)
     tab.show()
@@ -233,7 +235,7 @@ def test_risk_banner_assessment_panel_and_override(qtbot, ws, controller) -> Non
     banner.show()
     assert banner.isVisible() and "Risk flag: PHQ-9" in banner.label.text()
 
-    editor = NoteEditorView(ws, note.id)
+    editor = NoteEditorView(NoteServices.of(ws), note.id)
     qtbot.addWidget(editor)
     editor.resize(1366, 900)
     editor.show()
@@ -267,7 +269,7 @@ def test_risk_banner_assessment_panel_and_override(qtbot, ws, controller) -> Non
 
 def test_risk_assessment_panel_saves_into_the_note(qtbot, ws) -> None:
     note = fresh_client_note(ws)
-    editor = NoteEditorView(ws, note.id)
+    editor = NoteEditorView(NoteServices.of(ws), note.id)
     qtbot.addWidget(editor)
     editor.show()
     panel = editor.risk_panel
@@ -291,7 +293,7 @@ def test_risk_assessment_panel_saves_into_the_note(qtbot, ws) -> None:
     assert "Risk assessment" in editor.preview.toPlainText()
 
 
-def test_chart_header_banner_and_dashboard_list(qtbot, controller) -> None:
+def test_chart_header_banner_and_today_risk_flag(qtbot, controller) -> None:
     from tests.ui.conftest import create_vault_through_ui
 
     main = create_vault_through_ui(qtbot, controller)
@@ -299,19 +301,20 @@ def test_chart_header_banner_and_dashboard_list(qtbot, controller) -> None:
     client = ws.clients.add(name=CLIENT)
     ws.measures.add(client_id=client.id, instrument="phq9", answers=[1] * 9)
     main.show_page("clients")
-    main.clients.refresh(select_id=client.id)
-    chart = main.clients.chart
+    main.pages.clients.refresh(select_id=client.id)
+    chart = main.pages.clients.chart
     banner = chart.findChild(RiskFlagBanner, "riskFlagBanner")
     assert banner is not None and banner.isVisible()
     titles = [chart.tabs.tabText(i) for i in range(chart.tabs.count())]
     assert "Measures" in titles and "Safety plan" in titles
-    main.show_page("dashboard")
-    dashboard = main.dashboard
-    dashboard.refresh()
-    assert dashboard.risk_list.isVisible() and dashboard.risk_list.count() == 1
-    assert CLIENT in dashboard.risk_list.item(0).text()
-    dashboard.risk_list.itemClicked.emit(dashboard.risk_list.item(0))
-    chart = main.clients.chart
+    main.show_page("today")
+    today = main.pages.today
+    qtbot.waitUntil(lambda: today.ready, timeout=10000)
+    risk = today.sections[SectionKey.RISK_FLAGS]
+    assert risk.isVisible() and risk.section.count == 1 and len(risk.rows) == 1
+    assert CLIENT in risk.rows[0].full_text
+    qtbot.mouseClick(risk.rows[0], Qt.MouseButton.LeftButton)
+    chart = main.pages.clients.chart
     assert chart.tabs.tabText(chart.tabs.currentIndex()) == "Measures"
     assert QApplication.activeModalWidget() is None
 
@@ -332,7 +335,7 @@ def test_auditc_takes_zero_to_four(qtbot, ws) -> None:
 
 
 def _editor(qtbot, ws, note_id: str) -> NoteEditorView:
-    editor = NoteEditorView(ws, note_id)
+    editor = NoteEditorView(NoteServices.of(ws), note_id)
     qtbot.addWidget(editor)
     editor.resize(1366, 900)
     editor.show()

@@ -13,9 +13,11 @@ from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.draft_history_dialog import DraftHistoryDialog
+from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.note_editor_view import NoteEditorView
 from noteapp.ui.widgets.checklist_panel import FIELD_ROLE, RULE_ROLE
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit, misspelled_ranges
+from noteapp.ui.windows.note_window import NoteWindow
 from tests.conftest import PASSPHRASE
 
 SUBJECTIVE_EMPTY = "“Subjective” is required and empty."
@@ -33,7 +35,7 @@ def client_id(ws) -> str:
 
 
 def _editor(qtbot, ws, note_id: str) -> NoteEditorView:
-    editor = NoteEditorView(ws, note_id)
+    editor = NoteEditorView(NoteServices.of(ws), note_id)
     qtbot.addWidget(editor)
     editor.resize(1366, 850)
     editor.show()
@@ -203,23 +205,16 @@ def test_undo_is_per_field(qtbot, ws, client_id):
     assert subjective.toPlainText() == "first"
 
 
-def test_signed_note_is_read_only(qtbot, ws, client_id):
+def test_a_signed_note_without_its_signature_says_so(qtbot, ws, client_id):
+    """A note marked signed whose signature record is missing (damage) is never shown as an
+    empty page or as editable fields: the window says why it cannot show it."""
     note = ws.notes.new(client_id=client_id, template_id="soap", fields={"plan": "Weekly CBT."})
-    signed = ws.notes.replace_signed(replace(note, status=NoteStatus.SIGNED))
-    editor = _editor(qtbot, ws, note.id)
-    assert editor.status_chip.text() == "Signed"
-    assert editor.signed_banner is not None and editor.signed_banner.isVisible()
-    for section in editor.sections.values():
-        assert section.text_edit is not None and section.text_edit.isReadOnly()
-    assert not editor.metadata.code_combo.isEnabled()
-    assert not editor.metadata.start_edit.isEnabled()
-    assert not editor.phrase_button.isEnabled()
-    plan = _text(editor, "plan")
-    plan.setFocus()
-    qtbot.keyClicks(plan, "changed")
-    assert plan.toPlainText() == "Weekly CBT."
-    assert editor.flush() is True
-    assert ws.notes.get(note.id).version == signed.version
+    ws.notes.replace_signed(replace(note, status=NoteStatus.SIGNED))
+    window = NoteWindow(NoteServices.of(ws), note.id)
+    qtbot.addWidget(window)
+    assert window.editor is None and window.document is not None
+    assert window.document.text().startswith("This signed note cannot be shown:")
+    assert not window.findChildren(SpellTextEdit)
 
 
 def test_psychotherapy_note_warns_about_billing_content(qtbot, ws, client_id):

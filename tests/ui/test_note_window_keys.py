@@ -22,10 +22,10 @@ from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus, RiskScreen, ScreenResult
 from noteapp.domain.signatures import ItemType
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND
-from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
-from noteapp.ui.dialogs.note_window import NoteWindow
+from noteapp.ui.service_bundles import NoteServices
+from noteapp.ui.windows.note_window import NoteWindow
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import without_open_risk_flags
+from tests.ui.conftest import correction_dialog, without_open_risk_flags
 
 BUILTIN_TEMPLATES = (
     "soap",
@@ -49,7 +49,7 @@ def ws(workspace):
 
 
 def _window(qtbot, ws, note_id: str) -> NoteWindow:
-    window = NoteWindow(ws, note_id)
+    window = NoteWindow(NoteServices.of(ws), note_id)
     qtbot.addWidget(window)
     window.editor._debounce.setInterval(50)
     window.editor._max_wait.setInterval(100)
@@ -177,7 +177,7 @@ def _signed_note(ws) -> str:
 
 def test_enter_in_a_correction_reason_does_not_sign(qtbot, ws) -> None:
     note_id = _signed_note(ws)
-    dialog = CorrectionDialog(ws, note_id, ItemType.LATE_ENTRY)
+    dialog = correction_dialog(ws, note_id, ItemType.LATE_ENTRY)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -202,7 +202,7 @@ def test_enter_in_a_correction_reason_does_not_sign(qtbot, ws) -> None:
 
 def test_a_late_entry_needs_a_reason_in_plain_english(qtbot, ws) -> None:
     note_id = _signed_note(ws)
-    dialog = CorrectionDialog(ws, note_id, ItemType.LATE_ENTRY)
+    dialog = correction_dialog(ws, note_id, ItemType.LATE_ENTRY)
     qtbot.addWidget(dialog)
     dialog.text.setPlainText("Phone call with the client's sister on Monday.")
     dialog.submit()

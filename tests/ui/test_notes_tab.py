@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 
 from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
-from noteapp.ui.dialogs.group_note_dialog import GroupNoteDialog
 from noteapp.ui.dialogs.new_note_dialog import NewNoteDialog
+from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.notes_tab import NotesTab
+from tests.ui.conftest import group_dialog, new_note_dialog
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def _note(ws, client_id, template_id, day, code="90834", signed=False):
 
 
 def _tab(qtbot, ws, client_id, opened):
-    tab = NotesTab(ws, client_id, open_note=opened.append)
+    tab = NotesTab(NoteServices.of(ws), client_id, open_note=opened.append)
     qtbot.addWidget(tab)
     tab.resize(900, 400)
     tab.show()
@@ -74,6 +75,16 @@ def test_lists_sorts_and_opens(qtbot, ws, client_id):
     assert opened[-1] == c.id
     tab.open_button.click()
     assert opened[-1] == c.id
+
+
+def test_column_titles_are_never_cut(qtbot, ws, client_id):
+    """Widths come from the font (not every row), but never below the column's title:
+    "Date of service" and "Service code" were cut to "ate of servic" and "ervice cod"."""
+    _note(ws, client_id, "soap", date(2025, 12, 1), "90837")
+    tab = _tab(qtbot, ws, client_id, [])
+    header = tab.table.horizontalHeader()
+    for col in (0, 2, 3):
+        assert header.sectionSize(col) >= header.sectionSizeHint(col), col
 
 
 def test_delete_draft_asks_first_and_keeps_signed(qtbot, ws, client_id, monkeypatch):
@@ -116,7 +127,7 @@ def test_new_note_from_tab_opens_the_editor(qtbot, ws, client_id):
 def test_new_note_dialog_marks_psychotherapy_and_copies_forward(qtbot, ws, client_id):
     prev = _note(ws, client_id, "soap", date(2025, 12, 1))
     ws.notes.save(prev.id, fields={"subjective": "Old report", "plan": "Weekly CBT; homework."})
-    dialog = NewNoteDialog(ws, client_id)
+    dialog = new_note_dialog(ws, client_id)
     qtbot.addWidget(dialog)
     items = [dialog.template_list.item(i) for i in range(dialog.template_list.count())]
     psy = next(i for i in items if i.data(Qt.ItemDataRole.UserRole) == "psychotherapy")
@@ -134,7 +145,7 @@ def test_new_note_dialog_marks_psychotherapy_and_copies_forward(qtbot, ws, clien
         ws.clock.now().date().toordinal() - 1
     )
     # Psychotherapy notes never copy forward from progress notes.
-    dialog2 = NewNoteDialog(ws, client_id)
+    dialog2 = new_note_dialog(ws, client_id)
     qtbot.addWidget(dialog2)
     dialog2.select_template("psychotherapy")
     assert not dialog2.copy_box.isEnabled()
@@ -142,7 +153,7 @@ def test_new_note_dialog_marks_psychotherapy_and_copies_forward(qtbot, ws, clien
 
 def test_group_note_dialog_creates_one_note_per_member(qtbot, ws, client_id):
     members = [c.id for c in ws.clients.list()][:3]
-    dialog = GroupNoteDialog(ws, preselect=client_id)
+    dialog = group_dialog(ws, preselect=client_id)
     qtbot.addWidget(dialog)
     assert dialog.member_ids() == [client_id]
     assert dialog.code_combo.currentData() == "90853"
@@ -166,9 +177,19 @@ def test_group_note_dialog_creates_one_note_per_member(qtbot, ws, client_id):
 
 
 def test_group_note_dialog_needs_members(qtbot, ws):
-    dialog = GroupNoteDialog(ws)
+    dialog = group_dialog(ws)
     qtbot.addWidget(dialog)
     assert not dialog.ok_button.isEnabled()
     dialog.accept()
     assert dialog.error.text()
     assert dialog.created_notes == []
+
+
+def test_notes_written_while_the_tab_was_hidden_show_when_it_is_shown_again(qtbot, ws, client_id):
+    first = _note(ws, client_id, "soap", date(2025, 12, 1))
+    tab = _tab(qtbot, ws, client_id, [])
+    assert tab.displayed_ids() == [first.id]
+    tab.hide()
+    later = _note(ws, client_id, "dap", date(2025, 12, 8))  # e.g. from a group note
+    tab.show()
+    assert tab.displayed_ids() == [later.id, first.id]

@@ -13,6 +13,7 @@ from noteapp.domain.paper import PaperSize
 from noteapp.ui.views.settings_paper_page import PaperSettingsPage
 from noteapp.ui.widgets.job_document import write_pdf
 from tests.export.samples import job
+from tests.ui.conftest import export_dialog
 
 
 def test_paper_page_saves_the_choice_at_once(
@@ -58,7 +59,6 @@ def test_print_starts_on_the_setting_paper(
     from PySide6.QtPrintSupport import QPrintDialog
 
     from noteapp.demo import fill_demo
-    from noteapp.ui.dialogs.export_dialog import ExportDialog
     from tests.ui.conftest import without_open_risk_flags
     from tests.ui.test_signing_ui import complete_draft
 
@@ -67,7 +67,7 @@ def test_print_starts_on_the_setting_paper(
     without_open_risk_flags(ws)
     ws.settings.update(paper_size="a4")
     note_id = complete_draft(ws)
-    dialog = ExportDialog(ws, note_id=note_id)
+    dialog = export_dialog(ws, note_id=note_id)
     qtbot.addWidget(dialog)
     seen: list[QPageSize.PageSizeId] = []
 

@@ -1,5 +1,5 @@
 """Treatment plans in the UI: the Plan tab (edit, sign, revise, compare, acknowledge, review),
-rating objectives in the note editor, the progress chart's data, the dashboard's plan lists."""
+rating objectives in the note editor, the progress chart's data, Today's plan sections."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.plans import AckMethod, PlanStatus
 from noteapp.domain.signatures import ItemType
+from noteapp.services.worklist import SectionKey
 from noteapp.ui.dialogs.plan_ack_dialog import PlanAckDialog
 from noteapp.ui.dialogs.plan_compare_dialog import PlanCompareDialog
 from noteapp.ui.dialogs.plan_review_dialog import PlanReviewDialog
 from noteapp.ui.dialogs.plan_sign_dialog import PlanSignDialog
-from noteapp.ui.views.dashboard_view import DashboardView, PlanItemRow
+from noteapp.ui.service_bundles import NoteServices, PlanServices
 from noteapp.ui.views.note_editor_view import NoteEditorView
 from noteapp.ui.views.plan_tab import PlanTab
 from noteapp.ui.widgets.objectives_panel import NO_PLAN_TEXT
@@ -157,7 +158,7 @@ def complete_draft(ws) -> Any:
 
 
 def plan_tab(qtbot, ws, client_id: str) -> PlanTab:
-    tab = PlanTab(ws, client_id)
+    tab = PlanTab(PlanServices.of(ws), client_id)
     qtbot.addWidget(tab)
     tab.resize(1200, 900)
     tab.show()
@@ -255,7 +256,7 @@ def test_create_sign_rate_and_see_progress(qtbot, ws) -> None:
     assert tab.chart.is_empty()
 
     # Write the note: rate both objectives in the editor's panel, then sign it.
-    editor = NoteEditorView(ws, note.id)
+    editor = NoteEditorView(NoteServices.of(ws), note.id)
     qtbot.addWidget(editor)
     editor.resize(1366, 850)
     editor.show()
@@ -269,6 +270,7 @@ def test_create_sign_rate_and_see_progress(qtbot, ws) -> None:
     panel.set_rating(ids[0], "some progress", "Two activities this week.")
     combo = panel.combos[ids[1]]
     combo.setCurrentIndex(combo.findData("significant progress"))
+    assert editor.flush()  # ratings share the note's save queue (off the GUI thread)
     stored_note = ws.notes.get(note.id)
     assert {r["objective_id"]: r["rating"] for r in stored_note.goal_progress} == {
         ids[0]: "some progress",
@@ -376,56 +378,41 @@ def test_review_dialog_signs_and_moves_next_review(qtbot, ws, clock) -> None:
     assert due_after.isoformat() in tab.review_label.text()
 
 
-def test_dashboard_lists_a_due_review(qtbot, controller, clock) -> None:
+def test_today_lists_a_due_review_and_opens_the_plan_tab(qtbot, controller, clock) -> None:
     from tests.ui.conftest import create_vault_through_ui
 
     main = create_vault_through_ui(qtbot, controller)
+    controller._set_auto_lock(0)  # the clock jumps months: no auto-lock meanwhile
     ws = controller.ws
     client = ws.clients.add(name="Alex Demo")
     ws.settings.update(confirm_passphrase_to_sign=False)
     ws.plans.import_json(client.id, realistic_plan() | {"valid_until": "2027-12-31"})
     ws.plans.sign(ws.plans.latest(client.id).id)
-    dashboard: DashboardView = main.dashboard
-    dashboard.refresh()
-    assert not dashboard.plan_lists["plan_reviews"].isVisible()
+    today = main.pages.today
+
+    def reviews():
+        today.refresh()
+        qtbot.waitUntil(lambda: today.ready, timeout=10000)
+        return today.sections[SectionKey.PLAN_REVIEWS]
+
+    assert reviews().section.count == 0 and reviews().empty.isVisible()
     clock.advance(85 * DAY)
-    dashboard.refresh()
-    reviews = dashboard.plan_lists["plan_reviews"]
-    assert reviews.isVisible() and reviews.count() == 1
-    assert "Alex Demo" in reviews.item(0).text() and "due" in reviews.item(0).text()
+    card = reviews()
+    assert card.section.count == 1
+    assert "Alex Demo" in card.rows[0].full_text and "review due" in card.rows[0].full_text
     clock.advance(10 * DAY)
-    dashboard.refresh()
-    assert "overdue" in reviews.item(0).text()
+    card = reviews()
+    assert "overdue" in card.rows[0].full_text and card.rows[0].item.urgent
     # Clicking opens the client's chart on the Plan tab.
-    reviews.itemClicked.emit(reviews.item(0))
-    chart = main.clients.chart
+    qtbot.mouseClick(card.rows[0], Qt.MouseButton.LeftButton)
+    assert main.current_page() == "clients"
+    chart = main.pages.clients.chart
     assert chart is not None and chart.tabs.tabText(chart.tabs.currentIndex()) == "Plan"
-
-
-def test_dashboard_orders_overdue_first(qtbot, ws) -> None:
-    rows = {
-        "plan_reviews": lambda: [
-            PlanItemRow("a", "A · review overdue", urgent=True),
-            PlanItemRow("b", "B · review due"),
-        ],
-        "no_plan": lambda: [PlanItemRow("c", "C · no plan yet")],
-        "no_progress": lambda: [],
-    }
-    opened: list[str] = []
-    view = DashboardView(
-        ws.clients, first_name="Sam", now=ws.clock.now(), plan_items=rows, open_plan=opened.append
-    )
-    qtbot.addWidget(view)
-    view.show()
-    assert view.plan_lists["no_plan"].count() == 1
-    assert not view.plan_lists["no_progress"].isVisible()
-    view.plan_lists["no_plan"].itemClicked.emit(view.plan_lists["no_plan"].item(0))
-    assert opened == ["c"]
 
 
 def test_note_without_plan_shows_hint(qtbot, ws) -> None:
     note = fresh_client_note(ws)
-    editor = NoteEditorView(ws, note.id)
+    editor = NoteEditorView(NoteServices.of(ws), note.id)
     qtbot.addWidget(editor)
     assert editor.objectives is not None
     assert editor.objectives.hint.text() == NO_PLAN_TEXT

@@ -109,7 +109,7 @@ def test_reachable_from_the_main_window(qtbot, controller) -> None:
     ws.measures.add(client_id=client.id, instrument="gad7", answers=[2] * 7)
     assert "reports" in main.page_keys
     main.show_page("reports")
-    assert main.current_page() == "reports" and main.reports.isVisible()
-    main.reports.refresh()
-    assert main.reports.summary.rowCount() == 1
-    assert main.reports.summary.item(0, 0).text() == "GAD-7"
+    assert main.current_page() == "reports" and main.pages.reports.isVisible()
+    main.pages.reports.refresh()
+    assert main.pages.reports.summary.rowCount() == 1
+    assert main.pages.reports.summary.item(0, 0).text() == "GAD-7"

@@ -81,7 +81,7 @@ def test_own_note_cannot_be_cosigned_or_returned(qtbot, ws, tmp_path: Path) -> N
     view.open_review_action("cosign")
     assert view.dialog is None  # the button's action does nothing for one's own note
     # The service refuses as well, so no path around the disabled button signs anything.
-    dialog = ReviewActionDialog(ws, exported, "cosign", parent=view)
+    dialog = ReviewActionDialog(ws.review, ws.settings, exported, "cosign", parent=view)
     qtbot.addWidget(dialog)
     out = Path(dialog.out_edit.text())
     dialog.submit()

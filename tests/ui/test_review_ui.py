@@ -1,5 +1,5 @@
 """The supervision round trip through the UI: verify, trust, co-sign, return, import,
-tampering, the keys page and the dashboard's supervision lists."""
+tampering, the keys page and Today's supervision sections."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType
 from noteapp.services.paths import AppPaths
 from noteapp.services.verification import Status
+from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.review_action_dialog import ReviewActionDialog
 from noteapp.ui.dialogs.trust_signer_dialog import TrustSignerDialog
 from noteapp.ui.main_builder import build_main_view
 from noteapp.ui.prefs import DevicePrefs
+from noteapp.ui.service_bundles import ReviewServices
 from noteapp.ui.views.review_view import ReviewView
 from noteapp.ui.views.settings_keys_page import SettingsKeysPage
 from tests.conftest import FAST_KDF, PASSPHRASE
@@ -73,7 +75,7 @@ def signed_export(ws, folder: Path) -> tuple[str, Path]:
 
 
 def review_view(qtbot, ws) -> ReviewView:
-    view = ReviewView(ws)
+    view = ReviewView(ReviewServices.of(ws))
     qtbot.addWidget(view)
     view.resize(1300, 800)
     view.show()
@@ -209,7 +211,7 @@ def test_password_protected_file_opens_with_its_password(
     assert not view.password_button.isVisible()
 
 
-def test_return_then_dashboard_lists_it(qtbot, ws, supervisor, tmp_path: Path) -> None:
+def test_return_then_today_lists_it(qtbot, ws, supervisor, tmp_path: Path) -> None:
     note_id, exported = signed_export(ws, tmp_path)
     view = review_view(qtbot, supervisor)
     load(qtbot, view, exported)
@@ -239,24 +241,28 @@ def test_return_then_dashboard_lists_it(qtbot, ws, supervisor, tmp_path: Path) -
     )
     qtbot.addWidget(main)
     main.show()
-    dashboard = main.dashboard
-    dashboard.refresh()
-    assert dashboard.returned_list.count() == 1
-    item = dashboard.returned_list.item(0)
-    assert "Please name the interventions used." in item.text()
-    assert "Morgan Lee" in item.text()
-    assert dashboard.returned_list.isVisible()
-    # A returned note is not also "awaiting co-signature".
-    awaiting = [dashboard.awaiting_list.item(i) for i in range(dashboard.awaiting_list.count())]
-    assert all(i.data(Qt.ItemDataRole.UserRole) != note_id for i in awaiting)
-    dashboard.returned_list.itemActivated.emit(item)
+    today = main.pages.today
+    qtbot.waitUntil(lambda: today.ready, timeout=10000)
+    returned_card = today.sections[SectionKey.RETURNED]  # shown: a return was imported
+    assert returned_card.section.count == 1
+    row = returned_card.rows[0]
+    assert "Please name the interventions used." in row.full_text
+    assert "Morgan Lee" in row.full_text
+    # A returned note is not also "awaiting co-signature" (and a solo clinician has no queue).
+    assert SectionKey.AWAITING_COSIGNATURE not in today.sections
+    assert note_id not in [
+        i.note_id
+        for i in worklist_for(ws).section(SectionKey.AWAITING_COSIGNATURE, limit=None).items
+    ]
+    qtbot.mouseClick(row, Qt.MouseButton.LeftButton)
     window = next(iter(main.findChildren(object, "noteWindow")), None)
-    assert window is not None and window.editor.note.id == note_id
-    assert "Please name the interventions used." in window.editor.record.toPlainText()
+    assert window is not None and window.document is not None
+    assert window.document.note.id == note_id
+    assert "Please name the interventions used." in window.document.text()
     window.close()
 
 
-def test_awaiting_cosignature_for_clinicians(qtbot, ws, tmp_path: Path) -> None:
+def test_awaiting_cosignature_only_for_supervised_clinicians(qtbot, ws, tmp_path: Path) -> None:
     note_id, _ = signed_export(ws, tmp_path)
     main = build_main_view(
         ws,
@@ -269,19 +275,20 @@ def test_awaiting_cosignature_for_clinicians(qtbot, ws, tmp_path: Path) -> None:
     )
     qtbot.addWidget(main)
     main.show()
-    dashboard = main.dashboard
-    dashboard.refresh()
-    ids = [
-        dashboard.awaiting_list.item(i).data(Qt.ItemDataRole.UserRole)
-        for i in range(dashboard.awaiting_list.count())
-    ]
-    assert note_id in ids
-    assert "Awaiting co-signature (" in dashboard.awaiting_heading.text()
-    assert main.settings.pages["Signing keys"] is not None
+    today = main.pages.today
+    qtbot.waitUntil(lambda: today.ready, timeout=10000)
+    assert SectionKey.AWAITING_COSIGNATURE not in today.sections  # a solo clinician
+    ws.profile.set(supervised=True)
+    today.refresh()
+    qtbot.waitUntil(lambda: today.ready, timeout=10000)
+    card = today.sections[SectionKey.AWAITING_COSIGNATURE]
+    assert note_id in [r.item.note_id for r in card.rows]
+    assert card.title.text().startswith("Awaiting co-signature  (")
+    assert main.pages.settings.pages["Signing keys"] is not None
 
 
 def test_keys_page_add_remove_export(qtbot, ws, supervisor, tmp_path: Path) -> None:
-    page = SettingsKeysPage(supervisor)
+    page = SettingsKeysPage(supervisor.signing, supervisor.profile)
     qtbot.addWidget(page)
     page.show()
     assert page.my_fingerprint.text().replace(

@@ -13,6 +13,7 @@ from noteapp.demo import ensure_demo_profile
 from noteapp.domain.safety_plan import SafetyPlanStatus
 from noteapp.ui.dialogs.safety_plan_export_dialog import SafetyPlanExportDialog
 from noteapp.ui.dialogs.safety_plan_sign_dialog import SafetyPlanSignDialog
+from noteapp.ui.service_bundles import SafetyPlanServices
 from noteapp.ui.views.safety_plan_tab import SafetyPlanTab
 from noteapp.ui.views.settings_safety_page import SafetyPlanSettingsPage
 from tests.conftest import PASSPHRASE
@@ -31,7 +32,7 @@ def client_id(ws) -> str:
 
 
 def tab_for(qtbot, ws, client_id: str) -> SafetyPlanTab:
-    tab = SafetyPlanTab(ws, client_id)
+    tab = SafetyPlanTab(SafetyPlanServices.of(ws), client_id)
     qtbot.addWidget(tab)
     tab.resize(1200, 900)
     tab.show()

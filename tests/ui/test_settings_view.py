@@ -9,7 +9,7 @@ from tests.ui.screens import SETTINGS_PAGES
 
 def _settings(screens_session):
     screens_session.page("settings")
-    return screens_session.main.settings
+    return screens_session.main.pages.settings
 
 
 def test_every_section_is_a_page_in_its_own_scroll_area(screens_session) -> None:

@@ -21,7 +21,7 @@ def _add_client_with_shortcut(qtbot, ctl, main: MainView, name: str = CLIENT) ->
     ctl.window.activateWindow()
     qtbot.waitExposed(ctl.window)
     qtbot.keyClick(ctl.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    dialog = main.clients.active_dialog
+    dialog = main.pages.clients.active_dialog
     assert isinstance(dialog, ClientDialog)
     dialog.name.setText(name)
     dialog.pronouns.setText("they/them")
@@ -34,7 +34,7 @@ def test_create_add_lock_unlock(qtbot, controller):
     main = create_vault_through_ui(qtbot, controller)
     assert controller.vault_path.is_file()
     _add_client_with_shortcut(qtbot, controller, main)
-    assert CLIENT in main.clients.visible_names()
+    assert CLIENT in main.pages.clients.visible_names()
     assert any(CLIENT in t for t in visible_texts())  # the chart shows it
 
     qtbot.keyClick(controller.window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -51,7 +51,7 @@ def test_create_add_lock_unlock(qtbot, controller):
     qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=15000)
     main = controller.page()
-    assert CLIENT in main.clients.visible_names()
+    assert CLIENT in main.pages.clients.visible_names()
     client = controller.ws.clients.list()[0]
     assert client.diagnoses[0].code == "F41.1"
 
@@ -88,7 +88,7 @@ def test_auto_lock_fires_with_fake_clock(qtbot, controller, clock):
 def test_activity_postpones_auto_lock(qtbot, controller, clock):
     main = create_vault_through_ui(qtbot, controller)
     clock.advance(9 * 60)
-    qtbot.keyClick(main.clients.filter, Qt.Key.Key_A)  # any key counts as activity
+    qtbot.keyClick(main.pages.clients.filter, Qt.Key.Key_A)  # any key counts as activity
     clock.advance(5 * 60)
     qtbot.wait(60)
     assert controller.page() is main
@@ -141,8 +141,8 @@ def test_damage_banner_names_the_record_and_opens_the_backup_from_before_it(qtbo
     assert banner.backups_button is not None
     banner.backups_button.click()
     assert main.current_page() == "settings"
-    backups = main.settings.pages["Backups"]
-    assert main.settings.current_section() == "Backups"
+    backups = main.pages.settings.pages["Backups"]
+    assert main.pages.settings.current_section() == "Backups"
     assert backups.dialog is not None and backups.dialog.isVisible()
     assert backups.dialog.selected() == before
     backups.dialog.reject()

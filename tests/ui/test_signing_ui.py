@@ -6,7 +6,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QToolBar,
+    QWidget,
+)
 
 from noteapp.demo import fill_demo
 from noteapp.domain.notes import NoteStatus
@@ -14,9 +24,13 @@ from noteapp.domain.signatures import ItemType
 from noteapp.ui.dialogs.correction_dialog import CorrectionDialog
 from noteapp.ui.dialogs.export_dialog import ExportDialog
 from noteapp.ui.dialogs.sign_dialog import SignDialog
+from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.views.note_editor_view import NoteEditorView
+from noteapp.ui.views.signed_note_view import SignedNoteView
+from noteapp.ui.widgets.job_document import job_html
+from noteapp.ui.windows.note_window import NoteWindow
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import without_open_risk_flags
+from tests.ui.conftest import export_dialog, without_open_risk_flags
 
 
 @pytest.fixture
@@ -35,7 +49,7 @@ def complete_draft(ws) -> str:
 
 
 def _editor(qtbot, ws, note_id: str) -> NoteEditorView:
-    editor = NoteEditorView(ws, note_id)
+    editor = NoteEditorView(NoteServices.of(ws), note_id)
     qtbot.addWidget(editor)
     editor.resize(1366, 850)
     editor.show()
@@ -50,18 +64,40 @@ def _sign_dialog(qtbot, editor: NoteEditorView) -> SignDialog:
     return dialog
 
 
+def closed(dialog) -> bool:
+    """Closed, or gone with the editor a signed note's window replaced."""
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
 def sign_in_editor(qtbot, editor: NoteEditorView, passphrase: str = PASSPHRASE) -> None:
     dialog = _sign_dialog(qtbot, editor)
     dialog.passphrase.setText(passphrase)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=15000)
+
+
+def _window(qtbot, ws, note_id: str) -> NoteWindow:
+    window = NoteWindow(NoteServices.of(ws), note_id)
+    qtbot.addWidget(window)
+    window.resize(1366, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _document(qtbot, ws, note_id: str) -> SignedNoteView:
+    window = _window(qtbot, ws, note_id)
+    assert window.document is not None and window.editor is None
+    return window.document
 
 
 def test_sign_a_complete_note_locks_it(qtbot, ws) -> None:
     note_id = complete_draft(ws)
-    editor = _editor(qtbot, ws, note_id)
-    assert editor.sign_button.isVisible()
-    assert not editor.addendum_button.isVisible()
+    window = _window(qtbot, ws, note_id)
+    editor = window.editor
+    assert editor is not None and window.document is None
+    assert editor.sign_button.isVisible() and editor.export_button.isVisible()
+    assert isinstance(editor.sign_button.parent(), QToolBar)  # an ordinary toolbar action
     dialog = _sign_dialog(qtbot, editor)
     assert dialog.sign_button.isEnabled()
     assert "complete" in dialog.check_label.text() or "Nothing blocks" in dialog.check_label.text()
@@ -70,19 +106,44 @@ def test_sign_a_complete_note_locks_it(qtbot, ws) -> None:
     dialog.passphrase.setText(PASSPHRASE)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
     assert dialog.busy.isVisible()  # the passphrase check runs on a worker
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=15000)
 
     note = ws.notes.get(note_id)
     assert note.status == NoteStatus.SIGNED
     item = ws.signing.note_item(note_id)
     assert item is not None and item.payload["attestation"] == "I attest to this session note."
-    assert editor.read_only
-    assert all(s.text_edit is None or s.text_edit.isReadOnly() for s in editor.sections.values())
-    assert editor.status_chip.text() == "Signed"
-    assert editor.signature_label.isVisible()
-    assert "Electronically signed by Dana Whitfield" in editor.signature_label.text()
-    assert editor.addendum_button.isVisible() and not editor.sign_button.isVisible()
-    assert "Electronically signed by" in editor.record.toPlainText()
+    # The window now shows the note as a document, not as greyed-out form controls.
+    qtbot.waitUntil(lambda: window.document is not None)
+    doc = window.document
+    assert window.editor is None
+    assert not [
+        w
+        for w in window.findChildren(QWidget)
+        if isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)) and w.isVisible()
+    ]
+    assert doc.status_chip.text() == "Signed"
+    assert "Electronically signed by Dana Whitfield" in doc.signature_label.text()
+    text = doc.text()
+    assert "I attest to this session note." in text  # the signature block, as exported
+    assert "Signing key" in text and "signed content" in text
+    assert note.text("subjective")[:40] in " ".join(text.split())
+    assert doc.addendum_button.isVisible() and doc.export_button.isVisible()
+
+
+def test_a_signed_note_opens_as_the_document_it_is(qtbot, ws) -> None:
+    ws.settings.update(confirm_passphrase_to_sign=False)
+    note_id = complete_draft(ws)
+    ws.signing.sign_note(note_id)
+    ws.signing.add_correction(
+        note_id, kind=ItemType.ADDENDUM, text="Client called to confirm the next session."
+    )
+    doc = _document(qtbot, ws, note_id)
+    # The same layout as the PDF and the printout, from the same export model.
+    paper = QTextDocument()
+    paper.setHtml(job_html(ws.exports.note_job(note_id)))
+    assert doc.text() == paper.toPlainText()
+    assert "Client called to confirm the next session." in doc.text()
+    assert doc.addendum_button.isEnabled() and not hasattr(doc, "sign_button")
 
 
 def test_blocking_item_prevents_signing_and_is_listed(qtbot, ws) -> None:
@@ -126,14 +187,16 @@ def test_no_passphrase_field_when_setting_off(qtbot, ws) -> None:
     assert ws.notes.get(note_id).is_signed
 
 
-def test_amendment_appears_in_editor_and_vault(qtbot, ws) -> None:
+def test_amendment_appears_in_the_document_and_vault(qtbot, ws) -> None:
     note_id = complete_draft(ws)
-    editor = _editor(qtbot, ws, note_id)
-    sign_in_editor(qtbot, editor)
-    original = editor.preview.toPlainText()
+    window = _window(qtbot, ws, note_id)
+    sign_in_editor(qtbot, window.editor)
+    qtbot.waitUntil(lambda: window.document is not None)
+    doc = window.document
+    original = doc.text()
 
-    qtbot.mouseClick(editor.amendment_button, Qt.MouseButton.LeftButton)
-    dialog = editor.correction_dialog
+    qtbot.mouseClick(doc.amendment_button, Qt.MouseButton.LeftButton)
+    dialog = doc.correction_dialog
     assert isinstance(dialog, CorrectionDialog) and dialog.isVisible()
     assert dialog.kind() == ItemType.AMENDMENT
     assert "correction of an error" in dialog.explanation.text()
@@ -150,19 +213,19 @@ def test_amendment_appears_in_editor_and_vault(qtbot, ws) -> None:
     corrections = ws.signing.corrections(note_id)
     assert [c.type for c in corrections] == [ItemType.AMENDMENT]
     assert corrections[0].payload["reason"] == "Stop time typed wrong"
-    record = editor.record.toPlainText()
-    assert "Amendment" in record and "Stop time typed wrong" in record
-    assert "The session ran 50 minutes, not 45." in record
-    assert editor.preview.toPlainText() == original  # the signed note never changes
+    text = doc.text()
+    assert "Amendment" in text and "Stop time typed wrong" in text
+    assert "The session ran 50 minutes, not 45." in text
+    assert text.startswith(original.rstrip())  # the signed note never changes; it is added to
 
 
 def test_late_entry_asks_for_the_date_of_service(qtbot, ws) -> None:
     ws.settings.update(confirm_passphrase_to_sign=False)
     note_id = complete_draft(ws)
     ws.signing.sign_note(note_id)
-    editor = _editor(qtbot, ws, note_id)
-    qtbot.mouseClick(editor.late_entry_button, Qt.MouseButton.LeftButton)
-    dialog = editor.correction_dialog
+    doc = _document(qtbot, ws, note_id)
+    qtbot.mouseClick(doc.late_entry_button, Qt.MouseButton.LeftButton)
+    dialog = doc.correction_dialog
     assert dialog is not None and dialog.date_of_service.isVisible()
     dialog.kind_buttons[ItemType.ADDENDUM].setChecked(True)
     assert not dialog.date_of_service.isVisible()
@@ -175,7 +238,7 @@ def test_late_entry_asks_for_the_date_of_service(qtbot, ws) -> None:
     (late,) = ws.signing.corrections(note_id)
     assert late.type == ItemType.LATE_ENTRY
     assert late.payload["date_of_service"] == ws.notes.get(note_id).session.date.isoformat()
-    assert "Date of service covered" in editor.record.toPlainText()
+    assert "Date of service covered" in doc.text()
 
 
 def wait_export(qtbot, dialog: ExportDialog) -> None:
@@ -184,7 +247,7 @@ def wait_export(qtbot, dialog: ExportDialog) -> None:
     )
 
 
-def _export_dialog(qtbot, editor: NoteEditorView) -> ExportDialog:
+def _export_dialog(qtbot, editor: NoteEditorView | SignedNoteView) -> ExportDialog:
     qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
     dialog = editor.export_dialog
     assert isinstance(dialog, ExportDialog) and dialog.isVisible()
@@ -195,7 +258,7 @@ def test_export_dialog_writes_docx_and_pdf(qtbot, ws, tmp_path: Path) -> None:
     ws.settings.update(confirm_passphrase_to_sign=False)
     note_id = complete_draft(ws)
     ws.signing.sign_note(note_id)
-    editor = _editor(qtbot, ws, note_id)
+    editor = _document(qtbot, ws, note_id)
     dialog = _export_dialog(qtbot, editor)
     default = Path(dialog.path_edit.text())
     assert default.name == ws.exports.default_name(note_id=note_id)
@@ -263,7 +326,7 @@ def test_export_dialog_checks_password_and_drafts(qtbot, ws, tmp_path: Path) -> 
 
 def test_psychotherapy_warning_for_charts(qtbot, ws) -> None:
     client = ws.clients.list()[0]
-    dialog = ExportDialog(ws, client_id=client.id)
+    dialog = export_dialog(ws, client_id=client.id)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.scope_chart.isChecked() and not dialog.scope_note.isEnabled()
@@ -281,7 +344,7 @@ def test_chart_export_from_the_notes_tab(qtbot, ws, tmp_path: Path) -> None:
     note_id = complete_draft(ws)
     ws.signing.sign_note(note_id)
     client_id = ws.notes.get(note_id).client_id
-    tab = NotesTab(ws, client_id, lambda _id: None)
+    tab = NotesTab(NoteServices.of(ws), client_id, lambda _id: None)
     qtbot.addWidget(tab)
     tab.show()
     qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)

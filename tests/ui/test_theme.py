@@ -191,3 +191,30 @@ def test_item_rows_take_their_colour_when_drawn(light_after, qtbot) -> None:
         assert option.palette.color(QPalette.ColorRole.Text).name() == theme.colour(
             "danger_text", scheme
         )
+
+
+def test_a_signed_note_reads_in_the_schemes_paper_and_prints_black(
+    light_after, qtbot, workspace
+) -> None:
+    """The signed-note document has the printout's layout, in the scheme's paper colours on
+    screen (white at night is glare); paper and PDF stay black on white."""
+    from noteapp.demo import fill_demo
+    from noteapp.domain.notes import NoteStatus
+    from noteapp.ui.service_bundles import NoteServices
+    from noteapp.ui.views.signed_note_view import SignedNoteView
+    from noteapp.ui.widgets.job_document import job_html
+    from tests.conftest import PASSPHRASE
+
+    fill_demo(workspace, clients=1, notes=3, passphrase=PASSPHRASE)
+    signed = workspace.notes.list(status=NoteStatus.SIGNED, include_psychotherapy=False)[0]
+    theme.apply(light_after, Appearance.DARK)
+    view = SignedNoteView(NoteServices.of(workspace), signed.id)
+    qtbot.addWidget(view)
+    assert view.document.property("paper") is True  # the style sheet's paper background
+    shown = view.document.toHtml().lower()
+    assert theme.colour("paper_text", Scheme.DARK) in shown
+    assert theme.PRINT["text"] not in shown
+    theme.apply(light_after, Appearance.HIGH_CONTRAST)
+    assert theme.colour("paper_text", Scheme.HIGH_CONTRAST) in view.document.toHtml().lower()
+    printed = job_html(workspace.exports.note_job(signed.id, include_psychotherapy=True))
+    assert f"color: {theme.PRINT['text']}" in printed

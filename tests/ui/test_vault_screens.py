@@ -32,7 +32,7 @@ def test_demo_vault_opens_with_banner(qtbot, controller, paths):
     banner = main.findChild(Banner, "demoBanner")
     assert banner is not None and banner.isVisible()
     assert "invented clients only" in banner.label.text()
-    assert len(main.clients.visible_names()) >= 5
+    assert len(main.pages.clients.visible_names()) >= 5
     assert controller.window.windowTitle() == "noteapp — Demo vault"
     # Locked, the demo vault's lock screen says it is the demo and gives its passphrase.
     controller.lock()
@@ -93,7 +93,7 @@ def test_change_passphrase_from_settings(qtbot, controller):
     main = create_vault_through_ui(qtbot, controller)
     qtbot.keyClick(controller.window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert main.current_page() == "settings"
-    security = main.settings.pages["Security"]
+    security = main.pages.settings.pages["Security"]
     security.open_change_dialog()
     dialog = security.dialog
     dialog.current.setText("wrong wrong wrong")
@@ -110,7 +110,7 @@ def test_change_passphrase_from_settings(qtbot, controller):
 
 def test_auto_lock_setting_and_keychain_sentence(qtbot, controller):
     main = create_vault_through_ui(qtbot, controller)
-    security = main.settings.pages["Security"]
+    security = main.pages.settings.pages["Security"]
     security.auto_lock.setValue(3)
     assert controller.ws.settings.get().auto_lock_minutes == 3
     assert controller.idle_watcher.idle.minutes == 3
@@ -121,12 +121,15 @@ def test_auto_lock_setting_and_keychain_sentence(qtbot, controller):
 
 def test_backup_now_and_restore(qtbot, controller):
     main = create_vault_through_ui(qtbot, controller)
-    main.clients._clients.add(name="Before Backup")
-    backups = main.settings.pages["Backups"]
-    snapshot = backups.backup_now()
+    main.pages.clients._clients.add(name="Before Backup")
+    backups = main.pages.settings.pages["Backups"]
+    backups.backup_now()
+    assert not backups.progress.isHidden()  # on a worker, with progress
+    qtbot.waitUntil(lambda: backups.last_backup is not None, timeout=15000)
+    snapshot = backups.last_backup
     assert snapshot is not None and snapshot.is_file()
     assert str(snapshot) in backups.status.text()
-    main.clients._clients.add(name="After Backup")
+    main.pages.clients._clients.add(name="After Backup")
     backups.open_restore()
     dialog = backups.dialog
     assert dialog.selected() == snapshot
@@ -152,7 +155,7 @@ def test_backup_now_and_restore(qtbot, controller):
 
 def test_unreadable_records_show_a_banner(qtbot, controller):
     main = create_vault_through_ui(qtbot, controller)
-    main.clients._clients.add(name="Damaged Record")
+    main.pages.clients._clients.add(name="Damaged Record")
     path = controller.vault_path
     controller.lock()
     con = sqlite3.connect(path)
@@ -193,7 +196,7 @@ def test_create_vault_strength_meter_and_match_line_follow_the_typing(qtbot, con
 
 def test_pre_delete_backup_retention_and_restore_list(qtbot, controller):
     main = create_vault_through_ui(qtbot, controller)
-    backups = main.settings.pages["Backups"]
+    backups = main.pages.settings.pages["Backups"]
     assert backups.delete_days.value() == 90
     backups.delete_days.setValue(30)
     assert controller.ws.settings.get().delete_backup_days == 30

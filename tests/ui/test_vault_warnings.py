@@ -23,7 +23,7 @@ def unlock(qtbot, controller) -> MainView:
 
 def test_an_older_copy_of_the_vault_shows_a_banner_once(qtbot, controller, tmp_path):
     main = create_vault_through_ui(qtbot, controller)
-    main.clients._clients.add(name="Testperson Alpha")
+    main.pages.clients._clients.add(name="Testperson Alpha")
     path = controller.vault_path
     controller.lock()
     older = tmp_path / "older.noteapp"

@@ -4,31 +4,31 @@ rules: each is dated, authored, signed and kept; the original note never changes
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from noteapp.domain.signatures import ItemType, SignedItem
+from noteapp.domain.clock import Clock
+from noteapp.domain.signatures import ItemType
+from noteapp.services.notes import NoteService
+from noteapp.services.settings import SettingsService
+from noteapp.services.signing import SigningService
+from noteapp.services.spelling import Speller
 from noteapp.ui import theme
-from noteapp.ui.dialogs.editing_dialog import EditingDialog
-from noteapp.ui.errors import message_for
+from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
 from noteapp.ui.screen_fit import fit_to_content
-from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
+from noteapp.ui.widgets.layout import body_label, show_error
 from noteapp.ui.widgets.spell_text_edit import SpellTextEdit
-from noteapp.ui.workers import run_in_background
 
 EXPLANATIONS = {
     ItemType.ADDENDUM: "New information that adds to the note (nothing in it was wrong).",
@@ -41,24 +41,35 @@ EXPLANATIONS = {
 KINDS = (ItemType.ADDENDUM, ItemType.AMENDMENT, ItemType.LATE_ENTRY)
 
 
-class CorrectionDialog(EditingDialog):
+class CorrectionDialog(PassphraseDialog):
     """`added(SignedItem)` fires once the correction is signed and stored."""
 
     added = Signal(object)
 
     def __init__(
         self,
-        ws: Any,
+        *,
+        notes: NoteService,
+        signing: SigningService,
+        settings: SettingsService,
+        speller: Speller,
+        clock: Clock,
         note_id: str,
         kind: ItemType | str = ItemType.ADDENDUM,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            settings,
+            prefix="correction",
+            confirm_text="Sign and add",
+            confirm_name="correctionSignButton",
+            parent=parent,
+        )
         self.setObjectName("correctionDialog")
-        self.ws = ws
+        self.completed.connect(self.added)
+        self._signing = signing
         self.note_id = note_id
-        note = ws.notes.get(note_id)
-        self.needs_passphrase = bool(ws.settings.get().confirm_passphrase_to_sign)
+        note = notes.get(note_id)
 
         lay = QVBoxLayout(self)
         lay.setSpacing(10)
@@ -88,7 +99,7 @@ class CorrectionDialog(EditingDialog):
         lay.addWidget(self.explanation)
 
         form = QFormLayout()
-        self.text = SpellTextEdit(ws.speller, self)
+        self.text = SpellTextEdit(speller, self)
         self.text.setObjectName("correctionTextEdit")
         self.text.setAccessibleName("Text of the correction")
         self.text.setMinimumHeight(140)
@@ -106,37 +117,15 @@ class CorrectionDialog(EditingDialog):
         self.date_of_service.setDisplayFormat("yyyy-MM-dd")
         d = note.session.date
         self.date_of_service.setDate(QDate(d.year, d.month, d.day))
-        today = ws.clock.now().astimezone().date()
+        today = clock.now().astimezone().date()
         self.date_of_service.setMaximumDate(QDate(today.year, today.month, today.day))
         self.date_label = QLabel("&Date of service", self)
         self.date_label.setBuddy(self.date_of_service)
         form.addRow(self.date_label, self.date_of_service)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("correctionPassphraseEdit")
-        self.passphrase.setAccessibleName("Your passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        if self.needs_passphrase:
-            form.addRow("&Passphrase", self.passphrase)
-        else:
-            self.passphrase.hide()
+        self.add_passphrase_row(form)
         lay.addLayout(form)
-        self.error = error_label(self, "correctionError")
-        lay.addWidget(self.error)
-        self.busy = busy_bar(self, "correctionBusy")
-        lay.addWidget(self.busy)
-        self.buttons = QDialogButtonBox(self)
-        self.sign_button = QPushButton("Sign and add", self)
-        self.sign_button.setObjectName("correctionSignButton")
-        self.sign_button.setAccessibleName("Sign and add")
-        self.submit_on_enter(self.passphrase, self.sign_button)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("correctionCancelButton")
-        self.cancel_button.setAccessibleName("Cancel")
-        self.buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.sign_button.clicked.connect(self.submit)
-        self.cancel_button.clicked.connect(self.reject)
-        lay.addWidget(self.buttons)
+        self.finish(lay)
+        self.sign_button = self.confirm_button
         self.kind_group.idToggled.connect(self._kind_toggled)
         self.kind_buttons[ItemType(kind)].setChecked(True)
         self._kind_changed()
@@ -180,40 +169,22 @@ class CorrectionDialog(EditingDialog):
         if k in (ItemType.AMENDMENT, ItemType.LATE_ENTRY) and not reason:
             show_error(self.error, f"{k.a_label.capitalize()} needs a reason.")
             return
-        passphrase: str | None = self.passphrase.text() if self.needs_passphrase else None
-        if self.needs_passphrase and not passphrase:
-            show_error(self.error, "Type your passphrase to sign.")
+        passphrase = self.typed_passphrase()
+        if passphrase == "":
             return
-        show_error(self.error, "")
-        self._set_busy(True)
-        ws, note_id = self.ws, self.note_id
+        signing, note_id = self._signing, self.note_id
         dos = self._date() if k == ItemType.LATE_ENTRY else None
-        run_in_background(
-            lambda: ws.signing.add_correction(
+        self.run(
+            lambda pp: signing.add_correction(
                 note_id,
                 kind=k,
                 text=text,
                 reason=reason,
                 date_of_service=dos,
-                passphrase=passphrase,
+                passphrase=pp,
             ),
-            on_done=self._done,
-            on_error=self._failed,
-            parent=self,
+            passphrase,
         )
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        for w in (self.sign_button, self.cancel_button, self.text, self.reason, self.passphrase):
-            w.setEnabled(not busy)
-
-    def _done(self, item: SignedItem) -> None:
-        self._set_busy(False)
-        self.passphrase.clear()
-        self.added.emit(item)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.passphrase.clear()
-        show_error(self.error, message_for(exc))
+    def busy_widgets(self) -> list[QWidget]:
+        return [*super().busy_widgets(), self.text, self.reason]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.notes import FieldValue, Note
+from noteapp.services.notes import NoteService
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.widgets.note_preview import NotePreview
@@ -29,21 +28,21 @@ def _words(note: Note) -> int:
 
 
 class DraftHistoryDialog(QDialog):
-    """Lists `ws.notes.history(note_id)` newest first. "Restore this version" saves the
+    """Lists `notes.history(note_id)` newest first. "Restore this version" saves the
     chosen version's content as a new version (nothing is ever overwritten) and emits
     `restored(Note)`."""
 
     restored = Signal(object)
 
-    def __init__(self, ws: Any, note_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, notes: NoteService, note_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("draft_history_dialog")
         self.setWindowTitle("Draft history")
         fit_to_screen(self, 900, 600)
-        self.ws = ws
+        self._notes = notes
         self.note_id = note_id
-        self.current: Note = ws.notes.get(note_id)
-        self.versions: list[Note] = list(reversed(ws.notes.history(note_id)))
+        self.current: Note = notes.get(note_id)
+        self.versions: list[Note] = list(reversed(notes.history(note_id)))
 
         lay = QVBoxLayout(self)
         intro = QLabel(
@@ -104,7 +103,7 @@ class DraftHistoryDialog(QDialog):
         if version is None:
             return
         try:
-            self.preview.show_document(self.ws.notes.render(version))
+            self.preview.show_document(self._notes.render(version))
         except Exception as exc:
             self.preview.show_message(f"This version cannot be shown: {message_for(exc)}")
         self.restore_button.setEnabled(row > 0 and not self.current.is_signed)
@@ -113,14 +112,14 @@ class DraftHistoryDialog(QDialog):
         version = self.selected()
         if version is None or self.current.is_signed:
             return None
-        latest = self.ws.notes.get(self.note_id)
+        latest = self._notes.get(self.note_id)
         # Fields added after this version are emptied, so the result matches it exactly.
         fields: dict[str, FieldValue] = {
             key: ([] if isinstance(value, list) else "") for key, value in latest.fields.items()
         }
         fields.update(version.fields)
         try:
-            note: Note = self.ws.notes.save(self.note_id, fields=fields, session=version.session)
+            note: Note = self._notes.save(self.note_id, fields=fields, session=version.session)
         except Exception as exc:
             self.error.setText(message_for(exc))
             self.error.show()

@@ -28,15 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.domain.clock import Clock
 from noteapp.domain.errors import RecordIntegrityError
 from noteapp.domain.export_model import ExportJob
-from noteapp.services.exports import MIN_EXPORT_PASSWORD
+from noteapp.domain.progress import Cancelled, Progress, part
+from noteapp.services.audit import AuditService
+from noteapp.services.clients import ClientService
+from noteapp.services.exports import MIN_EXPORT_PASSWORD, ExportService
+from noteapp.services.notes import NoteService
 from noteapp.ui import theme
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_content, fit_to_screen
+from noteapp.ui.service_bundles import NoteServices
 from noteapp.ui.widgets.job_document import page_size, paint_job, write_pdf
-from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
-from noteapp.ui.workers import run_in_background
+from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui.widgets.progress_panel import ProgressPanel
+from noteapp.ui.workers import run_with_progress
 
 FORMATS = (("word", "Word (.docx)"), ("pdf", "PDF"), ("print", "Print"))
 PSYCHOTHERAPY_WARNING = (
@@ -70,8 +77,12 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        ws: Any,
         *,
+        exports: ExportService,
+        notes: NoteService,
+        clients: ClientService,
+        audit: AuditService,
+        clock: Clock,
         note_id: str | None = None,
         client_id: str | None = None,
         parent: QWidget | None = None,
@@ -79,8 +90,9 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
-        self.ws = ws
-        self.note = ws.notes.get(note_id) if note_id else None
+        self._exports = exports
+        self._audit_log = audit
+        self.note = notes.get(note_id) if note_id else None
         self.client_id = self.note.client_id if self.note is not None else client_id
         self.exported: Path | None = None
         self._name_touched = False
@@ -102,12 +114,12 @@ class ExportDialog(QDialog):
         self.client_combo = QComboBox(what)
         self.client_combo.setObjectName("exportClientCombo")
         self.client_combo.setAccessibleName("Client")
-        for c in ws.clients.list():
+        for c in clients.list():
             self.client_combo.addItem(f"{c.name} ({c.code})", c.id)
         if self.client_id:
             self.client_combo.setCurrentIndex(max(self.client_combo.findData(self.client_id), 0))
         wl.addRow("Client", self.client_combo)
-        today = ws.clock.now().astimezone().date()
+        today = clock.now().astimezone().date()
         range_row = QHBoxLayout()
         self.range_row = range_row
         self.date_from = QDateEdit(_qdate(today - timedelta(days=365)), what)
@@ -184,7 +196,9 @@ class ExportDialog(QDialog):
 
         self.error = error_label(self, "exportError")
         lay.addWidget(self.error)
-        self.busy = busy_bar(self, "exportBusy")
+        # Writing runs on a worker: a bar (counted for charts) and Cancel until the file
+        # is written.
+        self.busy = ProgressPanel(self, "exportBusy", cancellable=True)
         lay.addWidget(self.busy)
         done_row = QHBoxLayout()
         self.done_label = body_label("", self, "exportDoneLabel")
@@ -240,6 +254,28 @@ class ExportDialog(QDialog):
         self._update()
         fit_to_content(self, 640)
 
+    @classmethod
+    def of(
+        cls,
+        services: NoteServices,
+        *,
+        note_id: str | None = None,
+        client_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> ExportDialog:
+        """The dialog with the services of a note window or a Notes tab."""
+        s = services
+        return cls(
+            exports=s.exports,
+            notes=s.notes,
+            clients=s.clients,
+            audit=s.audit,
+            clock=s.clock,
+            note_id=note_id,
+            client_id=client_id,
+            parent=parent,
+        )
+
     # --- state -------------------------------------------------------------------------
 
     def scope(self) -> str:
@@ -281,9 +317,9 @@ class ExportDialog(QDialog):
         ext = ".pdf" if self.format() == "pdf" else ".docx"
         try:
             if self.scope() == "note" and self.note is not None:
-                name = self.ws.exports.default_name(note_id=self.note.id)
+                name = self._exports.default_name(note_id=self.note.id)
             else:
-                name = self.ws.exports.default_name(
+                name = self._exports.default_name(
                     client_id=self.client_combo.currentData(),
                     date_from=_date(self.date_from.date()),
                     date_to=_date(self.date_to.date()),
@@ -343,7 +379,7 @@ class ExportDialog(QDialog):
             out = out.with_suffix(".pdf")
         if fmt == "word" and out.suffix.lower() != ".docx":
             out = out.with_suffix(".docx")
-        ws = self.ws
+        exports = self._exports
         psy = self.psy_check.isVisible() and self.psy_check.isChecked()
         password = self.password.text() if self.password_check.isChecked() else None
         draft = self.draft_check.isVisible() and self.draft_check.isChecked()
@@ -352,17 +388,33 @@ class ExportDialog(QDialog):
         dfrom, dto = _date(self.date_from.date()), _date(self.date_to.date())
         anyway, self.allow_incomplete = self.allow_incomplete, False  # for this export only
         self.incomplete = anyway
+        audit = self._auditor()
 
-        def work() -> Any:
-            if fmt != "word":
-                return ExportDialog._job_for(
-                    ws, note, scope, client_id, dfrom, dto, draft, psy, anyway
-                )
+        def job(progress: Progress | None = None) -> ExportJob:
             if scope == "note" and note is not None:
-                return ws.exports.export_note(
+                return exports.note_job(note.id, draft=draft, include_psychotherapy=psy)
+            return exports.chart_job(
+                client_id,
+                date_from=dfrom,
+                date_to=dto,
+                include_psychotherapy=psy,
+                allow_incomplete=anyway,
+                progress=progress,
+            )
+
+        def work(progress: Progress) -> Any:
+            if fmt == "print":
+                return job()  # painted after the print dialog (on the GUI thread) says where
+            if fmt == "pdf":
+                built = job(part(progress, start=0, size=20, total=100))
+                write_pdf(built, out, progress=part(progress, start=20, size=80, total=100))
+                audit(fmt, len(built.notes))
+                return out
+            if scope == "note" and note is not None:
+                return exports.export_note(
                     note.id, out, draft=draft, include_psychotherapy=psy, password=password
                 )
-            return ws.exports.export_chart(
+            return exports.export_chart(
                 client_id,
                 out,
                 date_from=dfrom,
@@ -370,70 +422,41 @@ class ExportDialog(QDialog):
                 include_psychotherapy=psy,
                 password=password,
                 allow_incomplete=anyway,
+                progress=progress,
             )
 
-        self._set_busy(True)
-        run_in_background(
+        self._start(
             work,
-            on_done=lambda result: self._done(result, fmt, out),
-            on_error=self._failed,
-            parent=self,
+            "Preparing…" if fmt == "print" else "Writing the export…",
+            lambda result: self._done(result, fmt, out),
         )
 
-    @staticmethod
-    def _job_for(
-        ws: Any,
-        note: Any,
-        scope: str,
-        client_id: str,
-        dfrom: date,
-        dto: date,
-        draft: bool,
-        psy: bool,
-        allow_incomplete: bool = False,
-    ) -> ExportJob:
-        if scope == "note" and note is not None:
-            job: ExportJob = ws.exports.note_job(note.id, draft=draft, include_psychotherapy=psy)
-        else:
-            job = ws.exports.chart_job(
-                client_id,
-                date_from=dfrom,
-                date_to=dto,
-                include_psychotherapy=psy,
-                allow_incomplete=allow_incomplete,
+    def _start(self, work: Any, text: str, on_done: Any) -> None:
+        self.export_button.setEnabled(False)
+        task = run_with_progress(work, on_done=on_done, on_error=self._failed, parent=self)
+        self.busy.start(task, text)
+
+    def _auditor(self) -> Any:
+        """Records a paper or PDF copy (a disclosure too) in the audit log, ids only. Read
+        from the widgets here, on the GUI thread; the worker calls what this returns."""
+        what = self.scope()
+        record = self.note.id if self.note is not None and what == "note" else ""
+        log = self._audit_log
+
+        def audit(fmt: str, count: int) -> None:
+            log.record(
+                "print" if fmt == "print" else "export",
+                kind="note",
+                record_id=record,
+                detail={"what": what, "format": fmt, "notes": count},
             )
-        return job
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        self.export_button.setEnabled(not busy)
-
-    def _audit(self, fmt: str, count: int) -> None:
-        # Paper and PDF copies are disclosures too: the audit log records them (ids only).
-        record = self.note.id if self.note is not None and self.scope() == "note" else ""
-        self.ws.audit.record(
-            "print" if fmt == "print" else "export",
-            kind="note",
-            record_id=record,
-            detail={"what": self.scope(), "format": fmt, "notes": count},
-        )
+        return audit
 
     def _done(self, result: Any, fmt: str, out: Path) -> None:
-        self._set_busy(False)
-        try:
-            if fmt == "pdf":
-                write_pdf(result, out)
-                self._audit(fmt, len(result.notes))
-            elif fmt == "print":
-                if not self._print(result):
-                    return
-                self._audit(fmt, len(result.notes))
-                self.done_label.setText("Sent to the printer.")
-                self.done_label.show()
-                self._finished()
-                return
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
+        self.export_button.setEnabled(True)
+        if fmt == "print":
+            self._print(result)
             return
         self.exported = Path(result) if fmt == "word" else out
         marked = " (marked INCOMPLETE: damaged records are missing)" if self.incomplete else ""
@@ -448,6 +471,7 @@ class ExportDialog(QDialog):
         self.close_button.setFocus()
 
     def _print(self, job: ExportJob) -> bool:
+        """Ask where to print (on the paper of the setting), then paint on a worker."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -456,11 +480,28 @@ class ExportDialog(QDialog):
         dialog.setObjectName("exportPrintDialog")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        paint_job(job, printer)
+        self._printer = printer  # alive until painted
+        audit = self._auditor()
+
+        def paint(progress: Progress) -> int:
+            pages = paint_job(job, printer, progress=progress)
+            audit("print", len(job.notes))
+            return pages
+
+        self._start(paint, "Printing…", lambda _pages: self._printed())
         return True
 
+    def _printed(self) -> None:
+        self.export_button.setEnabled(True)
+        self.done_label.setText("Sent to the printer.")
+        self.done_label.show()
+        self._finished()
+
     def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
+        self.export_button.setEnabled(True)
+        if isinstance(exc, Cancelled):
+            show_error(self.error, "Export cancelled; no file was written.")
+            return
         show_error(self.error, message_for(exc))
         incomplete = isinstance(exc, RecordIntegrityError) and self.scope() == "chart"
         self.anyway_button.setVisible(incomplete and not self.incomplete)

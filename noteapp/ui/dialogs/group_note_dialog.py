@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.clients import ClientStatus
+from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Modality, Note, SessionInfo
+from noteapp.services.clients import ClientService
+from noteapp.services.notes import NoteService
+from noteapp.services.reference import ReferenceService
+from noteapp.services.templates import TemplateCatalog
 from noteapp.ui import theme
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
@@ -38,16 +43,26 @@ class GroupNoteDialog(EditingDialog):
     """On accept, `created_notes` holds one draft per attending member. Each member's
     participation and response are then written in that member's own note."""
 
-    def __init__(self, ws: Any, parent: QWidget | None = None, *, preselect: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        notes: NoteService,
+        clients: ClientService,
+        templates: TemplateCatalog,
+        reference: ReferenceService,
+        clock: Clock,
+        parent: QWidget | None = None,
+        preselect: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("group_note_dialog")
         self.setWindowTitle("Group note")
         fit_to_screen(self, 760, 600)
-        self.ws = ws
+        self._notes = notes
         self.created_notes: list[Note] = []
-        template = ws.templates.get("group")
+        template = templates.get("group")
         modality_section = template.section("group_modality")
-        reference = ws.reference.get()
+        reference_data = reference.get()
 
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -64,7 +79,7 @@ class GroupNoteDialog(EditingDialog):
         self.members.setObjectName("group_members")
         self.members.setAccessibleName("Active clients: check those who attended")
         members_label.setBuddy(self.members)
-        for c in ws.clients.list(status=ClientStatus.ACTIVE):
+        for c in clients.list(status=ClientStatus.ACTIVE):
             item = QListWidgetItem(f"{c.name}  ({c.code})")
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -85,7 +100,7 @@ class GroupNoteDialog(EditingDialog):
         self.date_edit.setObjectName("group_date")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd  (ddd)")
-        today = ws.clock.now().date()
+        today = clock.now().date()
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         form.addRow("&Date", self.date_edit)
         times = QHBoxLayout()
@@ -105,7 +120,7 @@ class GroupNoteDialog(EditingDialog):
         self.code_combo = QComboBox(self)
         self.code_combo.setObjectName("group_service_code")
         self.code_combo.setAccessibleName("Service code")
-        for sc in reference.service_codes:
+        for sc in reference_data.service_codes:
             self.code_combo.addItem(f"{sc.code}  {sc.description}", sc.code)
         idx = self.code_combo.findData(GROUP_CODE)
         self.code_combo.setCurrentIndex(max(idx, 0))
@@ -117,7 +132,7 @@ class GroupNoteDialog(EditingDialog):
         form.addRow("&Modality", self.modality_combo)
         self.place_combo = QComboBox(self)
         self.place_combo.setObjectName("group_place")
-        for p in reference.places_of_service:
+        for p in reference_data.places_of_service:
             self.place_combo.addItem(f"{p.code}  {p.description}", p.code)
         form.addRow("&Place", self.place_combo)
         self.topic_edit = QLineEdit(self)
@@ -229,7 +244,7 @@ class GroupNoteDialog(EditingDialog):
 
     def accept(self) -> None:
         try:
-            self.created_notes = self.ws.notes.new_group(
+            self.created_notes = self._notes.new_group(
                 member_ids=self.member_ids(),
                 session=self.session(),
                 shared_fields=self.shared_fields(),

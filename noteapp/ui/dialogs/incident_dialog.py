@@ -23,12 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.domain.clock import Clock
 from noteapp.domain.display import visible
 from noteapp.domain.errors import InvalidInputError, NoteappError
 from noteapp.domain.incidents import Incident, PersonRole
+from noteapp.services.clients import ClientService
+from noteapp.services.incidents import IncidentService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_screen
+from noteapp.ui.service_bundles import CaseServices
 from noteapp.ui.widgets.layout import error_label, show_error
 from noteapp.ui.widgets.list_table import ListTable
 
@@ -55,13 +59,21 @@ class IncidentDialog(EditingDialog):
 
     saved = Signal(object)
 
-    def __init__(self, ws: Any, incident: Incident | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        *,
+        incidents: IncidentService,
+        clients: ClientService,
+        clock: Clock,
+        incident: Incident | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("incidentDialog")
         self.setWindowTitle(
             f"Incident report {incident.reference}" if incident else "New incident report"
         )
-        self.ws = ws
+        self._incidents = incidents
         self.incident = incident
         outer = QVBoxLayout(self)
         columns = QHBoxLayout()
@@ -69,7 +81,7 @@ class IncidentDialog(EditingDialog):
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("incidentType")
         self.type_combo.setAccessibleName("Type")
-        for t in ws.incidents.types():
+        for t in incidents.types():
             deadline = f" (notify within {t.deadline_hours} h)" if t.deadline_hours else ""
             self.type_combo.addItem(t.label + deadline, t.id)
         if incident is not None:
@@ -79,7 +91,7 @@ class IncidentDialog(EditingDialog):
                 index = self.type_combo.count() - 1
             self.type_combo.setCurrentIndex(index)
         left.addRow("&Type", self.type_combo)
-        moment = (incident.occurred_at if incident else ws.clock.now()).astimezone()
+        moment = (incident.occurred_at if incident else clock.now()).astimezone()
         self.when = QDateTimeEdit(
             QDateTime(
                 QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute)
@@ -99,7 +111,7 @@ class IncidentDialog(EditingDialog):
         self.clients.setObjectName("incidentClients")
         self.clients.setAccessibleName("Clients involved (tick each one)")
         named = set(incident.client_ids) if incident else set()
-        for c in ws.clients.list():
+        for c in clients.list():
             item = QListWidgetItem(visible(f"{c.name} ({c.code})"), self.clients)
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -176,6 +188,22 @@ class IncidentDialog(EditingDialog):
             if item.data(Qt.ItemDataRole.UserRole) == client_id:
                 item.setCheckState(Qt.CheckState.Checked if involved else Qt.CheckState.Unchecked)
 
+    @classmethod
+    def of(
+        cls,
+        services: CaseServices,
+        incident: Incident | None = None,
+        *,
+        parent: QWidget | None = None,
+    ) -> IncidentDialog:
+        return cls(
+            incidents=services.incidents,
+            clients=services.clients,
+            clock=services.clock,
+            incident=incident,
+            parent=parent,
+        )
+
     def fields(self) -> dict[str, Any]:
         """The report as an incident fields file would hold it (docs/incidents.md)."""
         d, t = self.when.date(), self.when.time()
@@ -208,9 +236,9 @@ class IncidentDialog(EditingDialog):
             fields = self.fields()
             type_id = str(self.type_combo.currentData())
             if self.incident is None:
-                saved = self.ws.incidents.new(type_ref=type_id, fields=fields)
+                saved = self._incidents.new(type_ref=type_id, fields=fields)
             else:
-                saved = self.ws.incidents.edit(self.incident.id, type_ref=type_id, fields=fields)
+                saved = self._incidents.edit(self.incident.id, type_ref=type_id, fields=fields)
         except NoteappError as exc:
             show_error(self.error, message_for(exc))
             return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -24,7 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.domain.clock import Clock
 from noteapp.domain.notes import Note
+from noteapp.services.clients import ClientService
+from noteapp.services.notes import NoteService
+from noteapp.services.templates import TemplateCatalog
 from noteapp.ui import theme
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_screen
@@ -106,20 +109,30 @@ class _TemplateDelegate(QStyledItemDelegate):
 class NewNoteDialog(QDialog):
     """On accept the draft exists: `created_note_id` names it."""
 
-    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        notes: NoteService,
+        clients: ClientService,
+        templates: TemplateCatalog,
+        clock: Clock,
+        client_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("new_note_dialog")
         self.setWindowTitle("New note")
         fit_to_screen(self, 640, 720)
-        self.ws = ws
+        self._notes = notes
+        self._clients = clients
         self.client_id = client_id
         self.created_note_id = ""
-        self.templates = list(ws.templates.list())
-        self.previous: Note | None = ws.notes.previous_note(client_id)
+        self.templates = list(templates.list())
+        self.previous: Note | None = notes.previous_note(client_id)
         self.carry_checks: dict[str, QCheckBox] = {}
 
         lay = QVBoxLayout(self)
-        client = ws.clients.get(client_id)
+        client = clients.get(client_id)
         who = QLabel(f"New note for {client.name}", self)
         who.setTextFormat(Qt.TextFormat.PlainText)
         font = QFont(who.font())
@@ -154,7 +167,7 @@ class NewNoteDialog(QDialog):
         self.date_edit.setAccessibleName("Date of service")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd  (ddd)")
-        today = ws.clock.now().date()
+        today = clock.now().date()
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         form.addRow("&Date of service", self.date_edit)
         lay.addLayout(form)
@@ -261,9 +274,9 @@ class NewNoteDialog(QDialog):
             return
         carry = self.carry_sections()
         try:
-            client = self.ws.clients.get(self.client_id)
-            session = self.ws.notes.default_session(client, on=self.service_date())
-            note = self.ws.notes.new(
+            client = self._clients.get(self.client_id)
+            session = self._notes.default_session(client, on=self.service_date())
+            note = self._notes.new(
                 client_id=self.client_id,
                 template_id=template_id,
                 session=session,

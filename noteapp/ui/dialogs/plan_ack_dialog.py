@@ -5,27 +5,24 @@ passphrase is asked when the setting says so; the work runs on a worker thread."
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from noteapp.domain.clock import Clock
 from noteapp.domain.plans import AckMethod
-from noteapp.ui.dialogs.editing_dialog import EditingDialog
-from noteapp.ui.dialogs.plan_sign_dialog import passphrase_edit
-from noteapp.ui.errors import message_for
+from noteapp.services.plans import PlanService
+from noteapp.services.settings import SettingsService
+from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
 from noteapp.ui.screen_fit import fit_to_content
-from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
-from noteapp.ui.workers import run_in_background
+from noteapp.ui.widgets.layout import body_label
 
 METHOD_LABELS = {
     AckMethod.PAPER: "Signed on paper",
@@ -36,21 +33,33 @@ METHOD_LABELS = {
 }
 
 
-class PlanAckDialog(EditingDialog):
+class PlanAckDialog(PassphraseDialog):
     """`recorded(result)` fires once the acknowledgement is stored."""
 
     recorded = Signal(object)
 
-    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        plans: PlanService,
+        settings: SettingsService,
+        clock: Clock,
+        plan_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        plan = plans.get(plan_id)
+        super().__init__(
+            settings,
+            prefix="planAck",
+            confirm_text="Record",
+            confirm_name="planAckSaveButton",
+            needs_passphrase=plan.is_signed,  # on a signed version it is a signed addendum
+            parent=parent,
+        )
         self.setObjectName("planAckDialog")
         self.setWindowTitle("Client acknowledgement")
-        self.ws = ws
+        self.completed.connect(self.recorded)
+        self._plans = plans
         self.plan_id = plan_id
-        plan = ws.plans.get(plan_id)
-        self.needs_passphrase = plan.is_signed and bool(
-            ws.settings.get().confirm_passphrase_to_sign
-        )
         lay = QVBoxLayout(self)
         lay.addWidget(
             body_label(
@@ -67,7 +76,7 @@ class PlanAckDialog(EditingDialog):
         for m, label in METHOD_LABELS.items():
             self.method.addItem(label, m.value)
         form.addRow("&How", self.method)
-        today = ws.clock.now().astimezone().date()
+        today = clock.now().astimezone().date()
         self.on = QDateEdit(QDate(today.year, today.month, today.day), self)
         self.on.setObjectName("planAckDate")
         self.on.setAccessibleName("Date of the acknowledgement")
@@ -82,61 +91,24 @@ class PlanAckDialog(EditingDialog):
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(80)
         form.addRow("&Note", self.note)
-        self.passphrase = passphrase_edit(self, "planAckPassphraseEdit")
-        if self.needs_passphrase:
-            form.addRow("&Passphrase", self.passphrase)
-        else:
-            self.passphrase.hide()
+        self.add_passphrase_row(form)
         lay.addLayout(form)
-        self.error = error_label(self, "planAckError")
-        lay.addWidget(self.error)
-        self.busy = busy_bar(self, "planAckBusy")
-        lay.addWidget(self.busy)
-        buttons = QDialogButtonBox(self)
-        self.save_button = QPushButton("Record", self)
-        self.save_button.setObjectName("planAckSaveButton")
-        self.submit_on_enter(self.passphrase, self.save_button)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("planAckCancelButton")
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.submit)
-        self.cancel_button.clicked.connect(self.reject)
-        lay.addWidget(buttons)
+        self.finish(lay)
+        self.save_button = self.confirm_button
         fit_to_content(self, 520)
 
     def submit(self) -> None:
-        passphrase: str | None = self.passphrase.text() if self.needs_passphrase else None
-        if self.needs_passphrase and not passphrase:
-            show_error(self.error, "Type your passphrase to sign the acknowledgement.")
+        passphrase = self.typed_passphrase("Type your passphrase to sign the acknowledgement.")
+        if passphrase == "":
             return
         q = self.on.date()
         on = date(q.year(), q.month(), q.day())
         method, note = str(self.method.currentData()), self.note.toPlainText()
-        ws, plan_id = self.ws, self.plan_id
-        show_error(self.error, "")
-        self._set_busy(True)
-        run_in_background(
-            lambda: ws.plans.acknowledge(
-                plan_id, method=method, on=on, note=note, passphrase=passphrase
-            ),
-            on_done=self._done,
-            on_error=self._failed,
-            parent=self,
+        plans, plan_id = self._plans, self.plan_id
+        self.run(
+            lambda pp: plans.acknowledge(plan_id, method=method, on=on, note=note, passphrase=pp),
+            passphrase,
         )
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        for w in (self.save_button, self.cancel_button, self.passphrase, self.method):
-            w.setEnabled(not busy)
-
-    def _done(self, result: object) -> None:
-        self._set_busy(False)
-        self.passphrase.clear()
-        self.recorded.emit(result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.passphrase.clear()
-        show_error(self.error, message_for(exc))
+    def busy_widgets(self) -> list[QWidget]:
+        return [*super().busy_widgets(), self.method]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 from html import escape
-from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
+from noteapp.services.plans import PlanService
 from noteapp.ui.screen_fit import fit_to_screen
 from noteapp.ui.theme import colour
 from noteapp.ui.widgets.layout import body_label
@@ -67,11 +67,11 @@ def diff_html(rows: list[tuple[str, str]]) -> str:
 
 
 class PlanCompareDialog(QDialog):
-    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, plans: PlanService, plan_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("planCompareDialog")
-        plan = ws.plans.get(plan_id)
-        previous = ws.plans.previous_version(plan)
+        plan = plans.get(plan_id)
+        previous = plans.previous_version(plan)
         self.setWindowTitle(f"Plan version {plan.version} compared with the previous one")
         lay = QVBoxLayout(self)
         if previous is None:
@@ -79,7 +79,7 @@ class PlanCompareDialog(QDialog):
             lay.addWidget(body_label("This is the first version: there is nothing earlier.", self))
         else:
             self.rows = diff_lines(
-                document_lines(ws.plans.render(previous)), document_lines(ws.plans.render(plan))
+                document_lines(plans.render(previous)), document_lines(plans.render(plan))
             )
             added = sum(k == "+" for k, _ in self.rows)
             removed = sum(k == "-" for k, _ in self.rows)

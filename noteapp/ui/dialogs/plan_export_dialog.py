@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from noteapp.services.exports import MIN_EXPORT_PASSWORD
+from noteapp.services.exports import MIN_EXPORT_PASSWORD, ExportService
+from noteapp.services.plans import PlanService
 from noteapp.ui.dialogs.export_dialog import documents_dir
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_content
@@ -140,8 +141,14 @@ class VersionExportDialog(QDialog):
 
 
 class PlanExportDialog(VersionExportDialog):
-    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
-        version = ws.plans.get(plan_id).version
+    def __init__(
+        self,
+        exports: ExportService,
+        plans: PlanService,
+        plan_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        version = plans.get(plan_id).version
         super().__init__(
             title="Export treatment plan",
             dialog_name="planExportDialog",
@@ -151,6 +158,6 @@ class PlanExportDialog(VersionExportDialog):
             # No client data in default file names (PHI hygiene): the version only.
             default_path=documents_dir() / f"treatment-plan-v{version}.docx",
             save_caption="Save the plan as",
-            export=lambda out, password: ws.exports.export_plan(plan_id, out, password=password),
+            export=lambda out, password: exports.export_plan(plan_id, out, password=password),
             parent=parent,
         )

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from noteapp.services.review import ReviewService
+from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_content
@@ -45,7 +47,8 @@ class ReviewActionDialog(EditingDialog):
 
     def __init__(
         self,
-        ws: Any,
+        review: ReviewService,
+        settings: SettingsService,
         src: Path,
         kind: str,
         *,
@@ -53,14 +56,14 @@ class ReviewActionDialog(EditingDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self._review = review
         self.src = Path(src)
         self.kind = kind
         self.password = password
         cosign = kind == "cosign"
         self.setObjectName("cosignDialog" if cosign else "returnDialog")
         self.setWindowTitle("Co-sign" if cosign else "Return with comments")
-        self.needs_passphrase = bool(ws.settings.get().confirm_passphrase_to_sign)
+        self.needs_passphrase = bool(settings.get().confirm_passphrase_to_sign)
         lay = QVBoxLayout(self)
         lay.setSpacing(10)
         lay.addWidget(
@@ -149,14 +152,14 @@ class ReviewActionDialog(EditingDialog):
         show_error(self.error, "")
         self.busy.show()
         self.ok_button.setEnabled(False)
-        ws, src, password, kind = self.ws, self.src, self.password, self.kind
+        review, src, password, kind = self._review, self.src, self.password, self.kind
 
         def work() -> Any:
             if kind == "cosign":
-                return ws.review.cosign(
+                return review.cosign(
                     src, out, statement=text, passphrase=passphrase, password=password
                 )
-            return ws.review.return_for_revision(
+            return review.return_for_revision(
                 src, out, comments=text, passphrase=passphrase, password=password
             )
 

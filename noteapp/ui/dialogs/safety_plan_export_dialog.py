@@ -4,10 +4,11 @@ clinical document (signed and verifiable like a note) — the shared version-exp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
+from noteapp.services.exports import ExportService
+from noteapp.services.safety_plans import SafetyPlanService
 from noteapp.ui.dialogs.export_dialog import documents_dir
 from noteapp.ui.dialogs.plan_export_dialog import VersionExportDialog
 
@@ -23,14 +24,20 @@ CLINICAL_TEXT = (
 
 class SafetyPlanExportDialog(VersionExportDialog):
     def __init__(
-        self, ws: Any, plan_id: str, parent: QWidget | None = None, *, client_copy: bool
+        self,
+        exports: ExportService,
+        safety_plans: SafetyPlanService,
+        plan_id: str,
+        parent: QWidget | None = None,
+        *,
+        client_copy: bool,
     ) -> None:
-        version = ws.safety_plans.get(plan_id).version
+        version = safety_plans.get(plan_id).version
 
         def export(out: Path, password: str | None) -> Path:
             if client_copy:
-                return Path(ws.exports.export_client_copy(plan_id, out))
-            return Path(ws.exports.export_safety_plan(plan_id, out, password=password))
+                return Path(exports.export_client_copy(plan_id, out))
+            return Path(exports.export_safety_plan(plan_id, out, password=password))
 
         super().__init__(
             title="Export client copy" if client_copy else "Export safety plan",
@@ -39,7 +46,7 @@ class SafetyPlanExportDialog(VersionExportDialog):
             text=(CLIENT_TEXT if client_copy else CLINICAL_TEXT).format(version=version),
             # The core names the file by client code, never by name (PHI hygiene).
             default_path=documents_dir()
-            / ws.exports.safety_plan_file_name(plan_id, client_copy=client_copy),
+            / exports.safety_plan_file_name(plan_id, client_copy=client_copy),
             save_caption="Save the safety plan as",
             export=export,
             # The client's copy is for the client to keep and read: no password.

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QWidget
 
+from noteapp.services.safety_plans import SafetyPlanService
+from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.plan_sign_dialog import VersionSignDialog
 
 
 class SafetyPlanSignDialog(VersionSignDialog):
-    def __init__(self, ws: Any, plan_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        safety_plans: SafetyPlanService,
+        settings: SettingsService,
+        plan_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(
-            ws,
-            ws.safety_plans,
+            safety_plans,
+            settings,
             plan_id,
             noun="safety plan",
             prefix="safetySign",

@@ -6,54 +6,64 @@ lets the clinician sign after writing a reason; the core keeps and audits it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from noteapp.domain.signatures import SignedItem
-from noteapp.services.signing import DEFAULT_ATTESTATION, OVERRIDABLE_RULES
+from noteapp.services.notes import NoteService
+from noteapp.services.profile import ProfileService
+from noteapp.services.settings import SettingsService
+from noteapp.services.signing import DEFAULT_ATTESTATION, OVERRIDABLE_RULES, SigningService
 from noteapp.ui import theme
-from noteapp.ui.dialogs.editing_dialog import EditingDialog
-from noteapp.ui.errors import message_for
+from noteapp.ui.dialogs.passphrase_dialog import PassphraseDialog
 from noteapp.ui.screen_fit import fit_to_content
-from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
-from noteapp.ui.workers import run_in_background
+from noteapp.ui.widgets.layout import body_label, show_error
 
 
-class SignDialog(EditingDialog):
+class SignDialog(PassphraseDialog):
     """`signed(SignedItem)` fires once the note is signed and locked."""
 
     signed = Signal(object)
 
-    def __init__(self, ws: Any, note_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        *,
+        notes: NoteService,
+        signing: SigningService,
+        settings: SettingsService,
+        profile: ProfileService,
+        note_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            settings,
+            prefix="sign",
+            confirm_text="Sign and lock",
+            confirm_name="signAndLockButton",
+            parent=parent,
+        )
         self.setObjectName("signDialog")
         self.setWindowTitle("Sign and lock")
-        self.ws = ws
+        self.completed.connect(self.signed)
+        self._signing = signing
         self.note_id = note_id
-        note = ws.notes.get(note_id)
-        result = ws.notes.check(note)
+        note = notes.get(note_id)
+        result = notes.check(note)
         self.blocking = list(result.blocking)
         # Only rules the core lets through with a reason (never the documentation rules).
         self.overridable = bool(self.blocking) and all(
             i.rule in OVERRIDABLE_RULES for i in self.blocking
         )
-        self.needs_passphrase = bool(ws.settings.get().confirm_passphrase_to_sign)
-        profile = ws.profile.get()
+        author = profile.get()
 
         lay = QVBoxLayout(self)
         lay.setSpacing(10)
@@ -128,7 +138,7 @@ class SignDialog(EditingDialog):
         lay.addWidget(self.override_reason)
 
         form = QFormLayout()
-        self.signer_label = QLabel(profile.signature_name if profile else "—", self)
+        self.signer_label = QLabel(author.signature_name if author else "—", self)
         self.signer_label.setObjectName("signSignerLabel")
         self.signer_label.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow("Signed by", self.signer_label)
@@ -138,35 +148,11 @@ class SignDialog(EditingDialog):
         self.attestation.setTabChangesFocus(True)
         self.attestation.setMaximumHeight(80)
         form.addRow("&Attestation", self.attestation)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("signPassphraseEdit")
-        self.passphrase.setAccessibleName("Your passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setPlaceholderText("Your vault passphrase, to confirm it is you")
-        if self.needs_passphrase:
-            form.addRow("&Passphrase", self.passphrase)
-        else:
-            self.passphrase.hide()
+        self.add_passphrase_row(form)
         lay.addLayout(form)
-        self.error = error_label(self, "signError")
-        lay.addWidget(self.error)
-        self.busy = busy_bar(self, "signBusy")
-        lay.addWidget(self.busy)
-
-        self.buttons = QDialogButtonBox(self)
-        self.sign_button = QPushButton("Sign and lock", self)
-        self.sign_button.setObjectName("signAndLockButton")
-        self.sign_button.setAccessibleName("Sign and lock")
-        self.submit_on_enter(self.passphrase, self.sign_button)
+        self.finish(lay)
+        self.sign_button = self.confirm_button
         self.sign_button.setEnabled(not self.blocking)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setObjectName("signCancelButton")
-        self.cancel_button.setAccessibleName("Cancel")
-        self.buttons.addButton(self.sign_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
-        self.sign_button.clicked.connect(self.submit)
-        self.cancel_button.clicked.connect(self.reject)
-        lay.addWidget(self.buttons)
         fit_to_content(self, 600)
         if self.needs_passphrase and not self.blocking:
             self.passphrase.setFocus()
@@ -193,41 +179,21 @@ class SignDialog(EditingDialog):
         if not attestation:
             show_error(self.error, "Write the attestation you sign (or keep the default).")
             return
-        passphrase: str | None = self.passphrase.text() if self.needs_passphrase else None
-        if self.needs_passphrase and not passphrase:
-            show_error(self.error, "Type your passphrase to sign.")
+        passphrase = self.typed_passphrase()
+        if passphrase == "":
             return
-        show_error(self.error, "")
-        self._set_busy(True)
-        ws, note_id = self.ws, self.note_id
-        run_in_background(
-            lambda: ws.signing.sign_note(
-                note_id,
-                passphrase=passphrase,
-                attestation=attestation,
-                override_reason=override_reason,
+        signing, note_id = self._signing, self.note_id
+        self.run(
+            lambda pp: signing.sign_note(
+                note_id, passphrase=pp, attestation=attestation, override_reason=override_reason
             ),
-            on_done=self._done,
-            on_error=self._failed,
-            parent=self,
+            passphrase,
         )
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        for w in (self.sign_button, self.cancel_button, self.attestation, self.passphrase):
-            w.setEnabled(not busy)
+    def busy_widgets(self) -> list[QWidget]:
+        return [*super().busy_widgets(), self.attestation]
+
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
         if not busy:
             self._override_toggled()
-
-    def _done(self, item: SignedItem) -> None:
-        self._set_busy(False)
-        self.passphrase.clear()
-        self.signed.emit(item)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.passphrase.clear()
-        show_error(self.error, message_for(exc))
-        if self.needs_passphrase:
-            self.passphrase.setFocus()

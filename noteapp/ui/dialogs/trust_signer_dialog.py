@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.errors import NoteappError
-from noteapp.services.signing import read_public_key_file
+from noteapp.services.signing import SigningService, read_public_key_file
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_content
 from noteapp.ui.widgets.layout import body_label, error_label, show_error
@@ -37,7 +36,7 @@ class TrustSignerDialog(QDialog):
 
     def __init__(
         self,
-        ws: Any,
+        signing: SigningService,
         *,
         fingerprint: str = "",
         signer: str = "",
@@ -47,7 +46,7 @@ class TrustSignerDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("trustSignerDialog")
         self.setWindowTitle("Trust a signer")
-        self.ws = ws
+        self._signing = signing
         self.expected = fingerprint
         lay = QVBoxLayout(self)
         lay.setSpacing(10)
@@ -152,7 +151,7 @@ class TrustSignerDialog(QDialog):
             )
             return
         try:
-            key = self.ws.signing.trust_key_file(
+            key = self._signing.trust_key_file(
                 Path(self.file_edit.text().strip()), name=self.name_edit.text()
             )
         except NoteappError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -31,6 +32,19 @@ class NoteRow:
         if self.damaged:
             return "Damaged"
         return "Signed" if self.signed else "Draft"
+
+    @cached_property
+    def sort_keys(self) -> tuple[str, str, str, str]:
+        """Per column; built once, as sorting a long chart asks thousands of times. A
+        damaged note of unknown date sorts as the newest: it must be seen."""
+        updated = self.updated_at.isoformat() if self.updated_at else ""
+        day = self.date.isoformat() if self.date else "9999"
+        return (
+            f"{day} {updated}",
+            self.template_name.casefold(),
+            f"{int(self.signed)} {day}",
+            self.service_code,
+        )
 
     @property
     def date_text(self) -> str:
@@ -115,15 +129,7 @@ class NoteListModel(QAbstractTableModel):
                 r.service_code or "—",
             )[col]
         if role == SortRole:
-            updated = r.updated_at.isoformat() if r.updated_at else ""
-            # A damaged note of unknown date sorts as the newest: it must be seen.
-            day = r.date.isoformat() if r.date else "9999"
-            return (
-                f"{day} {updated}",
-                r.template_name.casefold(),
-                f"{int(r.signed)} {day}",
-                r.service_code,
-            )[col]
+            return r.sort_keys[col]
         if role == Qt.ItemDataRole.ToolTipRole and r.damaged:
             return r.damaged
         if role == Qt.ItemDataRole.ToolTipRole and r.psychotherapy:

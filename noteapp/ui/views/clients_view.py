@@ -216,6 +216,16 @@ class ClientsView(QWidget):
         )
         self.table.scrollTo(index)
 
+    def open_client(self, client_id: str, tab: str = "") -> None:
+        """Select the client (showing them even if the filter hid them) and open the
+        chart tab titled `tab`, if given."""
+        self.refresh(select_id=client_id)
+        if self.chart is None or not tab:
+            return
+        for i in range(self.chart.tabs.count()):
+            if self.chart.tabs.tabText(i) == tab:
+                self.chart.tabs.setCurrentIndex(i)
+
     def selected(self) -> Client | None:
         index = self.table.selectionModel().currentIndex()
         if not index.isValid():

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QSplitter, QVBoxLayout, 
 from noteapp.domain.contacts import CareContact, ContactCategory, Release, ReleaseStatus
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.service_bundles import CaseServices
 from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.layout import body_label, named_button
 from noteapp.ui.widgets.record_table import RecordTable, Row
@@ -44,8 +45,10 @@ def contact_fields(c: CareContact | None) -> list[FormField]:
 
 
 class ContactsTab(RecordView):
-    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ws, "contactsTab", parent)
+    def __init__(
+        self, services: CaseServices, client_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, "contactsTab", parent)
         self.client_id = client_id
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
@@ -119,11 +122,11 @@ class ContactsTab(RecordView):
     # --- listing -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        contacts = self.ws.contacts.for_client(self.client_id)
+        contacts = self.services.contacts.for_client(self.client_id)
         names = {c.id: c.name for c in contacts}
         rows = []
         for c in contacts:
-            release = self.ws.contacts.current_release(c.id)
+            release = self.services.contacts.current_release(c.id)
             kind = ("Emergency · " if c.emergency else "") + c.category.value
             rows.append(
                 Row(
@@ -145,12 +148,12 @@ class ContactsTab(RecordView):
         self.empty.setVisible(not rows)
         counts: dict[ReleaseStatus, int] = {}
         release_rows = []
-        for r in self.ws.contacts.releases_for(self.client_id):
-            status = self.ws.contacts.status(r)
+        for r in self.services.contacts.releases_for(self.client_id):
+            status = self.services.contacts.status(r)
             counts[status] = counts.get(status, 0) + 1
             release_rows.append(self._release_row(r, status, names.get(r.contact_id, "?")))
         self.releases.set_rows(release_rows)
-        days = self.ws.settings.get().release_expiring_days
+        days = self.services.settings.get().release_expiring_days
         parts = [
             f"{counts[s]} {s.value}"
             + (f" (within {days} days)" if s == ReleaseStatus.EXPIRING else "")
@@ -181,7 +184,7 @@ class ContactsTab(RecordView):
         self.add_release_button.setEnabled(bool(self.contacts.ids()))
         rid = self.releases.selected_id()
         self.revoke_button.setEnabled(
-            bool(rid) and self.ws.contacts.release(rid).revoked_on is None
+            bool(rid) and self.services.contacts.release(rid).revoked_on is None
         )
 
     # --- actions -----------------------------------------------------------------------
@@ -193,7 +196,7 @@ class ContactsTab(RecordView):
                 name="contactDialog",
                 title="Add contact",
                 fields=contact_fields(None),
-                submit=lambda v: self.ws.contacts.add(client_id=client_id, **v),
+                submit=lambda v: self.services.contacts.add(client_id=client_id, **v),
                 submit_text="Add contact",
                 parent=self,
             )
@@ -202,13 +205,13 @@ class ContactsTab(RecordView):
     def edit_contact(self, contact_id: str) -> RecordFormDialog | None:
         if not contact_id:
             return None
-        contact = self.ws.contacts.get(contact_id)
+        contact = self.services.contacts.get(contact_id)
         return self.open_dialog(
             RecordFormDialog(
                 name="contactDialog",
                 title="Edit contact",
                 fields=contact_fields(contact),
-                submit=lambda v: self.ws.contacts.edit(contact_id, **v),
+                submit=lambda v: self.services.contacts.edit(contact_id, **v),
                 parent=self,
             )
         )
@@ -217,7 +220,7 @@ class ContactsTab(RecordView):
         contact_id = self.contacts.selected_id()
         if not contact_id:
             return
-        contact = self.ws.contacts.get(contact_id)
+        contact = self.services.contacts.get(contact_id)
         box = QMessageBox(self)
         box.setObjectName("confirmRemoveContact")
         box.setIcon(QMessageBox.Icon.Warning)
@@ -232,7 +235,7 @@ class ContactsTab(RecordView):
             if box.clickedButton() is not remove:
                 return
             try:
-                self.ws.contacts.remove(contact_id)
+                self.services.contacts.remove(contact_id)
             except Exception as exc:  # a release or referral names it: say so
                 self._tell(message_for(exc))
             self.refresh()
@@ -250,11 +253,11 @@ class ContactsTab(RecordView):
 
     def add_release(self) -> RecordFormDialog:
         client_id = self.client_id
-        choices = tuple((c.id, c.label) for c in self.ws.contacts.for_client(client_id))
+        choices = tuple((c.id, c.label) for c in self.services.contacts.for_client(client_id))
         today = self.today()
 
         def submit(v: dict[str, Any]) -> Any:
-            return self.ws.contacts.add_release(
+            return self.services.contacts.add_release(
                 client_id=client_id,
                 contact_id=v["contact"],
                 information=v["information"],
@@ -310,7 +313,7 @@ class ContactsTab(RecordView):
                     FormField("on", "&Date", "date", today),
                     FormField("reason", "&Reason", "text"),
                 ],
-                submit=lambda v: self.ws.contacts.revoke_release(
+                submit=lambda v: self.services.contacts.revoke_release(
                     release_id, on=v["on"], reason=v["reason"]
                 ),
                 submit_text="Revoke",

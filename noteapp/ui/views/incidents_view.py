@@ -24,6 +24,7 @@ from noteapp.ui.dialogs.incident_dialog import IncidentDialog
 from noteapp.ui.dialogs.plan_export_dialog import VersionExportDialog
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.dialogs.record_sign_dialog import RecordSignDialog
+from noteapp.ui.service_bundles import CaseServices
 from noteapp.ui.theme import colour
 from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.document_page import document_page_html
@@ -44,11 +45,11 @@ class IncidentsView(RecordView):
 
     def __init__(
         self,
-        ws: Any,
+        services: CaseServices,
         open_settings: Callable[[], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(ws, "incidentsView", parent)
+        super().__init__(services, "incidentsView", parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         head = QHBoxLayout()
@@ -130,12 +131,13 @@ class IncidentsView(RecordView):
 
     def refresh(self) -> None:
         wanted = self.filter.currentData()
-        reports = self.ws.incidents.overdue() if wanted == "overdue" else self.ws.incidents.list()
+        incidents = self.services.incidents
+        reports = incidents.overdue() if wanted == "overdue" else incidents.list()
         rows = []
         for i in reports:
             if wanted in ("draft", "signed") and i.status.value != wanted:
                 continue
-            overdue = self.ws.incidents.is_overdue(i)
+            overdue = self.services.incidents.is_overdue(i)
             status = i.status.value + (" · notify overdue" if overdue else "")
             rows.append(
                 Row(
@@ -157,10 +159,10 @@ class IncidentsView(RecordView):
 
     def _selected(self) -> Incident | None:
         rid = self.table.selected_id()
-        return self.ws.incidents.get(rid) if rid else None
+        return self.services.incidents.get(rid) if rid else None
 
     def _show(self, incident_id: str) -> None:
-        incident = self.ws.incidents.get(incident_id) if incident_id else None
+        incident = self.services.incidents.get(incident_id) if incident_id else None
         self.edit_button.setEnabled(incident is not None and not incident.is_signed)
         self.sign_button.setEnabled(incident is not None and not incident.is_signed)
         self.notify_button.setEnabled(incident is not None)
@@ -168,9 +170,9 @@ class IncidentsView(RecordView):
         if incident is None:
             self.preview.show_html(str)
             return
-        due = self.ws.incidents.notification_due(incident)
+        due = self.services.incidents.notification_due(incident)
         state = "Signed" if incident.is_signed else "Draft — not signed"
-        overdue = self.ws.incidents.is_overdue(incident)
+        overdue = self.services.incidents.is_overdue(incident)
         when = due.astimezone().strftime("%Y-%m-%d %H:%M") if due else ""
 
         def status() -> str:  # the theme's colours, looked up when drawn
@@ -184,22 +186,22 @@ class IncidentsView(RecordView):
         later = [
             f"<li>{escape(str(i.payload.get('text', '')))} "
             f"<i>({escape(str(i.payload.get('signed_at_display', '')))})</i></li>"
-            for i in self.ws.signing.corrections(incident.id)
+            for i in self.services.signing.corrections(incident.id)
         ]
         after = f"<h3>Added after signing</h3><ul>{''.join(later)}</ul>" if later else ""
-        report = self.ws.incidents.render(incident)
+        report = self.services.incidents.render(incident)
         self.preview.show_html(lambda: document_page_html(report, before=status(), after=after))
 
     # --- actions -----------------------------------------------------------------------
 
     def new_report(self) -> IncidentDialog:
-        return self.open_dialog(IncidentDialog(self.ws, parent=self))
+        return self.open_dialog(IncidentDialog.of(self.services, parent=self))
 
     def edit_report(self, incident_id: str) -> IncidentDialog | None:
-        incident = self.ws.incidents.get(incident_id) if incident_id else None
+        incident = self.services.incidents.get(incident_id) if incident_id else None
         if incident is None or incident.is_signed:
             return None
-        return self.open_dialog(IncidentDialog(self.ws, incident, parent=self))
+        return self.open_dialog(IncidentDialog.of(self.services, incident, parent=self))
 
     def sign_report(self) -> RecordSignDialog | None:
         incident = self._selected()
@@ -208,13 +210,13 @@ class IncidentsView(RecordView):
         iid = incident.id
         return self.open_dialog(
             RecordSignDialog(
+                self.services.settings,
                 name="incidentSign",
                 title=f"Sign incident report {incident.reference}",
                 intro="Signing locks the report as it reads. Notifications made later are "
                 "added as signed addenda; the report itself never changes.",
-                problems=self.ws.incidents.problems_for_signing(incident),
-                needs_passphrase=bool(self.ws.settings.get().confirm_passphrase_to_sign),
-                sign=lambda passphrase: self.ws.incidents.sign(iid, passphrase=passphrase),
+                problems=self.services.incidents.problems_for_signing(incident),
+                sign=lambda passphrase: self.services.incidents.sign(iid, passphrase=passphrase),
                 parent=self,
             )
         )
@@ -224,17 +226,17 @@ class IncidentsView(RecordView):
         if incident is None:
             return None
         iid = incident.id
-        needs = incident.is_signed and bool(self.ws.settings.get().confirm_passphrase_to_sign)
+        needs = incident.is_signed and bool(self.services.settings.get().confirm_passphrase_to_sign)
         fields = [
             FormField("to", "&To whom", placeholder="e.g. Clinical director, the client's mother"),
             FormField("how", "&How", placeholder="e.g. phone, e-mail, in person, online form"),
-            FormField("at", "&When", "datetime", self.ws.clock.now().astimezone()),
+            FormField("at", "&When", "datetime", self.services.clock.now().astimezone()),
         ]
         if needs:
             fields.append(FormField("passphrase", "&Passphrase (to sign it)"))
 
         def submit(v: dict[str, Any]) -> Any:
-            return self.ws.incidents.add_notification(
+            return self.services.incidents.add_notification(
                 iid, to=v["to"], how=v["how"], at=v["at"], passphrase=v.get("passphrase")
             )
 
@@ -265,9 +267,9 @@ class IncidentsView(RecordView):
                 prefix="incidentExport",
                 text="The signed report, with any notifications added after signing, as a Word "
                 "document that anyone can verify with noteapp verify.",
-                default_path=documents_dir() / self.ws.exports.signed_file_name(iid),
+                default_path=documents_dir() / self.services.exports.signed_file_name(iid),
                 save_caption="Save the incident report as",
-                export=lambda out, password: self.ws.exports.export_signed_record(
+                export=lambda out, password: self.services.exports.export_signed_record(
                     iid, out, what="incident", password=password
                 ),
                 parent=self,

@@ -6,6 +6,7 @@ Everything holding client data lives under this widget, so locking destroys it i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QShortcut
@@ -23,28 +24,57 @@ from PySide6.QtWidgets import (
 
 from noteapp.ui import shortcuts
 from noteapp.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from noteapp.ui.navigator import Navigator
 from noteapp.ui.resources import icon
+from noteapp.ui.views.clients_view import ClientsView
+from noteapp.ui.views.incidents_view import IncidentsView
+from noteapp.ui.views.reports_view import ReportsView
+from noteapp.ui.views.review_view import ReviewView
+from noteapp.ui.views.settings_view import SettingsView
+from noteapp.ui.views.today_view import TodayView
 from noteapp.ui.widgets.banner import Banner
+
+
+@dataclass(frozen=True)
+class MainPages:
+    """The pages, typed: tests and the composition root reach each by name."""
+
+    today: TodayView
+    clients: ClientsView
+    incidents: IncidentsView
+    review: ReviewView
+    reports: ReportsView
+    settings: SettingsView
+
+    def listed(self) -> list[tuple[str, str, QWidget]]:
+        return [
+            ("today", "Today", self.today),
+            ("clients", "Clients", self.clients),
+            ("incidents", "Incidents", self.incidents),
+            ("review", "Review", self.review),
+            ("reports", "Reports", self.reports),
+            ("settings", "Settings", self.settings),
+        ]
 
 
 class MainView(QWidget):
     lock_requested = Signal()
-    search_requested = Signal()
 
     def __init__(
         self,
-        pages: list[tuple[str, str, QWidget]],
+        pages: MainPages,
+        navigator: Navigator,
         *,
         banners: list[Banner],
         header_text: str,
         parent: QWidget | None = None,
     ) -> None:
-        """`pages` are (key, title, widget); keys: dashboard, clients, review, reports,
-        settings."""
         super().__init__(parent)
         self.setObjectName("mainView")
-        self.page_keys = [key for key, _t, _w in pages]
-        self.pages = {key: widget for key, _t, widget in pages}
+        self.pages = pages
+        self.navigator = navigator
+        listed = pages.listed()
+        self.page_keys = [key for key, _t, _w in listed]
 
         header = QFrame(self)
         header.setObjectName("mainHeader")
@@ -62,7 +92,7 @@ class MainView(QWidget):
         self.search_button.setAccessibleName(
             shortcuts.with_keys("Search clients and notes", "search")
         )
-        self.search_button.clicked.connect(self.search_requested)
+        self.search_button.clicked.connect(lambda _c=False: navigator.open_search())
         h.addWidget(self.search_button)
         h.addSpacing(8)
         self.lock_button = QPushButton("Lock", header)
@@ -77,7 +107,7 @@ class MainView(QWidget):
         self.nav.setObjectName("mainNavigation")
         self.nav.setAccessibleName("Sections")
         metrics = self.nav.fontMetrics()
-        widest = max((metrics.horizontalAdvance(t) for _k, t, _w in pages), default=0)
+        widest = max((metrics.horizontalAdvance(t) for _k, t, _w in listed), default=0)
         self.nav.setFixedWidth(max(150, widest + 56))
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setSpacing(2)
@@ -86,7 +116,7 @@ class MainView(QWidget):
         self.nav.setStyleSheet("QListWidget::item { padding-left: 14px; }")
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("mainStack")
-        for _key, title, widget in pages:
+        for _key, title, widget in listed:
             item = QListWidgetItem(title)
             item.setSizeHint(QSize(120, max(36, self.nav.fontMetrics().height() + 18)))
             self.nav.addItem(item)

@@ -32,6 +32,7 @@ from noteapp.ui.dialogs.give_measure_dialog import GiveMeasureWindow, MeasureOut
 from noteapp.ui.dialogs.paper_measure_dialog import PaperMeasureDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.prefs import remember_splitter
+from noteapp.ui.service_bundles import MeasureServices
 from noteapp.ui.widgets.layout import error_label, show_error
 from noteapp.ui.widgets.score_chart import ChartPoint, ScoreChart, series_for
 
@@ -85,7 +86,7 @@ class MeasuresTab(QWidget):
 
     changed = Signal()
 
-    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: MeasureServices, client_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("measures_tab")
         self.ws = ws

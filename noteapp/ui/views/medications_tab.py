@@ -4,13 +4,12 @@ beside the measure scores of the same days."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from noteapp.domain.medications import Medication, ReportedBy
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
+from noteapp.ui.service_bundles import CaseServices
 from noteapp.ui.theme import set_tone
 from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.adherence_grid import AdherenceGrid
@@ -44,8 +43,10 @@ def medication_fields(m: Medication | None) -> list[FormField]:
 
 
 class MedicationsTab(RecordView):
-    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ws, "medicationsTab", parent)
+    def __init__(
+        self, services: CaseServices, client_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, "medicationsTab", parent)
         self.client_id = client_id
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
@@ -99,7 +100,7 @@ class MedicationsTab(RecordView):
         self.refresh()
 
     def refresh(self) -> None:
-        meds = self.ws.medications.for_client(self.client_id)
+        meds = self.services.medications.for_client(self.client_id)
         rows = [
             Row(
                 m.id,
@@ -121,15 +122,15 @@ class MedicationsTab(RecordView):
         self.empty.setVisible(not rows)
         self.grid.show_data(
             [(m.id, m.label) for m in meds],
-            self.ws.medications.adherence_over_time(self.client_id),
-            self.ws.measures.list(self.client_id),
+            self.services.medications.adherence_over_time(self.client_id),
+            self.services.measures.list(self.client_id),
         )
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         mid = self.table.selected_id()
         self.edit_button.setEnabled(bool(mid))
-        self.stop_button.setEnabled(bool(mid) and self.ws.medications.get(mid).stop is None)
+        self.stop_button.setEnabled(bool(mid) and self.services.medications.get(mid).stop is None)
 
     def add_medication(self) -> RecordFormDialog:
         client_id = self.client_id
@@ -138,7 +139,7 @@ class MedicationsTab(RecordView):
                 name="medicationDialog",
                 title="Add medication",
                 fields=medication_fields(None),
-                submit=lambda v: self.ws.medications.add(client_id=client_id, **v),
+                submit=lambda v: self.services.medications.add(client_id=client_id, **v),
                 submit_text="Add medication",
                 today=self.today(),
                 parent=self,
@@ -148,13 +149,13 @@ class MedicationsTab(RecordView):
     def edit_medication(self, medication_id: str) -> RecordFormDialog | None:
         if not medication_id:
             return None
-        med = self.ws.medications.get(medication_id)
+        med = self.services.medications.get(medication_id)
         return self.open_dialog(
             RecordFormDialog(
                 name="medicationDialog",
                 title="Edit medication",
                 fields=medication_fields(med),
-                submit=lambda v: self.ws.medications.edit(medication_id, **v),
+                submit=lambda v: self.services.medications.edit(medication_id, **v),
                 parent=self,
             )
         )
@@ -173,7 +174,7 @@ class MedicationsTab(RecordView):
                     FormField("on", "&Stopped on", "date", today),
                     FormField("reason", "&Reason", "text"),
                 ],
-                submit=lambda v: self.ws.medications.stop(medication_id, **v),
+                submit=lambda v: self.services.medications.stop(medication_id, **v),
                 submit_text="Stop",
                 today=today,
                 parent=self,

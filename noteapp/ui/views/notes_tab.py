@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from noteapp.ui.models.note_list_model import (
     damaged_note_row,
     note_row,
 )
+from noteapp.ui.service_bundles import NoteServices
 
 
 def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton:
@@ -47,7 +48,7 @@ class NotesTab(QWidget):
 
     def __init__(
         self,
-        ws: Any,
+        ws: NoteServices,
         client_id: str,
         open_note: Callable[[str], None],
         parent: QWidget | None = None,
@@ -106,7 +107,14 @@ class NotesTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not ResizeToContents: that asks every row of a long chart
+        # (500 notes: 60,000 calls) each time the list changes.
+        # Never narrower than the column's own title ("Date of service", "Service code").
+        metrics = self.table.fontMetrics()
+        for col, sample in ((0, "0000-00-00"), (2, "Signed · locked"), (3, "00000")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            width = max(metrics.horizontalAdvance(sample) + 28, header.sectionSizeHint(col))
+            self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)  # Enter on a row
@@ -125,6 +133,7 @@ class NotesTab(QWidget):
     # --- listing -----------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self._stale = False
         keep = self.selected_id()
         rows = []
         for note in self.ws.notes.list(client_id=self.client_id):
@@ -150,7 +159,12 @@ class NotesTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.refresh()  # notes change in the editor while this tab is hidden
+        if self._stale:
+            self.refresh()  # notes change in the editor while this tab is hidden
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._stale = True
+        super().hideEvent(event)
 
     def selected_id(self) -> str:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -208,18 +222,35 @@ class NotesTab(QWidget):
         box.open()
 
     def export_chart(self) -> None:
-        dialog = ExportDialog(self.ws, client_id=self.client_id, parent=self)
+        dialog = ExportDialog.of(self.ws, client_id=self.client_id, parent=self)
         self.active_dialog = dialog
         dialog.open()
 
     def new_note(self) -> None:
-        dialog = NewNoteDialog(self.ws, self.client_id, self)
+        ws = self.ws
+        dialog = NewNoteDialog(
+            notes=ws.notes,
+            clients=ws.clients,
+            templates=ws.templates,
+            clock=ws.clock,
+            client_id=self.client_id,
+            parent=self,
+        )
         self.active_dialog = dialog
         dialog.accepted.connect(lambda: self._created([dialog.created_note_id]))
         dialog.open()
 
     def group_note(self) -> None:
-        dialog = GroupNoteDialog(self.ws, self, preselect=self.client_id)
+        ws = self.ws
+        dialog = GroupNoteDialog(
+            notes=ws.notes,
+            clients=ws.clients,
+            templates=ws.templates,
+            reference=ws.reference,
+            clock=ws.clock,
+            parent=self,
+            preselect=self.client_id,
+        )
         self.active_dialog = dialog
         dialog.accepted.connect(lambda: self._created([n.id for n in dialog.created_notes]))
         dialog.open()

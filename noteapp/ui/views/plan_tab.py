@@ -30,6 +30,7 @@ from noteapp.ui.dialogs.plan_export_dialog import PlanExportDialog
 from noteapp.ui.dialogs.plan_review_dialog import PlanReviewDialog
 from noteapp.ui.dialogs.plan_sign_dialog import PlanSignDialog
 from noteapp.ui.prefs import remember_splitter
+from noteapp.ui.service_bundles import PlanServices
 from noteapp.ui.views.versioned_tab import VersionedDraftMixin
 from noteapp.ui.widgets.layout import body_label, error_label
 from noteapp.ui.widgets.note_preview import NotePreview
@@ -71,7 +72,7 @@ class PlanTab(VersionedDraftMixin, QWidget):
 
     def __init__(
         self,
-        ws: Any,
+        ws: PlanServices,
         client_id: str,
         parent: QWidget | None = None,
         *,
@@ -313,22 +314,23 @@ class PlanTab(VersionedDraftMixin, QWidget):
     def open_sign(self) -> None:
         if self.plan is None or self.plan.is_signed or not self.flush():
             return
-        self._open(PlanSignDialog(self.ws, self.plan.id, self), "signed")
+        self._open(PlanSignDialog(self.ws.plans, self.ws.settings, self.plan.id, self), "signed")
 
     def open_ack(self) -> None:
         if self.plan is None or not self.flush():
             return
-        self._open(PlanAckDialog(self.ws, self.plan.id, self), "recorded")
+        ws = self.ws
+        self._open(PlanAckDialog(ws.plans, ws.settings, ws.clock, self.plan.id, self), "recorded")
 
     def open_review(self) -> None:
         if self.plan is None or self.plan.status != PlanStatus.SIGNED:
             return
-        self._open(PlanReviewDialog(self.ws, self.plan.id, self), "signed")
+        self._open(PlanReviewDialog(self.ws.plans, self.ws.settings, self.plan.id, self), "signed")
 
     def open_export(self) -> None:
         if self.plan is None or not self.plan.is_signed:
             return
-        dialog = PlanExportDialog(self.ws, self.plan.id, self)
+        dialog = PlanExportDialog(self.ws.exports, self.ws.plans, self.plan.id, self)
         dialog.exported.connect(lambda path: self.save_label.setText(f"Exported to {path}"))
         self.active_dialog = dialog
         dialog.open()
@@ -337,6 +339,6 @@ class PlanTab(VersionedDraftMixin, QWidget):
         if self.plan is None:
             return
         self.flush()
-        dialog = PlanCompareDialog(self.ws, self.plan.id, self)
+        dialog = PlanCompareDialog(self.ws.plans, self.plan.id, self)
         self.active_dialog = dialog
         dialog.open()

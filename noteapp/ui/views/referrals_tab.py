@@ -14,6 +14,7 @@ from noteapp.ui.dialogs.export_dialog import documents_dir
 from noteapp.ui.dialogs.plan_export_dialog import VersionExportDialog
 from noteapp.ui.dialogs.record_form_dialog import FormField, RecordFormDialog
 from noteapp.ui.dialogs.record_sign_dialog import RecordSignDialog
+from noteapp.ui.service_bundles import CaseServices
 from noteapp.ui.views.record_view import RecordView
 from noteapp.ui.widgets.document_page import document_page_html
 from noteapp.ui.widgets.layout import body_label, named_button
@@ -25,8 +26,10 @@ SOMEONE_ELSE = ""
 
 
 class ReferralsTab(RecordView):
-    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ws, "referralsTab", parent)
+    def __init__(
+        self, services: CaseServices, client_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(services, "referralsTab", parent)
         self.client_id = client_id
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
@@ -82,8 +85,8 @@ class ReferralsTab(RecordView):
     def refresh(self) -> None:
         today = self.today()
         rows = []
-        for r in self.ws.referrals.for_client(self.client_id):
-            to = self.ws.referrals.recipient(r).label
+        for r in self.services.referrals.for_client(self.client_id):
+            to = self.services.referrals.recipient(r).label
             overdue = r.overdue(today)
             status = r.status.label + (" · follow-up overdue" if overdue else "")
             tone = "danger" if overdue else "success" if r.status == ReferralStatus.ATTENDED else ""
@@ -108,10 +111,10 @@ class ReferralsTab(RecordView):
 
     def _selected(self) -> Referral | None:
         rid = self.table.selected_id()
-        return self.ws.referrals.get(rid) if rid else None
+        return self.services.referrals.get(rid) if rid else None
 
     def _show(self, referral_id: str) -> None:
-        referral = self.ws.referrals.get(referral_id) if referral_id else None
+        referral = self.services.referrals.get(referral_id) if referral_id else None
         for b in (self.status_button, self.export_button, self.sign_button):
             b.setEnabled(referral is not None)
         if referral is None:
@@ -124,7 +127,7 @@ class ReferralsTab(RecordView):
             f"<td>{escape(c.note)}</td></tr>"
             for c in referral.history
         )
-        letter = self.ws.referrals.letter(referral)
+        letter = self.services.referrals.letter(referral)
         self.detail.show_html(
             lambda: document_page_html(
                 letter,
@@ -136,7 +139,7 @@ class ReferralsTab(RecordView):
     # --- actions -----------------------------------------------------------------------
 
     def new_referral(self) -> RecordFormDialog:
-        contacts = self.ws.contacts.for_client(self.client_id)
+        contacts = self.services.contacts.for_client(self.client_id)
         choices = (
             (SOMEONE_ELSE, "Someone else (name below)"),
             *tuple((c.id, c.label) for c in contacts),
@@ -145,7 +148,7 @@ class ReferralsTab(RecordView):
         client_id = self.client_id
 
         def submit(v: dict[str, Any]) -> Any:
-            return self.ws.referrals.add(
+            return self.services.referrals.add(
                 client_id=client_id,
                 contact_id=v["contact"] or "",
                 to_name="" if v["contact"] else v["to_name"],
@@ -186,7 +189,7 @@ class ReferralsTab(RecordView):
     def update_status(self, referral_id: str) -> RecordFormDialog | None:
         if not referral_id:
             return None
-        referral = self.ws.referrals.get(referral_id)
+        referral = self.services.referrals.get(referral_id)
         today = self.today()
         return self.open_dialog(
             RecordFormDialog(
@@ -199,7 +202,7 @@ class ReferralsTab(RecordView):
                     FormField("note", "&Note", "text"),
                     FormField("follow_up", "Next &follow-up", "optional_date"),
                 ],
-                submit=lambda v: self.ws.referrals.update_status(referral_id, **v),
+                submit=lambda v: self.services.referrals.update_status(referral_id, **v),
                 submit_text="Record",
                 today=today,
                 parent=self,
@@ -210,16 +213,16 @@ class ReferralsTab(RecordView):
         referral = self._selected()
         if referral is None:
             return None
-        rid = referral.id
+        rid, referrals = referral.id, self.services.referrals
         return self.open_dialog(
             RecordSignDialog(
+                self.services.settings,
                 name="referralSign",
                 title="Sign referral letter",
                 intro="Signing fixes the letter as it reads in the preview: whom it is to and "
                 "what it says. Its status and follow-up can still be updated.",
                 problems=[],
-                needs_passphrase=bool(self.ws.settings.get().confirm_passphrase_to_sign),
-                sign=lambda passphrase: self.ws.referrals.sign_letter(rid, passphrase=passphrase),
+                sign=lambda passphrase: referrals.sign_letter(rid, passphrase=passphrase),
                 parent=self,
             )
         )
@@ -236,9 +239,9 @@ class ReferralsTab(RecordView):
                 prefix="referralExport",
                 text="The signed referral letter as a Word document. The recipient (or "
                 "anyone) can verify that it is unchanged with noteapp verify.",
-                default_path=documents_dir() / self.ws.exports.signed_file_name(rid),
+                default_path=documents_dir() / self.services.exports.signed_file_name(rid),
                 save_caption="Save the referral letter as",
-                export=lambda out, password: self.ws.exports.export_signed_record(
+                export=lambda out, password: self.services.exports.export_signed_record(
                     rid, out, what="referral", password=password
                 ),
                 parent=self,

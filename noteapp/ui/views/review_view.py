@@ -36,6 +36,7 @@ from noteapp.ui import theme
 from noteapp.ui.dialogs.review_action_dialog import ReviewActionDialog
 from noteapp.ui.dialogs.trust_signer_dialog import TrustSignerDialog
 from noteapp.ui.errors import message_for
+from noteapp.ui.service_bundles import ReviewServices
 from noteapp.ui.theme import colour
 from noteapp.ui.widgets.job_document import document_body
 from noteapp.ui.widgets.layout import body_label, show_text, status_label, title_label
@@ -120,7 +121,7 @@ def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton
 
 
 class ReviewView(QWidget):
-    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: ReviewServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewView")
         self.ws = ws
@@ -385,7 +386,9 @@ class ReviewView(QWidget):
             return
         if self.ws.review.own_note_reason(entry.report):
             return  # the buttons are disabled and the reason is shown under them
-        dialog = ReviewActionDialog(self.ws, entry.path, kind, password=entry.password, parent=self)
+        dialog = ReviewActionDialog(
+            self.ws.review, self.ws.settings, entry.path, kind, password=entry.password, parent=self
+        )
         dialog.reviewed.connect(self._reviewed)
         self.dialog = dialog
         dialog.open()
@@ -434,7 +437,10 @@ class ReviewView(QWidget):
         if signer is None:
             return
         dialog = TrustSignerDialog(
-            self.ws, fingerprint=signer.fingerprint, signer=visible(signer.signer), parent=self
+            self.ws.signing,
+            fingerprint=signer.fingerprint,
+            signer=visible(signer.signer),
+            parent=self,
         )
         dialog.trusted.connect(lambda _k: self.reverify_all())
         self.dialog = dialog

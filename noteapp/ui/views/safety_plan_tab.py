@@ -25,6 +25,7 @@ from noteapp.ui import theme
 from noteapp.ui.dialogs.safety_plan_export_dialog import SafetyPlanExportDialog
 from noteapp.ui.dialogs.safety_plan_sign_dialog import SafetyPlanSignDialog
 from noteapp.ui.prefs import remember_splitter
+from noteapp.ui.service_bundles import SafetyPlanServices
 from noteapp.ui.views.versioned_tab import VersionedDraftMixin
 from noteapp.ui.widgets.layout import body_label, error_label
 from noteapp.ui.widgets.note_preview import NotePreview
@@ -57,7 +58,9 @@ def _button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushButton
 class SafetyPlanTab(VersionedDraftMixin, QWidget):
     SAVE_DELAY_MS = 800
 
-    def __init__(self, ws: Any, client_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ws: SafetyPlanServices, client_id: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("safety_plan_tab")
         self.ws = ws
@@ -212,7 +215,7 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
     def open_sign(self) -> None:
         if self.plan is None or self.plan.is_signed or not self.flush():
             return
-        dialog = SafetyPlanSignDialog(self.ws, self.plan.id, self)
+        dialog = SafetyPlanSignDialog(self.ws.safety_plans, self.ws.settings, self.plan.id, self)
         dialog.signed.connect(lambda *_: self.refresh(self.plan.id if self.plan else None))
         self.active_dialog = dialog
         dialog.open()
@@ -220,7 +223,9 @@ class SafetyPlanTab(VersionedDraftMixin, QWidget):
     def open_export(self, *, client_copy: bool) -> None:
         if self.plan is None or not self.plan.is_signed:
             return
-        dialog = SafetyPlanExportDialog(self.ws, self.plan.id, self, client_copy=client_copy)
+        dialog = SafetyPlanExportDialog(
+            self.ws.exports, self.ws.safety_plans, self.plan.id, self, client_copy=client_copy
+        )
         dialog.exported.connect(lambda path: self.save_label.setText(f"Exported to {path}"))
         self.active_dialog = dialog
         dialog.open()

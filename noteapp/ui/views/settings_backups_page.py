@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -21,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.errors import NoteappError
+from noteapp.domain.progress import Cancelled
 from noteapp.services.backups import BackupService
 from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.restore_dialog import RestoreDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.widgets.layout import body_label, show_text, status_label
+from noteapp.ui.widgets.progress_panel import ProgressPanel
+from noteapp.ui.workers import Task, run_with_progress
 
 
 class SettingsBackupsPage(QWidget):
@@ -112,9 +114,14 @@ class SettingsBackupsPage(QWidget):
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         now_lay.addLayout(buttons)
+        # The copy runs on a worker (a large vault takes seconds): counted, and it may be
+        # cancelled until the file is complete.
+        self.progress = ProgressPanel(now, "backupProgress", cancellable=True)
+        now_lay.addWidget(self.progress)
         self.status = status_label(now, "backupStatus")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         now_lay.addWidget(self.status)
+        self.last_backup: Path | None = None
 
         lay = QVBoxLayout(self)
         lay.setSpacing(16)
@@ -151,17 +158,31 @@ class SettingsBackupsPage(QWidget):
         except NoteappError as exc:
             show_text(self.status, message_for(exc))
 
-    def backup_now(self) -> Path | None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            path = self._backups.backup_now()
-        except (NoteappError, OSError) as exc:
-            show_text(self.status, message_for(exc))
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+    def backup_now(self) -> Task:
+        """Start a backup on a worker; the status line says where it went (or why not)."""
+        show_text(self.status, "")
+        self.backup_button.setEnabled(False)
+        backups = self._backups
+        task = run_with_progress(
+            lambda progress: backups.backup_now(progress=progress),
+            on_done=self._backed_up,
+            on_error=self._backup_failed,
+            parent=self,
+        )
+        self.progress.start(task, "Backing up…")
+        return task
+
+    def _backed_up(self, path: Path) -> None:
+        self.backup_button.setEnabled(True)
+        self.last_backup = path
         show_text(self.status, f"Backup saved to {path}")
-        return path
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self.backup_button.setEnabled(True)
+        if isinstance(exc, Cancelled):
+            show_text(self.status, "Backup cancelled; no file was written.")
+        else:
+            show_text(self.status, message_for(exc))
 
     def open_restore(self, preselect: Path | None = None) -> None:
         """`preselect`: the snapshot to offer first (e.g. the newest before a damage)."""

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from noteapp.domain.errors import NoteappError
+from noteapp.services.profile import ProfileService
+from noteapp.services.signing import SigningService
 from noteapp.ui.dialogs.export_dialog import documents_dir
 from noteapp.ui.dialogs.trust_signer_dialog import TrustSignerDialog
 from noteapp.ui.errors import message_for
@@ -38,14 +40,17 @@ def _button(text: str, name: str, parent: QWidget) -> QPushButton:
 
 
 class SettingsKeysPage(QWidget):
-    """`ws` gives `signing` (trusted keys, export) and `profile` (my fingerprint)."""
+    """Trusted keys and exporting mine (`signing`); my fingerprint (`profile`)."""
 
-    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, signing: SigningService, profile: ProfileService, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsKeysPage")
-        self.ws = ws
+        self._signing = signing
+        self._profile = profile
         self.dialog: TrustSignerDialog | None = None
-        profile = ws.profile.get()
+        me = profile.get()
 
         mine = QGroupBox("My signing key", self)
         ml = QVBoxLayout(mine)
@@ -57,7 +62,7 @@ class SettingsKeysPage(QWidget):
             )
         )
         self.my_fingerprint = fingerprint_label(
-            profile.fingerprint if profile and profile.fingerprint else "—",
+            me.fingerprint if me and me.fingerprint else "—",
             mine,
             "myFingerprintLabel",
         )
@@ -115,7 +120,7 @@ class SettingsKeysPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.keys = self.ws.signing.trusted_keys()
+        self.keys = self._signing.trusted_keys()
         self.table.setRowCount(len(self.keys))
         for r, k in enumerate(self.keys):
             for c, value in enumerate((k.name, k.credentials, k.fingerprint, k.added_on)):
@@ -126,7 +131,7 @@ class SettingsKeysPage(QWidget):
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
     def open_add(self) -> None:
-        dialog = TrustSignerDialog(self.ws, parent=self)
+        dialog = TrustSignerDialog(self._signing, parent=self)
         dialog.trusted.connect(self._added)
         self.dialog = dialog
         dialog.open()
@@ -150,7 +155,7 @@ class SettingsKeysPage(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            self.ws.signing.untrust(key.fingerprint)
+            self._signing.untrust(key.fingerprint)
         except NoteappError as exc:
             show_text(self.status, message_for(exc))
             return
@@ -158,7 +163,7 @@ class SettingsKeysPage(QWidget):
         show_text(self.status, f"Removed {key.name}'s key.")
 
     def choose_export(self) -> None:
-        profile = self.ws.profile.get()
+        profile = self._profile.get()
         stem = "".join(ch for ch in (profile.name if profile else "my") if ch.isalnum()) or "my"
         chosen, _ = QFileDialog.getSaveFileName(
             self,
@@ -171,7 +176,7 @@ class SettingsKeysPage(QWidget):
 
     def export_to(self, dest: Path) -> Path | None:
         try:
-            path: Path = self.ws.signing.export_public_key(dest)
+            path: Path = self._signing.export_public_key(dest)
         except (NoteappError, OSError) as exc:
             show_text(self.status, message_for(exc))
             return None

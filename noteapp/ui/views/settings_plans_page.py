@@ -25,7 +25,7 @@ class PlanSettingsPage(QWidget):
         lay.addWidget(
             body_label(
                 "How often a treatment plan is reviewed with the client. Payers and states "
-                "differ; 90 days is the common default. The dashboard lists reviews due within "
+                "differ; 90 days is the common default. Today lists reviews due within "
                 "14 days and overdue ones.",
                 self,
             )

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 from noteapp.ui.resources import icon
 from noteapp.ui.widgets.layout import (
     body_label,
-    busy_bar,
     centered_card,
     error_label,
     icon_label,
     show_error,
     title_label,
 )
+from noteapp.ui.widgets.progress_panel import ProgressPanel
+from noteapp.ui.workers import Task
 
 
 class UnlockView(QWidget):
@@ -100,7 +101,8 @@ class UnlockView(QWidget):
         self.remember.setAccessibleName("Remember on this device")
         self.remember.setVisible(offer_remember)
         lay.addWidget(self.remember)
-        self.busy = busy_bar(card, "unlockBusy")
+        # Unlocking: the key check (no count to give), then opening the records (counted).
+        self.busy = ProgressPanel(card, "unlockBusy")
         lay.addWidget(self.busy)
 
         row = QHBoxLayout()
@@ -143,8 +145,14 @@ class UnlockView(QWidget):
             return
         self.unlock_requested.emit(self.passphrase.text(), self.remember.isChecked())
 
-    def set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
+    def set_busy(self, busy: bool, task: Task | None = None, text: str = "Unlocking…") -> None:
+        """While unlocking: the fields disabled and a progress line (following `task`)."""
+        if busy and task is not None:
+            self.busy.start(task, "Checking the passphrase…", "Opening your records…")
+        elif busy:
+            self.busy.show_busy(text)
+        else:
+            self.busy.stop()
         for w in (
             self.passphrase,
             self.unlock_button,

@@ -10,11 +10,10 @@ from noteapp.ui.widgets.layout import show_error
 
 
 class VersionedDraftMixin:
-    """Mixed into a QWidget that has `ws`, `client_id`, `plan`, `dirty`, `editor`,
+    """Mixed into a QWidget that has `client_id`, `plan`, `dirty`, `editor`,
     `save_label`, `error`, `_save_timer` and `refresh(plan_id)`; subclasses name the service
     and how to read the edited draft from the editor."""
 
-    ws: Any
     client_id: str
     plan: Any
     dirty: bool

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCommandLinkButton, QFrame, QHBoxLayout, QVBoxLayo
 
 from noteapp.ui.resources import icon
 from noteapp.ui.widgets.layout import body_label, centered_card, icon_label, title_label
+from noteapp.ui.widgets.progress_panel import ProgressPanel
 
 
 class WelcomeView(QWidget):
@@ -62,11 +63,16 @@ class WelcomeView(QWidget):
         self.open_button.clicked.connect(self.open_requested)
         self.busy = body_label("", card, "welcomeStatus")
         lay.addWidget(self.busy)
+        # Creating the demo vault (a few seconds): counted, and it may be cancelled.
+        self.progress = ProgressPanel(card, "welcomeProgress", cancellable=True)
+        lay.addWidget(self.progress)
         centered_card(self, card)
         self.setTabOrder(self.create_button, self.demo_button)
         self.setTabOrder(self.demo_button, self.open_button)
 
-    def set_busy(self, text: str) -> None:
-        self.busy.setText(text)
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        """While the demo vault opens: the choices disabled. `message` (e.g. why it
+        failed) is shown under them."""
+        self.busy.setText(message)
         for button in (self.create_button, self.demo_button, self.open_button):
-            button.setEnabled(not text)
+            button.setEnabled(not busy)

@@ -7,6 +7,7 @@ for the client on every page). Every piece of text is escaped: it is data, never
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF
@@ -23,7 +24,8 @@ from PySide6.QtGui import (
 from noteapp.domain.document import BulletList, Document, Heading, KeyValueTable, Paragraph
 from noteapp.domain.export_model import ExportedNote, ExportJob, SignatureLine
 from noteapp.domain.paper import PaperSize
-from noteapp.ui.theme import PRINT
+from noteapp.domain.progress import Progress, report
+from noteapp.ui.theme import PRINT, colour
 from noteapp.ui.widgets.safe_text import escape
 
 _PAGE_SIZES = {PaperSize.LETTER: QPageSize.PageSizeId.Letter, PaperSize.A4: QPageSize.PageSizeId.A4}
@@ -34,20 +36,33 @@ def page_size(paper: PaperSize) -> QPageSize:
     return QPageSize(_PAGE_SIZES[paper])
 
 
-# Paper is printed: black on white whatever the screen's scheme (theme.PRINT).
-_CSS = f"""
+def _css(screen: bool) -> str:
+    """Paper is printed: black on white whatever the screen's scheme (theme.PRINT). On
+    screen (a signed note read in the app) the same layout takes the scheme's paper colours:
+    a white page at night is glare."""
+    if screen:
+        c = {
+            "text": colour("paper_text"),
+            "muted": colour("paper_muted"),
+            "small": colour("paper_muted"),
+            "rule": colour("paper_rule"),
+            "draft": colour("danger_text"),
+        }
+    else:
+        c = PRINT
+    return f"""
 body {{ font-family: 'DejaVu Serif', 'Georgia', serif; font-size: 10.5pt;
-       color: {PRINT["text"]}; }}
+       color: {c["text"]}; }}
 h1 {{ font-size: 15pt; margin: 10px 0 6px 0; }}
 h2 {{ font-size: 12pt; margin: 12px 0 4px 0; }}
 h3 {{ font-size: 11pt; margin: 8px 0 2px 0; }}
 p {{ margin: 0 0 5px 0; }}
 td {{ padding: 1px 10px 1px 0; vertical-align: top; }}
-td.k {{ color: {PRINT["muted"]}; }}
+td.k {{ color: {c["muted"]}; }}
 .letterhead {{ font-size: 13pt; font-weight: bold; }}
-.small {{ font-size: 9pt; color: {PRINT["small"]}; }}
-.sig {{ border: 1px solid {PRINT["rule"]}; }}
-.draft {{ color: {PRINT["draft"]}; font-size: 14pt; font-weight: bold; }}
+.small {{ font-size: 9pt; color: {c["small"]}; }}
+.sig {{ border: 1px solid {c["rule"]}; }}
+.draft {{ color: {c["draft"]}; font-size: 14pt; font-weight: bold; }}
 """
 
 
@@ -104,15 +119,16 @@ def _note(n: ExportedNote, draft: bool) -> str:
         out.append(f"<p>{_t(a.text)}</p>")
         out.append(_signature(a.signature))
     for c in n.cosignatures:
-        out.append("<h2>Supervision</h2>")
+        out.append(f"<h2>{_t(c.heading)}</h2>")
         out.append(f"<p><i>{_t(c.statement)}</i></p>")
         out.append(_signature(c.signature))
     return "".join(out)
 
 
-def job_html(job: ExportJob) -> str:
+def job_html(job: ExportJob, *, screen: bool = False) -> str:
+    """The job as HTML: for paper and PDF, or (`screen`) in the scheme's paper colours."""
     lh, client = job.letterhead, job.client
-    out = [f"<html><head><style>{_CSS}</style></head><body>"]
+    out = [f"<html><head><style>{_css(screen)}</style></head><body>"]
     if lh.agency_name:
         out.append(f'<p class="letterhead">{_t(lh.agency_name)}</p>')
     contact = " · ".join(x for x in (lh.agency_address, lh.agency_phone) if x)
@@ -146,8 +162,12 @@ def _header_text(job: ExportJob) -> str:
     return " · ".join(p for p in parts if p) + ("  ·  DRAFT" if job.draft else "")
 
 
-def paint_job(job: ExportJob, device: QPagedPaintDevice) -> int:
-    """Lay the job out on `device` page by page, with header and footer. Returns pages."""
+def paint_job(
+    job: ExportJob, device: QPagedPaintDevice, *, progress: Progress | None = None
+) -> int:
+    """Lay the job out on `device` page by page, with header and footer. Returns pages.
+    Runs on a worker thread (QTextDocument and QPainter on a PDF writer or printer may);
+    `progress` hears (pages painted, pages) and may raise `Cancelled` between pages."""
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(device)
     doc.setHtml(job_html(job))
@@ -164,6 +184,7 @@ def paint_job(job: ExportJob, device: QPagedPaintDevice) -> int:
         small.setPointSizeF(8.5)
         header = _header_text(job)
         for page in range(pages):
+            report(progress, page, pages)
             if page:
                 device.newPage()
             painter.setFont(small)
@@ -173,12 +194,27 @@ def paint_job(job: ExportJob, device: QPagedPaintDevice) -> int:
             painter.translate(0, band - page * body_h)
             doc.drawContents(painter, QRectF(0, page * body_h, width, body_h))
             painter.restore()
+        report(progress, pages, pages)
         return pages
     finally:
         painter.end()
 
 
-def write_pdf(job: ExportJob, out: Path) -> Path:
+def write_pdf(job: ExportJob, out: Path, *, progress: Progress | None = None) -> Path:
+    """Write the PDF beside `out` under a hidden name, then move it into place: a failed or
+    cancelled one leaves no half-written file."""
+    out = Path(out)
+    part = out.with_name(f".{out.name}.partial")
+    try:
+        _pdf(job, part, progress)
+        os.replace(part, out)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _pdf(job: ExportJob, out: Path, progress: Progress | None) -> None:
     writer = QPdfWriter(str(out))
     writer.setResolution(300)
     writer.setPageLayout(
@@ -191,5 +227,5 @@ def write_pdf(job: ExportJob, out: Path) -> Path:
     )
     writer.setTitle("Clinical record")  # not the client's name: titles show in file lists
     writer.setCreator("noteapp")
-    paint_job(job, writer)
-    return out
+    paint_job(job, writer, progress=progress)
+    del writer  # the file is complete once the writer is gone

@@ -95,7 +95,10 @@ def icon_label(parent: QWidget, icon: QIcon, size: int = 40) -> QLabel:
 
 def scroll_area(inner: QWidget, name: str, parent: QWidget | None = None) -> QScrollArea:
     """`inner` in a frameless scroll area that resizes it: content that can grow scrolls
-    rather than running off a laptop screen (or being drawn over its neighbours)."""
+    rather than running off a laptop screen (or being drawn over its neighbours).
+
+    `inner` must have its layout already: Qt sizes a scroll area's widget from the layout it
+    has when it is set, and one added later leaves it squeezed or unseen."""
     area = QScrollArea(parent)
     area.setObjectName(name)
     area.setWidgetResizable(True)

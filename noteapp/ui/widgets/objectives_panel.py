@@ -1,58 +1,50 @@
 """The note editor's "Treatment-plan objectives" panel: the client's active objectives, each
-with a rating for this session and a short comment. Changes go through `ws.plans.rate`
-(which saves the note); read-only once the note is signed."""
+with a rating for this session and a short comment. Changes go through `plans.rate`
+(which saves the note) on the editor's save queue (note_entry_panel); read-only once the
+note is signed."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from noteapp.domain.notes import Note
 from noteapp.domain.plans import Rating
+from noteapp.services.plans import PlanService
 from noteapp.ui import theme
-from noteapp.ui.errors import message_for
-from noteapp.ui.widgets.layout import body_label, error_label, show_error
+from noteapp.ui.widgets.layout import body_label
+from noteapp.ui.widgets.note_entry_panel import NoteEntryPanel, Submit
 
 NO_PLAN_TEXT = "No treatment plan yet — add one on the Plan tab."
 NOT_RATED = "—"
 
 
-class ObjectivesPanel(QWidget):
+class ObjectivesPanel(NoteEntryPanel):
     """`rated(Note)` fires after the ratings were saved."""
 
     rated = Signal(object)
-    SAVE_DELAY_MS = 600  # comments are typed: save once the typing pauses
 
-    def __init__(self, ws: Any, note: Note, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("objectivesPanel")
-        self.ws = ws
-        self.note = note
-        self.read_only = note.is_signed
-        self.combos: dict[str, QComboBox] = {}
-        self.comments: dict[str, QLineEdit] = {}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.save)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 8, 0, 0)
-        head = QLabel("Treatment-plan objectives", self)
-        bold = QFont(head.font())
-        bold.setBold(True)
-        head.setFont(bold)
-        lay.addWidget(head)
-        plan = ws.plans.current_signed(note.client_id) or ws.plans.latest(note.client_id)
+    def __init__(
+        self,
+        plans: PlanService,
+        note: Note,
+        parent: QWidget | None = None,
+        *,
+        submit: Submit | None = None,
+    ) -> None:
+        super().__init__(
+            note,
+            parent,
+            name="objectivesPanel",
+            heading="Treatment-plan objectives",
+            submit=submit,
+        )
+        self._plans = plans
+        self.comments = self.texts
+        lay = self.lay
+        plan = plans.current_signed(note.client_id) or plans.latest(note.client_id)
         given = {str(r.get("objective_id")): r for r in note.goal_progress}
         objectives = plan.active_objectives() if plan else []
         # A rated objective stays listed even if it was closed since (the rating is history).
@@ -72,10 +64,7 @@ class ObjectivesPanel(QWidget):
             )
             theme.set_tone(self.hint, "muted")
             lay.addWidget(self.hint)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for o in objectives:
-            label = body_label(o.description, self)
             combo = QComboBox(self)
             combo.setObjectName(f"objectiveRating_{o.id}")
             combo.setAccessibleName(f"Progress on: {o.description[:60]}")
@@ -91,19 +80,9 @@ class ObjectivesPanel(QWidget):
             if prior:
                 combo.setCurrentIndex(max(combo.findData(prior.get("rating", "")), 0))
                 comment.setText(str(prior.get("comment", "")))
-            combo.setEnabled(not self.read_only)
-            comment.setReadOnly(self.read_only)
+            self.add_row(o.id, o.description, combo, comment)
             comment.setEnabled(not self.read_only or bool(comment.text()))
-            combo.currentIndexChanged.connect(self._changed)
-            comment.textEdited.connect(lambda _t: self._timer.start())
-            form.addRow(label)
-            form.addRow(combo)
-            form.addRow(comment)
-            self.combos[o.id] = combo
-            self.comments[o.id] = comment
-        lay.addLayout(form)
-        self.error = error_label(self, "objectivesError")
-        lay.addWidget(self.error)
+        self.finish("objectivesError")
 
     def ratings(self) -> list[dict[str, str]]:
         return [
@@ -123,30 +102,9 @@ class ObjectivesPanel(QWidget):
         combo.setCurrentIndex(combo.findData(rating))
         self.save()
 
-    def _changed(self, *_: Any) -> None:
-        self.save()
+    def write(self) -> Callable[[], Note]:
+        plans, note_id, ratings = self._plans, self.note.id, self.ratings()
+        return lambda: plans.rate(note_id, ratings)
 
-    def save(self) -> bool:
-        self._timer.stop()
-        if self.read_only:
-            return True
-        try:
-            note = self.ws.plans.rate(self.note.id, self.ratings())
-        except Exception as exc:
-            show_error(self.error, message_for(exc))
-            return False
-        show_error(self.error, "")
-        self.note = note
+    def announce(self, note: Note) -> None:
         self.rated.emit(note)
-        return True
-
-    def flush(self) -> bool:
-        """Save a comment still waiting on its typing pause."""
-        return self.save() if self._timer.isActive() else True
-
-    def set_read_only(self) -> None:
-        self._timer.stop()
-        self.read_only = True
-        for oid, combo in self.combos.items():
-            combo.setEnabled(False)
-            self.comments[oid].setReadOnly(True)

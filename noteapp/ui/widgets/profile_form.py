@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -44,6 +45,13 @@ class ProfileForm(QWidget):
         self.role.setAccessibleName("Role")
         self.role.addItem("Clinician", Role.CLINICIAN.value)
         self.role.addItem("Supervisor", Role.SUPERVISOR.value)
+        self.supervised = QCheckBox("A supervisor co-signs my notes", self)
+        self.supervised.setObjectName("profileSupervisedCheck")
+        self.supervised.setAccessibleName("A supervisor co-signs my notes")
+        self.supervised.setToolTip(
+            "Today then lists your signed notes waiting for co-signature. Leave it off if "
+            "you practise on your own."
+        )
         self.agency_name = _line(self, "profileAgencyEdit", "Agency or practice name")
         self.agency_address = QPlainTextEdit(self)
         self.agency_address.setObjectName("profileAddressEdit")
@@ -75,6 +83,7 @@ class ProfileForm(QWidget):
         form.addRow("&Credentials", self.credentials)
         form.addRow("&License number", self.license_number)
         form.addRow("&Role", self.role)
+        form.addRow("", self.supervised)
         form.addRow("&Agency", self.agency_name)
         form.addRow("Agency a&ddress", self.agency_address)
         form.addRow("Agency &phone", self.agency_phone)
@@ -111,6 +120,7 @@ class ProfileForm(QWidget):
         self.credentials.setText(profile.credentials)
         self.license_number.setText(profile.license_number)
         self.role.setCurrentIndex(max(0, self.role.findData(profile.role.value)))
+        self.supervised.setChecked(profile.supervised)
         self.agency_name.setText(profile.agency_name)
         self.agency_address.setPlainText(profile.agency_address)
         self.agency_phone.setText(profile.agency_phone)
@@ -122,6 +132,7 @@ class ProfileForm(QWidget):
             "credentials": self.credentials.text(),
             "license_number": self.license_number.text(),
             "role": self.role.currentData(),
+            "supervised": self.supervised.isChecked(),
             "agency_name": self.agency_name.text(),
             "agency_address": self.agency_address.toPlainText(),
             "agency_phone": self.agency_phone.text(),
