@@ -85,6 +85,7 @@ class MainView(QWidget):
         self.header_label.setObjectName("mainHeaderLabel")
         self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         h.addWidget(self.header_label, 1)
+        self._header_row = h
         self.search_button = QPushButton(
             f"Search clients and notes…  {shortcuts.keys_text('search')}", header
         )
@@ -156,6 +157,17 @@ class MainView(QWidget):
 
     def current_page(self) -> str:
         return self.page_keys[self.nav.currentRow()]
+
+    def add_header_widget(self, widget: QWidget, *, focus: tuple[QWidget, ...] = ()) -> None:
+        """A widget in the header, before Search (the agency sync indicator); `focus`, its
+        parts reached with Tab, come just before Search in the tab order."""
+        row = self._header_row
+        row.insertWidget(row.indexOf(self.search_button), widget)
+        row.insertSpacing(row.indexOf(self.search_button), 8)
+        previous = self.search_button.previousInFocusChain() or self.search_button
+        for part in focus:
+            QWidget.setTabOrder(previous, part)
+            previous = part
 
     def add_shortcut(self, shortcut_id: str, handler: Callable[[], object]) -> list[QShortcut]:
         """A shortcut of the table in ui/shortcuts.py: window-wide, and gone with this view
