@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from noteapp.agency.keys import ChartRole
 from noteapp.domain.document import Document, document_from_dict
 from noteapp.domain.errors import RefusedError
+from noteapp.domain.export_model import ExportJob
 from noteapp.domain.notes import NoteStatus
 from noteapp.domain.signatures import ItemType, SignedItem
 from noteapp.services.agency import AgencyService
@@ -22,6 +23,8 @@ from noteapp.services.notes import NoteService
 from noteapp.services.signing import SigningService
 from noteapp.services.trust import same_clinician
 from noteapp.signing.payloads import author_block
+from noteapp.signing.presentation import job_from_proof
+from noteapp.signing.proof import Proof
 
 REVIEWS = (ItemType.COSIGNATURE, ItemType.RETURN)
 
@@ -131,6 +134,15 @@ class SupervisionService:
         if item is None:
             raise RefusedError("This note is not signed yet.")
         return document_from_dict(item.payload.get("document", {}))
+
+    def job(self, note_id: str) -> ExportJob:
+        """The note under review laid out as its export would be — what was signed and every
+        item added since (corrections, earlier reviews) — for reading on screen. Nothing is
+        sealed or written: a supervisor exports only what they signed."""
+        note = self._notes.get(note_id)
+        if not any(s.client_id == note.client_id for s in self._charts(ChartRole.SUPERVISOR)):
+            raise RefusedError("You are not a supervisor of this client's chart.")
+        return job_from_proof(Proof((self._signing.proof(note_id),)))
 
     def cosign(self, note_id: str, *, statement: str, passphrase: str | None = None) -> SignedItem:
         statement = statement.strip() or (

@@ -1,0 +1,86 @@
+"""Part of the composition root: the agency in the main window (issue #14, docs/agency.md) —
+the sync indicator and Sync now (F5) in the header, and the supervisor's inbox: Today's
+"Notes waiting for your review" rows open the note as a document to co-sign or return.
+
+A vault outside any agency gets none of it (no indicator, no server, no psycopg).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from noteapp.domain.notes import Note, NoteStatus
+from noteapp.services.agency_inbox import SupervisionInbox
+from noteapp.services.workspace import Workspace
+from noteapp.ui.dialogs.supervision_dialog import SupervisionDialog
+from noteapp.ui.sync_controller import SyncController
+from noteapp.ui.views.main_view import MainView
+from noteapp.ui.views.today_view import TodayView
+from noteapp.ui.widgets.sync_indicator import SyncIndicator
+from noteapp.ui.windows.note_window import NoteWindows
+
+
+def review_inbox(ws: Workspace) -> SupervisionInbox | None:
+    """The agency inbox for Today, for a vault in an agency."""
+    if ws.agency.membership() is None:
+        return None
+    return SupervisionInbox(
+        supervision=ws.supervision,
+        clients=ws.clients,
+        today=lambda: ws.clock.now().astimezone().date(),
+    )
+
+
+def connect_agency(
+    ws: Workspace,
+    view: MainView,
+    *,
+    sync: SyncController | None,
+    inbox: SupervisionInbox | None,
+    today: TodayView,
+    note_windows: NoteWindows,
+) -> None:
+    if sync is not None:
+        indicator = SyncIndicator(sync, now=ws.clock.now)
+        view.add_header_widget(indicator, focus=(indicator.state_label, indicator.sync_button))
+        view.add_shortcut("sync", sync.sync_now)
+
+        def saved(note: Note) -> None:
+            # A signature is worth sending at once (a supervisor waits for it); a draft's
+            # autosaves travel with the next scheduled sync.
+            if note.status == NoteStatus.SIGNED:
+                sync.soon()
+
+        note_windows.saved.connect(saved)
+    if inbox is None:
+        return
+
+    def open_supervision(note_id: str) -> None:
+        entry = inbox.entry(note_id)
+        if entry is None:
+            QMessageBox.information(
+                view,
+                "Review",
+                "This note is no longer waiting for your review (it was reviewed, or you no "
+                "longer supervise this client's chart).",
+            )
+            today.refresh()
+            return
+        dialog = SupervisionDialog(
+            supervision=ws.supervision,
+            settings=ws.settings,
+            entry=entry,
+            parent=view,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def reviewed(_note_id: str, _kind: str) -> None:
+            today.refresh()
+            if sync is not None:
+                sync.soon()  # the clinician gets it at their next sync
+
+        dialog.reviewed.connect(reviewed)
+        dialog.open()
+
+    view.navigator.supervision_requested.connect(open_supervision)
