@@ -4,8 +4,9 @@ sync brought is shown (issue #14, point 3).
 A sync writes records into the vault from its own thread; the app's services read the vault
 once, so what arrived shows only when they are built anew (`Workspace.reload`) and the main
 window with them. That happens at once when nothing would be lost by it, and otherwise waits:
-while a note window or a dialog is open, or a page holds text typed and not yet saved, the
-indicator says new records wait, and they show as soon as those are closed. The page and the
+while a note window or a dialog is open, or a page's editor holds a change not yet saved
+(its `dirty`), the indicator says new records wait, and they show as soon as those are
+closed (looked at every two seconds). The page and the
 client's chart tab the user was on are opened again.
 """
 
@@ -18,7 +19,6 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from noteapp.services.workspace import Workspace
-from noteapp.ui.dialogs.editing_dialog import typed_text
 from noteapp.ui.sync_controller import SyncController
 from noteapp.ui.views.main_view import MainView
 
@@ -75,7 +75,7 @@ class AgencySession(QObject):
         for w in QApplication.topLevelWidgets():
             if w is not main and w.isVisible() and w.isWindow() and _is_user_window(w):
                 return True  # a note window, a dialog
-        return typed_text(view)
+        return any(_dirty(w) for w in view.findChildren(QWidget))
 
     def try_refresh(self) -> None:
         if not self._pending:
@@ -102,6 +102,13 @@ class AgencySession(QObject):
             fresh.pages.clients.open_client(client_id, tab)
         self.refreshes += 1
         self.sync.mark_refreshed(False)
+
+
+def _dirty(w: QWidget) -> bool:
+    # The pages' editors (plan, safety plan, settings lists) say `dirty` while a change waits
+    # for its save; a filter typed in a list is nothing to lose.
+    flag = getattr(w, "dirty", False)
+    return bool(flag() if callable(flag) else flag)
 
 
 def _is_user_window(w: QWidget) -> bool:
