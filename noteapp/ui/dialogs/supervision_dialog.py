@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -81,6 +82,7 @@ class SupervisionDialog(EditingDialog):
         self.document.setStyleSheet("QTextBrowser { background: #ffffff; color: #000000; }")
         try:
             self.document.setHtml(job_html(supervision.job(entry.note_id)))
+            self.document.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top
         except Exception as exc:  # a note that cannot be shown is never co-signed unseen
             self.document.setPlainText(f"This note cannot be shown: {message_for(exc)}")
             self.unreadable = True
