@@ -364,17 +364,10 @@ def run_conflicts(args: argparse.Namespace) -> int:
         return 0
     if not found:
         common.out("No conflicts.")
+    from noteapp.services.sync_status import conflict_sentence
+
     for c in found:
-        what = {
-            "both-changed": "changed here and on another device",
-            "signed-elsewhere": "signed on another device while edited here",
-            "deleted-elsewhere": "deleted on another device while edited here",
-        }.get(str(c.get("reason")), str(c.get("reason")))
-        fields = f" (fields: {', '.join(c['fields'])})" if c.get("fields") else ""
-        common.out(
-            f"{c['number']}  {c['kind']} {str(c['id'])[:8]}: {what}{fields}; yours is version "
-            f"{c.get('mine')}, the other {c.get('theirs')} (see its history)."
-        )
+        common.out(f"{c['number']}  {c['kind']} {str(c['id'])[:8]}: {conflict_sentence(c)}.")
     return 0
 
 

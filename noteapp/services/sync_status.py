@@ -136,6 +136,24 @@ def agency_status(
     )
 
 
+REASONS = {
+    "both-changed": "changed here and on another device",
+    "signed-elsewhere": "signed on another device while edited here",
+    "deleted-elsewhere": "deleted on another device while edited here",
+}
+
+
+def conflict_sentence(c: dict[str, Any]) -> str:
+    """What happened to the record, for the command line and the app: which versions are
+    which (both are kept in the record's history)."""
+    what = REASONS.get(str(c.get("reason")), str(c.get("reason")))
+    fields = f" (fields: {', '.join(map(str, c['fields']))})" if c.get("fields") else ""
+    return (
+        f"{what}{fields}; yours is version {c.get('mine')}, the other {c.get('theirs')} "
+        "(see its history)"
+    )
+
+
 def conflicts(local: LocalCharts) -> list[dict[str, Any]]:
     """Every conflict sync kept for the user to look at, with its chart's client."""
     out = []

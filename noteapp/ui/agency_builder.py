@@ -1,11 +1,14 @@
 """Part of the composition root: the agency in the main window (issue #14, docs/agency.md) —
-the sync indicator and Sync now (F5) in the header, and the supervisor's inbox: Today's
-"Notes waiting for your review" rows open the note as a document to co-sign or return.
+the sync indicator, Sync now (F5) and the conflicts sync kept in the header, and the
+supervisor's inbox: Today's "Notes waiting for your review" rows open the note as a
+document to co-sign or return.
 
 A vault outside any agency gets none of it (no indicator, no server, no psycopg).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -14,6 +17,8 @@ from noteapp.domain.notes import Note, NoteStatus
 from noteapp.services.agency_inbox import SupervisionInbox
 from noteapp.services.workspace import Workspace
 from noteapp.ui.dialogs.supervision_dialog import SupervisionDialog
+from noteapp.ui.dialogs.sync_conflicts_dialog import SyncConflictsDialog
+from noteapp.ui.navigator import ChartTab
 from noteapp.ui.sync_controller import SyncController
 from noteapp.ui.views.main_view import MainView
 from noteapp.ui.views.today_view import TodayView
@@ -43,7 +48,7 @@ def connect_agency(
 ) -> None:
     if sync is not None:
         indicator = SyncIndicator(sync, now=ws.clock.now)
-        view.add_header_widget(indicator, focus=(indicator.state_label, indicator.sync_button))
+        view.add_header_widget(indicator, focus=indicator.focus_parts())
         view.add_shortcut("sync", sync.sync_now)
 
         def saved(note: Note) -> None:
@@ -53,6 +58,7 @@ def connect_agency(
                 sync.soon()
 
         note_windows.saved.connect(saved)
+        indicator.conflicts_requested.connect(lambda: _open_conflicts(ws, view, sync))
     if inbox is None:
         return
 
@@ -84,3 +90,40 @@ def connect_agency(
         dialog.open()
 
     view.navigator.supervision_requested.connect(open_supervision)
+
+
+# Where a conflicting record is looked at: a note in its window, anything else on its tab.
+_CONFLICT_TABS = {
+    "plan": ChartTab.PLAN,
+    "safety_plan": ChartTab.SAFETY_PLAN,
+    "measure": ChartTab.MEASURES,
+    "contact": ChartTab.CONTACTS,
+    "referral": ChartTab.REFERRALS,
+    "medication": ChartTab.MEDICATIONS,
+}
+
+
+def _open_conflicts(ws: Workspace, view: MainView, sync: SyncController) -> None:
+    def client_name(client_id: str) -> str:
+        try:
+            return ws.clients.get(client_id).name
+        except Exception:  # not (or no longer) on this device
+            return "(a client not on this device)"
+
+    def open_record(c: dict[str, Any]) -> None:
+        if c.get("kind") in ("note", "psychotherapy_note"):
+            view.navigator.open_note(str(c["id"]))
+        else:
+            tab = _CONFLICT_TABS.get(str(c.get("kind")), ChartTab.OVERVIEW)
+            view.navigator.open_client(str(c.get("client", "")), tab=tab)
+
+    dialog = SyncConflictsDialog(
+        conflicts=ws.sync.conflicts,
+        dismiss=ws.sync.dismiss_conflict,
+        client_name=client_name,
+        open_record=open_record,
+        parent=view,
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.dismissed.connect(sync.recount)
+    dialog.open()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -56,6 +56,7 @@ class SyncView:
     last_sync: datetime | None
     detail: str  # the last problem, in a sentence ("" when none)
     pending_refresh: bool = False  # records arrived that the open windows do not show yet
+    conflicts: int = 0  # what sync kept both versions of, for the user to look at
 
 
 def _parse(stamp: str) -> datetime | None:
@@ -93,13 +94,12 @@ class SyncController(QObject):
         self.runs = 0  # finished runs (tests wait on `changed` and read this)
         self.last_report: SyncReport | None = None
         first = status()
-        self.view = SyncView(
-            SyncState.PROBLEM if first.last_error else SyncState.NEVER,
-            _parse(first.last_sync),
-            first.last_error,
-        )
+        state = SyncState.PROBLEM if first.last_error else SyncState.NEVER
         if first.last_sync and not first.last_error:
-            self.view = SyncView(SyncState.SYNCED, _parse(first.last_sync), "")
+            state = SyncState.SYNCED
+        self.view = SyncView(
+            state, _parse(first.last_sync), first.last_error, conflicts=first.conflicts
+        )
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.sync_now)
@@ -146,9 +146,13 @@ class SyncController(QObject):
     def mark_refreshed(self, pending: bool) -> None:
         """The app shows what arrived (False) or waits for its note windows (True)."""
         if pending != self.view.pending_refresh:
-            v = self.view
-            self.view = SyncView(v.state, v.last_sync, v.detail, pending)
+            self.view = replace(self.view, pending_refresh=pending)
             self.changed.emit()
+
+    def recount(self) -> None:
+        """Conflicts again (the user dismissed one)."""
+        self.view = replace(self.view, conflicts=self._status().conflicts)
+        self.changed.emit()
 
     @property
     def stopping(self) -> threading.Event:
@@ -164,9 +168,17 @@ class SyncController(QObject):
 
     # --- results ---------------------------------------------------------------------------
 
-    def _set(self, state: SyncState, detail: str, last: datetime | None = None) -> None:
+    def _set(
+        self, state: SyncState, detail: str, last: datetime | None = None, conflicts: int = -1
+    ) -> None:
         v = self.view
-        self.view = SyncView(state, last or v.last_sync, detail, v.pending_refresh)
+        self.view = replace(
+            v,
+            state=state,
+            last_sync=last or v.last_sync,
+            detail=detail,
+            conflicts=v.conflicts if conflicts < 0 else conflicts,
+        )
         self.changed.emit()
 
     def _next(self, ms: int) -> None:
@@ -186,9 +198,10 @@ class SyncController(QObject):
         status = self._status()
         last = _parse(status.last_sync)
         if report.ok:
-            self._set(SyncState.SYNCED, "", last)
+            self._set(SyncState.SYNCED, "", last, status.conflicts)
         else:
-            self._set(SyncState.PROBLEM, (report.failed + report.refused)[0], last)
+            problem = (report.failed + report.refused)[0]
+            self._set(SyncState.PROBLEM, problem, last, status.conflicts)
         if report.changed:
             self.records_arrived.emit(report)
         self._next(self._every)

@@ -202,3 +202,48 @@ def test_a_vault_outside_any_agency_has_no_sync(qtbot, tmp_path) -> None:  # typ
         assert main(ctl).findChild(SyncIndicator) is None
     finally:
         ctl.shutdown()
+
+
+def test_a_draft_edited_on_two_laptops_is_shown_as_a_conflict_to_look_at(
+    qtbot,  # type: ignore[no-untyped-def]
+    team: Agency,
+    apps: list[AppController],
+) -> None:
+    from noteapp.ui.dialogs.sync_conflicts_dialog import SyncConflictsDialog
+    from tests.agency.test_agency_conflicts import second_device
+
+    dana = team.devices["dana"]
+    client = dana.clients.add(name="Jordan Avery")
+    team.assign(client.id, "dana")
+    note = ready_note(dana, client.id, text="First words.")
+    assert dana.sync.sync().ok
+    laptop2 = second_device(team, "dana")
+    dana = team.devices["dana"]
+    dana.notes.save(note, fields={"behavior": "Edited at the office."})
+    assert dana.sync.sync().pushed == 1
+    laptop2.notes.save(note, fields={"behavior": "Edited at home."})
+
+    ctl = open_app(qtbot, apps, laptop2)
+    assert ctl.agency is not None
+    qtbot.waitUntil(lambda: ctl.agency is not None and ctl.agency.refreshes == 1, timeout=60_000)
+    shown = indicator(ctl)
+    assert shown.conflicts_button.isVisible()
+    assert shown.conflicts_button.accessibleName() == "1 conflict to look at"
+    assert "1 conflict to look at." in shown.state_label.accessibleName()
+
+    qtbot.mouseClick(shown.conflicts_button, Qt.MouseButton.LeftButton)
+    dialog = main(ctl).findChild(SyncConflictsDialog)
+    assert dialog is not None and dialog.isVisible()
+    cells = [dialog.table.item(0, c).text() for c in range(3)]
+    assert cells[:2] == ["Jordan Avery", "Note"]
+    assert cells[2].startswith("Changed here and on another device; yours is version")
+    with qtbot.waitSignal(main(ctl).navigator.note_requested) as opened:
+        qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert opened.args == [note]
+    qtbot.mouseClick(dialog.looked_button, Qt.MouseButton.LeftButton)
+    assert dialog.table.rowCount() == 0
+    assert not indicator(ctl).conflicts_button.isVisible()
+    assert ctl.ws is not None and ctl.ws.sync.conflicts() == []
+    # Nothing was lost: the office's words are in the note's history on this laptop.
+    history = [n.fields["behavior"] for n in ctl.ws.notes.history(note)]
+    assert "Edited at the office." in history and "Edited at home." in history

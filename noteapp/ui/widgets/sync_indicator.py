@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from noteapp.ui import shortcuts
@@ -56,13 +56,23 @@ def describe(view: SyncView, now: datetime) -> tuple[str, str]:
         spoken = f"Agency sync: {words.lower()}. Last sync: {last}."
     if view.detail and view.state in (SyncState.OFFLINE, SyncState.PROBLEM):
         spoken += f" {view.detail}"
+    if view.conflicts:
+        spoken += f" {_conflicts(view.conflicts)} to look at."
     if view.pending_refresh:
         text += " · new records after your notes close"
         spoken += " New records arrived; they appear when your open notes are closed."
     return text, spoken
 
 
+def _conflicts(n: int) -> str:
+    return f"{n} conflict{'s' if n != 1 else ''}"
+
+
 class SyncIndicator(QWidget):
+    """`conflicts_requested()`: the user wants to see what sync kept both versions of."""
+
+    conflicts_requested = Signal()
+
     def __init__(
         self,
         controller: SyncController,
@@ -91,6 +101,13 @@ class SyncIndicator(QWidget):
         )
         self.sync_button.clicked.connect(lambda _c=False: controller.sync_now())
         lay.addWidget(self.sync_button)
+        self.conflicts_button = QPushButton(self)
+        self.conflicts_button.setObjectName("syncConflictsButton")
+        self.conflicts_button.setToolTip(
+            "Records changed here and on another device: both versions are kept; look at them"
+        )
+        self.conflicts_button.clicked.connect(lambda _c=False: self.conflicts_requested.emit())
+        lay.addWidget(self.conflicts_button)
         controller.changed.connect(self.refresh)
         self.refresh()
 
@@ -101,3 +118,10 @@ class SyncIndicator(QWidget):
         self.state_label.setAccessibleName(spoken)
         self.state_label.setToolTip(view.detail or spoken)
         self.sync_button.setEnabled(view.state != SyncState.SYNCING)
+        self.conflicts_button.setText(f"▲ {_conflicts(view.conflicts)}…")
+        self.conflicts_button.setAccessibleName(f"{_conflicts(view.conflicts)} to look at")
+        self.conflicts_button.setVisible(view.conflicts > 0)
+
+    def focus_parts(self) -> tuple[QWidget, ...]:
+        """What Tab reaches, in order."""
+        return (self.state_label, self.sync_button, self.conflicts_button)
