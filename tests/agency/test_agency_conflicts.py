@@ -24,7 +24,9 @@ def second_device(team: Agency, name: str) -> Workspace:
     return team.reopen(f"{name}2", path=path)
 
 
-def test_a_draft_edited_on_two_laptops_keeps_both_versions(team: Agency) -> None:
+def draft_edited_on_two_laptops(team: Agency) -> tuple[str, str, Workspace]:
+    """Dana's draft, edited at the office (synced) and at home on a second laptop (not yet):
+    the client id, the note id and the second laptop's vault."""
     dana = team.devices["dana"]
     client = dana.clients.add(name="Jordan Avery")
     team.assign(client.id, "dana")
@@ -32,10 +34,15 @@ def test_a_draft_edited_on_two_laptops_keeps_both_versions(team: Agency) -> None
     assert dana.sync.sync().ok
     laptop2 = second_device(team, "dana")
     dana = team.devices["dana"]
-
     dana.notes.save(note, fields={"behavior": "Edited at the office."})
     laptop2.notes.save(note, fields={"behavior": "Edited at home."})
     assert dana.sync.sync().pushed == 1
+    return client.id, note, laptop2
+
+
+def test_a_draft_edited_on_two_laptops_keeps_both_versions(team: Agency) -> None:
+    client_id, note, laptop2 = draft_edited_on_two_laptops(team)
+    dana = team.devices["dana"]
     report = laptop2.sync.sync()
     assert report.ok
     [conflict] = report.conflicts
@@ -45,13 +52,13 @@ def test_a_draft_edited_on_two_laptops_keeps_both_versions(team: Agency) -> None
     history = [n.fields["behavior"] for n in laptop2.notes.history(note)]
     assert laptop2.notes.get(note).fields["behavior"] == "Edited at home."
     assert "Edited at the office." in history
-    assert [c["number"] for c in laptop2.sync.conflicts()] == [f"{client.id[:8]}-1"]
+    assert [c["number"] for c in laptop2.sync.conflicts()] == [f"{client_id[:8]}-1"]
     # The other laptop gets the author's latest words, and the history of both.
     assert dana.sync.sync().ok
     dana.reload()
     assert dana.notes.get(note).fields["behavior"] == "Edited at home."
     assert "Edited at the office." in [n.fields["behavior"] for n in dana.notes.history(note)]
-    laptop2.sync.dismiss_conflict(f"{client.id[:8]}-1")
+    laptop2.sync.dismiss_conflict(f"{client_id[:8]}-1")
     assert laptop2.sync.conflicts() == []
 
 

@@ -210,19 +210,9 @@ def test_a_draft_edited_on_two_laptops_is_shown_as_a_conflict_to_look_at(
     apps: list[AppController],
 ) -> None:
     from noteapp.ui.dialogs.sync_conflicts_dialog import SyncConflictsDialog
-    from tests.agency.test_agency_conflicts import second_device
+    from tests.agency.test_agency_conflicts import draft_edited_on_two_laptops
 
-    dana = team.devices["dana"]
-    client = dana.clients.add(name="Jordan Avery")
-    team.assign(client.id, "dana")
-    note = ready_note(dana, client.id, text="First words.")
-    assert dana.sync.sync().ok
-    laptop2 = second_device(team, "dana")
-    dana = team.devices["dana"]
-    dana.notes.save(note, fields={"behavior": "Edited at the office."})
-    assert dana.sync.sync().pushed == 1
-    laptop2.notes.save(note, fields={"behavior": "Edited at home."})
-
+    _client_id, note, laptop2 = draft_edited_on_two_laptops(team)
     ctl = open_app(qtbot, apps, laptop2)
     assert ctl.agency is not None
     qtbot.waitUntil(lambda: ctl.agency is not None and ctl.agency.refreshes == 1, timeout=60_000)
