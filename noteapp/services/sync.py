@@ -37,6 +37,7 @@ from noteapp.domain.errors import (
     RefusedError,
     ServerIntegrityError,
 )
+from noteapp.domain.progress import Cancelled
 from noteapp.domain.signatures import SignedItem, TrustedKey
 from noteapp.services.agency import AgencyService
 from noteapp.services.agency_local import LocalCharts, LocalScan, client_of_chart
@@ -120,6 +121,8 @@ class SyncService:
         try:
             with self._agency.server(m) as server:
                 report = _Run(self, server, m, progress or (lambda *_: None)).run()
+        except Cancelled:
+            raise  # stopped between batches on purpose (locking): what went through stays
         except NoteappError as exc:
             self._remember(error=str(exc))
             raise

@@ -129,7 +129,7 @@ class SyncController(QObject):
 
         def progress(_phase: str, _done: int, _total: int) -> None:
             if stop.is_set():  # locking: stop between batches, each one committed or not
-                raise Cancelled()
+                raise Cancelled("Sync stopped: the vault was locked; it goes on at the next.")
 
         self._queue.submit(lambda: self._sync(progress), on_done=self._done, on_error=self._failed)
 

@@ -7,6 +7,7 @@ import pytest
 
 from noteapp.agency.server import Server
 from noteapp.domain.errors import ServerUnavailableError
+from noteapp.domain.progress import Cancelled
 from noteapp.services.workspace import Workspace
 from tests.agency.conftest import Agency, needs_postgres
 from tests.agency.helpers import ready_note
@@ -103,5 +104,34 @@ def test_server_stopped_during_a_pull(team: Agency) -> None:
     dana.reload()
     assert local_versions(sam, client_id) == {n: 1 for n in _notes}  # signed versions only
     assert {n.id for n in sam.notes.list(client_id=client_id)} == set(_notes)
+    again = sam.sync.sync()
+    assert (again.pulled, again.written, again.pushed) == (0, 0, 0)
+
+
+def test_a_sync_stopped_between_batches_when_the_app_locks(team: Agency) -> None:
+    """Locking the app stops a running sync at its next batch (the progress callback raises
+    Cancelled): what went through stays, nothing is doubled, no problem is recorded, and
+    the next sync goes on where it stopped."""
+    dana, sam = team.devices["dana"], team.devices["sam"]
+    client_id, notes = busy_chart(team)
+    for note in notes:
+        dana.signing.sign_note(note, passphrase="correct horse battery staple")
+    dana.sync.sync()
+    sam.sync.batch = 5
+    seen: list[int] = []
+
+    def lock_after_two_batches(phase: str, done: int, _total: int) -> None:
+        if phase == "pull":
+            seen.append(done)
+            if len(seen) == 2:
+                raise Cancelled("Sync stopped: the vault was locked.")
+
+    with pytest.raises(Cancelled):
+        sam.sync.sync(progress=lock_after_two_batches)
+    status = sam.sync.status(probe=False)
+    assert status.last_error == ""  # stopping on purpose is no problem to show
+    assert sam.sync.sync().ok
+    sam.reload()
+    assert local_versions(sam, client_id) == {n: 1 for n in notes}
     again = sam.sync.sync()
     assert (again.pulled, again.written, again.pushed) == (0, 0, 0)
