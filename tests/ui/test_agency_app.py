@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from noteapp.agency.keys import ChartRole
@@ -91,6 +92,16 @@ def test_the_supervisor_reviews_in_the_app_and_the_clinician_gets_it_at_the_next
     label = indicator(ctl).state_label
     assert label.text().startswith("● Synced ")
     assert label.accessibleName().startswith("Agency sync: synced at ")
+    # Reached with Tab, just before Search: the state, then Sync now.
+    ctl.window.activateWindow()
+    label.setFocus()
+    QTest.keyClick(label, Qt.Key.Key_Tab)
+    assert ctl.window.focusWidget() is indicator(ctl).sync_button
+    QTest.keyClick(indicator(ctl).sync_button, Qt.Key.Key_Tab)
+    assert ctl.window.focusWidget() is main(ctl).search_button
+    QTest.keyClick(main(ctl).search_button, Qt.Key.Key_Backtab)
+    QTest.keyClick(indicator(ctl).sync_button, Qt.Key.Key_Backtab)
+    assert ctl.window.focusWidget() is label
 
     today = main(ctl).pages.today
     qtbot.waitUntil(lambda: today.ready, timeout=30_000)
