@@ -37,18 +37,23 @@ def review_inbox(ws: Workspace) -> SupervisionInbox | None:
     )
 
 
+def sync_indicator(ws: Workspace, sync: SyncController | None) -> SyncIndicator | None:
+    """The header's sync indicator (built before the main view, so Tab reaches it in the
+    header's order: the state, Sync now, the conflicts, then Search)."""
+    return SyncIndicator(sync, now=ws.clock.now) if sync is not None else None
+
+
 def connect_agency(
     ws: Workspace,
     view: MainView,
     *,
     sync: SyncController | None,
+    indicator: SyncIndicator | None,
     inbox: SupervisionInbox | None,
     today: TodayView,
     note_windows: NoteWindows,
 ) -> None:
-    if sync is not None:
-        indicator = SyncIndicator(sync, now=ws.clock.now)
-        view.add_header_widget(indicator, focus=indicator.focus_parts())
+    if sync is not None and indicator is not None:
         view.add_shortcut("sync", sync.sync_now)
 
         def saved(note: Note) -> None:

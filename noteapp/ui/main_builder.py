@@ -267,6 +267,7 @@ def build_main_view(
             return "noteapp"
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
+    indicator = agency_builder.sync_indicator(ws, sync)
     banners = _banners(ws, is_demo=is_demo, notice=notice)
     integrity = IntegrityBanner(ws.damage) if ws.damage else None
     if integrity is not None:
@@ -283,6 +284,7 @@ def build_main_view(
         navigator,
         banners=banners,
         header_text=header_text(),
+        header_widgets=(indicator,) if indicator is not None else (),
     )
     holder.append(view)
 
@@ -298,8 +300,9 @@ def build_main_view(
     view.lock_requested.connect(on_lock)
     _connect_navigator(ws, view, note_windows)
     agency_builder.connect_agency(
-        ws, view, sync=sync, inbox=inbox, today=today, note_windows=note_windows
-    )
+        ws, view, sync=sync, indicator=indicator, inbox=inbox, today=today,
+        note_windows=note_windows,
+    )  # fmt: skip
     risk_events.changed.connect(lambda: today.refresh() if today.isVisible() else None)
 
     _add_shortcuts(view, on_lock)

@@ -92,7 +92,7 @@ def test_the_supervisor_reviews_in_the_app_and_the_clinician_gets_it_at_the_next
     label = indicator(ctl).state_label
     assert label.text().startswith("● Synced ")
     assert label.accessibleName().startswith("Agency sync: synced at ")
-    # Reached with Tab, just before Search: the state, then Sync now.
+    # Reached with Tab, in the header's order: the state, Sync now, then Search.
     ctl.window.activateWindow()
     label.setFocus()
     QTest.keyClick(label, Qt.Key.Key_Tab)

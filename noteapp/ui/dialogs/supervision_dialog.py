@@ -6,6 +6,7 @@ chart: it is sent at the next sync and reaches the clinician at theirs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +34,7 @@ from noteapp.ui.widgets.layout import (
     passphrase_row,
     show_error,
 )
+from noteapp.ui.widgets.themed_browser import ThemedBrowser
 from noteapp.ui.workers import run_in_background
 
 READING_WIDTH = 820  # px: a page's line length, as the signed note view
@@ -71,22 +73,22 @@ class SupervisionDialog(EditingDialog):
         self.heading = body_label(entry_line(entry), self, "supervisionHeading")
         lay.addWidget(self.heading)
 
-        self.document = QTextBrowser(self)
+        # The page in the scheme's paper colours (its layout is the printout's).
+        self.document = ThemedBrowser(self, paper=True)
         self.document.setObjectName("supervisionDocument")
         self.document.setAccessibleName("The note under review, as signed")
-        self.document.setOpenLinks(False)
         self.document.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
         self.document.setLineWrapColumnOrWidth(READING_WIDTH)
         self.document.document().setDocumentMargin(28)
-        # Paper: dark text on white in light and dark themes alike, as it prints.
-        self.document.setStyleSheet("QTextBrowser { background: #ffffff; color: #000000; }")
         try:
-            self.document.setHtml(job_html(supervision.job(entry.note_id)))
-            self.document.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top
+            job = supervision.job(entry.note_id)
         except Exception as exc:  # a note that cannot be shown is never co-signed unseen
-            self.document.setPlainText(f"This note cannot be shown: {message_for(exc)}")
+            why = escape(f"This note cannot be shown: {message_for(exc)}")
+            self.document.show_html(lambda: f"<p>{why}</p>")
             self.unreadable = True
         else:
+            self.document.show_html(lambda: job_html(job, screen=True))
+            self.document.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top
             self.unreadable = False
         lay.addWidget(self.document, 1)
 

@@ -67,6 +67,7 @@ class MainView(QWidget):
         *,
         banners: list[Banner],
         header_text: str,
+        header_widgets: tuple[QWidget, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -85,7 +86,9 @@ class MainView(QWidget):
         self.header_label.setObjectName("mainHeaderLabel")
         self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         h.addWidget(self.header_label, 1)
-        self._header_row = h
+        for widget in header_widgets:  # before Search, in the tab order too
+            h.addWidget(widget)
+            h.addSpacing(8)
         self.search_button = QPushButton(
             f"Search clients and notes…  {shortcuts.keys_text('search')}", header
         )
@@ -157,17 +160,6 @@ class MainView(QWidget):
 
     def current_page(self) -> str:
         return self.page_keys[self.nav.currentRow()]
-
-    def add_header_widget(self, widget: QWidget, *, focus: tuple[QWidget, ...] = ()) -> None:
-        """A widget in the header, before Search (the agency sync indicator); `focus`, its
-        parts reached with Tab, come just before Search in the tab order."""
-        row = self._header_row
-        row.insertWidget(row.indexOf(self.search_button), widget)
-        row.insertSpacing(row.indexOf(self.search_button), 8)
-        previous = self.search_button.previousInFocusChain() or self.search_button
-        for part in focus:
-            QWidget.setTabOrder(previous, part)
-            previous = part
 
     def add_shortcut(self, shortcut_id: str, handler: Callable[[], object]) -> list[QShortcut]:
         """A shortcut of the table in ui/shortcuts.py: window-wide, and gone with this view

@@ -121,7 +121,3 @@ class SyncIndicator(QWidget):
         self.conflicts_button.setText(f"▲ {_conflicts(view.conflicts)}…")
         self.conflicts_button.setAccessibleName(f"{_conflicts(view.conflicts)} to look at")
         self.conflicts_button.setVisible(view.conflicts > 0)
-
-    def focus_parts(self) -> tuple[QWidget, ...]:
-        """What Tab reaches, in order."""
-        return (self.state_label, self.sync_button, self.conflicts_button)
