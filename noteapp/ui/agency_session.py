@@ -69,8 +69,8 @@ class AgencySession(QObject):
     def busy(self) -> bool:
         """Would rebuilding the main window now close or lose something of the user's?"""
         view = self._main_view()
-        if view is None:
-            return True
+        if view is None or self.sync.running:
+            return True  # never re-read the vault while a sync is writing to it
         main = view.window()
         for w in QApplication.topLevelWidgets():
             if w is not main and w.isVisible() and w.isWindow() and _is_user_window(w):
