@@ -54,6 +54,7 @@ def build_ui_vault(path: Path, root: Path, notes: int, *, seed: int = 5) -> dict
     from noteapp.domain.notes import NoteStatus
     from noteapp.services.notes import NOTE_KIND
     from noteapp.services.signing import ITEM_KIND
+    from noteapp.services.summaries import LAYOUT
     from noteapp.services.workspace import Workspace
 
     rng = random.Random(seed)
@@ -78,8 +79,21 @@ def build_ui_vault(path: Path, root: Path, notes: int, *, seed: int = 5) -> dict
     today = date.today()
     ids: dict[str, Any] = {"big_client": big, "draft": "", "signed": ""}
 
+    owners: dict[str, str] = {}
+
     def put(kind: str, record_id: str, data: dict[str, Any]) -> None:
-        vault.put(kind, record_id, data, expected_version=0)
+        # Where the services would put it (format 2): in its client's group, with the
+        # summary lists read; a note's signed item goes with its note.
+        place = LAYOUT.place(kind, record_id, data, owners)
+        owners[record_id] = place.owner
+        vault.put(
+            kind,
+            record_id,
+            data,
+            owner=place.owner,
+            summary=place.summary,
+            expected_version=0,
+        )
 
     with ws.transaction():
         for i, cid in enumerate(client_ids):

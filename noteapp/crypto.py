@@ -1,4 +1,4 @@
-"""The only importer of `cryptography`: KDF, AEAD, MAC, Ed25519 and randomness.
+"""The only importer of `cryptography`: KDF, AEAD, MAC, Ed25519, X25519 and randomness.
 
 Everything here takes and returns plain bytes; no library object escapes this module, so the
 rest of noteapp can be read without knowing the crypto library's API.
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -224,6 +225,36 @@ def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> boo
     return True
 
 
+class Signer:
+    """One Ed25519 private key kept ready for many signatures (bulk sync), without the
+    setup of `sign` per message."""
+
+    def __init__(self, private_key: bytes | bytearray) -> None:
+        self._key = Ed25519PrivateKey.from_private_bytes(bytes(private_key))
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message)
+
+
+class Verifier:
+    """One Ed25519 public key kept ready for many checks; a malformed key verifies nothing."""
+
+    def __init__(self, public_key: bytes) -> None:
+        try:
+            self._key: Ed25519PublicKey | None = Ed25519PublicKey.from_public_bytes(public_key)
+        except ValueError:
+            self._key = None
+
+    def verify(self, signature: bytes, message: bytes) -> bool:
+        if self._key is None:
+            return False
+        try:
+            self._key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+
 def key_fingerprint(public_key: bytes) -> str:
     """A fingerprint to compare by phone: 128 bits as 32 hex digits in groups of four.
 
@@ -232,6 +263,74 @@ def key_fingerprint(public_key: bytes) -> str:
     """
     digest = hashlib.sha256(b"noteapp-ed25519-fingerprint\0" + public_key).hexdigest()[:32]
     return " ".join(digest[i : i + 4] for i in range(0, 32, 4)).upper()
+
+
+# --- X25519: wrapping a key to someone's public key (agency chart keys) ------------------
+
+X25519_BYTES = 32
+_SEAL_INFO = b"noteapp-seal/1\0"
+
+
+def generate_exchange_keypair() -> tuple[bytes, bytes]:
+    """A new X25519 key pair as (private 32 bytes, public 32 bytes)."""
+    private = X25519PrivateKey.generate()
+    return (
+        private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        ),
+        private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        ),
+    )
+
+
+def exchange_public_key(private_key: bytes | bytearray) -> bytes:
+    """The X25519 public key of a private one (to check a stored pair belongs together)."""
+    return (
+        X25519PrivateKey.from_private_bytes(bytes(private_key))
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+
+
+def _seal_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    # Both public keys go into the derivation (as in libsodium's sealed boxes and HPKE), so a
+    # sealed box is bound to the recipient it was made for.
+    return hkdf(shared, _SEAL_INFO + ephemeral + recipient)
+
+
+def seal(recipient_public: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
+    """Encrypt to an X25519 public key (anonymous sender): ephemeral public key ‖
+    AES-256-GCM under a key from the ECDH secret. Only the recipient's private key opens it;
+    who made it is proved, where that matters, by a signature over it."""
+    if len(recipient_public) != X25519_BYTES:
+        raise ValueError("not an X25519 public key")
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    key = _seal_key(shared, ephemeral_public, recipient_public)
+    return ephemeral_public + aead_encrypt(key, plaintext, associated_data)
+
+
+def open_sealed(private_key: bytes | bytearray, sealed: bytes, associated_data: bytes) -> bytes:
+    """The plaintext of `seal`; DecryptionError if it was not made for this key or altered."""
+    if len(sealed) < X25519_BYTES + NONCE_BYTES + 16:
+        raise DecryptionError("too short")
+    private = X25519PrivateKey.from_private_bytes(bytes(private_key))
+    ephemeral_public = sealed[:X25519_BYTES]
+    try:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+    except ValueError as exc:  # a low-order point gives an all-zero secret: refused
+        raise DecryptionError("bad ephemeral key") from exc
+    recipient = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    key = _seal_key(shared, ephemeral_public, recipient)
+    return aead_decrypt(key, sealed[X25519_BYTES:], associated_data)
 
 
 def wipe(buffer: bytearray) -> None:

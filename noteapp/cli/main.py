@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any, NoReturn
 
 from noteapp.cli import (
+    agency_cmds,
     archive_cmds,
     audit_cmds,
     backup_cmds,
@@ -57,6 +58,7 @@ COMMAND_MODULES: list[ModuleType] = [
     sign_cmds,
     demo_cmds,
     archive_cmds,
+    agency_cmds,
 ]
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE, EXIT_WRONG_SECRET, EXIT_VAULT = 0, 1, 2, 3, 4

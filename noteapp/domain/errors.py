@@ -148,6 +148,18 @@ class KeychainUnavailableError(NoteappError):
     exit_code = 2
 
 
+class ServerUnavailableError(NoteappError):
+    """The agency's PostgreSQL server cannot be reached, or refused the login or the
+    connection's security settings; nothing was changed on either side."""
+
+    exit_code = 2
+
+
+class ServerIntegrityError(CheckFailedError):
+    """The agency's server served something a check refused — an older state, a gap, a row
+    that is not what its place says, a key nobody certified. Nothing it served was written."""
+
+
 class VaultWarning(Warning):
     """Something the user should know about the vault just opened; not an error (it is
     collected, not raised). The CLI prints it on stderr, the app shows it as a banner."""

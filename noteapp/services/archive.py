@@ -25,6 +25,7 @@ from noteapp.domain.errors import (
 from noteapp.domain.signatures import ItemType
 from noteapp.export.files import write_atomic
 from noteapp.export.writer import render_docx_bytes
+from noteapp.services.agency_local import CHART_STATE_KIND, MEMBERSHIP_KIND
 from noteapp.services.archive_container import (
     ContainerWriter,
 )
@@ -61,6 +62,9 @@ def check_archive_passphrase(passphrase: str) -> None:
 # --- export ----------------------------------------------------------------------------
 
 
+DEVICE_KINDS = (MEMBERSHIP_KIND, CHART_STATE_KIND)
+
+
 def _is_psychotherapy(kind: str) -> bool:
     return kind.startswith(COMPARTMENT_PREFIXES)
 
@@ -71,7 +75,9 @@ def _collect_records(ws: Workspace, include_psychotherapy: bool) -> list[Archive
     record stops the export rather than leaving it out."""
     out: list[ArchiveRecord] = []
     left_out: set[str] = set()
-    for kind in sorted(set(ws._vault.kinds()) - set(DERIVED_KINDS)):
+    # Derived kinds are rebuilt; this device's agency membership and sync state (its chart
+    # keys among them) stay here: another vault joins the agency on its own, with its keys.
+    for kind in sorted(set(ws._vault.kinds()) - set(DERIVED_KINDS) - set(DEVICE_KINDS)):
         result = ws._vault.load_kind(kind)
         if result.failures:
             first = result.failures[0]

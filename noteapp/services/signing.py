@@ -566,7 +566,9 @@ class SigningService:
         payload = self.review_payload(np, item_type=item_type, text=text, profile=profile)
         return self._make_item(item_type, np.note.note_id, payload, key)
 
-    def attach_reviews(self, items: Sequence[SignedItem]) -> builtins.list[SignedItem]:
+    def attach_reviews(
+        self, items: Sequence[SignedItem], *, imported: bool = True
+    ) -> builtins.list[SignedItem]:
         """Store co-signatures and returns received from a supervisor; all or none.
 
         Who may review is the caller's policy (trust, not one's own note); what is checked
@@ -593,7 +595,7 @@ class SigningService:
         try:
             with self._vault.transaction():
                 for item in stored:
-                    self._store(item, f"{item.type.value}-import")
+                    self._store(item, f"{item.type.value}-import" if imported else item.type.value)
         except BaseException:
             self.reload()  # what is in memory follows what was committed
             raise
@@ -639,13 +641,11 @@ class SigningService:
 
     def trust_key_file(self, path: Path, *, name: str = "") -> TrustedKey:
         key = read_public_key_file(Path(path))
-        trusted = TrustedKey(
-            key.fingerprint,
-            key.public_key,
-            name.strip() or key.name,
-            key.credentials,
-            self._clock.now().date().isoformat(),
-        )
+        return self.trust_key(replace(key, name=name.strip() or key.name))
+
+    def trust_key(self, key: TrustedKey, *, action: str = "key-trust") -> TrustedKey:
+        """Trust a public key (from a key file, or certified by the agency's administrator)."""
+        trusted = replace(key, added_on=self._clock.now().date().isoformat())
         record_id = key.fingerprint.replace(" ", "").lower()
         with self._vault.transaction():
             TrackedRecord(self._vault, TRUSTED_KIND, record_id).write(
@@ -657,7 +657,7 @@ class SigningService:
                     "added_on": trusted.added_on,
                 },
             )
-            self._audit.record("key-trust", kind=TRUSTED_KIND, record_id=record_id)
+            self._audit.record(action, kind=TRUSTED_KIND, record_id=record_id)
         return trusted
 
     def untrust(self, fingerprint: str) -> None:

@@ -112,7 +112,7 @@ class Worklist:
         keys = [SectionKey.RISK_FLAGS, SectionKey.DRAFTS]
         if self._incidents.overdue():
             keys.insert(1, SectionKey.INCIDENTS)
-        if p is not None and p.role == Role.SUPERVISOR:
+        if (p is not None and p.role == Role.SUPERVISOR) or self._inbox.active():
             keys.insert(0, SectionKey.TO_REVIEW)
         if p is not None and p.supervised:
             keys += [SectionKey.RETURNED, SectionKey.AWAITING_COSIGNATURE]
@@ -139,10 +139,11 @@ class Worklist:
     def _empty(self, key: SectionKey) -> str:
         if key != SectionKey.TO_REVIEW:
             return EMPTY[key]
+        empty = self._inbox.empty() or EMPTY[key]
         done, last = self._audit.last_of(("cosignature", "return"))
         if not done:
-            return EMPTY[key]
-        return EMPTY[key] + f" You have reviewed {done} here; the latest on {last[:10]}."
+            return empty
+        return empty + f" You have reviewed {done} here; the latest on {last[:10]}."
 
     # --- the queries -------------------------------------------------------------------
 

@@ -72,15 +72,30 @@ class WorkSection:
 
 
 class ReviewInbox(Protocol):
-    """Notes sent to this supervisor for review. Today reviews arrive as files and nothing
-    is known before one is opened; the agency workspace (issue #14) will feed this."""
+    """Notes sent to this supervisor for review. Outside an agency reviews arrive as files
+    and nothing is known before one is opened (NoReviewInbox); an agency supervisor's inbox
+    is fed by the charts they supervise (services/agency_inbox.py, issue #14)."""
 
     def waiting(self) -> Sequence[WorkItem]: ...
+
+    def active(self) -> bool:
+        """The section shows whatever the profile's role (an agency supervisor)."""
+        ...
+
+    def empty(self) -> str:
+        """The sentence for an empty section ("" for the default)."""
+        ...
 
 
 class NoReviewInbox:
     def waiting(self) -> Sequence[WorkItem]:
         return ()
+
+    def active(self) -> bool:
+        return False
+
+    def empty(self) -> str:
+        return ""
 
 
 TITLES = {

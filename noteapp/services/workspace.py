@@ -41,6 +41,9 @@ from noteapp.vault.migrate import UpgradeReport
 from noteapp.vault.store import Vault
 
 if TYPE_CHECKING:
+    from noteapp.services.agency import AgencyService
+    from noteapp.services.agency_charts import ChartAdmin
+    from noteapp.services.agency_local import LocalCharts
     from noteapp.services.contacts import ContactService
     from noteapp.services.damage import DamageReport
     from noteapp.services.exports import ExportService
@@ -59,6 +62,8 @@ if TYPE_CHECKING:
     from noteapp.services.search import SearchService
     from noteapp.services.signing import SigningService
     from noteapp.services.spelling import Speller
+    from noteapp.services.supervision import SupervisionService
+    from noteapp.services.sync import SyncService
     from noteapp.services.templates import TemplateCatalog
 
 
@@ -389,6 +394,66 @@ class Workspace:
             clock=self.clock,
             paper=self.settings.paper_size,
         )
+
+    # --- the agency (docs/agency.md): membership, chart keys, sync, supervision --------
+
+    @cached_property
+    def _agency_local(self) -> LocalCharts:
+        from noteapp.services.agency_local import LocalCharts
+
+        return LocalCharts(self._vault)
+
+    @cached_property
+    def agency(self) -> AgencyService:
+        from noteapp.services.agency import AgencyService
+
+        return AgencyService(
+            local=self._agency_local, profile=self.profile, audit=self.audit, clock=self.clock
+        )
+
+    @cached_property
+    def agency_charts(self) -> ChartAdmin:
+        from noteapp.services.agency_charts import ChartAdmin
+
+        return ChartAdmin(
+            agency=self.agency, clients=self.clients, audit=self.audit, clock=self.clock
+        )
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from noteapp.services.sync import SyncService
+
+        return SyncService(
+            agency=self.agency,
+            local=self._agency_local,
+            signing=self.signing,
+            audit=self.audit,
+            clock=self.clock,
+            clients=lambda: self.clients,
+        )
+
+    @cached_property
+    def supervision(self) -> SupervisionService:
+        from noteapp.services.supervision import SupervisionService
+
+        return SupervisionService(
+            agency=self.agency,
+            signing=self.signing,
+            notes=self.notes,
+            clients=self.clients,
+            audit=self.audit,
+        )
+
+    def reload(self) -> None:
+        """Read records again (after a sync wrote records into the vault): every service is
+        made anew around the same unlocked vault, each on first use as at unlock."""
+        if "search" in self.__dict__:
+            self.search.close(save=True)  # the new search service checks it against the records
+        warnings = self.warnings
+        vault, clock, paths = self._vault, self.clock, self.paths
+        self.__dict__.clear()
+        Workspace.__init__(self, vault, clock=clock, paths=paths)
+        self.warnings = warnings
 
     # --- lifecycle ---------------------------------------------------------------------
 

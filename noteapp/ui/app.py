@@ -26,6 +26,7 @@ from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
 from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
 from noteapp.ui import theme
+from noteapp.ui.agency_session import AgencySession
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
 from noteapp.ui.errors import install_excepthook, message_for
 from noteapp.ui.idle import IdleWatcher
@@ -74,6 +75,7 @@ class AppController(QObject):
         self.ws: Workspace | None = None
         self.main_view: MainView | None = None
         self.unlock_notice = ""  # shown once in the main view after unlocking
+        self.agency: AgencySession | None = None
         self.idle_watcher: IdleWatcher | None = None
         self.window = ShellWindow(on_close=self.shutdown)
         self.window.setWindowIcon(app_icon())
@@ -288,6 +290,26 @@ class AppController(QObject):
     def enter_main(self) -> None:
         ws = self.ws
         assert ws is not None
+        # A vault in an agency syncs in the background while it is unlocked.
+        self.agency = AgencySession.for_workspace(
+            ws, main_view=lambda: self.main_view, rebuild=self._build_main, parent=self
+        )
+        self._build_main()
+        self.unlock_notice = ""
+        minutes = ws.settings.get().auto_lock_minutes
+        self.idle_watcher = IdleWatcher(
+            IdleTimer(self.clock, minutes), self._auto_lock, poll_ms=self.idle_poll_ms, parent=self
+        )
+        app = QApplication.instance()
+        if app is not None:
+            self.idle_watcher.start(app)
+        if self.agency is not None:
+            self.agency.sync.start()
+
+    def _build_main(self) -> MainView:
+        """The main view over the workspace's services (again after a sync brought records)."""
+        ws = self.ws
+        assert ws is not None
         view = build_main_view(
             ws,
             is_demo=self.is_demo,
@@ -297,17 +319,11 @@ class AppController(QObject):
             on_auto_lock_changed=self._set_auto_lock,
             prefs=self.prefs,
             notice=self.unlock_notice,
+            sync=self.agency.sync if self.agency is not None else None,
         )
-        self.unlock_notice = ""
         self.main_view = view
         self.window.set_page(view, title="noteapp — Demo vault" if self.is_demo else "noteapp")
-        minutes = ws.settings.get().auto_lock_minutes
-        self.idle_watcher = IdleWatcher(
-            IdleTimer(self.clock, minutes), self._auto_lock, poll_ms=self.idle_poll_ms, parent=self
-        )
-        app = QApplication.instance()
-        if app is not None:
-            self.idle_watcher.start(app)
+        return view
 
     def _set_auto_lock(self, minutes: int) -> None:
         if self.idle_watcher is not None:
@@ -317,7 +333,12 @@ class AppController(QObject):
         self.lock(message="noteapp locked itself after a period without activity.")
 
     def _close_workspace(self) -> str:
-        """Stop auto-lock, drop every client widget, back up if changed, close the vault."""
+        """Stop auto-lock and the agency's sync (waiting for a running one to stop at its
+        next batch), drop every client widget, back up if changed, close the vault."""
+        if self.agency is not None:
+            self.agency.stop()
+            self.agency.deleteLater()
+            self.agency = None
         if self.idle_watcher is not None:
             self.idle_watcher.stop()
             self.idle_watcher.deleteLater()

@@ -19,7 +19,7 @@ from noteapp.domain.clients import Client
 from noteapp.domain.errors import OlderCopyWarning
 from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
-from noteapp.ui import casemgmt_builder
+from noteapp.ui import agency_builder, casemgmt_builder
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.navigator import ChartTab, Navigator
@@ -32,6 +32,7 @@ from noteapp.ui.service_bundles import (
     ReviewServices,
     SafetyPlanServices,
 )
+from noteapp.ui.sync_controller import SyncController
 from noteapp.ui.views.clients_view import ClientsView
 from noteapp.ui.views.main_view import MainPages, MainView
 from noteapp.ui.views.measures_tab import MeasuresTab
@@ -215,6 +216,7 @@ def build_main_view(
     on_auto_lock_changed: Callable[[int], None],
     prefs: DevicePrefs,
     notice: str = "",
+    sync: SyncController | None = None,
 ) -> MainView:
     profile = ws.profile.get()
     now = ws.clock.now()
@@ -230,7 +232,10 @@ def build_main_view(
     # A signed note may address a risk flag: the banners and Today re-read them.
     note_windows.saved.connect(lambda _n: risk_events.changed.emit())
 
-    today = TodayView(worklist_for(ws), ws.clients, navigator, first_name=first_name, now=now)
+    inbox = agency_builder.review_inbox(ws)
+    today = TodayView(
+        worklist_for(ws, review_inbox=inbox), ws.clients, navigator, first_name=first_name, now=now
+    )
     clients = _clients_view(ws, navigator, risk_events, now.astimezone().date(), cases)
     incidents = casemgmt_builder.incidents_page(cases, navigator)
     review = ReviewView(ReviewServices.of(ws))
@@ -262,6 +267,7 @@ def build_main_view(
             return "noteapp"
         return p.signature_name + (f"  ·  {p.agency_name}" if p.agency_name else "")
 
+    indicator = agency_builder.sync_indicator(ws, sync)
     banners = _banners(ws, is_demo=is_demo, notice=notice)
     view = MainView(
         MainPages(
@@ -275,6 +281,7 @@ def build_main_view(
         navigator,
         banners=banners,
         header_text=header_text(),
+        header_widgets=(indicator,) if indicator is not None else (),
     )
     holder.append(view)
 
@@ -301,6 +308,10 @@ def build_main_view(
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
     view.lock_requested.connect(on_lock)
     _connect_navigator(ws, view, note_windows)
+    agency_builder.connect_agency(
+        ws, view, sync=sync, indicator=indicator, inbox=inbox, today=today,
+        note_windows=note_windows,
+    )  # fmt: skip
     risk_events.changed.connect(lambda: today.refresh() if today.isVisible() else None)
 
     _add_shortcuts(view, on_lock)

@@ -45,6 +45,7 @@ class Navigator(QObject):
     page_requested = Signal(str, str)  # main page key, sub-page (a Settings page) or ""
     worklist_requested = Signal(str)  # SectionKey value: "Show all"
     search_requested = Signal()
+    supervision_requested = Signal(str)  # note id: an agency supervisee's note to review
 
     def open_note(self, note_id: str) -> None:
         self.note_requested.emit(note_id)
@@ -64,6 +65,10 @@ class Navigator(QObject):
     def open_review(self) -> None:
         self.page_requested.emit("review", "")
 
+    def open_supervision(self, note_id: str) -> None:
+        """A supervisee's note from the agency inbox, to co-sign or return."""
+        self.supervision_requested.emit(note_id)
+
     def open_settings(self, page: str = "") -> None:
         self.page_requested.emit("settings", page)
 
@@ -79,6 +84,8 @@ class Navigator(QObject):
         """Open a worklist row where it lives."""
         if place == Place.NOTE and note_id:
             self.open_note(note_id)
+        elif place == Place.REVIEW and note_id:
+            self.open_supervision(note_id)  # an agency inbox row names its note
         elif place == Place.REVIEW:
             self.open_review()
         elif place == Place.INCIDENT and record_id:

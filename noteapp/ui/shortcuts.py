@@ -47,6 +47,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("search", ("Ctrl+K",), MAIN, "Search clients and notes"),
     Shortcut("settings", ("Ctrl+,",), MAIN, "Settings"),
     Shortcut("lock", ("Ctrl+L",), MAIN, "Lock now"),
+    Shortcut("sync", ("F5",), MAIN, "Sync with the agency now (a vault in an agency)"),
     Shortcut("shortcuts", ("F1", "Ctrl+/"), MAIN, "This list of keyboard shortcuts"),
     Shortcut(
         "chart_tab", ("Ctrl+Tab", "Ctrl+Shift+Tab"), CHART, "Next / previous tab", bound=False

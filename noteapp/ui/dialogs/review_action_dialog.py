@@ -24,7 +24,13 @@ from noteapp.services.settings import SettingsService
 from noteapp.ui.dialogs.editing_dialog import EditingDialog
 from noteapp.ui.errors import message_for
 from noteapp.ui.screen_fit import fit_to_content
-from noteapp.ui.widgets.layout import body_label, busy_bar, error_label, show_error
+from noteapp.ui.widgets.layout import (
+    body_label,
+    busy_bar,
+    error_label,
+    passphrase_row,
+    show_error,
+)
 from noteapp.ui.workers import run_in_background
 
 COSIGN_STATEMENT = "I have reviewed this note and agree with the documented assessment and plan."
@@ -85,14 +91,9 @@ class ReviewActionDialog(EditingDialog):
         if not cosign:
             self.text.setPlaceholderText("What should be revised, and why")
         form.addRow("&Statement" if cosign else "&Comments", self.text)
-        self.passphrase = QLineEdit(self)
-        self.passphrase.setObjectName("reviewPassphraseEdit")
-        self.passphrase.setAccessibleName("Your passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        if self.needs_passphrase:
-            form.addRow("&Passphrase", self.passphrase)
-        else:
-            self.passphrase.hide()
+        self.passphrase = passphrase_row(
+            form, self, "reviewPassphraseEdit", needed=self.needs_passphrase
+        )
         row = QHBoxLayout()
         self.out_edit = QLineEdit(
             str(reviewed_path(self.src, "cosigned" if cosign else "returned")), self

@@ -67,6 +67,7 @@ class MainView(QWidget):
         *,
         banners: list[Banner],
         header_text: str,
+        header_widgets: tuple[QWidget, ...] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -85,6 +86,9 @@ class MainView(QWidget):
         self.header_label.setObjectName("mainHeaderLabel")
         self.header_label.setTextFormat(Qt.TextFormat.PlainText)
         h.addWidget(self.header_label, 1)
+        for widget in header_widgets:  # before Search, in the tab order too
+            h.addWidget(widget)
+            h.addSpacing(8)
         self.search_button = QPushButton(
             f"Search clients and notes…  {shortcuts.keys_text('search')}", header
         )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -127,3 +129,17 @@ def named_button(text: str, name: str, parent: QWidget, tip: str = "") -> QPushB
     if tip:
         b.setToolTip(tip)
     return b
+
+
+def passphrase_row(form: QFormLayout, parent: QWidget, name: str, *, needed: bool) -> QLineEdit:
+    """The "confirm with your passphrase" field of a signing dialog: a form row when the
+    settings ask for it (`confirm_passphrase_to_sign`), else a hidden field."""
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setAccessibleName("Your passphrase")
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    if needed:
+        form.addRow("&Passphrase", edit)
+    else:
+        edit.hide()
+    return edit
