@@ -302,3 +302,31 @@ def test_search_hits_open_the_incidents_page_and_the_chart_tab(qtbot, controller
     chart = view.pages.clients.chart
     assert chart.tabs.tabText(chart.tabs.currentIndex()) == "Contacts"
     assert chart.tabs.currentWidget().contacts.selected_id() == wombat.id  # the hit, selected
+
+
+def test_a_long_adherence_history_is_sized_once_and_every_day_fits(qtbot) -> None:
+    """A header that resized to its contents re-measured every column as each day's label
+    was set (quadratic: 1.5 s for 500 days, opening a long chart). Columns are sized once,
+    after filling, and each still shows its whole date."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from noteapp.domain.medications import Adherence
+    from noteapp.services.medications import AdherencePoint
+    from noteapp.ui.widgets.adherence_grid import AdherenceGrid
+
+    grid = AdherenceGrid()
+    qtbot.addWidget(grid)
+    first = date(2024, 1, 1)
+    points = [
+        AdherencePoint(first + timedelta(days=i), f"n{i}", "m1", Adherence.PARTIAL, "", True)
+        for i in range(300)
+    ]
+    grid.show_data([("m1", "Sertraline 50 mg")], points, [])
+    header = grid.horizontalHeader()
+    assert header.sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
+    assert grid.columnCount() == 300
+    metrics = header.fontMetrics()
+    for column in (0, 150, 299):
+        label = grid.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(label)
+        assert header.sectionSize(column) >= metrics.horizontalAdvance("◐ partial")

@@ -42,7 +42,10 @@ class AdherenceGrid(QTableWidget):
         # leaves every column out of sight.
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setItemDelegate(ToneDelegate(self))
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are sized once, after they are filled (show_data): a header that resizes to
+        # its contents re-measures every column as each label is set — quadratic, 1.5 s for
+        # a chart with 500 days of notes.
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def show_data(
