@@ -119,12 +119,17 @@ class ReferralService:
         return Recipient(referral.to_name, organization=referral.to_organization)
 
     def render(self, referral: Referral) -> Document:
-        """The letter as it reads (for a signed one: as it was signed, see `letter_item`)."""
-        release = (
-            self._contacts.current_release(referral.contact_id, on=referral.sent_on)
-            if referral.contact_id
-            else None
-        )
+        """The letter as it reads (for a signed one: as it was signed, see `letter_item`).
+
+        The release it states is the one in force on the date the referral names — and
+        still in force today: the letter discloses when it is signed and sent, so a release
+        revoked or expired since is not stated as on file."""
+        release = None
+        if referral.contact_id:
+            release = self._contacts.current_release(referral.contact_id, on=referral.sent_on)
+            now = self._contacts.current_release(referral.contact_id, on=self._today())
+            if release is not None and now is None:
+                release = None
         return render_referral(referral, self.recipient(referral), release)
 
     def letter_item(self, referral_id: str) -> SignedItem | None:

@@ -174,3 +174,30 @@ def test_a_contact_of_another_client_cannot_receive_the_referral(ws: Workspace) 
     stranger = ws.contacts.add(client_id=other.id, name="Dr. Casey Lin", role="PCP")
     with pytest.raises(InvalidInputError, match="not one of this client's contacts"):
         ws.referrals.add(client_id=client.id, contact_id=stranger.id, reason="Evaluation")
+
+
+def test_a_release_revoked_after_the_date_sent_is_not_stated_in_the_letter(
+    ws: Workspace,
+) -> None:
+    """The letter is a disclosure when it is signed: a release revoked since the date the
+    referral names (and before signing) is not stated as on file."""
+    client = a_client(ws)
+    pcp = ws.contacts.add(client_id=client.id, name="Dr. Casey Lin", role="physician")
+    release = ws.contacts.add_release(
+        client_id=client.id,
+        contact_id=pcp.id,
+        information="diagnosis",
+        purpose="coordination of care",
+        signed_on=date(2025, 10, 1),
+        expires_on=date(2026, 10, 1),
+    )
+    sent = TODAY - timedelta(days=3)
+    r = ws.referrals.add(
+        client_id=client.id, contact_id=pcp.id, reason="Medication evaluation.", sent_on=sent
+    )
+    ws.contacts.revoke_release(release.id, on=TODAY - timedelta(days=1), reason="Client asked.")
+    item = ws.referrals.sign_letter(r.id)
+    text = " ".join(
+        b["text"] for b in item.payload["document"]["blocks"] if b["type"] == "paragraph"
+    )
+    assert "release of information" not in text
