@@ -59,7 +59,9 @@ CLI_HOW = "Settings → Backups → Restore, or `noteapp restore FILE`"
 class DamageReport:
     """Every damaged record of the unlocked vault, with its context and the remedy."""
 
-    def __init__(self, ws: Workspace, *, scan: Callable[[], ScanResult]) -> None:
+    def __init__(
+        self, ws: Workspace, *, scan: Callable[[Callable[[], None] | None], ScanResult]
+    ) -> None:
         # The workspace, not its services: a service is made (and its module imported) only
         # when a damaged record needs it described; gathering the damage found never does.
         self._ws = ws
@@ -110,11 +112,12 @@ class DamageReport:
             seen.setdefault((err.kind, err.record_id), err)
         return list(seen.values())
 
-    def check_everything(self) -> int:
+    def check_everything(self, pace: Callable[[], None] | None = None) -> int:
         """Read every current record of the vault (no older version) and remember what is
         damaged: the full picture the banner shows, found in the background after unlock.
-        Returns how many records were checked. Raises nothing for damage: it is reported."""
-        result = self._scan()
+        Returns how many records were checked. Raises nothing for damage: it is reported.
+        `pace` is called after each record (the app slows the check down with it)."""
+        result = self._scan(pace)
         self._found = [e for e in result.failures if e.kind in _REPORTED_KINDS]
         self.rolled_back = result.rolled_back
         self.checked = True

@@ -10,7 +10,9 @@ The one helper for background work in the UI:
   `Cancelled` inside `fn`, which the services only allow where stopping is safe;
 - `SerialQueue` runs calls one after another, in the order given, on a thread of its own
   (the note editor's autosaves: a save queued while one runs always runs after it), and
-  `wait()` blocks until every queued call is done (closing a note window).
+  `wait()` blocks until every queued call is done (closing a note window);
+- `background_pace()` slows long background work (the check of every record after unlock)
+  to a share of the interpreter, so the GUI and the user's own work keep the rest.
 
 Workers never touch widgets; only the callbacks do, and they run on the GUI thread.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -252,3 +255,35 @@ class SerialQueue(QObject):
                 callback, value = self._done.popleft()
             if callback is not None:
                 callback(value)
+
+
+# Long background work (the check of every record after unlock) takes at most about this
+# share of the interpreter while it runs: it shares the GIL with the GUI thread and with
+# what the user does meanwhile (opening a chart right after unlock).
+BACKGROUND_SHARE = 0.25
+# No single rest is longer than this, whatever the clock said: a lock or a quit waits for
+# the check to reach its next record.
+_LONGEST_REST = 0.05
+
+
+def background_pace(
+    share: float = BACKGROUND_SHARE,
+    *,
+    clock: Callable[[], float] = time.thread_time,
+    sleep: Callable[[float], object] = time.sleep,
+) -> Callable[[], None]:
+    """A `pace` for long background work: after each few milliseconds of work, sleep long
+    enough that the work keeps about `share` of the time (sleeping releases the GIL).
+
+    Work is this thread's own CPU time, so time spent waiting for the GIL (the GUI busy)
+    never counts as work and never lengthens a rest."""
+    started = clock()
+
+    def pace() -> None:
+        nonlocal started
+        worked = clock() - started
+        if worked >= 0.004:
+            sleep(min(max(worked, 0.0) * (1 - share) / share, _LONGEST_REST))
+            started = clock()
+
+    return pace

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -425,7 +425,7 @@ class Vault(RowReader):
 
     # --- checking everything ------------------------------------------------------------
 
-    def scan_snapshot(self) -> ScanResult:
+    def scan_snapshot(self, pace: Callable[[], None] | None = None) -> ScanResult:
         """`scan_current` on a read-only connection of its own, inside one read transaction:
         a consistent picture of the file as it was when the scan began, while this
         connection goes on reading and writing (the app checks in the background)."""
@@ -434,12 +434,12 @@ class Vault(RowReader):
             with files.named_storage_errors(self.real_path):
                 copy.connection.execute("BEGIN")
                 copy._load_state()  # the state of this snapshot, not of the moment before
-            return copy.scan_current()
+            return copy.scan_current(pace)
         finally:
             copy.close()
 
     @files.reads_storage
-    def scan_current(self) -> ScanResult:
+    def scan_current(self, pace: Callable[[], None] | None = None) -> ScanResult:
         """Read every current record of every kind — authenticated, decompressed, parsed as
         JSON, then let go (memory stays flat) — and say which fail. No older version is
         read: what is shown today is what is checked. For the app's check after unlock."""
@@ -459,6 +459,8 @@ class Vault(RowReader):
                     if self.format_version >= 2:
                         self._matches(kind, row, listed.pop(row.id, None))
                     checked += 1
+                    if pace is not None:
+                        pace()  # the app's background check yields to what the user does
                     try:
                         self._json(kind, row, self._plain(kind, row))
                     except RecordIntegrityError as err:

@@ -317,3 +317,39 @@ def test_the_demo_vault_is_created_with_progress_and_can_be_cancelled(
     qtbot.waitUntil(lambda: isinstance(controller.page(), MainView), timeout=60000)
     done, total = seen.determinate("welcomeProgress")[-1]
     assert total > 0 and done == total
+
+
+def test_background_pace_keeps_the_work_to_its_share() -> None:
+    """The check of every record sleeps (releasing the GIL) three times as long as it
+    worked: a quarter of the interpreter, the rest for the GUI and the user's own work."""
+    from noteapp.ui import workers
+
+    now = [100.0]
+    slept: list[float] = []
+    pace = workers.background_pace(0.25, clock=lambda: now[0], sleep=slept.append)
+    now[0] += 0.001
+    pace()
+    assert slept == []  # a millisecond of work: not yet
+    now[0] += 0.005
+    pace()
+    assert slept == [pytest.approx(0.018)]  # 6 ms of work, then 18 ms of rest
+    now[0] += 0.004
+    pace()
+    assert slept[1] == pytest.approx(0.012)
+    now[0] += 5.0  # however long the clock says it worked, a rest stays short
+    pace()
+    assert slept[2] == pytest.approx(0.05)
+
+
+def test_background_pace_counts_only_the_threads_own_work() -> None:
+    """Waiting for the GIL is not work: the default clock is the thread's CPU time, so a
+    worker that only waited (here: slept) rests for nothing."""
+    import time
+
+    from noteapp.ui import workers
+
+    slept: list[float] = []
+    pace = workers.background_pace(0.25, sleep=slept.append)
+    time.sleep(0.05)  # waiting, as for the GIL while the GUI thread works
+    pace()
+    assert slept == []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -159,6 +159,9 @@ class SectionCard(QFrame):
 
 
 class TodayView(QWidget):
+    # The latest refresh is on screen (its sections, or the sentence saying why not).
+    sections_shown = Signal()
+
     def __init__(
         self,
         worklist: Worklist,
@@ -254,12 +257,14 @@ class TodayView(QWidget):
             card.show()  # a child added to a shown page is not shown by itself
         self.status.hide()
         self.ready = True
+        self.sections_shown.emit()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
             self.status.setText(f"Today's list could not be gathered: {message_for(exc)}")
             self.status.show()
             self.ready = True
+            self.sections_shown.emit()
 
     def show_today(self) -> None:
         self.stack.setCurrentWidget(self.summary)
