@@ -301,7 +301,7 @@ class AppController(QObject):
             IdleTimer(self.clock, minutes), self._auto_lock, poll_ms=self.idle_poll_ms, parent=self
         )
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             self.idle_watcher.start(app)
         if self.agency is not None:
             self.agency.sync.start()

@@ -22,6 +22,7 @@ from noteapp.services.workspace import Workspace
 from noteapp.ui import agency_builder, casemgmt_builder
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.search_dialog import SearchDialog
+from noteapp.ui.idle import seconds_since_input
 from noteapp.ui.navigator import ChartTab, Navigator
 from noteapp.ui.prefs import DevicePrefs
 from noteapp.ui.service_bundles import (
@@ -304,7 +305,9 @@ def build_main_view(
         # Commands and pages read only what they show; the whole vault is checked here, off
         # the GUI thread, on a read-only snapshot of its own (the app goes on meanwhile).
         view.integrity_check = run_in_background(  # type: ignore[attr-defined]
-            lambda: ws.damage.check_everything(pace=background_pace()),
+            lambda: ws.damage.check_everything(
+                pace=background_pace(hold=lambda: seconds_since_input() < INPUT_HOLD_S)
+            ),
             on_done=show_integrity,
             parent=view,
         )
@@ -339,6 +342,8 @@ def build_main_view(
 # interpreter with Today's worker, and took most of the 3.6 s (10,000 notes) before Today
 # showed anything.
 AFTER_TODAY_MS = 3000
+# The check holds back until the user's last key, click or scroll is this long ago.
+INPUT_HOLD_S = 0.75
 
 
 def _after_today(today: TodayView, view: QWidget, jobs: list[Callable[[], object]]) -> None:

@@ -83,11 +83,16 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._fn()
-        except BaseException as exc:  # delivered to the GUI thread, which decides what to show
-            self._relay.error.emit(exc)
-        else:
-            self._relay.result.emit(result)
+            try:
+                result = self._fn()
+            except BaseException as exc:  # delivered to the GUI thread, which decides
+                self._relay.error.emit(exc)
+            else:
+                self._relay.result.emit(result)
+        except RuntimeError:
+            # The relay is gone: the app is quitting while this ran (the check of every
+            # record after unlock). Nobody is left to tell, and nothing to print.
+            pass
         finally:
             self._fn = _noop  # drop references (passphrases in closures) promptly
 
@@ -271,18 +276,28 @@ def background_pace(
     *,
     clock: Callable[[], float] = time.thread_time,
     sleep: Callable[[float], object] = time.sleep,
+    hold: Callable[[], bool] = lambda: False,
 ) -> Callable[[], None]:
     """A `pace` for long background work: after each few milliseconds of work, sleep long
-    enough that the work keeps about `share` of the time (sleeping releases the GIL).
+    enough that the work keeps about `share` of the time (sleeping releases the GIL), and
+    wait altogether while `hold()` says so (the user is at work).
 
     Work is this thread's own CPU time, so time spent waiting for the GIL (the GUI busy)
-    never counts as work and never lengthens a rest."""
+    never counts as work and never lengthens a rest. Holding matters as much as the share:
+    a thread that takes the GIL even briefly makes the GUI thread wait for it each time it
+    lets go of it (around every Qt call), so a chart opened meanwhile took twice as long."""
     started = clock()
 
     def pace() -> None:
         nonlocal started
+        held = False
+        while hold():
+            held = True
+            sleep(_LONGEST_REST)
         worked = clock() - started
-        if worked >= 0.004:
+        if held:
+            started = clock()
+        elif worked >= 0.004:
             sleep(min(max(worked, 0.0) * (1 - share) / share, _LONGEST_REST))
             started = clock()
 

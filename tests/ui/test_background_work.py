@@ -353,3 +353,71 @@ def test_background_pace_counts_only_the_threads_own_work() -> None:
     time.sleep(0.05)  # waiting, as for the GIL while the GUI thread works
     pace()
     assert slept == []
+
+
+def test_background_pace_holds_while_the_user_is_at_work() -> None:
+    """While `hold()` says the user just pressed a key or clicked, the work waits (in short
+    rests, so a lock never waits long); the time held is not counted as work."""
+    from noteapp.ui import workers
+
+    now = [0.0]
+    slept: list[float] = []
+    holding = [True, True, False]
+    pace = workers.background_pace(
+        0.25, clock=lambda: now[0], sleep=slept.append, hold=lambda: holding.pop(0)
+    )
+    now[0] += 0.010
+    pace()
+    assert slept == [0.05, 0.05]  # held twice, then no rest for work done before the hold
+    holding.append(False)
+    now[0] += 0.002
+    pace()
+    assert slept == [0.05, 0.05]
+
+
+def test_a_key_press_or_click_is_remembered_for_background_work(qtbot) -> None:
+    """The auto-lock filter also notes the latest key, click or scroll (what the full check
+    holds back for); a pointer merely moving over the window is not input. It watches the
+    windows, where input arrives first — not every event of every widget (a filter on the
+    application was called eleven thousand times to open one chart)."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QKeyEvent, QMouseEvent
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from noteapp.services.autolock import IdleTimer
+    from noteapp.ui import idle
+
+    class Clock:
+        def monotonic(self) -> float:
+            return 0.0
+
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
+    watcher = idle.IdleWatcher(IdleTimer(Clock(), 5), lambda: None)  # type: ignore[arg-type]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    watcher.start(app)
+    try:
+        idle._last_input[0] = float("-inf")
+        window = field.windowHandle()
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(3, 3),
+            QPointF(3, 3),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(window, move)
+        assert idle.seconds_since_input() == float("inf")
+        # An event made inside the app for a widget (not input) never reaches the filter.
+        QApplication.sendEvent(
+            field, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_B, Qt.KeyboardModifier.NoModifier)
+        )
+        assert idle.seconds_since_input() == float("inf")
+        qtbot.keyClick(window, Qt.Key.Key_A)
+        assert idle.seconds_since_input() < 1.0
+    finally:
+        watcher.stop()

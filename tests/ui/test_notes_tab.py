@@ -193,3 +193,19 @@ def test_notes_written_while_the_tab_was_hidden_show_when_it_is_shown_again(qtbo
     later = _note(ws, client_id, "dap", date(2025, 12, 8))  # e.g. from a group note
     tab.show()
     assert tab.displayed_ids() == [later.id, first.id]
+
+
+def test_showing_the_tab_again_resets_the_list_only_when_a_note_changed(qtbot, ws, client_id):
+    """The tab reads its notes again each time it is shown (they change in the editor); an
+    unchanged list is not reset, which re-sorted a 500-note chart for nothing."""
+    a = _note(ws, client_id, "soap", date(2025, 12, 1))
+    tab = _tab(qtbot, ws, client_id, [])
+    resets: list[int] = []
+    tab.model.modelReset.connect(lambda: resets.append(1))
+    tab.hide()
+    tab.show()
+    assert resets == [] and tab.displayed_ids() == [a.id]
+    tab.hide()
+    b = _note(ws, client_id, "dap", date(2025, 12, 2))
+    tab.show()
+    assert resets == [1] and tab.displayed_ids() == [b.id, a.id]

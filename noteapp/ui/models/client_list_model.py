@@ -41,6 +41,10 @@ class ClientListModel(QAbstractTableModel):
         self._clients: list[Client] = []
 
     def set_clients(self, clients: list[Client]) -> None:
+        if clients == self._clients:
+            # Nothing changed (opening a client refreshes the list): a reset would make the
+            # view and its filter proxy ask every row again for nothing.
+            return
         self.beginResetModel()
         self._clients = list(clients)
         self.endResetModel()

@@ -91,6 +91,10 @@ class NoteListModel(QAbstractTableModel):
         self._rows: list[NoteRow] = []
 
     def set_rows(self, rows: list[NoteRow]) -> None:
+        if rows == self._rows:
+            # Nothing changed (the tab shown again): a reset would re-sort a long chart
+            # (thousands of calls into this model) for nothing.
+            return
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
