@@ -274,3 +274,55 @@ def test_the_full_check_and_the_search_index_wait_for_todays_first_sections(qtbo
         main.show()
     assert hasattr(main, "integrity_check")  # started at once, on the GUI thread
     qtbot.waitUntil(lambda: ws.search.ready, timeout=20000)
+
+
+def test_pages_not_on_screen_are_read_when_first_shown_not_at_unlock(qtbot, ws) -> None:
+    """The client list and the caseload's outcome report were read while the main window was
+    built, before Today could show anything (0.2 s and 0.3 s at 50,000 notes). Each is read
+    when its page is first shown, or the list when a client is opened."""
+    from noteapp.ui.main_builder import build_main_view
+    from noteapp.ui.prefs import DevicePrefs
+
+    main = build_main_view(
+        ws,
+        is_demo=True,
+        kdf_params=None,
+        on_lock=lambda: None,
+        on_restore=lambda _p, _s: None,
+        on_auto_lock_changed=lambda _m: None,
+        prefs=DevicePrefs.current(),
+    )
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.pages.today.sections_shown, timeout=10000):
+        main.resize(1280, 720)
+        main.show()
+    clients, reports = main.pages.clients, main.pages.reports
+    assert clients.model.rowCount() == 0 and reports.current is None
+    main.show_page("reports")
+    assert reports.current is not None and reports.summary.rowCount() > 0
+    main.show_page("clients")
+    assert clients.model.rowCount() == len(ws.clients.list())
+
+
+def test_opening_a_client_from_today_reads_the_list_it_needs(qtbot, ws) -> None:
+    """A client opened before the Clients page was ever shown is selected and charted."""
+    from noteapp.ui.main_builder import build_main_view
+    from noteapp.ui.prefs import DevicePrefs
+
+    main = build_main_view(
+        ws,
+        is_demo=True,
+        kdf_params=None,
+        on_lock=lambda: None,
+        on_restore=lambda _p, _s: None,
+        on_auto_lock_changed=lambda _m: None,
+        prefs=DevicePrefs.current(),
+    )
+    qtbot.addWidget(main)
+    main.resize(1280, 720)
+    main.show()
+    client = ws.clients.list()[-1]
+    main.navigator.open_client(client.id)
+    clients = main.pages.clients
+    assert clients.selected() is not None and clients.selected().id == client.id
+    assert clients.chart is not None and clients.chart.client.id == client.id

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -179,11 +180,20 @@ class ClientsView(QWidget):
         self.setTabOrder(self.status, self.table)
         self.setTabOrder(self.table, self.add_button)
         self._status_changed(0)
-        self.refresh()
+        # The list is read when it is first needed (the page shown, a client opened, its
+        # names asked for), not when the main window is built at unlock: 2,000 clients took
+        # a fifth of a second before Today could show anything.
+        self._loaded = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self.refresh()
 
     # --- list ------------------------------------------------------------------------------
 
     def refresh(self, select_id: str | None = None) -> None:
+        self._loaded = True
         current = self.selected()
         keep = select_id or (current.id if current else None)
         self.model.set_clients(self._clients.list())
@@ -201,6 +211,9 @@ class ClientsView(QWidget):
         self._update_buttons()
 
     def select(self, client_id: str) -> None:
+        if not self._loaded:
+            self.refresh(select_id=client_id)
+            return
         row = self.model.row_of(client_id)
         if row < 0:
             return
@@ -234,6 +247,8 @@ class ClientsView(QWidget):
         return client if isinstance(client, Client) else None
 
     def visible_names(self) -> list[str]:
+        if not self._loaded:
+            self.refresh()
         return [
             str(self.proxy.index(r, 0).data(ClientRole).name) for r in range(self.proxy.rowCount())
         ]
