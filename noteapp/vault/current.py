@@ -17,7 +17,7 @@ transaction are sealed once, at its outermost commit, together with the state.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from noteapp import crypto
@@ -243,8 +243,9 @@ class CurrentFile(VaultFile):
         found.stored = (count, tag)
         return found
 
-    def _lists_of(self, kind: str) -> list[GroupList]:
-        """Every group list of a kind."""
+    def _lists_of(self, kind: str, pace: Callable[[], None] | None = None) -> list[GroupList]:
+        """Every group list of a kind (`pace` is called after each: the app's background
+        check of every record)."""
         if self.format_version < 2:
             return []
         self._check_current(kind)
@@ -253,7 +254,11 @@ class CurrentFile(VaultFile):
             for (p,) in self._conn.execute("SELECT parent FROM current WHERE kind=?", (kind,))
             if isinstance(p, bytes)
         ]
-        lists = [self._list(kind, p) for p in parents]
+        lists = []
+        for p in parents:
+            lists.append(self._list(kind, p))
+            if pace is not None:
+                pace()
         # Groups made in this transaction have no row yet.
         seen = set(parents)
         lists += [

@@ -451,11 +451,11 @@ class Vault(RowReader):
             try:
                 listed = {
                     i: (lst.parent, e)
-                    for lst in self._lists_of(kind)
+                    for lst in self._lists_of(kind, pace)
                     for i, e in lst.entries.items()
                 }
-                rows = self._rows("kind=? AND latest=1", (kind,))
-                for row in rows:
+                # One row at a time: memory stays flat, and the pace is kept between rows.
+                for row in self._iter_rows("kind=? AND latest=1", (kind,)):
                     if self.format_version >= 2:
                         self._matches(kind, row, listed.pop(row.id, None))
                     checked += 1

@@ -217,6 +217,18 @@ def test_the_scan_reads_every_current_record_and_no_older_one(path: Path) -> Non
         assert [e.record_id for e in vault.verify_all()] == ["n1", "n3"]  # history too
 
 
+def test_the_scan_keeps_its_pace_between_group_lists_and_between_records(path: Path) -> None:
+    """The app's background check is paced by a callback; reading every group list came
+    before the first call, one stretch of a second at 50,000 notes in which the GUI waited
+    for the interpreter. It is called after each list and each record."""
+    with unlocked(path) as vault:
+        lists = sum(len(vault._lists_of(kind)) for kind in vault.kinds())
+        calls: list[int] = []
+        result = vault.scan_snapshot(pace=lambda: calls.append(1))
+        assert lists >= 2 and result.checked == 4
+        assert len(calls) == lists + result.checked
+
+
 def test_blobs_are_stored_authenticated_and_in_the_callers_transaction(opened: Vault) -> None:
     assert opened.get_blob("search/index") is None
     opened.put_blob("search/index", b"index v1" * 100)
