@@ -25,7 +25,7 @@ from noteapp.services.autolock import IdleTimer
 from noteapp.services.backups import restore_snapshot
 from noteapp.services.paths import AppPaths, default_paths, resolve_vault_path
 from noteapp.services.workspace import Workspace, keychain_status, remembered_on_device
-from noteapp.ui import theme
+from noteapp.ui import memory, theme
 from noteapp.ui.agency_session import AgencySession
 from noteapp.ui.dialogs.recovery_unlock_dialog import RecoveryUnlockDialog
 from noteapp.ui.errors import install_excepthook, message_for
@@ -354,6 +354,7 @@ class AppController(QObject):
                 ws.close()
             except (NoteappError, OSError) as exc:
                 problem = f"The automatic backup could not be made: {message_for(exc)}"
+        memory.release()
         return problem
 
     def lock(self, message: str = "") -> None:

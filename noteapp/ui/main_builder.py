@@ -19,7 +19,7 @@ from noteapp.domain.clients import Client
 from noteapp.domain.errors import OlderCopyWarning
 from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
-from noteapp.ui import agency_builder, casemgmt_builder
+from noteapp.ui import agency_builder, casemgmt_builder, memory
 from noteapp.ui.dialogs.goal_library_dialog import GoalLibraryDialog
 from noteapp.ui.dialogs.search_dialog import SearchDialog
 from noteapp.ui.idle import seconds_since_input
@@ -356,6 +356,7 @@ def _after_today(today: TodayView, view: QWidget, jobs: list[Callable[[], object
             return
         started = True
         today.sections_shown.disconnect(start)
+        memory.settle()
         for job in jobs:
             job()
 

@@ -214,21 +214,10 @@ def test_no_incident_section_while_no_notification_is_overdue(qtbot, ws) -> None
 def test_a_today_row_opens_the_record_in_the_main_window(qtbot, ws) -> None:
     """Through the composition root: an incident row selects the report on the Incidents
     page; a referral row opens the chart's Referrals tab with the referral selected."""
-    from noteapp.ui.main_builder import build_main_view
-    from noteapp.ui.prefs import DevicePrefs
-
     # A newer report heads the Incidents page: the one asked for must be chosen.
     now = ws.clock.now().astimezone()
     newer = ws.incidents.new(type_ref="property", fields={"occurred_at": now.isoformat()})
-    main = build_main_view(
-        ws,
-        is_demo=True,
-        kdf_params=None,
-        on_lock=lambda: None,
-        on_restore=lambda _p, _s: None,
-        on_auto_lock_changed=lambda _m: None,
-        prefs=DevicePrefs.current(),
-    )
+    main = _main_view(ws)
     qtbot.addWidget(main)
     main.resize(1280, 720)
     main.show()
@@ -255,18 +244,7 @@ def test_a_today_row_opens_the_record_in_the_main_window(qtbot, ws) -> None:
 def test_the_full_check_and_the_search_index_wait_for_todays_first_sections(qtbot, ws) -> None:
     """They share the interpreter with Today's worker: started together, they took most of
     the 3.6 s before Today showed anything at 10,000 notes. They start once it has."""
-    from noteapp.ui.main_builder import build_main_view
-    from noteapp.ui.prefs import DevicePrefs
-
-    main = build_main_view(
-        ws,
-        is_demo=True,
-        kdf_params=None,
-        on_lock=lambda: None,
-        on_restore=lambda _p, _s: None,
-        on_auto_lock_changed=lambda _m: None,
-        prefs=DevicePrefs.current(),
-    )
+    main = _main_view(ws)
     qtbot.addWidget(main)
     assert not hasattr(main, "integrity_check") and not ws.search.ready
     with qtbot.waitSignal(main.pages.today.sections_shown, timeout=10000):
@@ -280,18 +258,7 @@ def test_pages_not_on_screen_are_read_when_first_shown_not_at_unlock(qtbot, ws) 
     """The client list and the caseload's outcome report were read while the main window was
     built, before Today could show anything (0.2 s and 0.3 s at 50,000 notes). Each is read
     when its page is first shown, or the list when a client is opened."""
-    from noteapp.ui.main_builder import build_main_view
-    from noteapp.ui.prefs import DevicePrefs
-
-    main = build_main_view(
-        ws,
-        is_demo=True,
-        kdf_params=None,
-        on_lock=lambda: None,
-        on_restore=lambda _p, _s: None,
-        on_auto_lock_changed=lambda _m: None,
-        prefs=DevicePrefs.current(),
-    )
+    main = _main_view(ws)
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.pages.today.sections_shown, timeout=10000):
         main.resize(1280, 720)
@@ -306,18 +273,7 @@ def test_pages_not_on_screen_are_read_when_first_shown_not_at_unlock(qtbot, ws) 
 
 def test_opening_a_client_from_today_reads_the_list_it_needs(qtbot, ws) -> None:
     """A client opened before the Clients page was ever shown is selected and charted."""
-    from noteapp.ui.main_builder import build_main_view
-    from noteapp.ui.prefs import DevicePrefs
-
-    main = build_main_view(
-        ws,
-        is_demo=True,
-        kdf_params=None,
-        on_lock=lambda: None,
-        on_restore=lambda _p, _s: None,
-        on_auto_lock_changed=lambda _m: None,
-        prefs=DevicePrefs.current(),
-    )
+    main = _main_view(ws)
     qtbot.addWidget(main)
     main.resize(1280, 720)
     main.show()
@@ -326,3 +282,19 @@ def test_opening_a_client_from_today_reads_the_list_it_needs(qtbot, ws) -> None:
     clients = main.pages.clients
     assert clients.selected() is not None and clients.selected().id == client.id
     assert clients.chart is not None and clients.chart.client.id == client.id
+
+
+def _main_view(ws):
+    """The main window through the composition root, as the app builds it after unlock."""
+    from noteapp.ui.main_builder import build_main_view
+    from noteapp.ui.prefs import DevicePrefs
+
+    return build_main_view(
+        ws,
+        is_demo=True,
+        kdf_params=None,
+        on_lock=lambda: None,
+        on_restore=lambda _p, _s: None,
+        on_auto_lock_changed=lambda _m: None,
+        prefs=DevicePrefs.current(),
+    )
