@@ -148,3 +148,24 @@ def test_opening_a_client_reads_the_list_again_but_resets_it_only_when_it_change
     view.open_client(avery.id)
     assert resets == [1] and "Sasha Ellington" in view.visible_names()
     assert view.selected().id == avery.id
+
+
+def test_the_list_sorts_by_any_column_keeping_the_selection(qtbot, view, workspace):
+    """The client list sorts itself on keys made once per client (a sorting proxy asked the
+    model twice per comparison: a tenth of a second for 2,000 clients at every read); the
+    header still sorts by name, code, date of birth or status, either way, and the selected
+    client stays selected."""
+    for i in range(40):
+        workspace.clients.add(name=f"Testperson {i:02d}", code=f"T{39 - i:02d}")
+    view.refresh()
+    assert view.proxy.sortColumn() == -1  # the proxy filters; it never sorts
+    names = view.visible_names()
+    assert names == sorted(names, key=str.casefold) and len(names) == 43
+    riley = workspace.clients.get("AB01")
+    view.select(riley.id)
+    view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by code, Z to A
+    codes = [view.proxy.index(r, 1).data() for r in range(view.proxy.rowCount())]
+    assert codes == sorted(codes, key=str.casefold, reverse=True)
+    assert view.selected().id == riley.id
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert view.visible_names() == names and view.selected().id == riley.id

@@ -71,7 +71,10 @@ def test_issue_flow_type_preview_checklist_save_reopen(
         lambda: not any(SUBJECTIVE_EMPTY in m for m in editor.checklist.messages()), timeout=2000
     )
     qtbot.waitUntil(lambda: ws.notes.get(note.id).version > note.version, timeout=3000)
-    assert editor.autosave_label.text().startswith("All changes saved")
+    # The label follows once the worker's answer reaches the GUI thread (after the commit).
+    qtbot.waitUntil(
+        lambda: editor.autosave_label.text().startswith("All changes saved"), timeout=3000
+    )
     assert not editor.dirty
 
     # A fresh workspace over the same vault file sees the text.

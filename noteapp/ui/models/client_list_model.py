@@ -39,15 +39,43 @@ class ClientListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._clients: list[Client] = []
+        self._order: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
     def set_clients(self, clients: list[Client]) -> None:
-        if clients == self._clients:
+        ordered = self._sorted(clients)
+        if ordered == self._clients:
             # Nothing changed (opening a client refreshes the list): a reset would make the
             # view and its filter proxy ask every row again for nothing.
             return
         self.beginResetModel()
-        self._clients = list(clients)
+        self._clients = ordered
         self.endResetModel()
+
+    # Sorting is done here, in Python, on keys made once per client: a sorting proxy asked
+    # this model for two keys per comparison (26,000 calls from Qt for 2,000 clients, a
+    # tenth of a second) each time the list was read.
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._order = (column, order)
+        ordered = self._sorted(self._clients)
+        if ordered == self._clients:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self._clients[i.row()].id for i in before]
+        self._clients = ordered
+        rows = {c.id: r for r, c in enumerate(ordered)}
+        self.changePersistentIndexList(
+            before, [self.index(rows[i], p.column()) for i, p in zip(ids, before, strict=True)]
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, clients: list[Client]) -> list[Client]:
+        column, order = self._order
+        return sorted(
+            clients,
+            key=lambda c: (_sort_key(c, column), c.name.casefold(), c.id),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
 
     def clear(self) -> None:
         self.set_clients([])
@@ -90,14 +118,18 @@ class ClientListModel(QAbstractTableModel):
                 return fmt_date(c.dob)
             return "Active" if c.status == ClientStatus.ACTIVE else "Discharged"
         if role == SortRole:
-            if col == 0:
-                return c.name.casefold()
-            if col == 1:
-                return c.code.casefold()
-            if col == 2:
-                return fmt_date(c.dob)
-            return c.status.value
+            return _sort_key(c, col)
         return None
+
+
+def _sort_key(c: Client, column: int) -> str:
+    if column == 0:
+        return c.name.casefold()
+    if column == 1:
+        return c.code.casefold()
+    if column == 2:
+        return fmt_date(c.dob)
+    return c.status.value
 
 
 class ClientFilterProxy(QSortFilterProxyModel):
@@ -108,6 +140,15 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self._status = StatusFilter.ACTIVE
         self._needle = ""
         self.setSortRole(SortRole)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The view's header asks this proxy to sort: the client list sorts itself (see
+        ClientListModel.sort) and this proxy keeps its order, filtering only."""
+        model = self.sourceModel()
+        if isinstance(model, ClientListModel):
+            model.sort(column, order)
+        else:  # pragma: no cover - this proxy is only used over the client list
+            super().sort(column, order)
 
     def _refilter(self, change: Any) -> None:
         # Qt 6.10 replaced invalidateFilter() with begin/endFilterChange(); support both.
