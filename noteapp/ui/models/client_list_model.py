@@ -17,7 +17,6 @@ from PySide6.QtCore import (
 from noteapp.domain.clients import Client, ClientStatus
 
 ClientRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -117,8 +116,6 @@ class ClientListModel(QAbstractTableModel):
             if col == 2:
                 return fmt_date(c.dob)
             return "Active" if c.status == ClientStatus.ACTIVE else "Discharged"
-        if role == SortRole:
-            return _sort_key(c, col)
         return None
 
 
@@ -139,7 +136,6 @@ class ClientFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._status = StatusFilter.ACTIVE
         self._needle = ""
-        self.setSortRole(SortRole)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The view's header asks this proxy to sort: the client list sorts itself (see
