@@ -211,10 +211,17 @@ class SearchIndex:
             yield from shard.stamps()
 
     def stamp_of(self, key: str) -> str | None:
+        return self._first(lambda shard: shard.stamp_of(key))
+
+    def kind_of(self, key: str) -> str | None:
+        """The kind of the doc with this key (None: not indexed)."""
+        return self._first(lambda shard: shard.kind_of(key))
+
+    def _first(self, look: Callable[[Shard], str | None]) -> str | None:
         for shard in self._shards():
-            stamp = shard.stamp_of(key)
-            if stamp is not None:
-                return stamp
+            found = look(shard)
+            if found is not None:
+                return found
         return None
 
     def of_client(self, client_id: str) -> list[tuple[str, str, str, str]]:

@@ -268,8 +268,15 @@ class Shard:
             return [k for (k,) in self._conn.execute("SELECT key FROM docs")]
 
     def stamp_of(self, key: str) -> str | None:
+        return self._column_of(key, "stamp")
+
+    def kind_of(self, key: str) -> str | None:
+        return self._column_of(key, "kind")
+
+    def _column_of(self, key: str, column: str) -> str | None:
+        assert column in ("stamp", "kind")
         with _failures():
-            row = self._conn.execute("SELECT stamp FROM docs WHERE key = ?", (key,)).fetchone()
+            row = self._conn.execute(f"SELECT {column} FROM docs WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def of_client(self, client: str) -> list[tuple[str, str, str, str]]:

@@ -4,7 +4,8 @@ one client never shows them; a search of the whole vault does."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from noteapp.domain.contacts import CareContact
@@ -18,13 +19,30 @@ from noteapp.services.contacts import ContactService
 from noteapp.services.incidents import IncidentService
 from noteapp.services.medications import MedicationService
 from noteapp.services.referrals import ReferralService
-from noteapp.services.search import SearchService
+from noteapp.services.search import SearchService, Source
 
 CONTACT = "contact"
 REFERRAL = "referral"
 MEDICATION = "medication"
 INCIDENT = "incident"
 KINDS = (CONTACT, REFERRAL, MEDICATION, INCIDENT)
+
+
+def _every(records: Any, to_doc: Callable[[Any], SearchDoc]) -> Iterator[SearchDoc]:
+    return (to_doc(record) for record in records.every())
+
+
+def _damaged(records: Any) -> bool:
+    return bool(records.problems)
+
+
+def _one(records: Any, to_doc: Callable[[Any], SearchDoc], key: str) -> SearchDoc | None:
+    """A record's document as it is now; None when it is gone or unreadable (the damage
+    report names a damaged one)."""
+    try:
+        return to_doc(records.get(key))
+    except NoteappError:
+        return None
 
 
 def _fields(**pairs: str) -> dict[str, str]:
@@ -44,15 +62,21 @@ class CaseSearch:
     ) -> None:
         self._clients = clients
         self._referrals = referrals
-        sources: list[tuple[Any, Callable[[Any], SearchDoc]]] = [
-            (contacts.contacts, self._contact),
-            (referrals.records, self._referral),
-            (medications.records, self._medication),
-            (incidents.records, self._incident),
+        sources: list[tuple[str, Any, Callable[[Any], SearchDoc]]] = [
+            (CONTACT, contacts.contacts, self._contact),
+            (REFERRAL, referrals.records, self._referral),
+            (MEDICATION, medications.records, self._medication),
+            (INCIDENT, incidents.records, self._incident),
         ]
-        for records, to_doc in sources:
+        for kind, records, to_doc in sources:
             changed = search.add_source(
-                lambda r=records, d=to_doc: (d(x) for x in r.every())  # type: ignore[misc]
+                Source(
+                    kind=kind,
+                    record_kind=records.kind,
+                    every=partial(_every, records, to_doc),
+                    get=partial(_one, records, to_doc),
+                    damaged=partial(_damaged, records),
+                )
             )
             records.listeners.append(
                 lambda x, d=to_doc, c=changed: c(x if isinstance(x, str) else d(x))

@@ -12,18 +12,22 @@ services' listeners and applied before the next search. On close, what changed i
 
 Psychotherapy notes have an index of their own, stored under their compartment's key and
 searched only when asked for. Other kinds of record (contacts, referrals, medications,
-incident reports: `add_source`) are few; their documents are indexed in memory when the
-index opens and kept current by their services' listeners, never stored. What this needs
-from the other services is deliberately small:
-every note's head (id, version, client, template) to check the index, note and client
-bodies by id to (re)index and to make snippets, all notes to rebuild, and the listeners.
+incident reports: `add_source`) have a third index, stored too (reading every one of them
+took most of a command's search): used as stored while the fingerprint of those kinds and
+of the clients (their titles name the client) is the one it was stored with, otherwise
+rebuilt whole — they are few — and kept current by their services' listeners. What this
+needs from the other services is deliberately small: every note's head (id, version,
+client, template) to check the index, note and client bodies by id to (re)index and to
+make snippets, all notes to rebuild, each other kind's documents all at once or by id, and
+the listeners.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from hashlib import sha256
 from typing import Unpack
@@ -37,10 +41,13 @@ from noteapp.search.persist import BlobStore
 from noteapp.search.query import parse_query
 from noteapp.services.clients import ClientService
 from noteapp.services.notes import NOTE_KIND, PSYCHOTHERAPY_KIND, NoteService
-from noteapp.services.summaries import NoteHead
+from noteapp.services.summaries import NOTE_KINDS, NoteHead
 
 GENERAL, PRIVATE, EXTRA = "general", "private", "extra"
 Stored = (GENERAL, PRIVATE)
+# Part of the other kinds' mark: raised when their documents change shape (what is indexed
+# of a contact, say), so an index stored by an older noteapp is rebuilt, not trusted.
+EXTRA_DOCS = 1
 # A stored index with more stale documents than this (and a quarter of them) is rebuilt
 # rather than repaired one document at a time.
 REPAIR_MAX = 2000
@@ -48,6 +55,17 @@ REPAIR_MAX = 2000
 
 class _Cancelled(Exception):
     """The workspace is closing: a build in progress stops."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Another kind of record in search (contacts, referrals…), as its service gives it."""
+
+    kind: str  # the kind of its documents (SearchDoc.kind)
+    record_kind: str  # the vault's kind of its records (their fingerprint marks the index)
+    every: Callable[[], Iterable[SearchDoc]]  # every document, to build the index
+    get: Callable[[str], SearchDoc | None]  # one, as it is now (None: gone or unreadable)
+    damaged: Callable[[], bool]  # a record of the kind failed to read this session
 
 
 class SearchService:
@@ -58,21 +76,22 @@ class SearchService:
         notes: NoteService,
         store: BlobStore | None = None,
         private_store: BlobStore | None = None,
-        records_state: Callable[[], str] | None = None,
+        extra_store: BlobStore | None = None,
+        state_of: Callable[[Sequence[str]], str] | None = None,
     ) -> None:
         self._clients = clients
         self._notes = notes
-        # What is current in the clients and notes, as one value (Vault.fingerprint): an
-        # index stored with the same value (and template names) holds exactly those records.
-        self._records_state = records_state
-        self._stores = {GENERAL: store, PRIVATE: private_store}
+        # What is current in some kinds of record, as one value (Vault.fingerprint): an
+        # index stored with the same value holds exactly those records.
+        self._state_of = state_of
+        self._stores = {GENERAL: store, PRIVATE: private_store, EXTRA: extra_store}
         self._indexes: dict[str, SearchIndex] = {}
         # One caller at a time (the app builds on a worker thread); listeners never wait for
         # it: they only queue the id.
         self._lock = threading.RLock()
         self._pending: deque[tuple[str, str | SearchDoc]] = deque()
-        # More kinds of record (contacts, referrals…): each gives all its documents.
-        self._sources: list[Callable[[], Iterable[SearchDoc]]] = []
+        # More kinds of record (contacts, referrals…), in the index of their own.
+        self._sources: list[Source] = []
         self._opening = False
         self._closing = threading.Event()
         self.progress = (0, 0)  # documents indexed, and to index, while a rebuild runs
@@ -80,12 +99,10 @@ class SearchService:
         notes.removal_listeners.append(lambda note_id: self._queue("note", note_id))
         clients.listeners.append(self._client_changed)
 
-    def add_source(
-        self, docs: Callable[[], Iterable[SearchDoc]]
-    ) -> Callable[[SearchDoc | str], None]:
+    def add_source(self, source: Source) -> Callable[[SearchDoc | str], None]:
         """Search these documents too; returns what to call with a changed document (or the
         key of a removed one) to keep the index current."""
-        self._sources.append(docs)
+        self._sources.append(source)
         return self._doc_changed
 
     def _doc_changed(self, changed: SearchDoc | str) -> None:
@@ -175,7 +192,7 @@ class SearchService:
                 try:
                     for family in Stored:
                         opened[family] = self._open(family, mark, expected_of, building)
-                    opened[EXTRA] = self._extra_index()
+                    opened[EXTRA] = self._open_extra()
                 except BaseException:
                     for index in opened.values():
                         index.close()
@@ -201,12 +218,26 @@ class SearchService:
                 assert isinstance(key, str)
                 self._refresh_note(key)
 
+    def _open_extra(self) -> SearchIndex:
+        """The other kinds' index: as stored while its mark is current, else rebuilt."""
+        store, mark = self._stores[EXTRA], self._extra_mark()
+        if store is not None and mark:
+            try:
+                index = persist.load(store, self._extra_doc)
+            except SearchIndexError:
+                index = None  # damaged or from another version: rebuilt below
+            if index is not None and index.mark == mark:
+                return index
+            if index is not None:
+                index.close()
+        return self._extra_index()
+
     def _extra_index(self) -> SearchIndex:
-        """The other kinds' documents, in memory (it keeps them: no fetch)."""
-        index = SearchIndex()
+        """The other kinds' documents, read and indexed anew."""
+        index = SearchIndex(self._extra_doc)
         try:
             # In one pass (a thousand documents: 2.5× faster than one at a time).
-            index.add_sealed(doc for source in self._sources for doc in source())
+            index.add_sealed(doc for source in self._sources for doc in source.every())
         except BaseException:
             index.close()
             raise
@@ -215,10 +246,19 @@ class SearchService:
     def _mark(self) -> str:
         """The state of the records an index holds: the clients' and notes' fingerprint and
         the template names (both make the notes' titles); "" when unknown."""
-        if self._records_state is None:
+        if self._state_of is None:
             return ""
         names = sorted(self._template_names().items())
-        return sha256(f"{self._records_state()}\n{names!r}".encode()).hexdigest()
+        state = self._state_of(("client", *NOTE_KINDS))
+        return sha256(f"{state}\n{names!r}".encode()).hexdigest()
+
+    def _extra_mark(self) -> str:
+        """The same for the other kinds: their fingerprint and the clients' (whose names
+        make their titles); "" when unknown."""
+        if self._state_of is None:
+            return ""
+        state = self._state_of(("client", *(s.record_kind for s in self._sources)))
+        return sha256(f"{state}\nextra docs {EXTRA_DOCS}".encode()).hexdigest()
 
     def _open(
         self,
@@ -337,11 +377,13 @@ class SearchService:
             self._apply_pending()
             # A damaged record met this session is missing from the index: stored unmarked,
             # the next session checks it again, so search keeps naming what it cannot see.
-            damaged = self._notes.problems or self._clients.problems
-            mark = "" if damaged else self._mark()
+            damaged = bool(self._notes.problems or self._clients.problems)
+            marks = {family: "" if damaged else self._mark() for family in Stored}
+            other = damaged or any(source.damaged() for source in self._sources)
+            marks[EXTRA] = "" if other else self._extra_mark()
         except NoteappError:
             return  # derived data: the next session checks what is stored against the records
-        for family in Stored:
+        for family, mark in marks.items():
             index, store = self._indexes[family], self._stores[family]
             try:
                 index.compact(partial(self._docs, family))
@@ -366,6 +408,8 @@ class SearchService:
         self, family: str, key: str, templates: dict[str, str] | None = None
     ) -> SearchDoc | None:
         """The document of a record as it is now (None: gone, damaged or not this family's)."""
+        if family == EXTRA:
+            return self._extra_doc(key)
         try:
             if family == GENERAL and self._clients.version_of(key):  # an exact id
                 return self._client_doc(self._clients.get(key))
@@ -375,6 +419,16 @@ class SearchService:
         if note.id != key or note.psychotherapy != (family == PRIVATE):
             return None
         return self._note_doc(note, templates or self._template_names())
+
+    def _extra_doc(self, key: str) -> SearchDoc | None:
+        """Another kind's document as it is now, from the source of the kind it was indexed
+        as (keys are record ids: unique across kinds)."""
+        index = self._indexes.get(EXTRA)
+        kind = index.kind_of(key) if index is not None else None
+        for source in self._sources:
+            if kind in (None, source.kind) and (doc := source.get(key)) is not None:
+                return doc
+        return None
 
     def _client_name(self, client_id: str) -> str:
         try:

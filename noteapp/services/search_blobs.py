@@ -27,6 +27,9 @@ from noteapp.vault.store import Vault
 
 KIND = "search_index"
 PRIVATE_KIND = "psychotherapy_search_index"  # the "psychotherapy" prefix: compartment key
+# Contacts, referrals, medications and incident reports: an index of their own (it is
+# rebuilt whole whenever one of them changed while it was closed).
+CASE_KIND = "search_index_case"
 # Kinds of the chunk records an older noteapp stored the index in: left out of archives.
 DERIVED_KINDS = (KIND, PRIVATE_KIND)
 

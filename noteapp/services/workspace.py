@@ -338,15 +338,15 @@ class Workspace:
     def search(self) -> SearchService:
         from noteapp.services import casemgmt
         from noteapp.services.search import SearchService
-        from noteapp.services.search_blobs import KIND, PRIVATE_KIND, VaultBlobStore
-        from noteapp.services.summaries import NOTE_KINDS
+        from noteapp.services.search_blobs import CASE_KIND, KIND, PRIVATE_KIND, VaultBlobStore
 
         search = SearchService(
             clients=self.clients,
             notes=self.notes,
             store=VaultBlobStore(self._vault, KIND),
             private_store=VaultBlobStore(self._vault, PRIVATE_KIND),
-            records_state=lambda: self._vault.fingerprint(("client", *NOTE_KINDS)),
+            extra_store=VaultBlobStore(self._vault, CASE_KIND),
+            state_of=self._vault.fingerprint,
         )
         casemgmt.searchable(self, search)
         return search

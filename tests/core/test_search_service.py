@@ -17,10 +17,12 @@ from noteapp.domain.errors import RecordsRolledBackError, SearchIndexError
 from noteapp.search import persist
 from noteapp.search.index import SearchIndex
 from noteapp.services.archive import _collect_records
+from noteapp.services.chart_records import ChartRecords
 from noteapp.services.notes import NoteService
-from noteapp.services.search_blobs import KIND, PRIVATE_KIND, VaultBlobStore
+from noteapp.services.search_blobs import CASE_KIND, KIND, PRIVATE_KIND, VaultBlobStore
 from noteapp.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
+from tests.core.damaging import flip_record
 
 Session = Callable[[], Workspace]
 
@@ -203,7 +205,8 @@ def test_nothing_of_the_index_is_ever_in_clear_on_disk(
 ) -> None:
     ws = workspace
     ws.notes.save(seeded["a"], fields={"subjective": "Mnemosyne-Zyzzyva-4417 noted."})
-    assert keys(ws, "zyzzyva") == {seeded["a"]}
+    contact = ws.contacts.add(client_id=seeded["riley"], name="Quokkaby Zyzzyvane")
+    assert keys(ws, "zyzzyva") == {seeded["a"], contact.id}
     shards = [s for index in ws.search._indexes.values() for s in index._shards()]
     assert shards and all(
         s._conn.execute("PRAGMA temp_store").fetchone()[0] == 2 for s in shards
@@ -437,4 +440,81 @@ def test_an_index_stored_with_the_records_as_they_are_is_used_unchecked(
     ws = reopen()
     assert keys(ws, "osprey") == {seeded["a"]} and keys(ws, "tram") == set()
     assert heads == [True]  # checked against the records, repaired one document
+    ws.close()
+
+
+def test_contacts_referrals_and_the_rest_are_searched_from_their_stored_index(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contacts (and referrals, medications, incident reports) have an index of their own,
+    stored with the fingerprint of those kinds and of the clients: while it matches, no
+    such record is read to search, only the ones a hit shows; once another session changed
+    one without searching, or renamed a client, the index is rebuilt and says what is
+    there now."""
+    ws = workspace
+    kept = ws.contacts.add(client_id=seeded["jordan"], name="Wren Halloway", role="aunt")
+    gone = ws.contacts.add(client_id=seeded["riley"], name="Ostrava Pell", role="coach")
+    assert keys(ws, "halloway") == {kept.id}
+    ws.close()
+    ws = reopen()
+    assert stored(ws, CASE_KIND)
+    every: list[str] = []
+    real_every = ChartRecords.every
+    monkeypatch.setattr(ChartRecords, "every", lambda s: every.append(s.kind) or real_every(s))
+    (hit,) = ws.search.search("halloway").hits
+    assert hit.key == kept.id and hit.title == "Jordan Avery — contact: Wren Halloway (aunt)"
+    assert every == []  # nothing read but the contact shown
+    ws.close()
+    ws = reopen()  # a session that changes contacts and a client name without searching
+    ws.contacts.edit(kept.id, name="Wren Ashdown")
+    ws.contacts.remove(gone.id)
+    ws.clients.update(seeded["jordan"], name="Jordan Marsh")
+    ws.close()
+    ws = reopen()
+    (hit,) = ws.search.search("ashdown").hits
+    assert hit.key == kept.id and hit.title.startswith("Jordan Marsh — contact:")
+    assert keys(ws, "halloway") == set() and keys(ws, "ostrava") == set()
+    assert every  # rebuilt from the records
+    ws.close()
+
+
+def test_a_damaged_index_of_the_other_kinds_is_rebuilt(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session
+) -> None:
+    ws = workspace
+    contact = ws.contacts.add(client_id=seeded["riley"], name="Tamsin Greaves", role="friend")
+    keys(ws, "greaves")
+    ws.close()
+    ws = reopen()
+    with ws.transaction():
+        VaultBlobStore(ws._vault, CASE_KIND).put("open", b"\x00" * 4096)
+    assert keys(ws, "greaves") == {contact.id}
+    ws.close()
+    ws = reopen()
+    assert persist.load(VaultBlobStore(ws._vault, CASE_KIND), lambda key: None) is not None
+    ws.close()
+
+
+def test_after_a_damaged_contact_the_other_kinds_index_is_read_again_next_time(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored after a session that met a damaged contact, the index is stored unmarked:
+    the next session reads the records again (and meets the damage again) rather than
+    trusting an index that lacks one of them."""
+    ws = workspace
+    ws.contacts.add(client_id=seeded["jordan"], name="Perrin Vale", role="uncle")
+    bad = ws.contacts.add(client_id=seeded["riley"], name="Marlow Fenn", role="friend")
+    path = ws.vault_path
+    ws.close()
+    flip_record(path, "contact", bad.id)
+    ws = reopen()
+    assert len(ws.search.search("vale").hits) == 1
+    assert ws.contacts.contacts.problems  # met while the index was built
+    ws.close()
+    every: list[str] = []
+    real_every = ChartRecords.every
+    monkeypatch.setattr(ChartRecords, "every", lambda s: every.append(s.kind) or real_every(s))
+    ws = reopen()
+    assert len(ws.search.search("vale").hits) == 1
+    assert "contact" in every  # not used as stored: read again
     ws.close()
