@@ -1,14 +1,14 @@
 """Named opaque blobs: values the layers above keep in the vault that are not records (the
 persisted search index, for one).
 
-A blob is compressed and encrypted under its own subkey (HKDF "noteapp v2 blobs"; a name of
-the psychotherapy compartment, "psychotherapy…", under "noteapp v2 blobs compartment
-psychotherapy"), with
-associated data binding vault id and name, so it cannot be moved to another name or vault.
-Its tag is summed into the state like a group list ("@blobs": PRF(name, tag) per blob), so an
-older image of a blob put back in the file — a stale search index, say — is refused, not
-used. Writes join the caller's transaction: a blob changes together with the records it
-describes, or not at all. The API (put_blob, get_blob, delete_blob, blob_names) is stable.
+A blob is compressed (unless its writer asks otherwise) and encrypted under its own subkey
+(HKDF "noteapp v2 blobs"; a name of the psychotherapy compartment, "psychotherapy…", under
+"noteapp v2 blobs compartment psychotherapy"), with associated data binding vault id and
+name, so it cannot be moved to another name or vault. Its tag is summed into the state like
+a group list ("@blobs": PRF(name, tag) per blob), so an older image of a blob put back in
+the file — a stale search index, say — is refused, not used. Writes join the caller's
+transaction: a blob changes together with the records it describes, or not at all. The API
+(put_blob, get_blob, delete_blob, blob_names) is stable.
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ class BlobStore(CurrentFile):
                 raise blobs_altered_error()
             self._checked_kinds.add(BLOBS_ENTRY)
 
-    def put_blob(self, name: str, data: bytes) -> None:
-        """Store (or replace) a blob; joins the caller's transaction if there is one."""
+    def put_blob(self, name: str, data: bytes, *, compress: bool = True) -> None:
+        """Store (or replace) a blob; joins the caller's transaction if there is one.
+        `compress=False` stores it as it is (still encrypted): for large values read often,
+        whose inflating would cost more than their extra bytes."""
         _check_name(name)
         if not isinstance(data, bytes):
             raise InvalidInputError("A blob is bytes.")
@@ -75,7 +77,8 @@ class BlobStore(CurrentFile):
         with self.transaction() as conn:
             assert self._state is not None and self._state_keys is not None
             old = conn.execute("SELECT tag FROM blobs WHERE name=?", (name,)).fetchone()
-            blob = cipher.encrypt(codec.encode(data), blob_ad(self.vault_id, name))
+            plain = codec.encode(data) if compress else codec.encode_stored(data)
+            blob = cipher.encrypt(plain, blob_ad(self.vault_id, name))
             tag = blob[-TAG_BYTES:]
             conn.execute(
                 "INSERT INTO blobs(name, tag, blob) VALUES(?,?,?) ON CONFLICT(name) "

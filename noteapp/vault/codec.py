@@ -56,6 +56,14 @@ def encode(plain: bytes) -> bytes:
     return bytes([STORED]) + plain
 
 
+def encode_stored(plain: bytes) -> bytes:
+    """A whole plaintext as it is (0x00): for large blobs read far more often than written,
+    where inflating costs more than the bytes saved (the search index's images)."""
+    if len(plain) > MAX_PLAINTEXT:
+        raise InvalidInputError("This record is too large to be stored.")
+    return bytes([STORED]) + plain
+
+
 def encode_record(plain: bytes) -> bytes:
     """The current version of a record: with the record dictionary."""
     if len(plain) > MAX_PLAINTEXT:

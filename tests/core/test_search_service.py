@@ -288,6 +288,9 @@ def test_the_blob_store_keeps_named_vault_blobs(workspace: Workspace) -> None:
     assert VaultBlobStore(workspace._vault, PRIVATE_KIND).names() == []  # a store of its own
     assert workspace._vault.blob_names() == [f"{KIND}/blob"]
     assert workspace._vault.count(KIND) == 0  # no record: one vault blob, replaced in place
+    # Stored as it is (encrypted): inflating the images was most of opening the index.
+    (size,) = workspace._vault._conn.execute("SELECT length(blob) FROM blobs").fetchone()
+    assert size > len(data)
     store.delete("blob")
     assert store.get("blob") is None and store.names() == []
 

@@ -246,6 +246,23 @@ def test_blobs_are_stored_authenticated_and_in_the_callers_transaction(opened: V
     assert opened.verify_all() == []
 
 
+def test_a_blob_stored_uncompressed_is_still_encrypted_and_authenticated(path: Path) -> None:
+    """The search index's images are stored as they are (inflating them was most of opening
+    the index): not one byte of them in clear, and a tampered one is refused all the same."""
+    image = b"Zephyrine index page " * 500
+    with unlocked(path) as vault:
+        vault.put_blob("index", image, compress=False)
+        vault.put_blob("packed", image)
+        assert vault.get_blob("index") == image
+    sizes = dict(rows(path, "SELECT name, length(blob) FROM blobs"))
+    assert sizes["index"] > len(image) > 20 * sizes["packed"]  # as it is; the other deflated
+    assert b"Zephyrine" not in path.read_bytes()
+    flip = "UPDATE blobs SET blob = substr(blob, 1, 40) || x'00' || substr(blob, 42) WHERE name=?"
+    sql(path, (flip, ("index",)))
+    with unlocked(path) as vault, pytest.raises(RecordsRolledBackError):
+        vault.get_blob("index")
+
+
 def test_an_older_blob_put_back_or_a_blob_renamed_is_refused(path: Path) -> None:
     with unlocked(path) as vault:
         vault.put_blob("index", b"old")
