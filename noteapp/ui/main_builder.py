@@ -310,6 +310,7 @@ def build_main_view(
             ),
             on_done=show_integrity,
             parent=view,
+            housekeeping=True,
         )
 
     profile_page.saved.connect(lambda: view.header_label.setText(header_text()))
@@ -329,9 +330,9 @@ def build_main_view(
             check_everything,
             # The search index opens in the background (loaded from the vault, or rebuilt
             # after an upgrade or a restore), so the first search answers at once.
-            lambda: run_in_background(ws.search.prepare, parent=view),
+            lambda: run_in_background(ws.search.prepare, parent=view, housekeeping=True),
             # The spelling dictionary takes a fifth of a second: not in the first note window.
-            lambda: run_in_background(ws.speller.prepare, parent=view),
+            lambda: run_in_background(ws.speller.prepare, parent=view, housekeeping=True),
         ],
     )
     return view

@@ -3,7 +3,10 @@
 The one helper for background work in the UI:
 
 - `run_in_background(fn, on_done=..., on_error=...)` runs `fn()` in Qt's global thread pool
-  and delivers its result or the exception it raised back on the GUI thread;
+  and delivers its result or the exception it raised back on the GUI thread; with
+  `housekeeping=True` (what the app starts on its own after unlock: the check of every
+  record, opening the search index, the spelling dictionary) in a pool of its own, so what
+  the user asks for never queues behind it;
 - `run_with_progress(fn, on_progress=...)` gives `fn` a `Progress` callable: its (done,
   total) reach the GUI thread as `Task.progressed` (thinned out, so a loop over 50,000
   notes does not flood the event queue), and `Task.cancel()` makes the next report raise
@@ -26,7 +29,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from noteapp.domain.progress import Cancelled, Progress
 
@@ -103,6 +106,24 @@ def _noop() -> None:
 
 _alive: dict[Task, _Runnable] = {}
 
+# The global pool has as many threads as the machine has CPUs — two on many laptops — and
+# the check of every record after unlock runs for seconds: with opening the search index and
+# loading the spelling dictionary beside it, a search typed as Today appeared waited for a
+# free thread (150 ms at 10,000 notes as at 50,000). That work has threads of its own; two,
+# so the check never holds up the other two, which run one after the other.
+HOUSEKEEPING_THREADS = 2
+_housekeeping: list[QThreadPool] = []
+
+
+def _housekeeping_pool() -> QThreadPool:
+    if not _housekeeping:
+        # Owned by the application: its threads are waited for when it goes, as the global
+        # pool's are.
+        pool = QThreadPool(QCoreApplication.instance())
+        pool.setMaxThreadCount(HOUSEKEEPING_THREADS)
+        _housekeeping.append(pool)
+    return _housekeeping[0]
+
 
 def _start(
     fn: Callable[[], Any],
@@ -110,6 +131,8 @@ def _start(
     relay: _Relay,
     on_done: Callable[[Any], None] | None,
     on_error: Callable[[BaseException], None] | None,
+    *,
+    housekeeping: bool = False,
 ) -> Task:
     relay.result.connect(task._deliver_result)
     relay.error.connect(task._deliver_error)
@@ -124,7 +147,8 @@ def _start(
         _alive.pop(task, None)
 
     task.finished.connect(_forget)
-    QThreadPool.globalInstance().start(runnable)
+    pool = _housekeeping_pool() if housekeeping else QThreadPool.globalInstance()
+    pool.start(runnable)
     return task
 
 
@@ -134,13 +158,14 @@ def run_in_background(
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     parent: QObject | None = None,
+    housekeeping: bool = False,
 ) -> Task:
     """Start `fn()` on a worker thread; `on_done(result)` / `on_error(exc)` run on the GUI thread.
 
     If `parent` is destroyed before the call ends (e.g. the window was locked), the callbacks
-    are simply not called.
+    are simply not called. `housekeeping`: work nobody is waiting for, in its own pool.
     """
-    return _start(fn, Task(parent), _Relay(), on_done, on_error)
+    return _start(fn, Task(parent), _Relay(), on_done, on_error, housekeeping=housekeeping)
 
 
 class _Reporter:

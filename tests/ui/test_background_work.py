@@ -421,3 +421,42 @@ def test_a_key_press_or_click_is_remembered_for_background_work(qtbot) -> None:
         assert idle.seconds_since_input() < 1.0
     finally:
         watcher.stop()
+
+
+def test_what_the_user_asks_for_never_waits_behind_housekeeping(qtbot) -> None:
+    """The check of every record, opening the search index and the spelling dictionary run
+    in a pool of their own: with more of them running than the machine has CPUs, a search
+    (or any other task the user asked for) still starts at once."""
+    from PySide6.QtCore import QThreadPool
+
+    from noteapp.ui.workers import run_in_background
+
+    release = threading.Event()
+    busy = QThreadPool.globalInstance().maxThreadCount() + 1
+    held: list[str] = []
+    for _ in range(busy):
+        run_in_background(lambda: release.wait(10) and held.append("done"), housekeeping=True)
+    answered: list[str] = []
+    try:
+        run_in_background(lambda: "hits", on_done=answered.append)
+        qtbot.waitUntil(lambda: answered == ["hits"], timeout=5000)
+        assert held == []  # the housekeeping was still holding its threads
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: len(held) == busy, timeout=15000)
+
+
+def test_after_unlock_the_background_work_is_housekeeping(qtbot, controller, monkeypatch) -> None:
+    from noteapp.ui import main_builder
+
+    started: list[bool] = []
+    real = main_builder.run_in_background
+
+    def spy(fn, **kw):
+        started.append(bool(kw.get("housekeeping")))
+        return real(fn, **kw)
+
+    monkeypatch.setattr(main_builder, "run_in_background", spy)
+    main = create_vault_through_ui(qtbot, controller)
+    qtbot.waitUntil(lambda: main.pages.today.ready and len(started) >= 3, timeout=15000)
+    assert started[:3] == [True, True, True]  # the check, the search index, the dictionary
