@@ -644,6 +644,11 @@ class Workspace:
     # --- the vault, as the front ends may see it -------------------------------------
 
     @property
+    def is_open(self) -> bool:
+        """Unlocked, and not closed yet (background work stops once this is False)."""
+        return self._vault.is_unlocked
+
+    @property
     def vault_path(self) -> Path:
         """Where this vault's file is (for messages, backups and the settings page)."""
         return self._vault.path

@@ -306,7 +306,11 @@ def build_main_view(
         # the GUI thread, on a read-only snapshot of its own (the app goes on meanwhile).
         view.integrity_check = run_in_background(  # type: ignore[attr-defined]
             lambda: ws.damage.check_everything(
-                pace=background_pace(hold=lambda: seconds_since_input() < INPUT_HOLD_S)
+                # Held while the user is at work, but not once the app is locked: the check
+                # then stops at its next record (Vault.scan_snapshot).
+                pace=background_pace(
+                    hold=lambda: ws.is_open and seconds_since_input() < INPUT_HOLD_S
+                )
             ),
             on_done=show_integrity,
             parent=view,
@@ -332,7 +336,10 @@ def build_main_view(
             # after an upgrade or a restore), so the first search answers at once.
             lambda: run_in_background(ws.search.prepare, parent=view, housekeeping=True),
             # The spelling dictionary takes a fifth of a second: not in the first note window.
-            lambda: run_in_background(ws.speller.prepare, parent=view, housekeeping=True),
+            lambda: _when_the_user_pauses(
+                view,
+                lambda: run_in_background(ws.speller.prepare, parent=view, housekeeping=True),
+            ),
         ],
     )
     return view
@@ -345,6 +352,29 @@ def build_main_view(
 AFTER_TODAY_MS = 3000
 # The check holds back until the user's last key, click or scroll is this long ago.
 INPUT_HOLD_S = 0.75
+
+
+# How often the app looks whether the user has paused (for work that waits for a pause).
+PAUSE_POLL_MS = 100
+
+
+def _when_the_user_pauses(view: QWidget, start: Callable[[], object]) -> None:
+    """Call `start` once no key was pressed and nothing clicked for INPUT_HOLD_S: for work
+    that holds the interpreter in one long stretch (the spelling dictionary's word list is
+    parsed in one call of a fifth of a second), which a search typed meanwhile waited for —
+    three to seven times as long as alone. Polled on the GUI thread by the view's timer: no
+    worker thread waits, and nothing starts once the view is gone (locked)."""
+    timer = QTimer(view)
+    timer.setInterval(PAUSE_POLL_MS)
+
+    def poll() -> None:
+        if seconds_since_input() >= INPUT_HOLD_S:
+            timer.stop()
+            timer.deleteLater()
+            start()
+
+    timer.timeout.connect(poll)
+    timer.start()
 
 
 def _after_today(today: TodayView, view: QWidget, jobs: list[Callable[[], object]]) -> None:

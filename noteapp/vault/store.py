@@ -428,13 +428,24 @@ class Vault(RowReader):
     def scan_snapshot(self, pace: Callable[[], None] | None = None) -> ScanResult:
         """`scan_current` on a read-only connection of its own, inside one read transaction:
         a consistent picture of the file as it was when the scan began, while this
-        connection goes on reading and writing (the app checks in the background)."""
+        connection goes on reading and writing (the app checks in the background).
+
+        Once this vault is locked or closed the scan stops (VaultLockedError) and the copy's
+        keys go with it: a check started at unlock went on decrypting every record, with a
+        key of its own, for up to twenty seconds after the app was locked."""
         copy = self.open_copy(self.real_path)
+
+        def paced() -> None:
+            self._key()  # VaultLockedError once locked
+            if pace is not None:
+                pace()
+                self._key()  # pace may have waited for the user
+
         try:
             with files.named_storage_errors(self.real_path):
                 copy.connection.execute("BEGIN")
                 copy._load_state()  # the state of this snapshot, not of the moment before
-            return copy.scan_current(pace)
+            return copy.scan_current(paced)
         finally:
             copy.close()
 

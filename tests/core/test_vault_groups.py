@@ -19,6 +19,7 @@ from noteapp.domain.errors import (
     InvalidInputError,
     RecordIntegrityError,
     RecordsRolledBackError,
+    VaultLockedError,
 )
 from noteapp.vault import codec, dictionary
 from noteapp.vault.format import record_ad_v2
@@ -227,6 +228,23 @@ def test_the_scan_keeps_its_pace_between_group_lists_and_between_records(path: P
         result = vault.scan_snapshot(pace=lambda: calls.append(1))
         assert lists >= 2 and result.checked == 4
         assert len(calls) == lists + result.checked
+
+
+def test_the_scan_stops_once_the_vault_is_locked(path: Path) -> None:
+    """The app checks every record in the background after unlock, on a copy with a key of
+    its own: locking the app stops it at the next record, rather than decrypting on for
+    up to twenty seconds with the app locked."""
+    with unlocked(path) as vault:
+        calls: list[int] = []
+
+        def pace() -> None:
+            calls.append(1)
+            if len(calls) == 2:
+                vault.lock()  # the user locks the app while the check runs
+
+        with pytest.raises(VaultLockedError):
+            vault.scan_snapshot(pace=pace)
+        assert len(calls) == 2
 
 
 def test_blobs_are_stored_authenticated_and_in_the_callers_transaction(opened: Vault) -> None:

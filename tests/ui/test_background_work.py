@@ -460,3 +460,23 @@ def test_after_unlock_the_background_work_is_housekeeping(qtbot, controller, mon
     main = create_vault_through_ui(qtbot, controller)
     qtbot.waitUntil(lambda: main.pages.today.ready and len(started) >= 3, timeout=15000)
     assert started[:3] == [True, True, True]  # the check, the search index, the dictionary
+
+
+def test_the_spelling_dictionary_loads_once_the_user_pauses(qtbot, controller, monkeypatch) -> None:
+    """Loading the dictionary holds the interpreter for a fifth of a second in one call: it
+    waits while the user types (a search typed as Today appeared took several times as long
+    beside it) and loads once they pause."""
+    from noteapp.services.spelling import Speller
+    from noteapp.ui import main_builder
+
+    typing = threading.Event()
+    typing.set()
+    monkeypatch.setattr(main_builder, "seconds_since_input", lambda: 0.0 if typing.is_set() else 9)
+    loaded: list[bool] = []
+    monkeypatch.setattr(Speller, "prepare", staticmethod(lambda: loaded.append(True)))
+    main = create_vault_through_ui(qtbot, controller)
+    ws = controller.ws
+    qtbot.waitUntil(lambda: main.pages.today.ready and ws.search.ready, timeout=15000)
+    assert loaded == []  # the search index opened; the dictionary waits for a pause
+    typing.clear()
+    qtbot.waitUntil(lambda: loaded == [True], timeout=15000)
