@@ -217,6 +217,10 @@ class SearchIndex:
         """The kind of the doc with this key (None: not indexed)."""
         return self._first(lambda shard: shard.kind_of(key))
 
+    def client_of(self, key: str) -> str | None:
+        """The client of the doc with this key (None: not indexed)."""
+        return self._first(lambda shard: shard.client_of(key))
+
     def _first(self, look: Callable[[Shard], str | None]) -> str | None:
         for shard in self._shards():
             found = look(shard)

@@ -273,8 +273,11 @@ class Shard:
     def kind_of(self, key: str) -> str | None:
         return self._column_of(key, "kind")
 
+    def client_of(self, key: str) -> str | None:
+        return self._column_of(key, "client")
+
     def _column_of(self, key: str, column: str) -> str | None:
-        assert column in ("stamp", "kind")
+        assert column in ("stamp", "kind", "client")
         with _failures():
             row = self._conn.execute(f"SELECT {column} FROM docs WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])

@@ -78,9 +78,7 @@ class CaseSearch:
                     damaged=partial(_damaged, records),
                 )
             )
-            records.listeners.append(
-                lambda x, d=to_doc, c=changed: c(x if isinstance(x, str) else d(x))
-            )
+            records.listeners.append(lambda x, c=changed: c(x if isinstance(x, str) else x.id))
 
     def _client_name(self, client_id: str) -> str:
         try:
@@ -108,7 +106,10 @@ class CaseSearch:
         )
 
     def _referral(self, r: Referral) -> SearchDoc:
-        to = self._referrals.recipient(r).label if r.contact_id else r.to_name
+        try:
+            to = self._referrals.recipient(r).label if r.contact_id else r.to_name
+        except NoteappError:  # its contact is damaged or gone: still find the referral
+            to = r.to_name
         notes = "\n".join(ch.note for ch in r.history if ch.note)
         return SearchDoc(
             key=r.id,

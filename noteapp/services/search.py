@@ -89,25 +89,46 @@ class SearchService:
         # One caller at a time (the app builds on a worker thread); listeners never wait for
         # it: they only queue the id.
         self._lock = threading.RLock()
-        self._pending: deque[tuple[str, str | SearchDoc]] = deque()
+        # (what changed, its key): "note", "client", or EXTRA and the kind of its documents.
+        self._pending: deque[tuple[str, str]] = deque()
         # More kinds of record (contacts, referrals…), in the index of their own.
         self._sources: list[Source] = []
         self._opening = False
         self._closing = threading.Event()
         self.progress = (0, 0)  # documents indexed, and to index, while a rebuild runs
-        notes.listeners.append(lambda note: self._queue("note", note.id))
-        notes.removal_listeners.append(lambda note_id: self._queue("note", note_id))
+        # Records the vault says changed that no service said it wrote (a sync writes into the
+        # vault directly, and a rollback undoes what a service wrote): the services' copies
+        # may be stale, so an index stored in this session is stored unmarked and checked by
+        # the next one rather than trusted.
+        self._unvouched: set[tuple[str, str]] = set()
+        notes.listeners.append(lambda note: self._vouch("note", note.id))
+        notes.removal_listeners.append(lambda note_id: self._vouch("note", note_id))
         clients.listeners.append(self._client_changed)
 
-    def add_source(self, source: Source) -> Callable[[SearchDoc | str], None]:
-        """Search these documents too; returns what to call with a changed document (or the
-        key of a removed one) to keep the index current."""
+    def add_source(self, source: Source) -> Callable[[str], None]:
+        """Search these documents too; returns what to call with the key of a changed or
+        removed record to keep the index current."""
         self._sources.append(source)
-        return self._doc_changed
+        return partial(self._vouch, f"{EXTRA}:{source.kind}")
 
-    def _doc_changed(self, changed: SearchDoc | str) -> None:
-        if self._indexes or self._opening:
-            self._pending.append(("extra", changed))
+    def record_changed(self, kind: str, record_id: str) -> None:
+        """A record changed, was removed, or a change of it was rolled back — by any path (the
+        vault's watchers: a sync or an import as well as the services). Queued: the index
+        reads the record as it is then, before the next search and before it is stored. A
+        service that wrote it says so right after (`_vouch`); until then it is unvouched."""
+        groups = [f"{EXTRA}:{s.kind}" for s in self._sources if s.record_kind == kind]
+        if kind == "client":
+            groups = ["client"]
+        elif kind in NOTE_KINDS:
+            groups = ["note"]
+        for group in groups:
+            self._unvouched.add((group, record_id))
+            self._queue(group, record_id)
+
+    def _vouch(self, group: str, key: str) -> None:
+        """A service wrote this record (its own copy is current): queued for the index."""
+        self._unvouched.discard((group, key))
+        self._queue(group, key)
 
     @property
     def ready(self) -> bool:
@@ -203,19 +224,15 @@ class SearchService:
         self._apply_pending()
 
     def _apply_pending(self) -> None:
-        """What was saved since the index opened (queued by the services' listeners)."""
+        """What was saved since the index opened (queued by the services' listeners and the
+        vault's watchers), read as it is now: a change rolled back since is read back."""
         while self._pending:
             kind, key = self._pending.popleft()
-            if kind == "extra":
-                if isinstance(key, str):
-                    self._indexes[EXTRA].remove(key)
-                else:
-                    self._indexes[EXTRA].add(key)
+            if kind.startswith(f"{EXTRA}:"):
+                self._refresh_extra(kind.partition(":")[2], key)
             elif kind == "client":
-                assert isinstance(key, str)
                 self._refresh_client(key)
             else:
-                assert isinstance(key, str)
                 self._refresh_note(key)
 
     def _open_extra(self) -> SearchIndex:
@@ -341,8 +358,28 @@ class SearchService:
         if self._indexes or self._opening:
             self._pending.append((kind, key))
 
+    def _refresh_extra(self, kind: str, key: str) -> None:
+        """Another kind's record, and the others of its client's chart: their titles and
+        fields may name it (a referral names its recipient, a contact)."""
+        index = self._indexes[EXTRA]
+        source = next((s for s in self._sources if s.kind == kind), None)
+        doc = source.get(key) if source is not None else None
+        client = doc.client_id if doc is not None else (index.client_of(key) or "")
+        if doc is None:
+            index.remove(key)
+        else:
+            index.add(doc)
+        if client:
+            for other, _kind, _template, _stamp in index.of_client(client):
+                if other != key:
+                    fresh = self._extra_doc(other)
+                    if fresh is None:
+                        index.remove(other)
+                    else:
+                        index.add(fresh)
+
     def _client_changed(self, changed: Client | str) -> None:
-        self._queue("client", changed if isinstance(changed, str) else changed.id)
+        self._vouch("client", changed if isinstance(changed, str) else changed.id)
 
     def _reindex(self, index: SearchIndex, family: str, key: str) -> None:
         doc = self._doc(family, key)
@@ -375,18 +412,29 @@ class SearchService:
         # Everything saved this session is in the index before it is stored with the mark.
         try:
             self._apply_pending()
+        except NoteappError:
+            return  # derived data: the next session checks what is stored against the records
+        compacted = []
+        for family in (*Stored, EXTRA):
+            try:
+                # Re-reads the documents of worn shards: may meet a damaged record, so it
+                # comes before the marks.
+                self._indexes[family].compact(partial(self._docs, family))
+                compacted.append(family)
+            except NoteappError:
+                continue  # this family is not stored: the next session checks what it lacks
+        try:
             # A damaged record met this session is missing from the index: stored unmarked,
             # the next session checks it again, so search keeps naming what it cannot see.
-            damaged = bool(self._notes.problems or self._clients.problems)
+            damaged = bool(self._notes.problems or self._clients.problems or self._unvouched)
             marks = {family: "" if damaged else self._mark() for family in Stored}
             other = damaged or any(source.damaged() for source in self._sources)
             marks[EXTRA] = "" if other else self._extra_mark()
         except NoteappError:
-            return  # derived data: the next session checks what is stored against the records
-        for family, mark in marks.items():
-            index, store = self._indexes[family], self._stores[family]
+            return
+        for family in compacted:
+            index, store, mark = self._indexes[family], self._stores[family], marks[family]
             try:
-                index.compact(partial(self._docs, family))
                 if store is not None and (index.changed or index.mark != mark):
                     persist.save(index, store, mark=mark)
             except NoteappError:

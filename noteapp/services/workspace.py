@@ -348,6 +348,9 @@ class Workspace:
             extra_store=VaultBlobStore(self._vault, CASE_KIND),
             state_of=self._vault.fingerprint,
         )
+        # Every write reaches the index, whoever makes it (a sync writes no service's
+        # listeners); `reload` and `close` take it away again.
+        self._vault.watchers.append(search.record_changed)
         casemgmt.searchable(self, search)
         return search
 
@@ -448,7 +451,10 @@ class Workspace:
         """Read records again (after a sync wrote records into the vault): every service is
         made anew around the same unlocked vault, each on first use as at unlock."""
         if "search" in self.__dict__:
-            self.search.close(save=True)  # the new search service checks it against the records
+            # The sync's records reached it through the vault's watchers, unvouched by any
+            # service: stored unmarked, the new search service checks it against them.
+            self.search.close(save=True)
+            self._vault.watchers.remove(self.search.record_changed)
         warnings = self.warnings
         vault, clock, paths = self._vault, self.clock, self.paths
         self.__dict__.clear()

@@ -8,6 +8,7 @@ case-management parts come from casemgmt_builder; the keyboard shortcuts from ui
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from noteapp.domain.clients import Client
 from noteapp.domain.errors import OlderCopyWarning
+from noteapp.domain.progress import Cancelled
 from noteapp.services.worklist import SectionKey, worklist_for
 from noteapp.services.workspace import Workspace
 from noteapp.ui import agency_builder, casemgmt_builder, memory
@@ -304,14 +306,22 @@ def build_main_view(
     def check_everything() -> None:
         # Commands and pages read only what they show; the whole vault is checked here, off
         # the GUI thread, on a read-only snapshot of its own (the app goes on meanwhile).
+        # It stops at its next record once this view is gone (a sync's reload builds a new
+        # one, which starts its own check) or the app is locked (Vault.scan_snapshot), and
+        # is held while the user is at work.
+        gone = threading.Event()
+        view.destroyed.connect(gone.set)
+        keep_pace = background_pace(
+            hold=lambda: not gone.is_set() and ws.is_open and seconds_since_input() < INPUT_HOLD_S
+        )
+
+        def pace() -> None:
+            if gone.is_set():
+                raise Cancelled
+            keep_pace()
+
         view.integrity_check = run_in_background(  # type: ignore[attr-defined]
-            lambda: ws.damage.check_everything(
-                # Held while the user is at work, but not once the app is locked: the check
-                # then stops at its next record (Vault.scan_snapshot).
-                pace=background_pace(
-                    hold=lambda: ws.is_open and seconds_since_input() < INPUT_HOLD_S
-                )
-            ),
+            lambda: ws.damage.check_everything(pace=pace),
             on_done=show_integrity,
             parent=view,
             housekeeping=True,

@@ -97,6 +97,10 @@ class VaultFile:
         self._compartment_blobs: crypto.Aead | None = None
         self._undo: list[Callable[[], None]] = []
         self._tx_depth = 0
+        # Called with (kind, id) whenever a record's current version changes, by any path
+        # (the services, a sync, an import), and again if that is rolled back: what keeps
+        # derived data (the search index) current without trusting every writer to say so.
+        self.watchers: list[Callable[[str, str], None]] = []
         self._thread_lock = threading.RLock()
         self.failed_unlocks_before_this_one = 0
         self.failed_unlock_counter_altered = False

@@ -161,7 +161,19 @@ class Vault(RowReader):
             lst.owner = owner if owner is not None else lst.owner
             lst.set(record_id, Entry(version, tag, summary, written or 0))
             self._changed(lst)
+            self._tell_watchers(kind, record_id)
         return version
+
+    def _tell_watchers(self, kind: str, record_id: str) -> None:
+        """A record's current version changed (in the open transaction): tell the watchers
+        now, and again if the transaction is rolled back."""
+
+        def tell() -> None:
+            for watch in list(self.watchers):
+                watch(kind, record_id)
+
+        tell()
+        self.on_rollback(tell)
 
     def _current_for_update(
         self, kind: str, record_id: str, expected_version: int | None
@@ -198,6 +210,7 @@ class Vault(RowReader):
                 lst = self._list(kind, row.parent)
                 lst.entries.pop(record_id, None)
                 self._changed(lst)
+                self._tell_watchers(kind, record_id)
         return cur.rowcount
 
     # --- reading one record ----------------------------------------------------------------

@@ -480,3 +480,33 @@ def test_the_spelling_dictionary_loads_once_the_user_pauses(qtbot, controller, m
     assert loaded == []  # the search index opened; the dictionary waits for a pause
     typing.clear()
     qtbot.waitUntil(lambda: loaded == [True], timeout=15000)
+
+
+def test_the_check_of_a_replaced_main_view_stops(qtbot, controller, monkeypatch) -> None:
+    """A sync's reload builds a new main view, which starts a check of its own: the old
+    view's check stops at its next record (two of them held both housekeeping threads, and
+    the new view's search index then never opened in the background)."""
+    from noteapp.vault.store import Vault
+
+    release = threading.Event()
+    stopped: list[str] = []
+
+    def slow_scan(self, pace=None):  # the check of a large vault: seconds, paced
+        try:
+            while not release.wait(0.01):
+                pace()
+        except Cancelled:
+            stopped.append("cancelled")
+            raise
+
+    monkeypatch.setattr(Vault, "scan_snapshot", slow_scan)
+    main = create_vault_through_ui(qtbot, controller)
+    ws = controller.ws
+    qtbot.waitUntil(lambda: main.pages.today.ready and ws.search.ready, timeout=15000)
+    try:
+        ws.reload()
+        fresh = controller._build_main()  # what AgencySession.try_refresh does
+        qtbot.waitUntil(lambda: stopped == ["cancelled"], timeout=15000)
+        qtbot.waitUntil(lambda: fresh.pages.today.ready and ws.search.ready, timeout=15000)
+    finally:
+        release.set()
