@@ -101,6 +101,8 @@ class SearchService:
         # may be stale, so an index stored in this session is stored unmarked and checked by
         # the next one rather than trusted.
         self._unvouched: set[tuple[str, str]] = set()
+        # The templates as they were when the index opened (see _save).
+        self._templates_seen: list[tuple[str, str, tuple[str, ...]]] = []
         notes.listeners.append(lambda note: self._vouch("note", note.id))
         notes.removal_listeners.append(lambda note_id: self._vouch("note", note_id))
         clients.listeners.append(self._client_changed)
@@ -199,6 +201,7 @@ class SearchService:
                         announced.append(True)
                         on_build()
 
+                self._templates_seen = self._template_shape()
                 mark = self._mark()
                 expected: dict[str, dict[str, str]] = {}
 
@@ -409,29 +412,44 @@ class SearchService:
                     self._reindex(index, family, key)
 
     def _save(self) -> None:
-        # Everything saved this session is in the index before it is stored with the mark.
+        # The marks are read first: a record written from here on (another thread saves, a
+        # sync writes) changes the fingerprint the next session compares them with, or is
+        # still queued or unvouched below — either way the stored index gets checked.
+        try:
+            marks = {family: self._mark() for family in Stored}
+            marks[EXTRA] = self._extra_mark()
+        except NoteappError:
+            return  # derived data: the next session checks what is stored against the records
+        # Everything saved this session goes into the index before it is stored.
         try:
             self._apply_pending()
         except NoteappError:
-            return  # derived data: the next session checks what is stored against the records
+            return
         compacted = []
         for family in (*Stored, EXTRA):
             try:
                 # Re-reads the documents of worn shards: may meet a damaged record, so it
-                # comes before the marks.
+                # comes before the check below.
                 self._indexes[family].compact(partial(self._docs, family))
                 compacted.append(family)
             except NoteappError:
                 continue  # this family is not stored: the next session checks what it lacks
-        try:
-            # A damaged record met this session is missing from the index: stored unmarked,
-            # the next session checks it again, so search keeps naming what it cannot see.
-            damaged = bool(self._notes.problems or self._clients.problems or self._unvouched)
-            marks = {family: "" if damaged else self._mark() for family in Stored}
-            other = damaged or any(source.damaged() for source in self._sources)
-            marks[EXTRA] = "" if other else self._extra_mark()
-        except NoteappError:
-            return
+        # Stored unmarked (checked by the next session) when the index may not hold exactly
+        # what the marks describe: a damaged record met this session is missing from it (so
+        # search keeps naming what it cannot see); a write no service vouched for, or one
+        # queued meanwhile, may be missing or read stale; the templates were reloaded since
+        # it opened (the notes' titles and field labels come from them).
+        doubt = bool(
+            self._notes.problems
+            or self._clients.problems
+            or self._unvouched
+            or self._pending
+            or self._template_shape() != self._templates_seen
+        )
+        for family in Stored:
+            marks[family] = "" if doubt else marks[family]
+        if doubt or any(source.damaged() for source in self._sources):
+            marks[EXTRA] = ""
         for family in compacted:
             index, store, mark = self._indexes[family], self._stores[family], marks[family]
             try:
@@ -486,6 +504,13 @@ class SearchService:
 
     def _client_stamp(self, client_id: str) -> str:
         return str(self._clients.version_of(client_id))
+
+    def _template_shape(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """What of the templates the notes' documents are made with: names and labels."""
+        return sorted(
+            (t.id, t.name, tuple(section.label for section in t.sections))
+            for t in self._notes.templates.list()
+        )
 
     def _template_names(self) -> dict[str, str]:
         return {t.id: t.name for t in self._notes.templates.list()}

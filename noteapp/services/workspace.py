@@ -453,8 +453,10 @@ class Workspace:
         if "search" in self.__dict__:
             # The sync's records reached it through the vault's watchers, unvouched by any
             # service: stored unmarked, the new search service checks it against them.
-            self.search.close(save=True)
-            self._vault.watchers.remove(self.search.record_changed)
+            try:
+                self.search.close(save=True)
+            finally:
+                self._unwatch()
         warnings = self.warnings
         vault, clock, paths = self._vault, self.clock, self.paths
         self.__dict__.clear()
@@ -638,6 +640,7 @@ class Workspace:
         finally:
             if "search" in self.__dict__:
                 self.search.close(save=False)
+                self._unwatch()
             self._vault.close()
 
     def discard(self) -> None:
@@ -645,7 +648,14 @@ class Workspace:
         be deleted (a cancelled demo), of which no copy should be kept."""
         if "search" in self.__dict__:
             self.search.close(save=False)  # the index of a vault about to go is not stored
+            self._unwatch()
         self._vault.close()
+
+    def _unwatch(self) -> None:
+        """The search service no longer hears the vault's writes."""
+        listener = self.search.record_changed
+        if listener in self._vault.watchers:
+            self._vault.watchers.remove(listener)
 
     # --- the vault, as the front ends may see it -------------------------------------
 

@@ -5,12 +5,17 @@ marked current while it lacked or misstated a record (found by an independent re
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+import noteapp
 from noteapp.domain.clients import EmergencyContact
 from noteapp.domain.contacts import CareContact, contact_to_dict
 from noteapp.domain.errors import NoteappError
 from noteapp.domain.ids import new_id
+from noteapp.search.index import SearchIndex
 from noteapp.services.agency_local import LocalCharts
 from noteapp.services.workspace import Workspace
 from tests.core.damaging import flip_record
@@ -161,4 +166,50 @@ def test_a_referral_to_a_damaged_contact_is_still_searched(
     flip_record(path, "contact", contact.id)
     ws = reopen()
     assert keys(ws, "ferncastle") == {referral.id}  # the rebuild did not stop at the contact
+    ws.close()
+
+
+def test_templates_reloaded_while_the_index_is_open_leave_it_unmarked(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session
+) -> None:
+    """Settings → Templates → Reload renames a template while the index is open: nothing
+    re-indexes the notes then, so the index is checked by the next session, not trusted."""
+    ws = workspace
+    assert keys(ws, "panic") == {seeded["a"]}
+    user_dir = ws.templates.user_dir
+    assert user_dir is not None
+    user_dir.mkdir(parents=True, exist_ok=True)
+    source = (Path(noteapp.__file__).parent / "templates/builtin/soap.toml").read_text()
+    renamed = source.replace('name = "SOAP Progress Note"', 'name = "Zanzibar Intake"')
+    (user_dir / "soap.toml").write_text(renamed.replace("version = 2", "version = 3"))
+    ws.templates.reload()
+    ws.close()
+    ws = reopen()
+    assert keys(ws, "zanzibar") == {seeded["a"]}
+    ws.close()
+
+
+def test_a_save_from_another_thread_while_the_index_is_stored_is_not_lost(
+    workspace: Workspace, seeded: dict[str, str], reopen: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker saves a note (a co-signature, a return) while closing stores the index: the
+    index stored without it is not marked current."""
+    ws = workspace
+    assert keys(ws, "panic") == {seeded["a"]}
+    real = SearchIndex.compact
+    saved: list[bool] = []
+
+    def compact_while_a_worker_saves(self: SearchIndex, *a: Any, **k: Any) -> int:
+        done = real(self, *a, **k)
+        if not saved:  # stands in for the other thread, between the queue and the store
+            saved.append(True)
+            ws.notes.save(seeded["a"], fields={"subjective": "Okapi sighting."})
+        return done
+
+    monkeypatch.setattr(SearchIndex, "compact", compact_while_a_worker_saves)
+    ws.close()
+    monkeypatch.undo()
+    assert ws._vault.watchers == []  # closing takes the search index's watcher away
+    ws = reopen()
+    assert keys(ws, "okapi") == {seeded["a"]}
     ws.close()
