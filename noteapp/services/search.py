@@ -118,11 +118,12 @@ class SearchService:
         vault's watchers: a sync or an import as well as the services). Queued: the index
         reads the record as it is then, before the next search and before it is stored. A
         service that wrote it says so right after (`_vouch`); until then it is unvouched."""
-        groups = [f"{EXTRA}:{s.kind}" for s in self._sources if s.record_kind == kind]
         if kind == "client":
             groups = ["client"]
         elif kind in NOTE_KINDS:
             groups = ["note"]
+        else:
+            groups = [f"{EXTRA}:{s.kind}" for s in self._sources if s.record_kind == kind]
         for group in groups:
             self._unvouched.add((group, record_id))
             self._queue(group, record_id)
@@ -230,13 +231,18 @@ class SearchService:
         """What was saved since the index opened (queued by the services' listeners and the
         vault's watchers), read as it is now: a change rolled back since is read back."""
         while self._pending:
-            kind, key = self._pending.popleft()
-            if kind.startswith(f"{EXTRA}:"):
-                self._refresh_extra(kind.partition(":")[2], key)
-            elif kind == "client":
-                self._refresh_client(key)
-            else:
-                self._refresh_note(key)
+            batch = []
+            while self._pending:
+                batch.append(self._pending.popleft())
+            # Once each: a service's write is queued by the vault's watcher and again by
+            # the service's listener.
+            for kind, key in dict.fromkeys(batch):
+                if kind.startswith(f"{EXTRA}:"):
+                    self._refresh_extra(kind.partition(":")[2], key)
+                elif kind == "client":
+                    self._refresh_client(key)
+                else:
+                    self._refresh_note(key)
 
     def _open_extra(self) -> SearchIndex:
         """The other kinds' index: as stored while its mark is current, else rebuilt."""
@@ -368,18 +374,10 @@ class SearchService:
         source = next((s for s in self._sources if s.kind == kind), None)
         doc = source.get(key) if source is not None else None
         client = doc.client_id if doc is not None else (index.client_of(key) or "")
-        if doc is None:
-            index.remove(key)
-        else:
-            index.add(doc)
-        if client:
-            for other, _kind, _template, _stamp in index.of_client(client):
-                if other != key:
-                    fresh = self._extra_doc(other)
-                    if fresh is None:
-                        index.remove(other)
-                    else:
-                        index.add(fresh)
+        _replace(index, key, doc)
+        others = [k for k, *_ in index.of_client(client) if k != key] if client else []
+        for other in others:
+            _replace(index, other, self._extra_doc(other))
 
     def _client_changed(self, changed: Client | str) -> None:
         self._vouch("client", changed if isinstance(changed, str) else changed.id)
@@ -416,8 +414,7 @@ class SearchService:
         # sync writes) changes the fingerprint the next session compares them with, or is
         # still queued or unvouched below — either way the stored index gets checked.
         try:
-            marks = {family: self._mark() for family in Stored}
-            marks[EXTRA] = self._extra_mark()
+            marks = {**dict.fromkeys(Stored, self._mark()), EXTRA: self._extra_mark()}
         except NoteappError:
             return  # derived data: the next session checks what is stored against the records
         # Everything saved this session goes into the index before it is stored.
@@ -446,9 +443,9 @@ class SearchService:
             or self._pending
             or self._template_shape() != self._templates_seen
         )
-        for family in Stored:
-            marks[family] = "" if doubt else marks[family]
-        if doubt or any(source.damaged() for source in self._sources):
+        if doubt:
+            marks = dict.fromkeys(marks, "")
+        elif any(source.damaged() for source in self._sources):
             marks[EXTRA] = ""
         for family in compacted:
             index, store, mark = self._indexes[family], self._stores[family], marks[family]
@@ -552,6 +549,14 @@ class SearchService:
             fields=fields,
             stamp=_note_stamp(n.version, title),
         )
+
+
+def _replace(index: SearchIndex, key: str, doc: SearchDoc | None) -> None:
+    """The document of a key as it is now (None: gone or unreadable, so left out)."""
+    if doc is None:
+        index.remove(key)
+    else:
+        index.add(doc)
 
 
 def _note_title(client_name: str, templates: dict[str, str], template_id: str) -> str:

@@ -23,6 +23,7 @@ Workers never touch widgets; only the callbacks do, and they run on the GUI thre
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from collections import deque
@@ -112,17 +113,15 @@ _alive: dict[Task, _Runnable] = {}
 # free thread (150 ms at 10,000 notes as at 50,000). That work has threads of its own; two,
 # so the check never holds up the other two, which run one after the other.
 HOUSEKEEPING_THREADS = 2
-_housekeeping: list[QThreadPool] = []
 
 
+@functools.cache
 def _housekeeping_pool() -> QThreadPool:
-    if not _housekeeping:
-        # Owned by the application: its threads are waited for when it goes, as the global
-        # pool's are.
-        pool = QThreadPool(QCoreApplication.instance())
-        pool.setMaxThreadCount(HOUSEKEEPING_THREADS)
-        _housekeeping.append(pool)
-    return _housekeeping[0]
+    # Owned by the application: its threads are waited for when it goes, as the global
+    # pool's are.
+    pool = QThreadPool(QCoreApplication.instance())
+    pool.setMaxThreadCount(HOUSEKEEPING_THREADS)
+    return pool
 
 
 def _start(

@@ -77,8 +77,9 @@ class BlobStore(CurrentFile):
         with self.transaction() as conn:
             assert self._state is not None and self._state_keys is not None
             old = conn.execute("SELECT tag FROM blobs WHERE name=?", (name,)).fetchone()
-            plain = codec.encode(data) if compress else codec.encode_stored(data)
-            blob = cipher.encrypt(plain, blob_ad(self.vault_id, name))
+            blob = cipher.encrypt(
+                codec.encode(data, compress=compress), blob_ad(self.vault_id, name)
+            )
             tag = blob[-TAG_BYTES:]
             conn.execute(
                 "INSERT INTO blobs(name, tag, blob) VALUES(?,?,?) ON CONFLICT(name) "

@@ -45,22 +45,17 @@ class CodecError(ValueError):
     """A plaintext whose codec byte or compressed stream is not understood."""
 
 
-def encode(plain: bytes) -> bytes:
-    """A whole plaintext (a group's list, a blob)."""
+def encode(plain: bytes, *, compress: bool = True) -> bytes:
+    """A whole plaintext (a group's list, a blob). `compress=False` keeps it as it is: for
+    large blobs read far more often than written, where inflating costs more than the
+    bytes saved (the search index's images)."""
     if len(plain) > MAX_PLAINTEXT:
         raise InvalidInputError("This record is too large to be stored.")
-    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS)
-    packed = packer.compress(plain) + packer.flush()
-    if len(packed) < len(plain):
-        return bytes([DEFLATED]) + packed
-    return bytes([STORED]) + plain
-
-
-def encode_stored(plain: bytes) -> bytes:
-    """A whole plaintext as it is (0x00): for large blobs read far more often than written,
-    where inflating costs more than the bytes saved (the search index's images)."""
-    if len(plain) > MAX_PLAINTEXT:
-        raise InvalidInputError("This record is too large to be stored.")
+    if compress:
+        packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, _WBITS)
+        packed = packer.compress(plain) + packer.flush()
+        if len(packed) < len(plain):
+            return bytes([DEFLATED]) + packed
     return bytes([STORED]) + plain
 
 

@@ -24,6 +24,10 @@ from tests.core.test_search_service import Session, keys, reopen, seeded
 __all__ = ["reopen", "seeded"]  # the fixtures
 
 
+def a_gp(ws: Workspace, client_id: str) -> CareContact:
+    return ws.contacts.add(client_id=client_id, name="Wren Halloway", role="GP")
+
+
 def few_medications(ws: Workspace, client_id: str) -> None:
     # A few more documents, so closing does not compact (re-read) the shard by chance.
     for i in range(4):
@@ -34,7 +38,7 @@ def test_a_renamed_contact_renames_the_referrals_to_it(
     workspace: Workspace, seeded: dict[str, str], reopen: Session
 ) -> None:
     ws = workspace
-    contact = ws.contacts.add(client_id=seeded["jordan"], name="Wren Halloway", role="GP")
+    contact = a_gp(ws, seeded["jordan"])
     referral = ws.referrals.add(
         client_id=seeded["jordan"], reason="assessment", contact_id=contact.id
     )
@@ -53,7 +57,7 @@ def test_a_change_rolled_back_is_not_searched(
     workspace: Workspace, seeded: dict[str, str], reopen: Session
 ) -> None:
     ws = workspace
-    contact = ws.contacts.add(client_id=seeded["jordan"], name="Wren Halloway", role="GP")
+    contact = a_gp(ws, seeded["jordan"])
     few_medications(ws, seeded["riley"])
     assert keys(ws, "halloway") == {contact.id}
     with pytest.raises(RuntimeError), ws.transaction():
@@ -157,7 +161,7 @@ def test_a_referral_to_a_damaged_contact_is_still_searched(
     workspace: Workspace, seeded: dict[str, str], reopen: Session
 ) -> None:
     ws = workspace
-    contact = ws.contacts.add(client_id=seeded["jordan"], name="Wren Halloway", role="GP")
+    contact = a_gp(ws, seeded["jordan"])
     referral = ws.referrals.add(
         client_id=seeded["jordan"], reason="Ferncastle assessment", contact_id=contact.id
     )
